@@ -1,0 +1,75 @@
+/**
+ * Live state: what changes at run time without a file edit or a restart (kill switches, a flag switched
+ * off, a rollout percentage moved by the rollout controller). Providers overlay it on the flag file;
+ * stores keep it in `.aiflags/` (one machine) or Redis (every machine).
+ */
+
+/** A run-time override of one flag. */
+export interface FlagOverride {
+  /** false switches the flag off (it serves its off variant, reason DISABLED). */
+  enabled?: boolean;
+  /** Replaces the percentage (0-100, percent) of the flag's top-level `rollout`. */
+  percentage?: number;
+}
+
+export interface KillSwitchState {
+  killed: boolean;
+  reason?: string;
+  actor?: string;
+  /** ISO-8601 time of the last change. */
+  at: string;
+  /** Seconds a refused caller should wait; overrides the switch's configured value. */
+  retryAfter?: number;
+}
+
+export interface LiveState {
+  /** Increases by one with every change; a process that sees a gap resyncs. */
+  version: number;
+  flags: Record<string, FlagOverride>;
+  killSwitches: Record<string, KillSwitchState>;
+}
+
+export const emptyLiveState = (): LiveState => ({ version: 0, flags: {}, killSwitches: {} });
+
+/** Who made a change and why; recorded in the audit log. */
+export interface ChangeMeta {
+  actor?: string;
+  reason?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  /** ISO-8601. */
+  at: string;
+  actor: string;
+  /** e.g. kill, revive, set-percentage, enable, disable, rollout-advance, rollout-rollback. */
+  action: string;
+  /** The flag or switch the change is about. */
+  target: string;
+  before: unknown;
+  after: unknown;
+  reason?: string;
+}
+
+export interface AuditLog {
+  append(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
+  /** Newest first. */
+  list(options?: { limit?: number; target?: string }): Promise<AuditEntry[]>;
+}
+
+/**
+ * Where live state lives. `current()` never waits on I/O: evaluation reads the cached copy, and a lost
+ * connection keeps serving the last known state.
+ */
+export interface StateStore {
+  readonly audit: AuditLog;
+  /** Loads the state (or resyncs) and starts listening for changes made by other processes. */
+  start(): Promise<LiveState>;
+  current(): LiveState;
+  /** Called after every applied change, with the keys of the flags and switches that changed. */
+  onChange(listener: (state: LiveState, changed: string[]) => void): () => void;
+  setKillSwitch(name: string, killed: boolean, meta?: ChangeMeta & { retryAfter?: number }): Promise<LiveState>;
+  /** `null` removes the override. */
+  setFlagOverride(flagKey: string, override: FlagOverride | null, meta?: ChangeMeta): Promise<LiveState>;
+  close(): Promise<void>;
+}
