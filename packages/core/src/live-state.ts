@@ -10,6 +10,12 @@ export interface FlagOverride {
   enabled?: boolean;
   /** Replaces the percentage (0-100, percent) of the flag's top-level `rollout`. */
   percentage?: number;
+  /** Progress of a rollout plan driven by the rollout controller: index of the current step. */
+  rolloutStep?: number;
+  /** ISO-8601 time the current rollout step started. */
+  stepStartedAt?: string;
+  /** Set when the controller rolled the flag back or promoted it. */
+  rolloutStatus?: 'running' | 'rolled-back' | 'promoted' | 'paused';
 }
 
 export interface KillSwitchState {
