@@ -1,0 +1,117 @@
+import { hashUnitId } from './unit-hash.js';
+
+/** Register index bits: 2^12 = 4096 one-byte registers, standard error 1.04 / √4096 ≈ 1.6 %. */
+export const HLL_PRECISION = 12;
+const M = 1 << HLL_PRECISION;
+const RANK_BITS = 32 - HLL_PRECISION;
+const ALPHA_M = 0.7213 / (1 + 1.079 / M);
+const TWO_32 = 4294967296;
+
+/**
+ * A HyperLogLog distinct counter (Flajolet et al. 2007) over unit ids: fixed memory, mergeable by
+ * register-wise max, so unique units can be counted per hour and per process and combined exactly.
+ * Registers are allocated on the first id, so an aggregate that never sees a unit id costs nothing.
+ */
+export class HyperLogLog {
+  private registers: Uint8Array | null = null;
+
+  /** Counts a unit id (idempotent per id). */
+  add(unitId: string): void {
+    this.addHash(hashUnitId(unitId));
+  }
+
+  /** Counts a precomputed 32-bit hash of a unit id (see hashUnitId). */
+  addHash(hash: number): void {
+    const regs = this.registers ?? (this.registers = new Uint8Array(M));
+    const index = hash >>> RANK_BITS;
+    // The sentinel bit caps the rank at RANK_BITS + 1 when the remaining bits are all zero.
+    const rank = Math.clz32((hash << HLL_PRECISION) | (1 << (HLL_PRECISION - 1))) + 1;
+    if (rank > regs[index]!) regs[index] = rank;
+  }
+
+  /** Merges another counter into this one (union of the two id sets). */
+  merge(other: HyperLogLog): void {
+    const src = other.registers;
+    if (src === null) return;
+    if (this.registers === null) {
+      this.registers = src.slice();
+      return;
+    }
+    const dst = this.registers;
+    for (let i = 0; i < M; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
+  }
+
+  /** A deep copy. */
+  clone(): HyperLogLog {
+    const out = new HyperLogLog();
+    if (this.registers !== null) out.registers = this.registers.slice();
+    return out;
+  }
+
+  /** True when no id was ever added. */
+  isEmpty(): boolean {
+    return this.registers === null;
+  }
+
+  /** Estimated number of distinct ids, with the small- and large-range corrections of the paper. */
+  estimate(): number {
+    const regs = this.registers;
+    if (regs === null) return 0;
+    let sum = 0;
+    let zeros = 0;
+    for (let i = 0; i < M; i++) {
+      const r = regs[i]!;
+      sum += 1 / 2 ** r;
+      if (r === 0) zeros++;
+    }
+    const raw = (ALPHA_M * M * M) / sum;
+    if (raw <= 2.5 * M && zeros > 0) return Math.round(M * Math.log(M / zeros));
+    if (raw > TWO_32 / 30) return Math.round(-TWO_32 * Math.log(1 - raw / TWO_32));
+    return Math.round(raw);
+  }
+
+  /**
+   * JSON-safe text: '' when empty, 's:' + base64 of (index u16 LE, rank u8) triples while that is
+   * smaller, else 'd:' + base64 of all registers.
+   */
+  serialize(): string {
+    const regs = this.registers;
+    if (regs === null) return '';
+    let nonZero = 0;
+    for (let i = 0; i < M; i++) if (regs[i] !== 0) nonZero++;
+    if (nonZero * 3 < M) {
+      const bytes = new Uint8Array(nonZero * 3);
+      let j = 0;
+      for (let i = 0; i < M; i++) {
+        const r = regs[i]!;
+        if (r === 0) continue;
+        bytes[j++] = i & 0xff;
+        bytes[j++] = i >>> 8;
+        bytes[j++] = r;
+      }
+      return 's:' + Buffer.from(bytes).toString('base64');
+    }
+    return 'd:' + Buffer.from(regs).toString('base64');
+  }
+
+  /** Reads the text written by serialize(); throws on a malformed value. */
+  static deserialize(text: string): HyperLogLog {
+    const out = new HyperLogLog();
+    if (text === '') return out;
+    const bytes = new Uint8Array(Buffer.from(text.slice(2), 'base64'));
+    const regs = new Uint8Array(M);
+    if (text.startsWith('d:') && bytes.length === M) {
+      regs.set(bytes);
+    } else if (text.startsWith('s:') && bytes.length % 3 === 0) {
+      for (let j = 0; j < bytes.length; j += 3) {
+        const index = bytes[j]! | (bytes[j + 1]! << 8);
+        if (index >= M) throw new Error(`unique-unit sketch: register index ${index} out of range`);
+        regs[index] = bytes[j + 2]!;
+      }
+    } else {
+      throw new Error('unique-unit sketch: expected "", "s:<base64>" or "d:<base64>" of the right length');
+    }
+    out.registers = regs;
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+import { DDSketch } from '@datadog/sketches-js';
+
+/** Relative accuracy of every latency sketch (1 %); sketches merge only when this matches. */
+export const LATENCY_SKETCH_ACCURACY = 0.01;
+
+/** JSON-safe DDSketch contents: bin counts for consecutive keys starting at `offset`. */
+export interface SerializedSketch {
+  relativeAccuracy: number;
+  zeroCount: number;
+  /** Key of counts[0] in the sketch's logarithmic mapping. */
+  offset: number;
+  counts: number[];
+  sum: number;
+  /** null while the sketch is empty. */
+  min: number | null;
+  max: number | null;
+}
+
+/** An empty latency sketch (DDSketch, 1 % relative accuracy). */
+export function createLatencySketch(): DDSketch {
+  return new DDSketch({ relativeAccuracy: LATENCY_SKETCH_ACCURACY });
+}
+
+/** Merges `from` into `into` (DDSketch merge; both hold non-negative values only). */
+export function mergeSketchInto(into: DDSketch, from: DDSketch): void {
+  into.merge(from);
+}
+
+/** A deep copy of a sketch. */
+export function cloneSketch(sketch: DDSketch): DDSketch {
+  const out = createLatencySketch();
+  out.merge(sketch);
+  return out;
+}
+
+/**
+ * The sketch as bins rather than its protobuf form: protobuf needs protobufjs at run time and its
+ * decoder drops min, max and sum, while bins round-trip exactly and stay mergeable.
+ */
+export function serializeSketch(sketch: DDSketch): SerializedSketch {
+  const store = sketch.store;
+  const counts: number[] = [];
+  let offset = 0;
+  if (store.count > 0) {
+    offset = store.minKey;
+    for (let key = store.minKey; key <= store.maxKey; key++) counts.push(store.bins[key - store.offset] ?? 0);
+  }
+  return {
+    relativeAccuracy: sketch.mapping.relativeAccuracy,
+    zeroCount: sketch.zeroCount,
+    offset,
+    counts,
+    sum: sketch.sum,
+    min: sketch.count > 0 ? sketch.min : null,
+    max: sketch.count > 0 ? sketch.max : null,
+  };
+}
+
+/** Rebuilds a sketch from serializeSketch output; throws on a different accuracy or bad counts. */
+export function deserializeSketch(s: SerializedSketch): DDSketch {
+  if (s.relativeAccuracy !== LATENCY_SKETCH_ACCURACY) {
+    throw new Error(`latency sketch: relativeAccuracy ${s.relativeAccuracy} differs from ${LATENCY_SKETCH_ACCURACY}`);
+  }
+  const sketch = createLatencySketch();
+  let total = s.zeroCount;
+  for (let i = 0; i < s.counts.length; i++) {
+    const c = s.counts[i]!;
+    if (!(c >= 0)) throw new Error(`latency sketch: bin count ${c} at key ${s.offset + i} is not a non-negative number`);
+    if (c > 0) {
+      sketch.store.add(s.offset + i, c);
+      total += c;
+    }
+  }
+  sketch.zeroCount = s.zeroCount;
+  sketch.count = total;
+  sketch.sum = s.sum;
+  sketch.min = s.min ?? Infinity;
+  sketch.max = s.max ?? -Infinity;
+  return sketch;
+}
