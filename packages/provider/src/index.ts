@@ -1,1 +1,6 @@
-export {};
+export * from './local-provider.js';
+export * from './track-sink.js';
+export * from './state/index.js';
+export * from './source/changed-flags.js';
+export * from './source/load-flag-file.js';
+export * from './watch/file-watcher.js';

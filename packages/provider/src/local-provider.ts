@@ -1,0 +1,209 @@
+import {
+  ErrorCode,
+  OpenFeatureEventEmitter,
+  ProviderEvents,
+  StandardResolutionReasons,
+  type EvaluationContext,
+  type JsonValue,
+  type Provider,
+  type ResolutionDetails,
+  type TrackingEventDetails,
+} from '@openfeature/server-sdk';
+import { evaluate, validateFlags, type FlagSet, type LiveState, type StateStore } from '@aiflags/core';
+import { changedFlags } from './source/changed-flags.js';
+import { loadFlagFile } from './source/load-flag-file.js';
+import type { TrackSink } from './track-sink.js';
+import { FileWatcher, type FileWatcherOptions } from './watch/file-watcher.js';
+
+export interface LocalProviderOptions {
+  /** A flag file (YAML or JSON), watched for changes. Exactly one of `file` and `flags`. */
+  file?: string;
+  /** A flag set as a plain object, validated like a file. */
+  flags?: object;
+  /** Hot reload of `file`: false turns it off; an object tunes polling and debounce (ms). Default on. */
+  watch?: boolean | FileWatcherOptions;
+  /** Live state overlaid on the flags: kill switches, flags switched off, rollout percentages. */
+  state?: StateStore;
+  /** Receives `track()` events. Default: none (events are dropped). */
+  trackSink?: TrackSink;
+  /** Runs when OpenFeature closes the provider, after it stopped watching (e.g. closing the live-state store). */
+  dispose?: () => Promise<void>;
+}
+
+type FlagType = 'boolean' | 'string' | 'number' | 'object';
+
+/**
+ * An OpenFeature server provider over an aiflags flag file or object, evaluated in process with
+ * `@aiflags/core`. A reload that fails validation keeps the last good flags serving.
+ */
+export class LocalProvider implements Provider {
+  readonly metadata = { name: 'aiflags-local' } as const;
+  readonly runsOn = 'server' as const;
+  readonly events = new OpenFeatureEventEmitter();
+
+  private set: FlagSet | undefined;
+  private live: LiveState | undefined;
+  private loadError: Error | undefined;
+  private lastText: string | undefined;
+  /** In ERROR or STALE since the last good load: the next good load emits READY. */
+  private degraded = false;
+  private watcher: FileWatcher | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private reloading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: LocalProviderOptions) {
+    if ((options.file === undefined) === (options.flags === undefined)) {
+      throw new TypeError('LocalProvider: give exactly one of `file` and `flags`');
+    }
+    if (options.flags !== undefined) {
+      try {
+        this.set = validateFlags(options.flags, 'flags');
+      } catch (error) {
+        this.loadError = error as Error;
+      }
+    }
+  }
+
+  /** The flag set being served, or undefined when none ever loaded. */
+  get flagSet(): FlagSet | undefined {
+    return this.set;
+  }
+
+  async initialize(): Promise<void> {
+    const { file, state } = this.options;
+    if (state) {
+      this.live = await state.start();
+      this.unsubscribe = state.onChange((next, changed) => {
+        this.live = next;
+        this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changed, message: 'live state changed' });
+      });
+    }
+    if (file !== undefined) {
+      try {
+        const { set, text } = await loadFlagFile(file);
+        this.set = set;
+        this.lastText = text;
+        this.loadError = undefined;
+      } catch (error) {
+        this.loadError = error as Error;
+      }
+      if (this.options.watch !== false) {
+        this.watcher = new FileWatcher(file, () => this.scheduleReload(), this.options.watch === true ? {} : this.options.watch);
+        await this.watcher.start();
+      }
+    }
+    if (this.loadError) {
+      this.degraded = true;
+      throw this.loadError;
+    }
+  }
+
+  async onClose(): Promise<void> {
+    this.watcher?.close();
+    this.watcher = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.reloading;
+    await this.options.dispose?.();
+  }
+
+  resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext): Promise<ResolutionDetails<boolean>> {
+    return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'boolean'));
+  }
+
+  resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext): Promise<ResolutionDetails<string>> {
+    return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'string'));
+  }
+
+  resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext): Promise<ResolutionDetails<number>> {
+    return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'number'));
+  }
+
+  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext): Promise<ResolutionDetails<T>> {
+    return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'object'));
+  }
+
+  track(eventName: string, context: EvaluationContext, details: TrackingEventDetails): void {
+    try {
+      this.options.trackSink?.track(eventName, context, details);
+    } catch {
+      // Tracking is best effort: a failing sink must not reach the app.
+    }
+  }
+
+  /** The hot path: one evaluation and a field mapping, nothing else. */
+  private resolve<T>(flagKey: string, defaultValue: T, context: EvaluationContext, type: FlagType): ResolutionDetails<T> {
+    const set = this.set;
+    if (set === undefined) {
+      return {
+        value: defaultValue,
+        reason: StandardResolutionReasons.ERROR,
+        errorCode: ErrorCode.PARSE_ERROR,
+        errorMessage: this.loadError?.message ?? 'no flags loaded',
+      };
+    }
+    let result;
+    try {
+      result = evaluate(set, flagKey, context, this.live);
+    } catch (error) {
+      return { value: defaultValue, reason: StandardResolutionReasons.ERROR, errorCode: ErrorCode.GENERAL, errorMessage: (error as Error).message };
+    }
+    if (result.errorCode !== undefined) {
+      return {
+        value: defaultValue,
+        reason: result.reason,
+        errorCode: result.errorCode as ErrorCode,
+        errorMessage: result.errorMessage,
+        flagMetadata: result.flagMetadata,
+      };
+    }
+    const value = result.value;
+    if (value === undefined) {
+      return { value: defaultValue, variant: result.variant, reason: result.reason, flagMetadata: result.flagMetadata };
+    }
+    if (type === 'object' ? typeof value !== 'object' || value === null : typeof value !== type) {
+      return {
+        value: defaultValue,
+        reason: StandardResolutionReasons.ERROR,
+        errorCode: ErrorCode.TYPE_MISMATCH,
+        errorMessage: `flag "${flagKey}" has ${typeof value} values, not ${type}`,
+        flagMetadata: result.flagMetadata,
+      };
+    }
+    return { value: value as T, variant: result.variant, reason: result.reason, flagMetadata: result.flagMetadata };
+  }
+
+  private scheduleReload(): void {
+    this.reloading = this.reloading.then(() => this.reload());
+  }
+
+  private async reload(): Promise<void> {
+    const file = this.options.file!;
+    let loaded: { set: FlagSet; text: string };
+    try {
+      loaded = await loadFlagFile(file);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.endsWith('file not found')) {
+        // Mid-save for some editors; the watcher fires again when the file is back.
+        this.degraded = true;
+        this.events.emit(ProviderEvents.Stale, { message: `${message}; serving the last good flags` });
+        return;
+      }
+      this.degraded = true;
+      this.events.emit(ProviderEvents.Error, { message });
+      return;
+    }
+    if (loaded.text === this.lastText && !this.degraded) return;
+    const before = this.set;
+    this.set = loaded.set;
+    this.lastText = loaded.text;
+    this.loadError = undefined;
+    const flagsChanged = changedFlags(before, loaded.set);
+    if (this.degraded) {
+      this.degraded = false;
+      this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
+    }
+    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged, message: `${file}: flags reloaded` });
+  }
+}

@@ -1,0 +1,46 @@
+import { emptyLiveState, type ChangeMeta, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
+import { applyFlagOverride, applyKillSwitch, type AppliedChange, type AuditedChangeMeta } from './live-state-changes.js';
+import { MemoryAuditLog } from './memory-audit-log.js';
+import { StateListeners, type StateListener } from './state-listeners.js';
+
+/** A live state held in process memory: tests, and apps that change state only from inside the process. */
+export class MemoryStateStore implements StateStore {
+  readonly audit = new MemoryAuditLog();
+  private state: LiveState;
+  private readonly listeners = new StateListeners();
+
+  constructor(initial: LiveState = emptyLiveState()) {
+    this.state = initial;
+  }
+
+  async start(): Promise<LiveState> {
+    return this.state;
+  }
+
+  current(): LiveState {
+    return this.state;
+  }
+
+  onChange(listener: StateListener): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async setKillSwitch(name: string, killed: boolean, meta?: AuditedChangeMeta & { retryAfter?: number }): Promise<LiveState> {
+    return this.commit(applyKillSwitch(this.state, name, killed, meta));
+  }
+
+  async setFlagOverride(flagKey: string, override: FlagOverride | null, meta?: ChangeMeta): Promise<LiveState> {
+    return this.commit(applyFlagOverride(this.state, flagKey, override, meta));
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  private async commit(change: AppliedChange): Promise<LiveState> {
+    this.state = change.state;
+    await this.audit.append(change.audit);
+    this.listeners.emit(change.state, change.changed);
+    return change.state;
+  }
+}
