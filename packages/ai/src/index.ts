@@ -1,1 +1,5 @@
-export {};
+export * from './ai-flags.js';
+export * from './selection/index.js';
+export * from './kill-switches/index.js';
+export * from './tracker/index.js';
+export * from './store/index.js';

@@ -1,0 +1,144 @@
+import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue } from '@openfeature/server-sdk';
+import type { Meter } from '@opentelemetry/api';
+import type { FlagValue } from '@aiflags/core';
+import { DEFAULT_RETRY_AFTER_S, guardSwitch, guardSwitchOrThrow, type GuardDenial } from './kill-switches/guard.js';
+import { exposureHook } from './selection/exposure-hook.js';
+import { fillTemplate } from './selection/template.js';
+import type { OutcomeRecorder } from './store/recorder.js';
+import { createOtelInstruments } from './tracker/otel-instruments.js';
+import { OutcomeTracker, type Tracker, type TrackerSinks, type TrackerTarget } from './tracker/tracker.js';
+
+export interface AiFlagsOptions {
+  /** Where exposures and outcomes are aggregated for `analyzeImpact` (e.g. `FileMetricStore`). */
+  metrics?: OutcomeRecorder;
+  /** OpenTelemetry meter; default: the global meter when `@opentelemetry/api` is installed; `false` turns it off. */
+  meter?: Meter | false;
+  /** Seconds a refused caller should wait when the backend does not say (default 300). */
+  retryAfterDefault?: number;
+  /** Send outcomes to OpenFeature `client.track()` (default true). */
+  track?: boolean;
+}
+
+/** A model configuration as the caller's fallback: `model` and `provider` plus any parameters. */
+export interface ModelConfig {
+  model: string;
+  provider?: string;
+  [param: string]: JsonValue | undefined;
+}
+
+export interface ModelSelection {
+  model: string;
+  provider: string | undefined;
+  /** The variant object minus `model` and `provider` (temperature, max tokens, tools…). */
+  params: Record<string, JsonValue>;
+  /** The variant served, or `fallback` when the caller's fallback was used. */
+  variant: string;
+  flagKey: string;
+  tracker: Tracker;
+}
+
+export interface PromptSelection {
+  /** The prompt with `{{var}}` placeholders filled. */
+  text: string;
+  variant: string;
+  tracker: Tracker;
+}
+
+export interface VariantSelection<T extends FlagValue> {
+  value: T;
+  variant: string;
+  flagKey: string;
+  tracker: Tracker;
+}
+
+export interface AiFlags {
+  /** Picks a model configuration from an object flag. */
+  model(flag: string, ctx: EvaluationContext, fallback: ModelConfig): Promise<ModelSelection>;
+  /** Picks a prompt from a string flag and fills `{{var}}` placeholders from `vars`. */
+  prompt(flag: string, ctx: EvaluationContext, fallback: string, vars?: Record<string, unknown>): Promise<PromptSelection>;
+  /** Any other flag (tool sets, temperatures, workflows); the fallback's type picks the OpenFeature method. */
+  variant<T extends FlagValue>(flag: string, ctx: EvaluationContext, fallback: T): Promise<VariantSelection<T>>;
+  /** null when the kill switch allows the feature; a denial with `retryAfter` (seconds) when it is off. */
+  guard(name: string, ctx?: EvaluationContext): Promise<GuardDenial | null>;
+  /** Throws `FeatureDisabledError` when the kill switch is off. */
+  guardOrThrow(name: string, ctx?: EvaluationContext): Promise<void>;
+  /** A tracker for a flag evaluated elsewhere. */
+  tracker(target: TrackerTarget): Tracker;
+}
+
+/** The variant name reported when the caller's fallback was served. */
+export const FALLBACK_VARIANT = 'fallback';
+
+/** AI helpers over any OpenFeature client: model/prompt selection, kill switches, outcome trackers. */
+export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
+  const sinks: TrackerSinks = {
+    client: options.track === false ? undefined : client,
+    otel: createOtelInstruments(options.meter),
+    store: options.metrics,
+  };
+  const evalOptions: FlagEvaluationOptions | undefined = options.metrics ? { hooks: [exposureHook(options.metrics)] } : undefined;
+  const retryAfterDefault = options.retryAfterDefault ?? DEFAULT_RETRY_AFTER_S;
+
+  const served = (details: EvaluationDetails<OFValue>): { variant: string; inExperiment: boolean } =>
+    details.variant !== undefined && details.errorCode === undefined
+      ? { variant: details.variant, inExperiment: true }
+      : { variant: FALLBACK_VARIANT, inExperiment: false };
+
+  return {
+    async model(flag, ctx, fallback) {
+      const details = await client.getObjectDetails(flag, fallback as JsonValue, ctx, evalOptions);
+      let { variant, inExperiment } = served(details);
+      let config = details.value;
+      if (!isModelConfig(config)) {
+        config = fallback as JsonValue;
+        variant = FALLBACK_VARIANT;
+        inExperiment = false;
+      }
+      const { model, provider, ...params } = config as ModelConfig;
+      const providerName = typeof provider === 'string' ? provider : undefined;
+      const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, model, provider: providerName, inExperiment });
+      return { model, provider: providerName, params: params as Record<string, JsonValue>, variant, flagKey: flag, tracker };
+    },
+
+    async prompt(flag, ctx, fallback, vars) {
+      const details = await client.getStringDetails(flag, fallback, ctx, evalOptions);
+      const { variant, inExperiment } = served(details);
+      const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, inExperiment });
+      return { text: fillTemplate(details.value, vars), variant, tracker };
+    },
+
+    async variant<T extends FlagValue>(flag: string, ctx: EvaluationContext, fallback: T): Promise<VariantSelection<T>> {
+      const details = (await evaluateByType(client, flag, ctx, fallback, evalOptions)) as EvaluationDetails<T>;
+      const { variant, inExperiment } = served(details);
+      const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, inExperiment });
+      return { value: details.value, variant, flagKey: flag, tracker };
+    },
+
+    guard: (name, ctx) => guardSwitch(client, name, ctx, retryAfterDefault),
+    guardOrThrow: (name, ctx) => guardSwitchOrThrow(client, name, ctx, retryAfterDefault),
+    tracker: (target) => new OutcomeTracker(sinks, target),
+  };
+}
+
+function isModelConfig(value: unknown): value is ModelConfig {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { model?: unknown }).model === 'string';
+}
+
+function evaluateByType(
+  client: Client,
+  flag: string,
+  ctx: EvaluationContext,
+  fallback: FlagValue,
+  options: FlagEvaluationOptions | undefined,
+): Promise<EvaluationDetails<OFValue>> {
+  switch (typeof fallback) {
+    case 'boolean':
+      return client.getBooleanDetails(flag, fallback, ctx, options);
+    case 'string':
+      return client.getStringDetails(flag, fallback, ctx, options);
+    case 'number':
+      return client.getNumberDetails(flag, fallback, ctx, options);
+    default:
+      return client.getObjectDetails(flag, fallback as JsonValue, ctx, options);
+  }
+}

@@ -1,0 +1,12 @@
+/** Thrown by `guardOrThrow` when a kill switch is off. `retryAfter` is in seconds. */
+export class FeatureDisabledError extends Error {
+  readonly code = 'FEATURE_DISABLED' as const;
+  constructor(
+    readonly switchName: string,
+    /** Seconds the caller should wait before trying again. */
+    readonly retryAfter: number,
+  ) {
+    super(`Feature temporarily disabled: ${switchName} (retry after ${retryAfter} s)`);
+    this.name = 'FeatureDisabledError';
+  }
+}

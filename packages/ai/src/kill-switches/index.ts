@@ -1,0 +1,2 @@
+export * from './feature-disabled-error.js';
+export * from './guard.js';

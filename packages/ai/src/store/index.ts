@@ -1,0 +1,3 @@
+export * from './recorder.js';
+export * from './memory-metric-store.js';
+export * from './file-metric-store.js';

@@ -1,0 +1,68 @@
+import { AggregateTable, type Exposure, type MetricStore, type Outcome, type TimeRange, type VariantAggregate } from '@aiflags/core';
+
+export interface MemoryMetricStoreOptions {
+  /**
+   * Most (flag, variant, hour) cells kept; records that would need more are dropped and counted. This is
+   * what keeps memory bounded when a caller sends unbounded variant names.
+   */
+  maxCells?: number;
+  /** Epoch ms for records without `at`. */
+  clock?: () => number;
+}
+
+/** Cells kept by default: about 10 kB each (HyperLogLog + DDSketch), so at most ~100 MB. */
+export const DEFAULT_MAX_CELLS = 10_000;
+
+/**
+ * A MetricStore in process memory. Records are aggregated on arrival (no per-outcome buffer), so memory
+ * depends on flags × variants × hours, never on how many outcomes arrive.
+ */
+export class MemoryMetricStore implements MetricStore {
+  protected readonly table: AggregateTable;
+  protected readonly maxCells: number;
+  protected dropped = 0;
+
+  constructor(options: MemoryMetricStoreOptions = {}) {
+    this.table = new AggregateTable(options.clock ? { clock: options.clock } : {});
+    this.maxCells = options.maxCells ?? DEFAULT_MAX_CELLS;
+  }
+
+  recordExposure(e: Exposure): void {
+    if (this.table.size >= this.maxCells) return this.drop();
+    try {
+      this.table.addExposure(e);
+    } catch {
+      this.drop();
+    }
+  }
+
+  record(o: Outcome): void {
+    if (this.table.size >= this.maxCells) return this.drop();
+    try {
+      this.table.addOutcome(o);
+    } catch {
+      this.drop();
+    }
+  }
+
+  async flush(): Promise<void> {}
+
+  async query(flagKey: string, range?: TimeRange): Promise<Record<string, VariantAggregate>> {
+    return this.table.query(flagKey, range);
+  }
+
+  stats(): { dropped: number; pending: number } {
+    return { dropped: this.dropped, pending: 0 };
+  }
+
+  async close(): Promise<void> {}
+
+  /** Flag keys with recorded data. */
+  flags(): string[] {
+    return this.table.flags();
+  }
+
+  protected drop(): void {
+    this.dropped++;
+  }
+}

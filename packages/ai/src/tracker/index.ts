@@ -1,0 +1,2 @@
+export * from './tracker.js';
+export * from './otel-instruments.js';

@@ -1,0 +1,171 @@
+import type { Client, EvaluationContext, TrackingEventDetails } from '@openfeature/server-sdk';
+import type { Attributes } from '@opentelemetry/api';
+import type { Outcome } from '@aiflags/core';
+import { flagAttributes, type OtelInstruments } from './otel-instruments.js';
+import type { OutcomeRecorder } from '../store/recorder.js';
+
+/** What the app reports about one model call. */
+export interface OutcomeInput {
+  /** Any numeric score, higher is better (a 1-5 rating, an eval score). */
+  quality?: number;
+  /** USD. */
+  costUsd?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** Milliseconds. */
+  latencyMs?: number;
+  /** true for a failed call; false for a call known to have succeeded. */
+  error?: boolean;
+}
+
+export type FeedbackKind = 'positive' | 'negative';
+
+/** Records outcomes of the calls made with one evaluated flag (the shape LaunchDarkly's AI SDK users know). */
+export interface Tracker {
+  readonly flagKey: string;
+  readonly variant: string;
+  /** Runs `fn`, records its latency (ms) and whether it threw; rethrows what it throws. */
+  trackDurationOf<T>(fn: () => T | Promise<T>): Promise<T>;
+  record(outcome: OutcomeInput): void;
+  feedback(kind: FeedbackKind): void;
+}
+
+/** Where a tracker sends outcomes: all three are optional so a tracker works with whatever is set up. */
+export interface TrackerSinks {
+  client?: Client;
+  otel?: OtelInstruments;
+  store?: OutcomeRecorder;
+}
+
+/** Event names handed to OpenFeature `track()`; hosted backends turn them into metrics. */
+export const TrackEvents = {
+  duration: 'ai.duration',
+  outcome: 'ai.outcome',
+  feedback: 'ai.feedback',
+} as const;
+
+export interface TrackerTarget {
+  flagKey: string;
+  variant: string;
+  ctx: EvaluationContext;
+  model?: string;
+  provider?: string;
+  /**
+   * false when the evaluation failed and the caller's fallback was served: the unit is not part of the
+   * experiment, so its outcomes go to OpenFeature and OpenTelemetry but not into the variant's aggregates.
+   */
+  inExperiment?: boolean;
+}
+
+export class OutcomeTracker implements Tracker {
+  readonly flagKey: string;
+  readonly variant: string;
+  private readonly ctx: EvaluationContext;
+  private readonly unitId: string | undefined;
+  private readonly model: string | undefined;
+  private readonly provider: string | undefined;
+  private readonly store: OutcomeRecorder | undefined;
+  private attrs: Attributes | undefined;
+
+  constructor(
+    private readonly sinks: TrackerSinks,
+    target: TrackerTarget,
+  ) {
+    this.flagKey = target.flagKey;
+    this.variant = target.variant;
+    this.ctx = target.ctx;
+    this.model = target.model;
+    this.provider = target.provider;
+    const key = target.ctx.targetingKey;
+    this.unitId = typeof key === 'string' ? key : undefined;
+    this.store = target.inExperiment === false ? undefined : sinks.store;
+  }
+
+  async trackDurationOf<T>(fn: () => T | Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      const result = await fn();
+      this.record({ latencyMs: performance.now() - start, error: false });
+      return result;
+    } catch (err) {
+      this.record({ latencyMs: performance.now() - start, error: true });
+      throw err;
+    }
+  }
+
+  record(o: OutcomeInput): void {
+    const { client, otel } = this.sinks;
+    const store = this.store;
+    if (store) {
+      const outcome: Outcome = { flagKey: this.flagKey, variant: this.variant, unitId: this.unitId };
+      if (o.latencyMs !== undefined) outcome.latencyMs = o.latencyMs;
+      if (o.quality !== undefined) outcome.quality = o.quality;
+      if (o.costUsd !== undefined) outcome.costUsd = o.costUsd;
+      if (o.inputTokens !== undefined) outcome.inputTokens = o.inputTokens;
+      if (o.outputTokens !== undefined) outcome.outputTokens = o.outputTokens;
+      if (o.error !== undefined) outcome.error = o.error;
+      safely(() => store.record(outcome));
+    }
+    if (otel) safely(() => this.recordOtel(otel, o));
+    if (client) {
+      const onlyDuration = o.quality === undefined && o.costUsd === undefined && o.inputTokens === undefined && o.outputTokens === undefined;
+      const details = this.trackDetails(onlyDuration ? o.latencyMs : o.quality);
+      if (o.latencyMs !== undefined) details['latencyMs'] = o.latencyMs;
+      if (o.quality !== undefined) details['quality'] = o.quality;
+      if (o.costUsd !== undefined) details['costUsd'] = o.costUsd;
+      if (o.inputTokens !== undefined) details['inputTokens'] = o.inputTokens;
+      if (o.outputTokens !== undefined) details['outputTokens'] = o.outputTokens;
+      if (o.error !== undefined) details['error'] = o.error;
+      safely(() => client.track(onlyDuration ? TrackEvents.duration : TrackEvents.outcome, this.ctx, details));
+    }
+  }
+
+  feedback(kind: FeedbackKind): void {
+    const store = this.store;
+    if (store) safely(() => store.record({ flagKey: this.flagKey, variant: this.variant, unitId: this.unitId, feedback: kind }));
+    const otel = this.sinks.otel;
+    if (otel) safely(() => otel.feedback.add(1, { ...this.attributes(), 'aiflags.feedback.kind': kind }));
+    const client = this.sinks.client;
+    if (client) {
+      const details = this.trackDetails(kind === 'positive' ? 1 : -1);
+      details['kind'] = kind;
+      safely(() => client.track(TrackEvents.feedback, this.ctx, details));
+    }
+  }
+
+  private recordOtel(otel: OtelInstruments, o: OutcomeInput): void {
+    const attrs = this.attributes();
+    if (o.latencyMs !== undefined) otel.duration.record(o.latencyMs / 1000, attrs);
+    if (o.error !== undefined) {
+      otel.requests.add(1, attrs);
+      if (o.error) otel.errors.add(1, attrs);
+    }
+    if (o.quality !== undefined) otel.quality.record(o.quality, attrs);
+    if (o.costUsd !== undefined) otel.cost.add(o.costUsd, attrs);
+    if (o.inputTokens !== undefined) otel.inputTokens.add(o.inputTokens, attrs);
+    if (o.outputTokens !== undefined) otel.outputTokens.add(o.outputTokens, attrs);
+  }
+
+  /** Built once per tracker: the attribute set is the same for every measurement of this evaluation. */
+  private attributes(): Attributes {
+    this.attrs ??= flagAttributes(this.flagKey, this.variant, this.model, this.provider);
+    return this.attrs;
+  }
+
+  private trackDetails(value: number | undefined): TrackingEventDetails {
+    const details: TrackingEventDetails = { flagKey: this.flagKey, variant: this.variant };
+    if (value !== undefined) details.value = value;
+    if (this.model !== undefined) details['model'] = this.model;
+    if (this.provider !== undefined) details['provider'] = this.provider;
+    return details;
+  }
+}
+
+/** Recording an outcome must never break the request it describes. */
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Metrics are best effort by design; stores count their own drops.
+  }
+}
