@@ -1,1 +1,6 @@
-export {};
+export * from './connection/redis-url.js';
+export { reconnectDelayMs, type RedisConnectionOptions } from './connection/create-client.js';
+export * from './keys.js';
+export * from './logger.js';
+export * from './audit/redis-audit-log.js';
+export * from './state/redis-state-store.js';

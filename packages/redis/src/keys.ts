@@ -1,0 +1,36 @@
+/**
+ * Key names under a prefix. State and audit share a hash tag so the change script (which writes both)
+ * also runs on Redis Cluster.
+ */
+export interface RedisKeys {
+  prefix: string;
+  /** Hash: `v` version, `e` epoch, `k:<switch>` and `f:<flag>` JSON entries. */
+  state: string;
+  /** Stream of audit entries. */
+  audit: string;
+  /** Pub/sub channel for change messages. */
+  changes: string;
+  /** Metric keys for one flag: a sorted set of bucket starts, then one hash and one HyperLogLog per bucket. */
+  metricBuckets(flagKey: string): string;
+  metricCells(flagKey: string, bucketStart: number): string;
+  metricUnits(flagKey: string, variant: string, bucketStart: number): string;
+}
+
+/** The default key prefix: `aiflags:<env>`, env from AIFLAGS_ENV or `default`. */
+export function defaultPrefix(env: string | undefined = process.env.AIFLAGS_ENV): string {
+  return `aiflags:${env ?? 'default'}`;
+}
+
+/** Key names for a prefix such as `aiflags:prod`. */
+export function redisKeys(prefix: string): RedisKeys {
+  const tag = `{${prefix}}`;
+  return {
+    prefix,
+    state: `${tag}:state`,
+    audit: `${tag}:audit`,
+    changes: `${prefix}:changes`,
+    metricBuckets: (flagKey) => `${prefix}:m:{${flagKey}}:buckets`,
+    metricCells: (flagKey, bucketStart) => `${prefix}:m:{${flagKey}}:${bucketStart}`,
+    metricUnits: (flagKey, variant, bucketStart) => `${prefix}:m:{${flagKey}}:${bucketStart}:u:${variant}`,
+  };
+}

@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import {
+  emptyLiveState,
+  type ChangeMeta,
+  type FlagOverride,
+  type KillSwitchState,
+  type LiveState,
+  type StateStore,
+} from '@aiflags/core';
+import { RedisAuditLog } from '../audit/redis-audit-log.js';
+import { duplicateClient, ensureConnected, openClient, type RedisConnectionOptions } from '../connection/create-client.js';
+import { redact } from '../connection/redis-url.js';
+import { defaultPrefix, redisKeys, type RedisKeys } from '../keys.js';
+import { consoleLogger, type Logger } from '../logger.js';
+import { applyChangeScript, restoreScript } from './change-scripts.js';
+import { parseChangeMessage, type ChangeMessage } from './change-message.js';
+import { defaultActor } from './default-actor.js';
+import { flagOverrideSchema, readFlagOverride, readKillSwitch } from './live-state-schema.js';
+
+export interface RedisStateStoreOptions extends RedisConnectionOptions {
+  /** Key prefix; defaults to `aiflags:<env>`. */
+  prefix?: string;
+  /** Environment name used in the default prefix; defaults to AIFLAGS_ENV, then `default`. */
+  env?: string;
+  logger?: Logger;
+  /** The audit stream is trimmed to about this many entries (default 10 000). */
+  auditMaxLength?: number;
+  /** How often (ms) the version is compared with Redis as a safety net for lost messages; 0 disables (default 5000). */
+  versionCheckIntervalMs?: number;
+}
+
+/** Change metadata, optionally with the audit action (e.g. `rollout-advance`). */
+export type RedisChangeMeta = ChangeMeta & { action?: string };
+
+type Listener = (state: LiveState, changed: string[]) => void;
+
+const SWITCH = 'k:';
+const FLAG = 'f:';
+
+/**
+ * Live state in one Redis hash, cached in process memory. Changes go through a Lua script (entry,
+ * version, audit entry and pub/sub message in one atomic step); every instance applies the messages,
+ * resyncs on a version gap, on reconnect and when the version check finds a difference, and keeps the
+ * last good state while Redis is unreachable or holds a corrupted entry.
+ */
+export class RedisStateStore implements StateStore {
+  readonly audit: RedisAuditLog;
+  readonly keys: RedisKeys;
+  private readonly client: Redis;
+  private readonly ownsClient: boolean;
+  private readonly sub: Redis;
+  private readonly logger: Logger;
+  private readonly auditMaxLength: number;
+  private readonly versionCheckIntervalMs: number;
+  private readonly url: string;
+  private state: LiveState = emptyLiveState();
+  /** Identity of the Redis hash the state came from; a new epoch means Redis lost it. */
+  private epoch: string | undefined;
+  private readonly listeners = new Set<Listener>();
+  private started = false;
+  private closed = false;
+  private resyncing: Promise<void> | undefined;
+  private resyncAgain = false;
+  private queued: ChangeMessage[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private offline = false;
+
+  constructor(options: RedisStateStoreOptions = {}) {
+    const { client, owned } = openClient(options);
+    this.client = client;
+    this.ownsClient = owned;
+    this.sub = duplicateClient(client);
+    this.url = redact(options.url ?? `redis://${client.options.host}:${client.options.port}`);
+    this.keys = redisKeys(options.prefix ?? defaultPrefix(options.env));
+    this.logger = options.logger ?? consoleLogger;
+    this.auditMaxLength = options.auditMaxLength ?? 10_000;
+    this.versionCheckIntervalMs = options.versionCheckIntervalMs ?? 5000;
+    this.audit = new RedisAuditLog(client, this.keys.audit, this.auditMaxLength);
+    this.sub.on('message', (_channel: string, text: string) => this.onMessage(text));
+    for (const c of [this.client, this.sub]) {
+      c.on('ready', () => this.onReady());
+      c.on('error', () => this.onConnectionLost());
+      c.on('close', () => this.onConnectionLost());
+    }
+  }
+
+  async start(): Promise<LiveState> {
+    if (this.started) return this.state;
+    try {
+      await Promise.all([ensureConnected(this.client), ensureConnected(this.sub)]);
+      await this.sub.subscribe(this.keys.changes);
+      this.started = true;
+      await this.resync();
+    } catch (error) {
+      throw new Error(`aiflags: cannot load live state from Redis at ${this.url}: ${(error as Error).message}`);
+    }
+    if (this.versionCheckIntervalMs > 0) {
+      this.timer = setInterval(() => void this.checkVersion(), this.versionCheckIntervalMs);
+      this.timer.unref();
+    }
+    return this.state;
+  }
+
+  current(): LiveState {
+    return this.state;
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async setKillSwitch(name: string, killed: boolean, meta: RedisChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {
+    const at = new Date().toISOString();
+    const actor = meta.actor ?? defaultActor();
+    const after: KillSwitchState = { killed, at, actor };
+    if (meta.reason !== undefined) after.reason = meta.reason;
+    if (meta.retryAfter !== undefined) after.retryAfter = meta.retryAfter;
+    return this.change(SWITCH + name, name, after, meta.action ?? (killed ? 'kill' : 'revive'), actor, meta.reason, at);
+  }
+
+  async setFlagOverride(flagKey: string, override: FlagOverride | null, meta: RedisChangeMeta = {}): Promise<LiveState> {
+    if (override !== null) {
+      const checked = flagOverrideSchema.safeParse(override);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new Error(`aiflags: invalid override for flag "${flagKey}": ${issue?.path.join('.') || 'override'}: ${issue?.message}`);
+      }
+    }
+    const at = new Date().toISOString();
+    return this.change(FLAG + flagKey, flagKey, override, meta.action ?? '', meta.actor ?? defaultActor(), meta.reason, at);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.listeners.clear();
+    this.sub.disconnect();
+    if (this.ownsClient) {
+      if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+      else this.client.disconnect();
+    }
+  }
+
+  private async change(
+    field: string,
+    target: string,
+    value: unknown,
+    action: string,
+    actor: string,
+    reason: string | undefined,
+    at: string,
+  ): Promise<LiveState> {
+    const json = value === null ? '' : JSON.stringify(value);
+    const args = [field, json, action, actor, reason ?? '', reason === undefined ? '0' : '1', at, target];
+    const [version, epoch] = (await applyChangeScript.run(this.client, [this.keys.state, this.keys.audit], [
+      ...args,
+      this.auditMaxLength,
+      this.keys.changes,
+      randomUUID(),
+    ])) as [number, string, string];
+    // Our own message may already have been applied; otherwise apply it now so the caller sees it.
+    this.onMessage({ version, epoch, field, value: value ?? null });
+    if (this.resyncing) await this.resyncing;
+    return this.state;
+  }
+
+  private onMessage(input: string | ChangeMessage): void {
+    if (this.closed || !this.started) return;
+    const message = typeof input === 'string' ? parseChangeMessage(input) : input;
+    if (message === undefined) {
+      this.logger.error(`aiflags: ignored a malformed change message on ${this.keys.changes}; resyncing`);
+      void this.resync();
+      return;
+    }
+    if (this.resyncing) {
+      this.queued.push(message);
+      return;
+    }
+    if (message.epoch !== this.epoch || message.resync) {
+      void this.resync();
+      return;
+    }
+    if (message.version <= this.state.version) return;
+    if (message.version > this.state.version + 1 || message.field === undefined) {
+      void this.resync();
+      return;
+    }
+    const next = this.withEntry(this.state, message.field, message.value === null ? null : JSON.stringify(message.value));
+    next.version = message.version;
+    this.commit(next, [entryName(message.field)]);
+  }
+
+  /** Reloads the whole state; concurrent calls share one load, and a call during a load triggers another. */
+  private resync(): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return this.resyncing;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.resyncAgain = false;
+        const hash = await this.client.hgetall(this.keys.state);
+        if (await this.applySnapshot(hash)) this.resyncAgain = true;
+      } while (this.resyncAgain && !this.closed);
+    };
+    this.resyncing = run()
+      .catch((error: Error) => {
+        this.logger.warn(`aiflags: live state resync from Redis at ${this.url} failed (${error.message}); keeping version ${this.state.version}`);
+        if (!this.started) throw error;
+      })
+      .finally(() => {
+        this.resyncing = undefined;
+        const queued = this.queued;
+        this.queued = [];
+        for (const message of queued) this.onMessage(message);
+      });
+    return this.resyncing;
+  }
+
+  /** Applies a snapshot; true when Redis had lost our state and it was restored (read again). */
+  private async applySnapshot(hash: Record<string, string>): Promise<boolean> {
+    const epoch = hash.e;
+    const version = hash.v === undefined ? 0 : Number(hash.v);
+    if (!Number.isInteger(version) || version < 0) {
+      this.logger.error(`aiflags: rejected live state in ${this.keys.state}: version ${JSON.stringify(hash.v)} is not a non-negative integer; keeping version ${this.state.version}`);
+      return false;
+    }
+    if (this.epoch !== undefined && epoch !== this.epoch && hasEntries(this.state)) {
+      await this.restore();
+      this.epoch = undefined;
+      return true;
+    }
+    if (epoch === this.epoch && version === this.state.version && epoch !== undefined) return false;
+    let next: LiveState = { version, flags: {}, killSwitches: {} };
+    for (const [field, text] of Object.entries(hash)) {
+      if (field.startsWith(SWITCH) || field.startsWith(FLAG)) next = this.withEntry(next, field, text, this.state);
+    }
+    this.epoch = epoch;
+    this.commit(next, changedKeys(this.state, next));
+    return false;
+  }
+
+  /** Writes the entries this process knows back into a Redis that lost them. */
+  private async restore(): Promise<void> {
+    const pairs: string[] = [];
+    for (const [name, entry] of Object.entries(this.state.killSwitches)) pairs.push(SWITCH + name, JSON.stringify(entry));
+    for (const [name, entry] of Object.entries(this.state.flags)) pairs.push(FLAG + name, JSON.stringify(entry));
+    this.logger.warn(`aiflags: Redis at ${this.url} lost the live state (version ${this.state.version}); restoring the entries this instance knows`);
+    await restoreScript.run(this.client, [this.keys.state, this.keys.audit], [
+      this.epoch ?? '',
+      randomUUID(),
+      this.keys.changes,
+      new Date().toISOString(),
+      defaultActor(),
+      this.auditMaxLength,
+      ...pairs,
+    ]);
+  }
+
+  /**
+   * A copy of `state` with one entry set (text) or removed (null). A corrupted entry is logged and
+   * the last good value (from `fallback`, default `state`) is kept.
+   */
+  private withEntry(state: LiveState, field: string, text: string | null, fallback: LiveState = state): LiveState {
+    const isSwitch = field.startsWith(SWITCH);
+    const name = entryName(field);
+    const next: LiveState = { version: state.version, flags: { ...state.flags }, killSwitches: { ...state.killSwitches } };
+    const section = (isSwitch ? next.killSwitches : next.flags) as Record<string, unknown>;
+    if (text === null) {
+      delete section[name];
+      return next;
+    }
+    const read = isSwitch ? readKillSwitch(text) : readFlagOverride(text);
+    if (read.ok) {
+      section[name] = read.value;
+      return next;
+    }
+    const last = (isSwitch ? fallback.killSwitches : fallback.flags)[name];
+    this.logger.error(
+      `aiflags: rejected ${isSwitch ? 'killSwitches' : 'flags'}.${name} in ${this.keys.state}: ${read.problem}; ` +
+        (last === undefined ? 'no last good value, leaving it unset' : 'keeping the last good value'),
+    );
+    if (last === undefined) delete section[name];
+    else section[name] = last;
+    return next;
+  }
+
+  private commit(next: LiveState, changed: string[]): void {
+    this.state = next;
+    if (changed.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(next, changed);
+      } catch (error) {
+        this.logger.error(`aiflags: a live state listener threw: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async checkVersion(): Promise<void> {
+    if (this.resyncing || this.closed || this.client.status !== 'ready') return;
+    try {
+      const [v, e] = await this.client.hmget(this.keys.state, 'v', 'e');
+      if (Number(v ?? 0) !== this.state.version || (e ?? undefined) !== this.epoch) await this.resync();
+    } catch {
+      // The reconnect path resyncs; nothing to do here.
+    }
+  }
+
+  private onReady(): void {
+    if (!this.started || this.closed) return;
+    if (this.offline) this.logger.warn(`aiflags: reconnected to Redis at ${this.url}; resyncing live state`);
+    this.offline = false;
+    void this.resync();
+  }
+
+  private onConnectionLost(): void {
+    if (!this.started || this.closed || this.offline) return;
+    this.offline = true;
+    this.logger.warn(`aiflags: lost the connection to Redis at ${this.url}; serving live state version ${this.state.version} until it returns`);
+  }
+}
+
+function entryName(field: string): string {
+  return field.slice(2);
+}
+
+function hasEntries(state: LiveState): boolean {
+  return Object.keys(state.flags).length > 0 || Object.keys(state.killSwitches).length > 0;
+}
+
+/** Keys of the flags and switches that differ between two states. */
+function changedKeys(before: LiveState, after: LiveState): string[] {
+  const changed = new Set<string>();
+  for (const [a, b] of [
+    [before.flags, after.flags],
+    [before.killSwitches, after.killSwitches],
+  ] as const) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (JSON.stringify((a as Record<string, unknown>)[key]) !== JSON.stringify((b as Record<string, unknown>)[key])) changed.add(key);
+    }
+  }
+  return [...changed];
+}
