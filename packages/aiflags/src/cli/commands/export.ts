@@ -1,4 +1,49 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { ExportResult, FlagSet } from '@aiflags/core';
+import { action, CliError } from '../cli-error.js';
+import { readFlagSet } from '../read-flag-set.js';
 
-// Placeholder until the command is written.
-export function register(_program: Command): void {}
+type Exporter = (set: FlagSet) => ExportResult;
+type Target = 'launchdarkly' | 'unleash';
+
+/** The exporter of each target, loaded on demand so the CLI starts without the vendor packages. */
+async function exporterFor(target: Target): Promise<Exporter> {
+  if (target === 'launchdarkly') {
+    const mod = (await import('@aiflags/launchdarkly')) as { exportToLaunchDarkly?: Exporter };
+    if (typeof mod.exportToLaunchDarkly !== 'function') throw new CliError('export: the LaunchDarkly exporter is not built yet');
+    return mod.exportToLaunchDarkly;
+  }
+  const mod = (await import('@aiflags/unleash')) as { exportToUnleash?: Exporter };
+  if (typeof mod.exportToUnleash !== 'function') throw new CliError('export: the Unleash exporter is not built yet');
+  return mod.exportToUnleash;
+}
+
+export function register(program: Command): void {
+  program
+    .command('export')
+    .description('translate a flag file to LaunchDarkly or Unleash; lists what the target cannot express')
+    .argument('<file>', 'the flag file (YAML or JSON)')
+    .requiredOption('--to <target>', 'launchdarkly | unleash')
+    .option('--lossy', 'export even when some settings cannot be expressed (they are listed on stderr)')
+    .option('--out <file>', 'write the JSON here instead of stdout')
+    .action(
+      action(async (file: string, options: { to: string; lossy?: boolean; out?: string }) => {
+        if (options.to !== 'launchdarkly' && options.to !== 'unleash') {
+          throw new CliError(`export: --to ${options.to}: expected launchdarkly or unleash`);
+        }
+        const set = await readFlagSet(file);
+        const exporter = await exporterFor(options.to);
+        const { data, problems } = exporter(set);
+        for (const p of problems) process.stderr.write(`${file}: flag '${p.flag}', field '${p.field}': ${p.message}\n`);
+        if (problems.length > 0 && !options.lossy) {
+          process.stderr.write(`${file}: ${problems.length} setting(s) cannot be expressed in ${options.to}; nothing exported (--lossy exports anyway)\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const json = `${JSON.stringify(data, null, 2)}\n`;
+        if (options.out !== undefined) await writeFile(options.out, json);
+        else process.stdout.write(json);
+      }),
+    );
+}

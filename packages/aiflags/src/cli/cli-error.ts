@@ -1,0 +1,25 @@
+/** An error the CLI prints as one line (no stack trace) before exiting with code 1. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+/** One line for any error: the message with line breaks folded, never a stack. */
+export function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+}
+
+/**
+ * Wraps a command action so every failure ends as one line on stderr and exit code 1. Commands that
+ * report their own failure set `process.exitCode` and return.
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      process.stderr.write(`${oneLine(error)}\n`);
+      process.exitCode = 1;
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import type { FileWatcherOptions, TrackSink } from '@aiflags/provider';
+
+export type BackendName = 'local' | 'launchdarkly' | 'unleash';
+
+/** Options of the LaunchDarkly backend; unset fields come from the environment (LAUNCHDARKLY_SDK_KEY). */
+export interface LaunchDarklyBackendOptions {
+  sdkKey?: string;
+  [option: string]: unknown;
+}
+
+/** Options of the Unleash backend; unset fields come from the environment (UNLEASH_URL, UNLEASH_API_TOKEN). */
+export interface UnleashBackendOptions {
+  url?: string;
+  apiToken?: string;
+  appName?: string;
+  [option: string]: unknown;
+}
+
+/** What `createProvider()` reads; every field is optional and falls back to the environment. */
+export interface BackendConfig {
+  /** Default: AIFLAGS_BACKEND, else 'local'. */
+  backend?: BackendName;
+  /** The flag file. Default: AIFLAGS_FLAGS, else ./flags.yaml. */
+  flags?: string;
+  /** Where live state, metrics and the audit log live on the local backend. Default: `.aiflags/` beside the flag file. */
+  stateDir?: string;
+  /** Live state and metrics in Redis. Default: REDIS_URL. */
+  redisUrl?: string;
+  /** Prefix of every Redis key. Default 'aiflags'. */
+  redisPrefix?: string;
+  /** Hot reload of the flag file (local backend): false turns it off. */
+  watch?: boolean | FileWatcherOptions;
+  /** Receives OpenFeature `track()` events on the local backend. */
+  trackSink?: TrackSink;
+  launchdarkly?: LaunchDarklyBackendOptions;
+  unleash?: UnleashBackendOptions;
+}
+
+const BACKENDS: readonly string[] = ['local', 'launchdarkly', 'unleash'];
+
+/** The backend named by the config or AIFLAGS_BACKEND; throws a one-line error for an unknown name. */
+export function backendOf(config: BackendConfig = {}): BackendName {
+  const name = config.backend ?? process.env.AIFLAGS_BACKEND ?? 'local';
+  if (!BACKENDS.includes(name)) {
+    throw new Error(`AIFLAGS_BACKEND: unknown backend '${name}' (expected local, launchdarkly or unleash)`);
+  }
+  return name as BackendName;
+}
+
+/** The flag file path named by the config or AIFLAGS_FLAGS (default ./flags.yaml). */
+export function flagsPathOf(config: Pick<BackendConfig, 'flags'> = {}): string {
+  return config.flags ?? process.env.AIFLAGS_FLAGS ?? './flags.yaml';
+}

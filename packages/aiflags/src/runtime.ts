@@ -1,0 +1,50 @@
+import { dirname, join, resolve } from 'node:path';
+import { FileMetricStore } from '@aiflags/ai';
+import type { MetricStore, StateStore } from '@aiflags/core';
+import { FileStateStore } from '@aiflags/provider';
+import { flagsPathOf, type BackendConfig } from './config.js';
+
+/** Where live state and metrics live for one flag file: `.aiflags/` on disk, or Redis when REDIS_URL is set. */
+export interface Runtime {
+  /** The flag file, absolute. */
+  flagsPath: string;
+  /** `.aiflags/` beside the flag file (or config.stateDir), absolute. */
+  stateDir: string;
+  /** Started: `current()` holds the state as loaded. */
+  state: StateStore;
+  metrics: MetricStore;
+  /** Stops watching, flushes metrics and closes connections. */
+  close(): Promise<void>;
+}
+
+export type RuntimeConfig = Pick<BackendConfig, 'flags' | 'stateDir' | 'redisUrl' | 'redisPrefix'>;
+
+/** Opens the live-state and metric stores the CLI and the local provider share. */
+export async function resolveRuntime(config: RuntimeConfig = {}): Promise<Runtime> {
+  const flagsPath = resolve(flagsPathOf(config));
+  const stateDir = resolve(config.stateDir ?? join(dirname(flagsPath), '.aiflags'));
+  const redisUrl = config.redisUrl ?? process.env.REDIS_URL;
+  if (redisUrl) {
+    const { createRedisRuntime } = await import('./backends/redis.js');
+    const redis = await createRedisRuntime({ url: redisUrl, prefix: config.redisPrefix ?? 'aiflags' });
+    try {
+      await redis.state.start();
+    } catch (error) {
+      await redis.close();
+      throw error;
+    }
+    return { flagsPath, stateDir, state: redis.state, metrics: redis.metrics, close: () => redis.close() };
+  }
+  const state = new FileStateStore(stateDir);
+  await state.start();
+  const metrics = new FileMetricStore({ dir: stateDir });
+  return {
+    flagsPath,
+    stateDir,
+    state,
+    metrics,
+    close: async () => {
+      await Promise.all([state.close(), metrics.close()]);
+    },
+  };
+}
