@@ -4,3 +4,4 @@ export * from './keys.js';
 export * from './logger.js';
 export * from './audit/redis-audit-log.js';
 export * from './state/redis-state-store.js';
+export * from './metrics/redis-metric-store.js';
