@@ -16,7 +16,7 @@ function setup(name: string) {
     const logger = recordingLogger();
     const s = new RedisStateStore({ url: testRedisUrl, prefix, logger, ...options });
     open.push(s);
-    return Object.assign(s, { logger });
+    return Object.assign(s, { log: logger });
   };
   return { prefix, keys, raw, store };
 }
@@ -126,7 +126,7 @@ describe('RedisStateStore', () => {
       await eventually(() => reader.current().version === 4, 2000, 'reader resyncs');
       expect(reader.current().killSwitches.agent).toMatchObject({ killed: true, reason: 'good' });
       expect(reader.current().flags.model).toEqual({ percentage: 20 });
-      expect(reader.logger.errors.join('\n')).toMatch(/rejected killSwitches\.agent .*keeping the last good value/);
+      expect(reader.log.errors.join('\n')).toMatch(/rejected killSwitches\.agent .*keeping the last good value/);
     });
 
     it('a published message with a bad value is rejected too', async () => {
@@ -136,9 +136,9 @@ describe('RedisStateStore', () => {
       await a.setFlagOverride('model', { percentage: 5 });
       const epoch = await raw.hget(keys.state, 'e');
       await raw.publish(keys.changes, JSON.stringify({ version: 2, epoch, field: 'f:model', value: { percentage: 'lots' } }));
-      await eventually(() => a.logger.errors.length > 0, 2000, 'logged error');
+      await eventually(() => a.log.errors.length > 0, 2000, 'logged error');
       expect(a.current().flags.model).toEqual({ percentage: 5 });
-      expect(a.logger.errors[0]).toMatch(/rejected flags\.model .*percentage/);
+      expect(a.log.errors[0]).toMatch(/rejected flags\.model .*percentage/);
     });
 
     it('a corrupted version keeps the whole last good state', async () => {
@@ -147,7 +147,7 @@ describe('RedisStateStore', () => {
       await a.start();
       await a.setKillSwitch('agent', true);
       await raw.hset(keys.state, 'v', 'banana', 'k:agent', '{"killed":false,"at":"x"}');
-      await eventually(() => a.logger.errors.some((e) => /version "banana"/.test(e)), 2000, 'logged error');
+      await eventually(() => a.log.errors.some((e) => /version "banana"/.test(e)), 2000, 'logged error');
       expect(a.current().killSwitches.agent?.killed).toBe(true);
     });
   });
