@@ -1,1 +1,5 @@
-export {};
+export * from './translate-context.js';
+export * from './translate-result.js';
+export * from './track-sink.js';
+export * from './unleash-provider.js';
+export * from './create-unleash-provider.js';
