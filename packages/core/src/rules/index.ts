@@ -1,1 +1,4 @@
-export {};
+export * from './attribute-path.js';
+export * from './regex-safety.js';
+export * from './operators.js';
+export * from './condition.js';

@@ -1,0 +1,33 @@
+/**
+ * The bucket a unit falls in, per mode, exactly as the DESIGN contract states. These are the reference
+ * functions (tests and exporters use them); bucketers.ts holds the precompiled hot-path versions.
+ */
+import { hexMod, md5Hex, sha1Hex } from './digest.js';
+import { murmur3, murmur3js } from './murmur3.js';
+
+/** murmur3 mode: MurmurHash3 x86 32 (seed 0) of UTF-8 `<salt>/<unit>`, modulo 100000 (0.001 % steps). */
+export function murmur3Bucket(salt: string, unit: string): number {
+  return murmur3(`${salt}/${unit}`) % MURMUR3_BUCKETS;
+}
+export const MURMUR3_BUCKETS = 100_000;
+
+/** md5 mode: the whole md5 digest of `<salt>:<unit>` as one big-endian integer, modulo 100 (0-99). */
+export function md5Bucket(salt: string, unit: string): number {
+  return hexMod(md5Hex(`${salt}:${unit}`), 100);
+}
+
+/** LaunchDarkly's bucket value in [0, 1): sha1 of `<key>.<salt>.<unit>` (or `<seed>.<unit>`), first 15 hex / 0xFFFFFFFFFFFFFFF. */
+export function launchDarklyBucket(flagKey: string, salt: string, unit: string, seed?: number): number {
+  // `seed ? ...` on purpose: LaunchDarkly treats seed 0 as no seed.
+  const prefix = seed ? String(Number(seed)) : `${flagKey}.${salt}`;
+  return parseInt(sha1Hex(`${prefix}.${unit}`).substring(0, 15), 16) / LD_LONG_SCALE;
+}
+/** 0xFFFFFFFFFFFFFFF as the double LaunchDarkly's SDKs divide by. */
+export const LD_LONG_SCALE = 1152921504606847e3;
+
+/** unleash-client's `normalizedValue`: murmurhash3js of `<groupId>:<unit>` with `seed`, `% normalizer + 1`. */
+export function unleashNormalizedValue(groupId: string, unit: string, normalizer: number, seed = 0): number {
+  return (murmur3js(`${groupId}:${unit}`, seed) % normalizer) + 1;
+}
+/** unleash-client's seed for variant selection (its strategy rollout uses seed 0). */
+export const UNLEASH_VARIANT_SEED = 86028157;

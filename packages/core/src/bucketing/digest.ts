@@ -1,0 +1,22 @@
+/**
+ * The digests the md5 and launchdarkly modes need, behind one small module so the evaluator only sees
+ * pure string -> string functions (node:crypto is CPU work, no I/O).
+ */
+import { createHash } from 'node:crypto';
+
+/** Hex md5 of the UTF-8 bytes of `s`. */
+export function md5Hex(s: string): string {
+  return createHash('md5').update(s, 'utf8').digest('hex');
+}
+
+/** Hex sha1 of the UTF-8 bytes of `s`. */
+export function sha1Hex(s: string): string {
+  return createHash('sha1').update(s, 'utf8').digest('hex');
+}
+
+/** A hex string read as one big-endian integer, modulo `m` (m < 2^32), without BigInt. */
+export function hexMod(hex: string, m: number): number {
+  let r = 0;
+  for (let i = 0; i < hex.length; i++) r = (r * 16 + parseInt(hex[i] as string, 16)) % m;
+  return r;
+}

@@ -1,0 +1,169 @@
+/**
+ * A flag compiled into the function evaluation runs: live overlay, rules in order, then the top-level
+ * rollout/split. Built once per flag at parse time; every result it can return without an error is
+ * precomputed, so the hot path is a few property reads, the rule predicates and one hash.
+ */
+import { createRolloutBucketer, createSplitBucketer, type BucketingSettings } from '../bucketing/bucketers.js';
+import { readUnit } from '../bucketing/unit.js';
+import type { FlagDefinition, KillSwitch, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
+import type { LiveState } from '../live-state.js';
+import { parseAttributePath } from '../rules/attribute-path.js';
+import type { ContextPredicate } from '../rules/condition.js';
+import type { EvaluationContext, EvaluationResult, FlagMetadata } from './result.js';
+import { ErrorCodes, Reasons } from './result.js';
+import { errorResult, makeResult } from './results.js';
+
+export interface FlagProgram {
+  evaluate(ctx: EvaluationContext, live: LiveState | undefined): EvaluationResult;
+}
+
+/** Serves a result for a context; `percentage` (0-100) replaces a rollout's own when >= 0. */
+type Outcome = (ctx: EvaluationContext, percentage: number) => EvaluationResult;
+
+const NO_OVERRIDE = -1;
+
+/** An own entry of a live-state record (never one inherited from Object.prototype). */
+function ownEntry<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  return record !== undefined && record !== null && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+export function compileFlagProgram(
+  key: string,
+  def: FlagDefinition,
+  rulePredicates: readonly ContextPredicate[],
+  flagMetadata: Readonly<FlagMetadata>,
+): FlagProgram {
+  const byReason = (reason: string): ReadonlyMap<string, EvaluationResult> =>
+    new Map(Object.entries(def.variants).map(([v, value]) => [v, makeResult(value, v, reason, flagMetadata)]));
+  const staticResults = byReason(Reasons.STATIC);
+  const splitResults = byReason(Reasons.SPLIT);
+  const matchResults = byReason(Reasons.TARGETING_MATCH);
+  const disabled = makeResult(def.variants[def.offVariant], def.offVariant, Reasons.DISABLED, flagMetadata);
+  const by = def.bucketing.by;
+  const missingUnit = errorResult(
+    ErrorCodes.TARGETING_KEY_MISSING,
+    `flag '${key}' buckets by '${by}', which the evaluation context lacks`,
+    flagMetadata,
+  );
+  const invalidUnit = errorResult(
+    ErrorCodes.INVALID_CONTEXT,
+    `flag '${key}' buckets by '${by}', which must be a non-empty string or an integer`,
+    flagMetadata,
+  );
+  const unitPath = parseAttributePath(by) ?? [by];
+  const settings: BucketingSettings = {
+    hash: def.bucketing.hash,
+    flagKey: key,
+    salt: def.bucketing.salt,
+    groupId: def.bucketing.groupId,
+    ...(def.bucketing.seed !== undefined ? { seed: def.bucketing.seed } : {}),
+  };
+
+  const rolloutOutcome = (rollout: RolloutDefinition, results: ReadonlyMap<string, EvaluationResult>): Outcome => {
+    const bucketer = createRolloutBucketer(settings);
+    const treated = results.get(rollout.variant) as EvaluationResult;
+    const untreated = results.get(def.defaultVariant) as EvaluationResult;
+    const own = rollout.percentage;
+    return (ctx, override) => {
+      const percentage = override >= 0 ? override : own;
+      if (percentage <= 0) return untreated;
+      if (percentage >= 100) return treated;
+      const unit = readUnit(ctx, unitPath);
+      if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;
+      return bucketer.inRollout(unit, percentage) ? treated : untreated;
+    };
+  };
+
+  const splitOutcome = (split: SplitDefinition, results: ReadonlyMap<string, EvaluationResult>): Outcome => {
+    const entries = Object.entries(split);
+    const bucketer = createSplitBucketer(
+      settings,
+      entries.map(([, w]) => w),
+    );
+    const served = entries.map(([v]) => results.get(v) as EvaluationResult);
+    return (ctx) => {
+      const unit = readUnit(ctx, unitPath);
+      if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;
+      return served[bucketer.pick(unit)] as EvaluationResult;
+    };
+  };
+
+  const fixed =
+    (result: EvaluationResult): Outcome =>
+    () =>
+      result;
+
+  const top: Outcome = def.rollout
+    ? rolloutOutcome(def.rollout, splitResults)
+    : def.split
+      ? splitOutcome(def.split, splitResults)
+      : fixed(staticResults.get(def.defaultVariant) as EvaluationResult);
+
+  const ruleOutcomes: Outcome[] = def.rules.map((rule) =>
+    rule.rollout
+      ? rolloutOutcome(rule.rollout, matchResults)
+      : rule.split
+        ? splitOutcome(rule.split, matchResults)
+        : fixed(matchResults.get(rule.variant as string) as EvaluationResult),
+  );
+  const ruleCount = ruleOutcomes.length;
+  const fileEnabled = def.enabled;
+
+  return {
+    evaluate(ctx, live) {
+      let enabled = fileEnabled;
+      let percentage = NO_OVERRIDE;
+      if (live !== undefined) {
+        const o = ownEntry(live.flags, key);
+        if (o !== undefined && o !== null) {
+          if (typeof o.enabled === 'boolean') enabled = o.enabled;
+          const p = o.percentage;
+          if (typeof p === 'number' && p >= 0 && p <= 100) percentage = p;
+        }
+      }
+      if (!enabled) return disabled;
+      for (let i = 0; i < ruleCount; i++) {
+        if ((rulePredicates[i] as ContextPredicate)(ctx)) return (ruleOutcomes[i] as Outcome)(ctx, NO_OVERRIDE);
+      }
+      return top(ctx, percentage);
+    },
+  };
+}
+
+/** A kill switch: `on` (STATIC) unless killed in live state or `enabled: false` in the file (DISABLED). */
+export function compileKillSwitchProgram(
+  ks: Pick<KillSwitch, 'key' | 'enabled' | 'retryAfter'>,
+  flagMetadata: Readonly<FlagMetadata>,
+): FlagProgram {
+  const on = makeResult(true, 'on', Reasons.STATIC, flagMetadata);
+  const off = makeResult(false, 'off', Reasons.DISABLED, flagMetadata);
+  // The last killed state seen and its result: a kill lasts many evaluations, so this is usually a hit.
+  let lastState: unknown;
+  let lastReason: unknown;
+  let lastRetry: unknown;
+  let lastResult = off;
+  return {
+    evaluate(_ctx, live) {
+      if (live !== undefined) {
+        const s = ownEntry(live.killSwitches, ks.key);
+        if (s !== undefined && s !== null && s.killed === true) {
+          // Compared field by field too: a store may update the same object in place.
+          if (s !== lastState || s.reason !== lastReason || s.retryAfter !== lastRetry) {
+            const meta: FlagMetadata = {
+              ...flagMetadata,
+              killSwitch: true,
+              retryAfter: typeof s.retryAfter === 'number' ? s.retryAfter : ks.retryAfter,
+            };
+            if (typeof s.reason === 'string') meta.killReason = s.reason;
+            lastResult = makeResult(false, 'killed', Reasons.DISABLED, Object.freeze(meta));
+            lastState = s;
+            lastReason = s.reason;
+            lastRetry = s.retryAfter;
+          }
+          return lastResult;
+        }
+      }
+      return ks.enabled ? on : off;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Runs the zod schema and turns its first issue into a FlagConfigError naming file, flag and field.
+ * Each flag is checked against the branch it was meant to be (full form or `{ enabled, percentage }`
+ * shorthand), so a typo gets a message about that form instead of a union of both.
+ */
+import { z } from 'zod';
+import type { FlagConfigError } from './flag-config-error.js';
+import { configError, describeValue, type ConfigPath } from './config-path.js';
+import {
+  FlagFileSchema,
+  FullFlagSchema,
+  KeySchema,
+  ShorthandFlagSchema,
+  type FlagFile,
+  type FlagInput,
+} from './schema.js';
+
+const TopLevelSchema = FlagFileSchema.extend({ flags: z.record(KeySchema, z.unknown()).optional() });
+const FULL_ONLY_KEYS = ['variants', 'defaultVariant', 'offVariant', 'rollout', 'split', 'rules'];
+
+/** Validates the shape of a parsed flag file; throws the first problem. */
+export function checkFlagFileShape(value: unknown, file: string): FlagFile {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw configError(file, [], `expected a mapping with a \`flags:\` section, got ${describeValue(value)}`);
+  }
+  const top = TopLevelSchema.safeParse(value, { reportInput: true });
+  if (!top.success) throw fromIssue(file, [], top.error.issues[0]);
+  const flags: Record<string, FlagInput> = {};
+  for (const [key, raw] of Object.entries(top.data.flags ?? {})) {
+    const path = ['flags', key];
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw configError(file, path, `expected a flag definition (a mapping), got ${describeValue(raw)}`);
+    }
+    const full = FULL_ONLY_KEYS.some((k) => Object.hasOwn(raw, k));
+    const parsed = (full ? FullFlagSchema : ShorthandFlagSchema).safeParse(raw, { reportInput: true });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      if (!full && issue?.code === 'unrecognized_keys') {
+        throw configError(
+          file,
+          [...path, ...issue.path, issue.keys[0] ?? ''],
+          `unknown field; a flag is either { variants, defaultVariant, ... } or the shorthand { enabled, percentage }`,
+        );
+      }
+      throw fromIssue(file, path, issue);
+    }
+    flags[key] = parsed.data;
+  }
+  return { ...top.data, flags };
+}
+
+function fromIssue(file: string, prefix: ConfigPath, issue: z.core.$ZodIssue | undefined): FlagConfigError {
+  if (issue === undefined) return configError(file, prefix, 'invalid flag file');
+  const path = [...prefix, ...issue.path];
+  const got = 'input' in issue ? describeValue(issue.input) : undefined;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const key = issue.keys[0] ?? '';
+      return configError(file, [...path, key], `unknown field '${key}'`);
+    }
+    case 'invalid_type':
+      if (issue.input === undefined) return configError(file, path, 'required field is missing');
+      return configError(file, path, `${ownMessage(issue.message) ?? `expected ${typeName(issue.expected)}`}, got ${got}`);
+    case 'invalid_value':
+      return configError(
+        file,
+        path,
+        `expected one of ${issue.values.map((v) => String(v)).join(' | ')}, got ${got}`,
+      );
+    case 'invalid_union':
+      return configError(file, path, `expected a boolean, string, number or JSON object, got ${got}`);
+    case 'invalid_key': {
+      const key = 'input' in issue ? String(issue.input) : '';
+      return configError(
+        file,
+        [...path, key],
+        `invalid key '${key}': keys use letters, digits, '_', '.' and '-'`,
+      );
+    }
+    case 'invalid_element':
+      return fromIssue(file, path, issue.issues[0]);
+    default:
+      return configError(file, path, `${ownMessage(issue.message) ?? issue.message}${got ? `, got ${got}` : ''}`);
+  }
+}
+
+/** The messages this package wrote into the schema start with "expected"; zod's own do not. */
+function ownMessage(message: string): string | undefined {
+  return message.startsWith('expected') ? message : undefined;
+}
+
+function typeName(expected: string): string {
+  switch (expected) {
+    case 'object':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    case 'record':
+      return 'a mapping';
+    default:
+      return `a ${expected}`;
+  }
+}

@@ -1,0 +1,63 @@
+/** Maps a path inside a flag file (`['flags', 'chat-model', 'rollout', 'percentage']`) to file/flag/field. */
+import { FlagConfigError, type FlagConfigLocation } from './flag-config-error.js';
+import { FORBIDDEN_KEYS } from './schema.js';
+
+export type ConfigPath = readonly PropertyKey[];
+
+/** `rules[0].conditions[1].op` from `['rules', 0, 'conditions', 1, 'op']`. */
+export function formatField(path: ConfigPath): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+export function locationOf(file: string, path: ConfigPath): FlagConfigLocation {
+  const [section, key, ...rest] = path;
+  if (typeof key === 'string') {
+    if (section === 'flags') return { file, flag: key, field: formatField(rest) };
+    if (section === 'segments') return { file, segment: key, field: formatField(rest) };
+    if (section === 'killSwitches') return { file, killSwitch: key, field: formatField(rest) };
+  }
+  return { file, field: formatField(path) };
+}
+
+export function configError(file: string, path: ConfigPath, detail: string): FlagConfigError {
+  return new FlagConfigError(locationOf(file, path), detail);
+}
+
+/** Rejects `__proto__`, `constructor` and `prototype` keys anywhere, before anything copies the object. */
+export function assertNoForbiddenKeys(value: unknown, file: string, path: PropertyKey[] = [], depth = 0): void {
+  if (value === null || typeof value !== 'object') return;
+  if (depth > 64) throw configError(file, path, 'nested more than 64 levels deep');
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) assertNoForbiddenKeys(value[i], file, [...path, i], depth + 1);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      throw configError(file, [...path, key], `the key '${key}' is not allowed (it would reach Object.prototype)`);
+    }
+    assertNoForbiddenKeys((value as Record<string, unknown>)[key], file, [...path, key], depth + 1);
+  }
+}
+
+/** A short description of a value for messages: `140`, `'abc'`, `an array`, `null`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return value.length > 60 ? `'${value.slice(0, 57)}...'` : `'${value}'`;
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}

@@ -1,0 +1,46 @@
+/** Entry points: flag file text or a plain object in, a compiled frozen FlagSet out (or a FlagConfigError). */
+import { createHash } from 'node:crypto';
+import { checkFlagFileShape } from './check-schema.js';
+import { compileFlagSet } from './compile-flag-set.js';
+import { assertNoForbiddenKeys } from './config-path.js';
+import { FlagConfigError } from './flag-config-error.js';
+import type { FlagSet } from './flag-set.js';
+import { decodeFlagText, readFlagDocument } from './read-document.js';
+
+/**
+ * Parses a YAML or JSON flag file. `file` names the source in error messages and gives the default set id
+ * (its base name without extension). Throws FlagConfigError on the first problem.
+ */
+export function parseFlags(content: string | Uint8Array, file: string): FlagSet {
+  const text = decodeFlagText(content, file);
+  const value = readFlagDocument(text, file);
+  return build(value, file, contentHash(text));
+}
+
+/** Validates and compiles an already parsed flag file object. Throws FlagConfigError on the first problem. */
+export function validateFlags(value: unknown, source: string): FlagSet {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? '';
+  } catch (err) {
+    throw new FlagConfigError({ file: source }, `not a JSON-compatible object: ${(err as Error).message}`);
+  }
+  return build(value, source, contentHash(text));
+}
+
+function build(value: unknown, source: string, hash: string): FlagSet {
+  assertNoForbiddenKeys(value, source);
+  const file = checkFlagFileShape(value, source);
+  return compileFlagSet(file, source, { id: baseName(source), version: hash });
+}
+
+/** Base name without directory and extension: `config/flags.yaml` -> `flags`. */
+export function baseName(source: string): string {
+  const name = source.split(/[\\/]/).pop() ?? source;
+  const dot = name.lastIndexOf('.');
+  return (dot > 0 ? name.slice(0, dot) : name) || 'flags';
+}
+
+function contentHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
+}

@@ -1,0 +1,97 @@
+/**
+ * Turns the bytes or text of a flag file into a plain value, refusing what would hurt before parsing:
+ * oversized files, binary content, invalid UTF-8, duplicate keys and YAML alias bombs. JSON goes through
+ * the same YAML 1.2 parser (a JSON superset) so duplicate keys are rejected there too.
+ */
+import { parseDocument } from 'yaml';
+import { FlagConfigError } from './flag-config-error.js';
+
+/** Largest flag file accepted, in bytes. */
+export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
+/** Most alias dereferences allowed while building the value (an alias bomb needs far more). */
+export const MAX_YAML_ALIASES = 100;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Decodes and checks the raw content; returns UTF-8 text. */
+export function decodeFlagText(content: string | Uint8Array, file: string): string {
+  let text: string;
+  if (typeof content === 'string') {
+    if (content.length > MAX_FLAG_FILE_BYTES || Buffer.byteLength(content, 'utf8') > MAX_FLAG_FILE_BYTES) {
+      throw tooLarge(file, Buffer.byteLength(content, 'utf8'));
+    }
+    if (LONE_SURROGATE.test(content)) {
+      throw new FlagConfigError({ file }, 'not valid UTF-8 text (lone surrogate); is this a binary file?');
+    }
+    text = content;
+  } else {
+    if (content.byteLength > MAX_FLAG_FILE_BYTES) throw tooLarge(file, content.byteLength);
+    try {
+      text = utf8.decode(content);
+    } catch {
+      throw new FlagConfigError({ file }, 'not valid UTF-8 text; is this a binary file?');
+    }
+  }
+  const nul = text.indexOf('\0');
+  if (nul !== -1) {
+    throw new FlagConfigError({ file }, `binary content (NUL byte at offset ${nul}); expected YAML or JSON text`);
+  }
+  return text;
+}
+
+/** Parses YAML or JSON text into a plain value. */
+export function readFlagDocument(text: string, file: string): unknown {
+  if (text.trim() === '') {
+    throw new FlagConfigError({ file }, 'the file is empty; expected a mapping with a `flags:` section');
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true, merge: false });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const pos = first.linePos?.[0];
+    const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
+    const what = first.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error';
+    const detail = firstLine(first.message).replace(/ at line \d+, column \d+.*$/, '');
+    throw new FlagConfigError({ file, ...locate(text, pos?.line) }, `${what} at ${where}${detail}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new FlagConfigError({ file }, `rejected YAML aliases: ${firstLine(message)}`);
+  }
+}
+
+function tooLarge(file: string, bytes: number): FlagConfigError {
+  return new FlagConfigError(
+    { file },
+    `file is ${bytes} bytes; the limit is ${MAX_FLAG_FILE_BYTES} bytes (10 MB)`,
+  );
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0] ?? message;
+}
+
+/**
+ * Best-effort flag name for a syntax error: the nearest `flags:` entry at or above the line (found by
+ * indentation), so the message can name the flag even though the file did not parse.
+ */
+function locate(text: string, line: number | undefined): { flag?: string; field?: string } {
+  if (line === undefined) return {};
+  const lines = text.split('\n', line);
+  const key = /^\s*(?:-\s+)?([A-Za-z0-9_.\-$]+)\s*:/.exec(lines[line - 1] ?? '')?.[1];
+  const field = key !== undefined ? { field: key } : {};
+  const flagsLine = lines.findLastIndex((l) => /^flags\s*:\s*(#.*)?$/.test(l));
+  if (flagsLine === -1) return field;
+  let indent = -1;
+  let flag: string | undefined;
+  for (const l of lines.slice(flagsLine + 1)) {
+    if (/^\S/.test(l)) return field;
+    const m = /^( +)([A-Za-z0-9_.\-]+)\s*:/.exec(l);
+    if (m?.[1] === undefined || m[2] === undefined) continue;
+    if (indent === -1) indent = m[1].length;
+    if (m[1].length === indent) flag = m[2];
+  }
+  return flag !== undefined && flag !== key ? { flag, ...field } : flag !== undefined ? { flag } : field;
+}

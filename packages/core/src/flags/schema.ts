@@ -1,0 +1,168 @@
+/**
+ * The flag file schema (zod 4). One schema gives the TypeScript types (z.infer), the runtime validation
+ * and the JSON Schema shipped as flags.schema.json. Cross-field checks (a default variant that exists,
+ * weights summing to 100, regex safety…) live in compile-flag-set.ts, which reports them with the same
+ * file/flag/field message.
+ */
+import { z } from 'zod';
+
+/** Flag, segment, variant and switch keys. */
+export const KEY_PATTERN = /^[A-Za-z0-9_.\-]+$/;
+
+/** Keys that would reach Object.prototype when copied into a plain object; rejected everywhere. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export const CHANGE_TYPES = ['model-swap', 'system-prompt', 'new-tool', 'parameter', 'agent-workflow'] as const;
+export const HASH_MODES = ['murmur3', 'md5', 'launchdarkly', 'unleash'] as const;
+export const OPERATORS = [
+  'in',
+  'not_in',
+  'equals',
+  'not_equals',
+  'starts_with',
+  'ends_with',
+  'contains',
+  'not_contains',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'semver_eq',
+  'semver_lt',
+  'semver_lte',
+  'semver_gt',
+  'semver_gte',
+  'before',
+  'after',
+  'matches',
+] as const;
+
+const keyMessage = "expected a key of letters, digits, '_', '.' or '-'";
+export const KeySchema = z.string().regex(KEY_PATTERN, { error: keyMessage });
+
+const percentMessage = 'expected a number from 0 to 100';
+/** Percent, 0-100 (not a fraction). Resolution 0.001 % is checked in compile-flag-set.ts. */
+export const PercentSchema = z
+  .number({ error: percentMessage })
+  .min(0, { error: percentMessage })
+  .max(100, { error: percentMessage })
+  .describe('percent, 0-100, resolution 0.001');
+
+export const ChangeTypeSchema = z.enum(CHANGE_TYPES);
+export const HashModeSchema = z.enum(HASH_MODES);
+export const OperatorSchema = z.enum(OPERATORS);
+
+/** A variant value: boolean, string, number, or a JSON object (arrays allowed as object-typed JSON). */
+export const VariantValueSchema = z.union([
+  z.boolean(),
+  z.string(),
+  z.number(),
+  z.record(z.string(), z.json()),
+  z.array(z.json()),
+]);
+
+export const ConditionSchema = z.strictObject({
+  /** Context attribute; a dot path reads a nested attribute (`account.plan`). */
+  attribute: z.string().min(1, { error: 'expected a non-empty attribute name' }),
+  op: OperatorSchema,
+  values: z
+    .array(z.union([z.string(), z.number(), z.boolean()]))
+    .min(1, { error: 'expected at least one value' }),
+});
+
+export const SegmentSchema = z.strictObject({
+  description: z.string().optional(),
+  /** All must match (AND). */
+  conditions: z.array(ConditionSchema),
+});
+
+export const BucketingSchema = z.strictObject({
+  hash: HashModeSchema.optional().describe('murmur3 (default) | md5 | launchdarkly | unleash'),
+  /** Context attribute used as the bucketing unit (dot path allowed). Default: targetingKey. */
+  by: z.string().min(1).optional(),
+  /** Default: the flag key. */
+  salt: z.string().optional(),
+  /** launchdarkly mode only: hashes `<seed>.<unit>` instead of `<key>.<salt>.<unit>`. */
+  seed: z.number().int().optional(),
+  /** unleash mode only. Default: salt, else the flag key. */
+  groupId: z.string().optional(),
+});
+
+export const RolloutSchema = z.strictObject({
+  variant: KeySchema,
+  percentage: PercentSchema,
+});
+
+/** Percent weights by variant key, summing to 100; bucket order is the order written. */
+export const SplitSchema = z.record(KeySchema, PercentSchema);
+
+export const RuleSchema = z.strictObject({
+  name: z.string().optional(),
+  segment: KeySchema.optional(),
+  conditions: z.array(ConditionSchema).optional(),
+  variant: KeySchema.optional(),
+  rollout: RolloutSchema.optional(),
+  split: SplitSchema.optional(),
+});
+
+const flagMeta = {
+  description: z.string().optional(),
+  owner: z.string().optional(),
+  changeType: ChangeTypeSchema.optional(),
+  bucketing: BucketingSchema.optional(),
+};
+
+/** The full form of a flag. */
+export const FullFlagSchema = z.strictObject({
+  ...flagMeta,
+  enabled: z.boolean().optional().describe('default true; false serves offVariant with reason DISABLED'),
+  variants: z.record(KeySchema, VariantValueSchema),
+  defaultVariant: KeySchema,
+  offVariant: KeySchema.optional(),
+  rollout: RolloutSchema.optional(),
+  split: SplitSchema.optional(),
+  rules: z.array(RuleSchema).optional(),
+});
+
+/** `{ enabled: true, percentage: 10 }`: a boolean flag, variants on/off, `on` rolled out to `percentage`. */
+export const ShorthandFlagSchema = z.strictObject({
+  ...flagMeta,
+  enabled: z.boolean().optional(),
+  percentage: PercentSchema.optional().describe('percent of units served true; default 100'),
+});
+
+export const FlagSchema = z.union([FullFlagSchema, ShorthandFlagSchema]);
+
+export const KillSwitchSchema = z.strictObject({
+  description: z.string().optional(),
+  owner: z.string().optional(),
+  /** Seconds a refused caller should wait. Default 300. */
+  retryAfter: z.number().int().min(0).optional(),
+  /** Default true (the feature is on). */
+  enabled: z.boolean().optional(),
+});
+
+export const FlagFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: z.string().min(1).optional(),
+  version: z.union([z.string(), z.number()]).optional(),
+  segments: z.record(KeySchema, SegmentSchema).optional(),
+  flags: z.record(KeySchema, FlagSchema).optional(),
+  killSwitches: z.record(KeySchema, KillSwitchSchema).optional(),
+});
+
+export type ChangeType = z.infer<typeof ChangeTypeSchema>;
+export type HashMode = z.infer<typeof HashModeSchema>;
+export type Operator = z.infer<typeof OperatorSchema>;
+export type ConditionInput = z.infer<typeof ConditionSchema>;
+export type SegmentInput = z.infer<typeof SegmentSchema>;
+export type BucketingInput = z.infer<typeof BucketingSchema>;
+export type RolloutInput = z.infer<typeof RolloutSchema>;
+export type SplitInput = z.infer<typeof SplitSchema>;
+export type RuleInput = z.infer<typeof RuleSchema>;
+export type FullFlagInput = z.infer<typeof FullFlagSchema>;
+export type ShorthandFlagInput = z.infer<typeof ShorthandFlagSchema>;
+export type FlagInput = z.infer<typeof FlagSchema>;
+export type KillSwitchInput = z.infer<typeof KillSwitchSchema>;
+/** A flag file as written (after schema validation, before compilation). */
+export type FlagFile = z.infer<typeof FlagFileSchema>;

@@ -1,0 +1,21 @@
+/** Context attributes by dot path (`account.plan`), read without touching prototypes. */
+import type { EvaluationContext } from '../evaluation/result.js';
+
+/** Splits a dot path into its segments; `undefined` when a segment is empty. */
+export function parseAttributePath(path: string): string[] | undefined {
+  const segments = path.split('.');
+  return segments.every((s) => s !== '') ? segments : undefined;
+}
+
+/**
+ * The attribute at `segments`, or undefined when missing. Functions count as missing so an inherited
+ * method (`toString`) never looks like an attribute.
+ */
+export function readAttribute(ctx: EvaluationContext, segments: readonly string[]): unknown {
+  let value: unknown = ctx;
+  for (let i = 0; i < segments.length; i++) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[segments[i] as string];
+  }
+  return typeof value === 'function' ? undefined : value;
+}

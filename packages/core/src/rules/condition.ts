@@ -1,0 +1,54 @@
+/** Conditions and segments compiled once into predicates over an evaluation context. */
+import type { EvaluationContext } from '../evaluation/result.js';
+import type { ConditionInput } from '../flags/schema.js';
+import { FORBIDDEN_KEYS } from '../flags/schema.js';
+import { parseAttributePath, readAttribute } from './attribute-path.js';
+import { OPERATOR_DEFINITIONS, type ValuePredicate } from './operators.js';
+
+export type ContextPredicate = (ctx: EvaluationContext) => boolean;
+/** Reports a problem in a condition at parse time (field relative to the condition): never returns. */
+export type ConditionProblem = (field: (string | number)[], message: string) => never;
+
+/**
+ * A missing attribute makes every condition false, negated ones included (as in LaunchDarkly). An array
+ * attribute matches when any element does (`not_*`: when none does).
+ */
+export function compileCondition(condition: ConditionInput, problem: ConditionProblem): ContextPredicate {
+  const path = parseAttributePath(condition.attribute);
+  if (path === undefined) problem(['attribute'], `invalid attribute path '${condition.attribute}'`);
+  const forbidden = path.find((s) => FORBIDDEN_KEYS.has(s));
+  if (forbidden !== undefined) problem(['attribute'], `the attribute name '${forbidden}' is not allowed`);
+  const operator = OPERATOR_DEFINITIONS[condition.op];
+  if (operator === undefined) problem(['op'], `unknown operator '${String(condition.op)}'`);
+  const test = operator.compile(condition.values, (i, message) => problem(['values', i], message));
+  const negated = operator.negated === true;
+  if (path.length === 1) {
+    const name = path[0] as string;
+    return (ctx) => {
+      const v = ctx[name];
+      if (v === undefined || v === null || typeof v === 'function') return false;
+      return anyMatches(v, test) !== negated;
+    };
+  }
+  return (ctx) => {
+    const v = readAttribute(ctx, path);
+    if (v === undefined || v === null) return false;
+    return anyMatches(v, test) !== negated;
+  };
+}
+
+function anyMatches(v: unknown, test: ValuePredicate): boolean {
+  if (!Array.isArray(v)) return test(v);
+  for (let i = 0; i < v.length; i++) if (test(v[i])) return true;
+  return false;
+}
+
+/** AND of predicates; the empty list always holds. */
+export function allOf(predicates: readonly ContextPredicate[]): ContextPredicate {
+  if (predicates.length === 0) return () => true;
+  if (predicates.length === 1) return predicates[0] as ContextPredicate;
+  return (ctx) => {
+    for (let i = 0; i < predicates.length; i++) if (!(predicates[i] as ContextPredicate)(ctx)) return false;
+    return true;
+  };
+}

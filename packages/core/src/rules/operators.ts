@@ -1,0 +1,152 @@
+/**
+ * Condition operators. Each one compiles its `values` once (sets, numbers, parsed versions, dates,
+ * regexes) into a predicate over one attribute value; nothing is parsed per evaluation except the
+ * attribute itself. To add an operator: add its name to OPERATORS in flags/schema.ts and an entry here.
+ */
+import { RE2JS } from 're2js';
+import semver from 'semver';
+import type { Operator } from '../flags/schema.js';
+import { findNestedQuantifier } from './regex-safety.js';
+
+export type ConditionValue = string | number | boolean;
+/** Tests one (non-missing, non-array) attribute value. */
+export type ValuePredicate = (value: unknown) => boolean;
+/** Reports a bad `values` entry at parse time: never returns. */
+export type ValueProblem = (index: number, message: string) => never;
+
+export interface OperatorDefinition {
+  /** Builds the predicate for a scalar attribute value; a match against any of `values` counts. */
+  compile(values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate;
+  /** `not_*` operators: the condition holds when the positive predicate matches no value. */
+  negated?: boolean;
+}
+
+/** Longest regex accepted in a `matches` condition, in characters. */
+export const MAX_PATTERN_LENGTH = 1000;
+
+const membership = (values: readonly ConditionValue[]): ValuePredicate => {
+  const set = new Set(values.map(String));
+  return (v) =>
+    typeof v === 'string' ? set.has(v) : (typeof v === 'number' || typeof v === 'boolean') && set.has(String(v));
+};
+
+const strings = (values: readonly ConditionValue[], problem: ValueProblem): string[] =>
+  values.map((v, i) => (typeof v === 'string' ? v : problem(i, `expected a string, got ${String(v)}`)));
+
+const stringTest =
+  (test: (attr: string, value: string) => boolean) =>
+  (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
+    const list = strings(values, problem);
+    const first = list[0] as string;
+    if (list.length === 1) return (v) => typeof v === 'string' && test(v, first);
+    return (v) => typeof v === 'string' && list.some((x) => test(v, x));
+  };
+
+/** A number, or a string holding one (`"30"` from a CLI or header), else NaN. */
+export function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '') return Number(v);
+  return NaN;
+}
+
+const numeric =
+  (test: (attr: number, value: number) => boolean) =>
+  (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
+    const list = values.map((v, i) =>
+      typeof v === 'number' && Number.isFinite(v) ? v : problem(i, `expected a number, got ${JSON.stringify(v)}`),
+    );
+    return (v) => {
+      const n = toNumber(v);
+      return Number.isFinite(n) && list.some((x) => test(n, x));
+    };
+  };
+
+/** Parses a version like LaunchDarkly does: `2` and `2.1` read as `2.0.0` and `2.1.0`. */
+export function parseVersion(v: unknown): semver.SemVer | null {
+  if (typeof v !== 'string' || v.length > 256) return null;
+  const direct = semver.parse(v);
+  if (direct) return direct;
+  const m = /^(\d+)(\.\d+)?(?=$|[-+])/.exec(v);
+  if (!m) return null;
+  const padded = m[0] + (m[2] === undefined ? '.0.0' : '.0') + v.slice(m[0].length);
+  return semver.parse(padded);
+}
+
+const versioned =
+  (test: (order: number) => boolean) =>
+  (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
+    const list = values.map(
+      (v, i) => parseVersion(v) ?? problem(i, `expected a semantic version like 1.2.3, got ${JSON.stringify(v)}`),
+    );
+    return (v) => {
+      const version = parseVersion(v);
+      return version !== null && list.some((x) => test(version.compare(x)));
+    };
+  };
+
+/** Epoch ms of an ISO-8601 string, epoch ms number or Date; NaN otherwise. */
+export function toEpochMs(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return v.length > 64 ? NaN : Date.parse(v);
+  if (v instanceof Date) return v.getTime();
+  return NaN;
+}
+
+const dated =
+  (test: (attr: number, value: number) => boolean) =>
+  (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
+    const list = values.map((v, i) => {
+      const ms = typeof v === 'boolean' ? NaN : toEpochMs(v);
+      return Number.isFinite(ms) ? ms : problem(i, `expected an ISO-8601 date or epoch ms, got ${JSON.stringify(v)}`);
+    });
+    return (v) => {
+      const ms = toEpochMs(v);
+      return Number.isFinite(ms) && list.some((x) => test(ms, x));
+    };
+  };
+
+/** Compiles a `matches` pattern with re2js, rejecting what it cannot compile and nested quantifiers. */
+export function compilePattern(pattern: string, problem: (message: string) => never): RE2JS {
+  if (pattern.length > MAX_PATTERN_LENGTH) problem(`pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
+  const nested = findNestedQuantifier(pattern);
+  if (nested !== undefined) {
+    problem(
+      `pattern ${JSON.stringify(pattern)} nests quantifiers (${nested}) and would backtrack catastrophically; rewrite it without a repeated group that itself repeats`,
+    );
+  }
+  try {
+    return RE2JS.compile(pattern);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return problem(`invalid regular expression ${JSON.stringify(pattern)}: ${why}`);
+  }
+}
+
+const regex = (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
+  const list = strings(values, problem).map((p, i) => compilePattern(p, (m) => problem(i, m)));
+  return (v) => typeof v === 'string' && list.some((re) => re.test(v));
+};
+
+/** The operator table. Keys are exactly OPERATORS in flags/schema.ts. */
+export const OPERATOR_DEFINITIONS: Readonly<Record<Operator, OperatorDefinition>> = {
+  in: { compile: membership },
+  not_in: { compile: membership, negated: true },
+  equals: { compile: membership },
+  not_equals: { compile: membership, negated: true },
+  starts_with: { compile: stringTest((a, v) => a.startsWith(v)) },
+  ends_with: { compile: stringTest((a, v) => a.endsWith(v)) },
+  contains: { compile: stringTest((a, v) => a.includes(v)) },
+  not_contains: { compile: stringTest((a, v) => a.includes(v)), negated: true },
+  lt: { compile: numeric((a, v) => a < v) },
+  lte: { compile: numeric((a, v) => a <= v) },
+  gt: { compile: numeric((a, v) => a > v) },
+  gte: { compile: numeric((a, v) => a >= v) },
+  semver_eq: { compile: versioned((o) => o === 0) },
+  semver_lt: { compile: versioned((o) => o < 0) },
+  semver_lte: { compile: versioned((o) => o <= 0) },
+  semver_gt: { compile: versioned((o) => o > 0) },
+  semver_gte: { compile: versioned((o) => o >= 0) },
+  before: { compile: dated((a, v) => a < v) },
+  after: { compile: dated((a, v) => a > v) },
+  matches: { compile: regex },
+};
