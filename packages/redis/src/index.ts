@@ -1,5 +1,5 @@
 export * from './connection/redis-url.js';
-export { reconnectDelayMs, type RedisConnectionOptions } from './connection/create-client.js';
+export { createRedisClient, reconnectDelayMs, type RedisConnectionOptions } from './connection/create-client.js';
 export * from './keys.js';
 export * from './logger.js';
 export * from './audit/redis-audit-log.js';

@@ -1,9 +1,11 @@
 import type { MetricStore, StateStore } from '@aiflags/core';
+import { createRedisClient, RedisMetricStore, RedisStateStore } from '@aiflags/redis';
 
 export interface RedisRuntimeOptions {
+  /** redis:// or rediss:// URL (ACL user and password in the URL). */
   url: string;
-  /** Prefix of every key. */
-  prefix: string;
+  /** Prefix of every key; defaults to `aiflags:<AIFLAGS_ENV or default>`. */
+  prefix?: string;
 }
 
 export interface RedisRuntime {
@@ -12,7 +14,20 @@ export interface RedisRuntime {
   close(): Promise<void>;
 }
 
-/** Live state, metrics and audit log in Redis (used when REDIS_URL is set). */
-export async function createRedisRuntime(_options: RedisRuntimeOptions): Promise<RedisRuntime> {
-  throw new Error('the Redis backend is not built yet');
+/** Live state, metrics and audit log in Redis (used when REDIS_URL is set); the state store is not started yet. */
+export async function createRedisRuntime(options: RedisRuntimeOptions): Promise<RedisRuntime> {
+  // One command connection shared by both stores; the state store adds its own pub/sub connection.
+  const client = createRedisClient(options.url);
+  const shared = { client, ...(options.prefix !== undefined ? { prefix: options.prefix } : {}) };
+  const state = new RedisStateStore(shared);
+  const metrics = new RedisMetricStore(shared);
+  return {
+    state,
+    metrics,
+    close: async () => {
+      await Promise.all([state.close(), metrics.close()]);
+      if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+      else client.disconnect();
+    },
+  };
 }

@@ -28,10 +28,15 @@ export function defaultRedisUrl(): string {
   return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 
+/** A lazily connecting client with the stores' reconnect settings, for sharing between stores. */
+export function createRedisClient(url: string = defaultRedisUrl()): Redis {
+  return new Redis(redisOptionsFromUrl(url, clientDefaults));
+}
+
 /** A new client for the options; `owned` says whether the store must close it. */
 export function openClient(options: RedisConnectionOptions): { client: Redis; owned: boolean } {
   if (options.client) return { client: options.client, owned: false };
-  return { client: new Redis(redisOptionsFromUrl(options.url ?? defaultRedisUrl(), clientDefaults)), owned: true };
+  return { client: createRedisClient(options.url), owned: true };
 }
 
 /** A second connection with the same settings (pub/sub needs its own). */
@@ -42,4 +47,29 @@ export function duplicateClient(client: Redis): Redis {
 /** Connects a lazy client; a no-op for one already connecting or connected. */
 export async function ensureConnected(client: Redis): Promise<void> {
   if (client.status === 'wait') await client.connect();
+}
+
+/**
+ * Waits (at most `timeoutMs`) for a client that is still making its first connection; true when it is
+ * ready. A client that is reconnecting after a loss answers at once, so buffered writers fail fast.
+ */
+export async function whenReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'wait') void client.connect().catch(() => undefined);
+  if (client.status === 'ready') return true;
+  if (client.status !== 'connecting' && client.status !== 'connect') return false;
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('error', onFail);
+      client.off('end', onFail);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const onFail = () => done(false);
+    const timer = setTimeout(onFail, timeoutMs);
+    client.once('ready', onReady);
+    client.once('error', onFail);
+    client.once('end', onFail);
+  });
 }

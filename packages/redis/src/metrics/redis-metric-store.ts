@@ -13,7 +13,7 @@ import {
   type TimeRange,
   type VariantAggregate,
 } from '@aiflags/core';
-import { ensureConnected, openClient, type RedisConnectionOptions } from '../connection/create-client.js';
+import { ensureConnected, openClient, whenReady, type RedisConnectionOptions } from '../connection/create-client.js';
 import { defaultPrefix, redisKeys, type RedisKeys } from '../keys.js';
 import { consoleLogger, type Logger } from '../logger.js';
 
@@ -223,7 +223,7 @@ export class RedisMetricStore implements MetricStore {
   }
 
   private async writeDirty(): Promise<void> {
-    if (this.client.status !== 'ready') {
+    if (!(await whenReady(this.client, 2000))) {
       this.failedFlushes++;
       throw new Error(`aiflags: Redis is not connected (${this.client.status}); ${this.pending} metric records stay buffered`);
     }
