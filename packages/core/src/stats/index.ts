@@ -1,1 +1,10 @@
-export {};
+export * from './summary.js';
+export * from './distributions/index.js';
+export * from './welch.js';
+export * from './two-proportion.js';
+export * from './srm.js';
+export * from './confidence-interval.js';
+export * from './sample-size.js';
+export * from './quantile-comparison.js';
+export * from './sequential.js';
+export * from './holm.js';
