@@ -73,9 +73,18 @@ function fromIssue(file: string, prefix: ConfigPath, issue: z.core.$ZodIssue | u
       const key = 'input' in issue ? String(issue.input) : '';
       return configError(
         file,
-        [...path, key],
+        path[path.length - 1] === key ? path : [...path, key],
         `invalid key '${key}': keys use letters, digits, '_', '.' and '-'`,
       );
+    }
+    case 'too_small':
+    case 'too_big': {
+      const own = ownMessage(issue.message);
+      if (own !== undefined) return configError(file, path, `${own}, got ${got}`);
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const sign = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+      const what = issue.origin === 'number' || issue.origin === 'int' ? 'a number' : `a ${issue.origin} of length`;
+      return configError(file, path, `expected ${what} ${sign} ${String(bound)}, got ${got}`);
     }
     case 'invalid_element':
       return fromIssue(file, path, issue.issues[0]);
