@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
+import { LocalProvider } from '@aiflags/provider';
+import { EventQueue } from './support/event-queue.js';
+
+const flagsYaml = (percentage: number, prompt = 'You are helpful.') => `
+id: hot-reload
+flags:
+  chat-model:
+    variants:
+      control: { model: gpt-4o }
+      treatment: { model: claude-sonnet-4 }
+    defaultVariant: control
+    rollout: { variant: treatment, percentage: ${percentage} }
+  system-prompt:
+    variants: { a: "${prompt}" }
+    defaultVariant: a
+killSwitches:
+  ai_agent_enabled: {}
+`;
+
+describe('LocalProvider over a watched file', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'aiflags-reload-'));
+    file = join(dir, 'flags.yaml');
+    await writeFile(file, flagsYaml(0));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function start() {
+    const domain = randomUUID();
+    const provider = new LocalProvider({ file, watch: { pollMs: 100, debounceMs: 20 } });
+    await OpenFeature.setProviderAndWait(domain, provider);
+    const client = OpenFeature.getClient(domain);
+    return { client, events: new EventQueue(client), close: () => OpenFeature.clearProviders() };
+  }
+
+  /** Saves like an editor does: write a temporary file, rename it over the flag file. */
+  async function atomicSave(text: string) {
+    const temp = join(dir, `.flags.yaml.${randomUUID()}.swp`);
+    await writeFile(temp, text);
+    await rename(temp, file);
+  }
+
+  it('reloads an in-place edit and reports the changed flag keys', async () => {
+    const { client, events } = await start();
+    expect((await client.getObjectDetails('chat-model', {}, { targetingKey: 'u1' })).variant).toBe('control');
+    const changed = events.next(ProviderEvents.ConfigurationChanged);
+    await writeFile(file, flagsYaml(100));
+    expect((await changed).details.flagsChanged).toEqual(['chat-model']);
+    expect((await client.getObjectDetails('chat-model', {}, { targetingKey: 'u1' })).variant).toBe('treatment');
+  });
+
+  it('reloads an atomic rename save', async () => {
+    const { client, events } = await start();
+    const changed = events.next(ProviderEvents.ConfigurationChanged);
+    await atomicSave(flagsYaml(0, 'You are concise.'));
+    expect((await changed).details.flagsChanged).toEqual(['system-prompt']);
+    expect((await client.getStringDetails('system-prompt', 'x', {})).value).toBe('You are concise.');
+  });
+
+  it('a broken edit keeps the last good flags serving and emits ERROR; the fixed edit emits READY and CONFIGURATION_CHANGED', async () => {
+    const { client, events } = await start();
+    const error = events.next(ProviderEvents.Error);
+    await atomicSave(flagsYaml(100).replace('defaultVariant: control', 'defaultVariant: nowhere'));
+    const { details } = await error;
+    expect(details.message).toContain('flags.yaml');
+    expect(details.message).toContain('chat-model');
+    expect(details.message).toContain('defaultVariant');
+    expect(client.providerStatus).toBe(ProviderStatus.ERROR);
+    // Still the last good flags: percentage 0, no error code.
+    const served = await client.getObjectDetails('chat-model', {}, { targetingKey: 'u1' });
+    expect(served).toMatchObject({ variant: 'control', reason: 'SPLIT' });
+    expect(served.errorCode).toBeUndefined();
+
+    const ready = events.next(ProviderEvents.Ready);
+    const changed = events.next(ProviderEvents.ConfigurationChanged);
+    await atomicSave(flagsYaml(100));
+    await ready;
+    expect((await changed).details.flagsChanged).toEqual(['chat-model']);
+    expect(client.providerStatus).toBe(ProviderStatus.READY);
+    expect((await client.getObjectDetails('chat-model', {}, { targetingKey: 'u1' })).variant).toBe('treatment');
+  });
+
+  it('a file missing at startup fails initialization with PARSE_ERROR, and becomes READY once written', async () => {
+    await rm(file);
+    const domain = randomUUID();
+    const provider = new LocalProvider({ file, watch: { pollMs: 100, debounceMs: 20 } });
+    await expect(OpenFeature.setProviderAndWait(domain, provider)).rejects.toThrow('file not found');
+    const client = OpenFeature.getClient(domain);
+    const events = new EventQueue(client);
+    expect(await client.getBooleanDetails('ai_agent_enabled', false, {})).toMatchObject({ value: false, errorCode: 'PARSE_ERROR' });
+    const ready = events.next(ProviderEvents.Ready);
+    await writeFile(file, flagsYaml(0));
+    await ready;
+    expect(await client.getBooleanDetails('ai_agent_enabled', false, {})).toMatchObject({ value: true, reason: 'STATIC' });
+  });
+});
