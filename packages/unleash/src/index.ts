@@ -3,3 +3,4 @@ export * from './translate-result.js';
 export * from './track-sink.js';
 export * from './unleash-provider.js';
 export * from './create-unleash-provider.js';
+export * from './export/index.js';

@@ -1,0 +1,3 @@
+export * from './unleash-import-format.js';
+export * from './constraints.js';
+export * from './export-to-unleash.js';
