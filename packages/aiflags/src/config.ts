@@ -5,6 +5,12 @@ export type BackendName = 'local' | 'launchdarkly' | 'unleash';
 /** Options of the LaunchDarkly backend; unset fields come from the environment (LAUNCHDARKLY_SDK_KEY). */
 export interface LaunchDarklyBackendOptions {
   sdkKey?: string;
+  /** Relay Proxy or other endpoint serving LaunchDarkly's polling API. Default: LAUNCHDARKLY_BASE_URI. */
+  baseUri?: string;
+  /** An `aiflags export --to launchdarkly` file served locally instead of a connection. Default: LAUNCHDARKLY_DATA_FILE. */
+  dataFile?: string;
+  /** How long initialization waits for flag data, in ms. */
+  initTimeoutMs?: number;
   [option: string]: unknown;
 }
 

@@ -1,7 +1,50 @@
+import { readFile } from 'node:fs/promises';
 import type { Provider } from '@openfeature/server-sdk';
-import type { BackendConfig } from '../config.js';
+import { FileDataSourceFactory } from '@launchdarkly/node-server-sdk/integrations';
+import { parseFlags } from '@aiflags/core';
+import { createLaunchDarklyProvider, exportToLaunchDarkly } from '@aiflags/launchdarkly';
+import type { FlagCatalog, LaunchDarklyExport } from '@aiflags/launchdarkly';
+import { flagsPathOf, type BackendConfig } from '../config.js';
 
-/** The OpenFeature provider for AIFLAGS_BACKEND=launchdarkly. */
-export async function createBackendProvider(_config: BackendConfig): Promise<Provider> {
-  throw new Error('the LaunchDarkly backend is not built yet');
+/**
+ * The OpenFeature provider for AIFLAGS_BACKEND=launchdarkly: LAUNCHDARKLY_SDK_KEY, optionally
+ * LAUNCHDARKLY_BASE_URI (relay / local endpoint) or LAUNCHDARKLY_DATA_FILE (an exported file, no connection).
+ * Variant keys come from the export file's catalog, else from the flag file if one is there.
+ */
+export async function createBackendProvider(config: BackendConfig): Promise<Provider> {
+  const options = config.launchdarkly ?? {};
+  const sdkKey = options.sdkKey ?? process.env.LAUNCHDARKLY_SDK_KEY;
+  const baseUri = options.baseUri ?? process.env.LAUNCHDARKLY_BASE_URI;
+  const dataFile = options.dataFile ?? process.env.LAUNCHDARKLY_DATA_FILE;
+  const catalog = dataFile ? await catalogOfExport(dataFile) : await catalogOfFlagFile(flagsPathOf(config));
+  const common = {
+    ...(catalog ? { catalog } : {}),
+    ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),
+  };
+  if (dataFile) {
+    const files = new FileDataSourceFactory({ paths: [dataFile], autoUpdate: true });
+    // Without an SDK key nothing is sent anywhere: the file is the whole of LaunchDarkly.
+    return createLaunchDarklyProvider({
+      ...common,
+      sdkKey: sdkKey ?? 'offline-data-file',
+      ldOptions: { updateProcessor: files.getFactory(), sendEvents: sdkKey !== undefined, diagnosticOptOut: !sdkKey },
+    });
+  }
+  return createLaunchDarklyProvider({ ...common, ...(sdkKey ? { sdkKey } : {}), ...(baseUri ? { baseUri } : {}) });
+}
+
+async function catalogOfExport(path: string): Promise<FlagCatalog | undefined> {
+  const data = JSON.parse(await readFile(path, 'utf8')) as Partial<LaunchDarklyExport>;
+  return data.catalog;
+}
+
+// The flag file is optional on this backend: without it variants are LaunchDarkly's variation indexes.
+async function catalogOfFlagFile(path: string): Promise<FlagCatalog | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return exportToLaunchDarkly(parseFlags(text, path)).data.catalog;
 }
