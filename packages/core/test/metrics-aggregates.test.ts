@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './stats-seeded-random.js';
 import {
   AggregateTable,
   HOUR_MS,
@@ -23,18 +24,6 @@ import {
   type VariantAggregate,
 } from '../src/metrics/index.js';
 
-/** mulberry32: a tiny seeded generator so every run sees the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function twoPassVariance(xs: number[]): number {
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
   return xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1);
@@ -42,7 +31,7 @@ function twoPassVariance(xs: number[]): number {
 
 describe('Moments', () => {
   it('Welford matches a two-pass variance, even on values offset by 1e9 where naive sums of squares fail', () => {
-    const rnd = prng(1);
+    const rnd = seededRandom(1);
     const xs = Array.from({ length: 10_000 }, () => 1e9 + rnd() * 10);
     const m = createMoments();
     for (const x of xs) addToMoments(m, x);
@@ -59,7 +48,7 @@ describe('Moments', () => {
   });
 
   it.each([1, 2, 500, 999, 1000])('Chan merge of a split at %i equals one pass', (split) => {
-    const rnd = prng(split + 7);
+    const rnd = seededRandom(split + 7);
     const xs = Array.from({ length: 1000 }, () => rnd() * 100 - 20);
     const whole = createMoments();
     const a = createMoments();
@@ -119,7 +108,7 @@ describe('HyperLogLog unique units', () => {
 
 describe('latency sketch', () => {
   it('p95 is within 1 % relative error of the exact value', () => {
-    const rnd = prng(3);
+    const rnd = seededRandom(3);
     const xs = Array.from({ length: 20_000 }, () => Math.exp(4 + rnd() * 3));
     const s = createLatencySketch();
     for (const x of xs) s.accept(x);
@@ -143,7 +132,7 @@ describe('latency sketch', () => {
 });
 
 function outcomes(seed: number, n: number, variant = 'control'): Outcome[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   return Array.from({ length: n }, (_, i) => ({
     flagKey: 'chat-model',
     variant,
@@ -265,7 +254,7 @@ describe('AggregateTable', () => {
 
   it('keeps memory flat: the cell count does not grow with the number of outcomes', () => {
     const table = new AggregateTable();
-    const rnd = prng(9);
+    const rnd = seededRandom(9);
     for (let i = 0; i < 200_000; i++) {
       table.addOutcome({ flagKey: 'f', variant: i % 3 === 0 ? 'a' : 'b', at: t0 + (i % 2) * HOUR_MS, latencyMs: rnd() * 1000, unitId: `u${i}` });
     }
