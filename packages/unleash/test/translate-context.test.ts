@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { EvaluationContext } from '@openfeature/server-sdk';
 import { translateContext } from '../src/index.js';
 
 describe('translateContext', () => {
-  it.each([
+  it.each<[string, EvaluationContext, object]>([
     ['targetingKey becomes userId', { targetingKey: 'u1' }, { userId: 'u1' }],
     ['a userId attribute is used when there is no targetingKey', { userId: 'u2' }, { userId: 'u2' }],
     ['targetingKey wins over userId', { targetingKey: 'u1', userId: 'u2' }, { userId: 'u1' }],
