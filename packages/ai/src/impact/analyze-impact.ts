@@ -1,0 +1,206 @@
+import {
+  compareQuantiles,
+  holmCorrection,
+  momentsSummary,
+  proportionSummary,
+  sequentialTest,
+  srmTest,
+  twoProportionZTest,
+  uniqueUnits,
+  welchTTest,
+  type MetricStore,
+  type Moments,
+  type SampleSummary,
+  type TimeRange,
+  type VariantAggregate,
+} from '@aiflags/core';
+import type { GroupSize, ImpactMetric, ImpactReport, Interval, MetricDelta, SrmCheck, TreatmentImpact, VariantSummary } from './impact-report.js';
+
+export interface AnalyzeImpactOptions extends TimeRange {
+  /** The control variant key. */
+  control: string;
+  /** Treatments to compare (default: every other variant with traffic). */
+  treatments?: string[];
+  /** Significance level (default 0.05: 95 % intervals). */
+  alpha?: number;
+  /**
+   * Expected share of units per variant for the SRM check (fractions or percent, normalized), e.g. from
+   * the flag's split or rollout; default: equal shares.
+   */
+  expectedShares?: Record<string, number>;
+  /** Which comparisons to compute (default: all). The p95 comparison is the costly one. */
+  metrics?: ImpactMetric[];
+  /** Guardrail metrics that can trigger a rollback; the sequential intervals are Bonferroni-split over them (default 4). */
+  guardrails?: number;
+}
+
+/** Metrics compared per treatment: the Holm family for each is the set of treatments. */
+const HOLM_METRICS: readonly ImpactMetric[] = ['quality', 'latencyP95', 'latencyMean', 'cost', 'errorRate'];
+
+/**
+ * Compares each treatment of a flag with its control over the store's aggregates: quality (Welch),
+ * p95 latency (order-statistic interval from the sketches), mean latency and cost per request (Welch),
+ * error rate (two-proportion z), with fixed-horizon and always-valid intervals, Holm-adjusted p-values
+ * across treatments, and a sample-ratio-mismatch check over units.
+ */
+export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: string, options: AnalyzeImpactOptions): Promise<ImpactReport> {
+  const alpha = options.alpha ?? 0.05;
+  const range: TimeRange = {};
+  if (options.since !== undefined) range.since = options.since;
+  if (options.until !== undefined) range.until = options.until;
+  const aggregates = await store.query(flagKey, range);
+  const control = options.control;
+  const controlAgg = aggregates[control];
+  const treatmentKeys = (options.treatments ?? Object.keys(aggregates).filter((v) => v !== control).sort()).filter((v) => aggregates[v] !== undefined);
+
+  // HyperLogLog estimates cost a pass over 4096 registers: count each variant's units once.
+  const units = new Map<string, number>();
+  for (const [v, a] of Object.entries(aggregates)) units.set(v, Math.round(uniqueUnits(a)));
+  const sizeOf = (v: string): GroupSize => {
+    const a = aggregates[v]!;
+    return { exposures: a.exposures, units: units.get(v) ?? 0, outcomes: a.outcomes };
+  };
+  const variants = [control, ...treatmentKeys].filter((v) => aggregates[v] !== undefined).map((v) => summarize(v, aggregates[v]!, sizeOf(v)));
+  const treatments: TreatmentImpact[] = [];
+  if (controlAgg) {
+    // Bonferroni over guardrails × treatments keeps the family-wise false-rollback rate ≤ alpha.
+    const wanted = new Set<ImpactMetric>(options.metrics ?? HOLM_METRICS);
+    const seqAlpha = alpha / ((options.guardrails ?? 4) * Math.max(1, treatmentKeys.length));
+    for (const v of treatmentKeys) treatments.push(compare(v, controlAgg, aggregates[v]!, { control: sizeOf(control), treatment: sizeOf(v) }, wanted, alpha, seqAlpha));
+    for (const metric of HOLM_METRICS) {
+      const deltas = treatments.map((t) => t[metric]).filter((d): d is MetricDelta => d !== undefined);
+      const { adjusted } = holmCorrection(deltas.map((d) => d.p));
+      deltas.forEach((d, i) => (d.pAdjusted = adjusted[i]!));
+    }
+  }
+  return { flagKey, control, range, alpha, variants, treatments, srm: srmCheck([control, ...treatmentKeys], aggregates, units, options.expectedShares) };
+}
+
+/**
+ * Requests behind the error rate. An app that uses trackDurationOf and then record({ quality, … }) sends
+ * two outcomes per request; every trackDurationOf carries a latency, so the latency count is the request
+ * count whenever latencies are recorded.
+ */
+function requests(a: VariantAggregate): number {
+  return a.latency.count > 0 ? Math.max(a.latency.count, a.errors) : a.outcomes;
+}
+
+function summarize(variant: string, a: VariantAggregate, size: GroupSize): VariantSummary {
+  const s: VariantSummary = {
+    variant,
+    size,
+    inputTokens: a.inputTokens,
+    outputTokens: a.outputTokens,
+    feedbackPositive: a.feedbackPositive,
+    feedbackNegative: a.feedbackNegative,
+  };
+  if (a.quality.count > 0) s.qualityMean = a.quality.mean;
+  if (a.latency.count > 0) {
+    s.latencyMean = a.latency.mean;
+    s.latencyP95 = a.latencySketch.getValueAtQuantile(0.95);
+  }
+  if (a.cost.count > 0) s.costMean = a.cost.mean;
+  const n = requests(a);
+  if (n > 0) s.errorRate = a.errors / n;
+  return s;
+}
+
+function compare(
+  variant: string,
+  c: VariantAggregate,
+  t: VariantAggregate,
+  n: TreatmentImpact['n'],
+  wanted: Set<ImpactMetric>,
+  alpha: number,
+  seqAlpha: number,
+): TreatmentImpact {
+  const out: TreatmentImpact = { variant, n };
+  const quality = wanted.has('quality') ? meanDelta('quality', c.quality, t.quality, alpha, seqAlpha) : undefined;
+  if (quality) out.quality = quality;
+  const latencyMean = wanted.has('latencyMean') ? meanDelta('latencyMean', c.latency, t.latency, alpha, seqAlpha) : undefined;
+  if (latencyMean) out.latencyMean = latencyMean;
+  const cost = wanted.has('cost') ? meanDelta('cost', c.cost, t.cost, alpha, seqAlpha) : undefined;
+  if (cost) out.cost = cost;
+  if (wanted.has('latencyP95') && c.latencySketch.count >= 2 && t.latencySketch.count >= 2) {
+    const q = compareQuantiles(c.latencySketch, t.latencySketch, { alpha, quantile: 0.95 });
+    out.latencyP95 = {
+      metric: 'latencyP95',
+      control: q.control,
+      treatment: q.treatment,
+      diff: q.diff,
+      relative: relative(q.diff, q.control),
+      ci: q.ci,
+      p: q.p,
+      pAdjusted: q.p,
+      sequentialCi: undefined,
+      n: [c.latencySketch.count, t.latencySketch.count],
+    };
+  }
+  const nc = requests(c);
+  const nt = requests(t);
+  if (wanted.has('errorRate') && nc >= 2 && nt >= 2) {
+    const z = twoProportionZTest({ n: nc, events: c.errors }, { n: nt, events: t.errors }, { alpha });
+    out.errorRate = {
+      metric: 'errorRate',
+      control: z.controlRate,
+      treatment: z.treatmentRate,
+      diff: z.diff,
+      relative: relative(z.diff, z.controlRate),
+      ci: z.ci,
+      p: z.p,
+      pAdjusted: z.p,
+      sequentialCi: alwaysValid(proportionSummary({ n: nc, events: c.errors }), proportionSummary({ n: nt, events: t.errors }), seqAlpha),
+      n: [nc, nt],
+    };
+  }
+  return out;
+}
+
+function meanDelta(metric: MetricDelta['metric'], c: Moments, t: Moments, alpha: number, seqAlpha: number): MetricDelta | undefined {
+  if (c.count < 2 || t.count < 2) return undefined;
+  const sc = momentsSummary(c);
+  const st = momentsSummary(t);
+  const w = welchTTest(sc, st, { alpha });
+  return {
+    metric,
+    control: c.mean,
+    treatment: t.mean,
+    diff: w.diff,
+    relative: relative(w.diff, c.mean),
+    ci: w.ci,
+    p: w.p,
+    pAdjusted: w.p,
+    sequentialCi: alwaysValid(sc, st, seqAlpha),
+    n: [c.count, t.count],
+  };
+}
+
+/** Tuned for the sample sizes where a rollout step first gets to decide (hundreds of units per group). */
+const SEQUENTIAL_TUNE_AT_N = 300;
+
+function alwaysValid(c: SampleSummary, t: SampleSummary, alpha: number): Interval | undefined {
+  const r = sequentialTest(c, t, { alpha, tuneAtN: SEQUENTIAL_TUNE_AT_N });
+  return Number.isFinite(r.ci[0]) ? r.ci : undefined;
+}
+
+function relative(diff: number, base: number): number | undefined {
+  return base !== 0 && Number.isFinite(base) ? diff / Math.abs(base) : undefined;
+}
+
+function srmCheck(
+  keys: string[],
+  aggregates: Record<string, VariantAggregate>,
+  unitCounts: Map<string, number>,
+  shares?: Record<string, number>,
+): SrmCheck | undefined {
+  const present = keys.filter((k) => aggregates[k] !== undefined);
+  if (present.length < 2) return undefined;
+  const units = present.map((k) => unitCounts.get(k) ?? 0);
+  const basis: SrmCheck['basis'] = units.every((u) => u > 0) ? 'units' : 'exposures';
+  const observed = basis === 'units' ? units : present.map((k) => aggregates[k]!.exposures);
+  const ratios = present.map((k) => (shares ? (shares[k] ?? 0) : 1));
+  if (ratios.some((r) => !(r > 0))) return undefined;
+  const total = ratios.reduce((s, r) => s + r, 0);
+  const r = srmTest(observed, ratios);
+  return { basis, variants: present, observed, expected: ratios.map((x) => x / total), chi2: r.chi2, df: r.df, p: r.p, mismatch: r.mismatch };
+}

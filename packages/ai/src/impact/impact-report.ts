@@ -1,0 +1,99 @@
+import type { TimeRange } from '@aiflags/core';
+
+/** The metrics compared between a treatment and the control. */
+export type ImpactMetric = 'quality' | 'latencyP95' | 'latencyMean' | 'cost' | 'errorRate';
+
+/** A two-sided interval [low, high]. */
+export type Interval = [number, number];
+
+/**
+ * One metric, treatment against control. Differences are treatment − control in the metric's own unit:
+ * quality points, ms, USD per request, or a fraction of requests for the error rate.
+ */
+export interface MetricDelta {
+  metric: ImpactMetric;
+  /** Control estimate (mean, p95, mean cost, or error rate as a fraction). */
+  control: number;
+  treatment: number;
+  diff: number;
+  /** diff / control as a fraction (0.1 = +10 %); undefined when the control estimate is 0. */
+  relative: number | undefined;
+  /** Fixed-horizon (1 − alpha) interval of diff: valid for one look at the data. */
+  ci: Interval;
+  /** Two-sided p-value of "no difference". */
+  p: number;
+  /** p after Holm's correction over all treatments compared on this metric (equals p with one treatment). */
+  pAdjusted: number;
+  /**
+   * Always-valid interval of diff (mixture sequential test), Bonferroni-split over the guardrail metrics
+   * and treatments: it may be checked after every new batch without inflating the false-alarm rate.
+   * Undefined where no sequential method applies (p95).
+   */
+  sequentialCi: Interval | undefined;
+  /** Observations per group (outcomes carrying this metric): [control, treatment]. */
+  n: [number, number];
+}
+
+/** How much traffic a variant got in the analysed range. */
+export interface GroupSize {
+  exposures: number;
+  /** Distinct units (HyperLogLog estimate, rounded). */
+  units: number;
+  outcomes: number;
+}
+
+export interface TreatmentImpact {
+  variant: string;
+  n: { control: GroupSize; treatment: GroupSize };
+  /** Undefined when either group has too few observations of the metric (fewer than 2). */
+  quality?: MetricDelta;
+  latencyP95?: MetricDelta;
+  latencyMean?: MetricDelta;
+  cost?: MetricDelta;
+  errorRate?: MetricDelta;
+}
+
+/** Per-variant figures, for the table a person reads. */
+export interface VariantSummary {
+  variant: string;
+  size: GroupSize;
+  qualityMean?: number;
+  /** ms */
+  latencyP95?: number;
+  /** ms */
+  latencyMean?: number;
+  /** USD per request. */
+  costMean?: number;
+  /** Fraction of requests that failed. */
+  errorRate?: number;
+  inputTokens: number;
+  outputTokens: number;
+  feedbackPositive: number;
+  feedbackNegative: number;
+}
+
+export interface SrmCheck {
+  /** What was counted: distinct units when known, else exposures. */
+  basis: 'units' | 'exposures';
+  variants: string[];
+  observed: number[];
+  /** Expected shares (fractions summing to 1), in the order of `variants`. */
+  expected: number[];
+  chi2: number;
+  df: number;
+  p: number;
+  /** true when p < 0.001: the split is broken and no comparison can be trusted. */
+  mismatch: boolean;
+}
+
+export interface ImpactReport {
+  flagKey: string;
+  control: string;
+  range: TimeRange;
+  /** Significance level of the intervals (0.05 = 95 % intervals). */
+  alpha: number;
+  variants: VariantSummary[];
+  treatments: TreatmentImpact[];
+  /** Undefined when fewer than two variants have traffic. */
+  srm: SrmCheck | undefined;
+}

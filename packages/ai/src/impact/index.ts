@@ -1,0 +1,2 @@
+export * from './impact-report.js';
+export * from './analyze-impact.js';

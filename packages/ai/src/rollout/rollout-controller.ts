@@ -1,0 +1,191 @@
+import { HOUR_MS, type ChangeMeta, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
+import { decide, type GateCriteria } from '../gate/decide.js';
+import { analyzeImpact } from '../impact/analyze-impact.js';
+import { rolloutPlans, type RolloutPlan, type RolloutPlans } from './plans.js';
+
+export interface RolloutControllerOptions {
+  state: StateStore;
+  /** Read side: `query()` is all the controller uses. */
+  metrics: Pick<MetricStore, 'query'>;
+  /** The flag set, or a getter for the one being served now (hot reload). */
+  flags: FlagSet | (() => FlagSet | undefined);
+  /** Epoch ms. */
+  clock?: () => number;
+  /** Plans replacing the defaults for some change types. */
+  plans?: Partial<RolloutPlans>;
+  criteria?: GateCriteria;
+  /** Significance level of the gate (default 0.05). */
+  alpha?: number;
+  /** Recorded as the actor of every change (default `rollout-controller`). */
+  actor?: string;
+}
+
+export type RolloutActionKind = 'start' | 'advance' | 'promote' | 'rollback' | 'hold';
+
+/** What one tick did (or decided not to do) for one flag. */
+export interface RolloutAction {
+  flagKey: string;
+  action: RolloutActionKind;
+  /** Percent of units on the treatment before and after. */
+  from: number;
+  to: number;
+  /** Step index after the action. */
+  step: number;
+  reasons: string[];
+}
+
+/** Where a flag stands in its plan. */
+export interface RolloutProgress {
+  flagKey: string;
+  changeType: string;
+  treatment: string;
+  control: string;
+  status: NonNullable<FlagOverride['rolloutStatus']> | 'not-started';
+  /** Percent served the treatment now. */
+  percentage: number;
+  step: number | undefined;
+  steps: number[];
+  /** ISO-8601. */
+  stepStartedAt: string | undefined;
+  /** ms left to hold the current step (0 when the time is met). */
+  holdRemainingMs: number;
+}
+
+const DEFAULT_ACTOR = 'rollout-controller';
+
+/**
+ * Walks each flag that has a `changeType` and a top-level `rollout` through its plan, one step per tick
+ * at most: advance when the step's hold time and sample size are met and the gate says promote, roll
+ * back to 0 % when the gate says rollback, otherwise hold. Every change goes through the live state,
+ * whose store writes the audit entry. The clock is passed in so tests and simulations control time.
+ */
+export class RolloutController {
+  private readonly plans: RolloutPlans;
+  private readonly clock: () => number;
+  private readonly actor: string;
+
+  constructor(private readonly options: RolloutControllerOptions) {
+    this.plans = rolloutPlans(options.plans);
+    this.clock = options.clock ?? Date.now;
+    this.actor = options.actor ?? DEFAULT_ACTOR;
+  }
+
+  /** The flags the controller manages, with their plans. */
+  managed(): Array<{ flag: CompiledFlag; plan: RolloutPlan }> {
+    const set = typeof this.options.flags === 'function' ? this.options.flags() : this.options.flags;
+    if (!set) return [];
+    const out: Array<{ flag: CompiledFlag; plan: RolloutPlan }> = [];
+    for (const flag of set.flags.values()) {
+      const plan = flag.changeType ? this.plans[flag.changeType] : undefined;
+      if (plan && flag.definition.rollout && plan.steps.length > 0) out.push({ flag, plan });
+    }
+    return out;
+  }
+
+  /** Progress of every managed flag (or of one). */
+  status(flagKey?: string): RolloutProgress[] {
+    const now = this.clock();
+    const live = this.options.state.current();
+    return this.managed()
+      .filter(({ flag }) => flagKey === undefined || flag.key === flagKey)
+      .map(({ flag, plan }) => {
+        const o = live.flags[flag.key];
+        const step = o?.rolloutStep;
+        const started = o?.stepStartedAt ? Date.parse(o.stepStartedAt) : NaN;
+        const hold = step !== undefined ? (plan.steps[step]?.holdMs ?? 0) : 0;
+        return {
+          flagKey: flag.key,
+          changeType: plan.changeType,
+          treatment: flag.definition.rollout!.variant,
+          control: flag.definition.defaultVariant,
+          status: o?.rolloutStatus ?? 'not-started',
+          percentage: o?.percentage ?? flag.definition.rollout!.percentage,
+          step,
+          steps: plan.steps.map((s) => s.percentage),
+          stepStartedAt: o?.stepStartedAt,
+          holdRemainingMs: Number.isFinite(started) ? Math.max(0, started + hold - now) : 0,
+        };
+      });
+  }
+
+  /** One pass over every managed flag; returns what happened to each. */
+  async tick(): Promise<RolloutAction[]> {
+    const actions: RolloutAction[] = [];
+    for (const { flag, plan } of this.managed()) actions.push(await this.tickFlag(flag, plan));
+    return actions;
+  }
+
+  private async tickFlag(flag: CompiledFlag, plan: RolloutPlan): Promise<RolloutAction> {
+    const key = flag.key;
+    const now = this.clock();
+    const override = this.options.state.current().flags[key];
+    const rollout = flag.definition.rollout!;
+    const current = override?.percentage ?? rollout.percentage;
+    const status = override?.rolloutStatus;
+
+    if (status === 'rolled-back' || status === 'promoted' || status === 'paused') {
+      return { flagKey: key, action: 'hold', from: current, to: current, step: override?.rolloutStep ?? 0, reasons: [`rollout ${status}; nothing to do`] };
+    }
+    const stepIndex = override?.rolloutStep;
+    if (stepIndex === undefined || plan.steps[stepIndex] === undefined) {
+      const first = plan.steps[0]!;
+      await this.write(key, override, { percentage: first.percentage, rolloutStep: 0, stepStartedAt: iso(now), rolloutStatus: 'running' }, 'rollout-start', `${plan.changeType} plan started at ${first.percentage} %`);
+      return { flagKey: key, action: 'start', from: current, to: first.percentage, step: 0, reasons: [`started the ${plan.changeType} plan (${plan.steps.map((s) => `${s.percentage} %`).join(' → ')})`] };
+    }
+
+    const step = plan.steps[stepIndex]!;
+    const startedAt = override?.stepStartedAt ? Date.parse(override.stepStartedAt) : now;
+    // Hour buckets straddling the step change hold traffic from the previous percentage, which would read
+    // as a sample-ratio mismatch; the analysis starts at the first whole hour of this step.
+    const since = Math.ceil(startedAt / HOUR_MS) * HOUR_MS;
+    const treatmentShare = step.percentage / 100;
+    const report = await analyzeImpact(this.options.metrics, key, {
+      control: rollout.variant === flag.definition.defaultVariant ? flag.definition.offVariant : flag.definition.defaultVariant,
+      treatments: [rollout.variant],
+      since,
+      expectedShares: { [flag.definition.defaultVariant]: 1 - treatmentShare, [rollout.variant]: treatmentShare },
+      ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
+    });
+    const verdict = decide(report, this.options.criteria);
+
+    if (verdict.decision === 'rollback') {
+      const reason = `rolled back from ${step.percentage} %: ${verdict.reasons.join('; ')}`;
+      await this.write(key, override, { percentage: 0, rolloutStep: stepIndex, stepStartedAt: iso(now), rolloutStatus: 'rolled-back' }, 'rollout-rollback', reason);
+      return { flagKey: key, action: 'rollback', from: current, to: 0, step: stepIndex, reasons: verdict.reasons };
+    }
+
+    const waiting: string[] = [];
+    const heldMs = now - startedAt;
+    if (heldMs < step.holdMs) waiting.push(`hold: ${fmtHours(heldMs)} of ${fmtHours(step.holdMs)} at ${step.percentage} %`);
+    const t = report.treatments[0];
+    const units = t ? Math.min(t.n.control.units, t.n.treatment.units) : 0;
+    if (units < step.minUnitsPerGroup) waiting.push(`samples: ${units} of ${step.minUnitsPerGroup} units per group this step`);
+    if (verdict.decision !== 'promote') waiting.push(...verdict.reasons);
+    if (waiting.length > 0) return { flagKey: key, action: 'hold', from: current, to: current, step: stepIndex, reasons: waiting };
+
+    const nextIndex = stepIndex + 1;
+    const next = plan.steps[nextIndex];
+    if (!next || next.percentage >= 100) {
+      const reason = `promoted to 100 % after ${plan.steps.length - 1} steps: ${verdict.reasons.join('; ')}`;
+      await this.write(key, override, { percentage: 100, rolloutStep: next ? nextIndex : stepIndex, stepStartedAt: iso(now), rolloutStatus: 'promoted' }, 'rollout-promote', reason);
+      return { flagKey: key, action: 'promote', from: current, to: 100, step: next ? nextIndex : stepIndex, reasons: verdict.reasons };
+    }
+    const reason = `advanced ${step.percentage} % → ${next.percentage} %: ${verdict.reasons.join('; ')}`;
+    await this.write(key, override, { percentage: next.percentage, rolloutStep: nextIndex, stepStartedAt: iso(now), rolloutStatus: 'running' }, 'rollout-advance', reason);
+    return { flagKey: key, action: 'advance', from: current, to: next.percentage, step: nextIndex, reasons: verdict.reasons };
+  }
+
+  private async write(key: string, before: FlagOverride | undefined, progress: FlagOverride, action: string, reason: string): Promise<void> {
+    // The store names the audit action from `action` when it supports it (both built-in stores do).
+    const meta: ChangeMeta & { action: string } = { actor: this.actor, reason, action };
+    await this.options.state.setFlagOverride(key, { ...before, ...progress }, meta);
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function fmtHours(ms: number): string {
+  return `${Math.round((ms / HOUR_MS) * 10) / 10} h`;
+}
