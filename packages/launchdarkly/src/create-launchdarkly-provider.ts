@@ -9,8 +9,8 @@ export interface CreateLaunchDarklyProviderOptions extends Omit<LaunchDarklyProv
   /** SDK key for a client the provider creates (and closes in `onClose`). */
   sdkKey?: string;
   /**
-   * Base URI of a Relay Proxy or any endpoint serving LaunchDarkly's polling API (`/sdk/latest-all`);
-   * sets `baseUri` and switches the created client to polling.
+   * A Relay Proxy (or any endpoint serving LaunchDarkly's SDK API): used for polling, streaming and
+   * events, as LaunchDarkly's relay setup asks (`baseUri`, `streamUri`, `eventsUri`).
    */
   baseUri?: string;
   /** Passed to `init` as they are; `baseUri` above wins over `ldOptions.baseUri`. */
@@ -34,7 +34,7 @@ export function createLaunchDarklyProvider(options: CreateLaunchDarklyProviderOp
     retrying: (line) => provider?.markStale(line),
     connected: () => provider?.markConnected(),
   });
-  const endpoint = baseUri ? { baseUri, stream: false } : {};
+  const endpoint = baseUri ? { baseUri, streamUri: baseUri, eventsUri: baseUri } : {};
   const created = init(sdkKey, { ...ldOptions, ...endpoint, logger });
   provider = new LaunchDarklyProvider(created, { ...providerOptions, ownsClient: true });
   return provider;
