@@ -2,7 +2,7 @@
  * The bucket a unit falls in, per mode, exactly as the DESIGN contract states. These are the reference
  * functions (tests and exporters use them); bucketers.ts holds the precompiled hot-path versions.
  */
-import { hexMod, md5Hex, sha1Hex } from './digest.js';
+import { md5Mod, sha1Hex } from './digest.js';
 import { murmur3, murmur3js } from './murmur3.js';
 
 /** murmur3 mode: MurmurHash3 x86 32 (seed 0) of UTF-8 `<salt>/<unit>`, modulo 100000 (0.001 % steps). */
@@ -13,7 +13,7 @@ export const MURMUR3_BUCKETS = 100_000;
 
 /** md5 mode: the whole md5 digest of `<salt>:<unit>` as one big-endian integer, modulo 100 (0-99). */
 export function md5Bucket(salt: string, unit: string): number {
-  return hexMod(md5Hex(`${salt}:${unit}`), 100);
+  return md5Mod(`${salt}:${unit}`, 100);
 }
 
 /** LaunchDarkly's bucket value in [0, 1): sha1 of `<key>.<salt>.<unit>` (or `<seed>.<unit>`), first 15 hex / 0xFFFFFFFFFFFFFFF. */

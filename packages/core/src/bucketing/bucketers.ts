@@ -4,7 +4,7 @@
  */
 import type { HashMode } from '../flags/schema.js';
 import { LD_LONG_SCALE, MURMUR3_BUCKETS, UNLEASH_VARIANT_SEED } from './bucket-functions.js';
-import { hexMod, md5Hex, sha1Hex } from './digest.js';
+import { md5Mod, sha1Hex } from './digest.js';
 import { murmur3Continue, murmur3jsContinue, murmur3jsPrefix, murmur3Prefix } from './murmur3.js';
 
 export interface BucketingSettings {
@@ -63,7 +63,7 @@ class Md5Bucketer implements RolloutBucketer, SplitBucketer {
     this.prefix = `${settings.salt}:`;
   }
   private bucket(unit: string): number {
-    return hexMod(md5Hex(this.prefix + unit), 100);
+    return md5Mod(this.prefix + unit, 100);
   }
   inRollout(unit: string, percentage: number): boolean {
     return this.bucket(unit) < percentage;

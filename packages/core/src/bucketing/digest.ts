@@ -17,6 +17,17 @@ export function sha1Hex(s: string): string {
 /** A hex string read as one big-endian integer, modulo `m` (m < 2^32), without BigInt. */
 export function hexMod(hex: string, m: number): number {
   let r = 0;
-  for (let i = 0; i < hex.length; i++) r = (r * 16 + parseInt(hex[i] as string, 16)) % m;
+  for (let i = 0; i < hex.length; i++) {
+    const c = hex.charCodeAt(i);
+    r = (r * 16 + (c <= 57 ? c - 48 : (c | 32) - 87)) % m;
+  }
+  return r;
+}
+
+/** The md5 digest of `s` (UTF-8) read as one big-endian integer, modulo `m` (m < 2^32), without BigInt. */
+export function md5Mod(s: string, m: number): number {
+  const digest = createHash('md5').update(s, 'utf8').digest();
+  let r = 0;
+  for (let i = 0; i < digest.length; i++) r = (r * 256 + (digest[i] as number)) % m;
   return r;
 }

@@ -1,13 +1,13 @@
 /**
- * MurmurHash3 x86 32-bit, streaming, allocation-free. A flag's hash prefix (`<salt>/`) is hashed once
- * at parse time into a Murmur3Prefix; each evaluation continues from it over the unit's characters,
- * encoding UTF-8 on the fly instead of building a string or a buffer.
+ * MurmurHash3 x86 32-bit, allocation-free. A flag's hash prefix (`<salt>/`) is hashed once at parse time
+ * into a Murmur3Prefix; each evaluation continues from it over the unit's characters, encoding UTF-8 on
+ * the fly (four ASCII characters per block on the fast path) instead of building a string or a buffer.
  */
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
-/** Hash state after some bytes: running h1, pending tail bytes k1 (n of them), total length. */
+/** Hash state after some bytes: running h1, pending tail bytes k1 (n of them), total length in bytes. */
 export interface Murmur3Prefix {
   readonly h1: number;
   readonly k1: number;
@@ -15,85 +15,24 @@ export interface Murmur3Prefix {
   readonly length: number;
 }
 
-// Module-level registers: the hot loop updates these instead of allocating a state object.
-let H1 = 0;
-let K1 = 0;
-let N = 0;
-let LEN = 0;
+/** How characters become bytes: UTF-8, or the low byte of each UTF-16 unit (what `murmurhash3js` does). */
+type Encoding = 'utf8' | 'low-byte';
 
-function feed(b: number): void {
-  K1 |= b << (N << 3);
-  LEN++;
-  if (++N === 4) {
-    let k = Math.imul(K1, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    let h = H1 ^ k;
-    h = (h << 13) | (h >>> 19);
-    H1 = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    K1 = 0;
-    N = 0;
-  }
+const EMPTY: Murmur3Prefix = Object.freeze({ h1: 0, k1: 0, n: 0, length: 0 });
+
+function mixK(k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, C2);
 }
 
-function feedUtf8(s: string): void {
-  const len = s.length;
-  for (let i = 0; i < len; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 0x80) {
-      feed(c);
-    } else if (c < 0x800) {
-      feed(0xc0 | (c >> 6));
-      feed(0x80 | (c & 0x3f));
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      const d = i + 1 < len ? s.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        feed(0xf0 | (cp >> 18));
-        feed(0x80 | ((cp >> 12) & 0x3f));
-        feed(0x80 | ((cp >> 6) & 0x3f));
-        feed(0x80 | (cp & 0x3f));
-        i++;
-      } else {
-        // A lone surrogate encodes as U+FFFD, as Buffer.from(s, 'utf8') and TextEncoder do.
-        c = 0xfffd;
-        feed(0xe0 | (c >> 12));
-        feed(0x80 | ((c >> 6) & 0x3f));
-        feed(0x80 | (c & 0x3f));
-      }
-    } else {
-      feed(0xe0 | (c >> 12));
-      feed(0x80 | ((c >> 6) & 0x3f));
-      feed(0x80 | (c & 0x3f));
-    }
-  }
+function mixH(h: number, k: number): number {
+  h ^= mixK(k);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** Low byte of each UTF-16 code unit: what the `murmurhash3js` package (used by unleash-client) hashes. */
-function feedLowBytes(s: string): void {
-  for (let i = 0; i < s.length; i++) feed(s.charCodeAt(i) & 0xff);
-}
-
-function load(p: Murmur3Prefix): void {
-  H1 = p.h1;
-  K1 = p.k1;
-  N = p.n;
-  LEN = p.length;
-}
-
-function save(): Murmur3Prefix {
-  return Object.freeze({ h1: H1, k1: K1, n: N, length: LEN });
-}
-
-function finish(): number {
-  let h = H1;
-  if (N > 0) {
-    let k = Math.imul(K1, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-  }
-  h ^= LEN;
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -102,49 +41,106 @@ function finish(): number {
   return h >>> 0;
 }
 
-type Feeder = (s: string) => void;
-
-function prefixState(feeder: Feeder, prefix: string, seed: number): Murmur3Prefix {
-  load({ h1: seed | 0, k1: 0, n: 0, length: 0 });
-  feeder(prefix);
-  return save();
+/** Continues state `p` over `s` and returns the final uint32 hash; `out.state` receives the state before finishing. */
+function run(p: Murmur3Prefix, s: string, encoding: Encoding, out?: { state?: Murmur3Prefix }): number {
+  let h1 = p.h1;
+  let k1 = p.k1;
+  let n = p.n;
+  let len = p.length;
+  const lowByte = encoding === 'low-byte';
+  const sl = s.length;
+  let i = 0;
+  while (i < sl) {
+    if (n === 0 && i + 3 < sl) {
+      const c0 = s.charCodeAt(i);
+      const c1 = s.charCodeAt(i + 1);
+      const c2 = s.charCodeAt(i + 2);
+      const c3 = s.charCodeAt(i + 3);
+      if (lowByte || (c0 | c1 | c2 | c3) < 0x80) {
+        h1 = mixH(h1, (c0 & 0xff) | ((c1 & 0xff) << 8) | ((c2 & 0xff) << 16) | ((c3 & 0xff) << 24));
+        len += 4;
+        i += 4;
+        continue;
+      }
+    }
+    const c = s.charCodeAt(i++);
+    // Up to four bytes packed little-endian in `packed`, `count` of them.
+    let packed: number;
+    let count: number;
+    if (c < 0x80 || lowByte) {
+      packed = c & 0xff;
+      count = 1;
+    } else if (c < 0x800) {
+      packed = (0xc0 | (c >> 6)) | ((0x80 | (c & 0x3f)) << 8);
+      count = 2;
+    } else {
+      const d = i < sl ? s.charCodeAt(i) : 0;
+      if (c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        packed =
+          (0xf0 | (cp >> 18)) |
+          ((0x80 | ((cp >> 12) & 0x3f)) << 8) |
+          ((0x80 | ((cp >> 6) & 0x3f)) << 16) |
+          ((0x80 | (cp & 0x3f)) << 24);
+        count = 4;
+        i++;
+      } else {
+        // A lone surrogate encodes as U+FFFD, as Buffer.from(s, 'utf8') and TextEncoder do.
+        const u = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
+        packed = (0xe0 | (u >> 12)) | ((0x80 | ((u >> 6) & 0x3f)) << 8) | ((0x80 | (u & 0x3f)) << 16);
+        count = 3;
+      }
+    }
+    len += count;
+    for (let j = 0; j < count; j++) {
+      k1 |= ((packed >>> (j << 3)) & 0xff) << (n << 3);
+      if (++n === 4) {
+        h1 = mixH(h1, k1);
+        k1 = 0;
+        n = 0;
+      }
+    }
+  }
+  if (out !== undefined) out.state = Object.freeze({ h1, k1, n, length: len });
+  if (n > 0) h1 ^= mixK(k1);
+  return fmix(h1 ^ len);
 }
 
-function continueHash(feeder: Feeder, prefix: Murmur3Prefix, s: string): number {
-  load(prefix);
-  feeder(s);
-  return finish();
+function prefixState(prefix: string, seed: number, encoding: Encoding): Murmur3Prefix {
+  const out: { state?: Murmur3Prefix } = {};
+  run({ ...EMPTY, h1: seed | 0 }, prefix, encoding, out);
+  return out.state as Murmur3Prefix;
 }
 
 /** The state after hashing `prefix` as UTF-8 with `seed` (uint32). */
 export function murmur3Prefix(prefix: string, seed = 0): Murmur3Prefix {
-  return prefixState(feedUtf8, prefix, seed);
+  return prefixState(prefix, seed, 'utf8');
 }
 
 /** Hash of prefix + `s` (UTF-8), as uint32. */
 export function murmur3Continue(prefix: Murmur3Prefix, s: string): number {
-  return continueHash(feedUtf8, prefix, s);
+  return run(prefix, s, 'utf8');
 }
 
 /** MurmurHash3 x86 32-bit of a string's UTF-8 bytes (or of raw bytes), as uint32. */
 export function murmur3(input: string | Uint8Array, seed = 0): number {
-  if (typeof input === 'string') return continueHash(feedUtf8, prefixState(feedUtf8, '', seed), input);
-  load({ h1: seed | 0, k1: 0, n: 0, length: 0 });
-  for (let i = 0; i < input.length; i++) feed(input[i] as number);
-  return finish();
+  if (typeof input === 'string') return run({ ...EMPTY, h1: seed | 0 }, input, 'utf8');
+  // latin1 maps each byte onto one character with that code, so low-byte hashing reads the bytes back.
+  const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  return run({ ...EMPTY, h1: seed | 0 }, text, 'low-byte');
 }
 
 /** The state after hashing `prefix` the way `murmurhash3js` does (low byte of each UTF-16 unit). */
 export function murmur3jsPrefix(prefix: string, seed = 0): Murmur3Prefix {
-  return prefixState(feedLowBytes, prefix, seed);
+  return prefixState(prefix, seed, 'low-byte');
 }
 
 /** `murmurhash3js` x86.hash32 of prefix + `s`; equals murmur3 on ASCII, differs on other characters. */
 export function murmur3jsContinue(prefix: Murmur3Prefix, s: string): number {
-  return continueHash(feedLowBytes, prefix, s);
+  return run(prefix, s, 'low-byte');
 }
 
 /** `murmurhash3js` x86.hash32(s, seed), reproduced exactly (unleash-client's hash). */
 export function murmur3js(s: string, seed = 0): number {
-  return murmur3jsContinue(murmur3jsPrefix('', seed), s);
+  return run({ ...EMPTY, h1: seed | 0 }, s, 'low-byte');
 }
