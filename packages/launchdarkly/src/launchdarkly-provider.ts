@@ -53,7 +53,7 @@ export class LaunchDarklyProvider implements Provider {
     } catch (error) {
       // OpenFeature marks the provider ERROR; evaluations answer PROVIDER_NOT_READY until the SDK's 'ready'.
       this.degraded = true;
-      throw new ProviderNotReadyError(`LaunchDarkly client not ready after ${timeout} s: ${message(error)}`);
+      throw new ProviderNotReadyError(`LaunchDarkly client not ready (waited up to ${timeout} s): ${message(error)}`);
     }
   }
 

@@ -127,6 +127,22 @@ describe('LaunchDarklyProvider over a local LaunchDarkly endpoint', () => {
     expect(of.providerStatus).toBe('READY');
   });
 
+  it('an SDK key LaunchDarkly rejects (401) is an ERROR event and a failed initialize', async () => {
+    server.failWith = 401;
+    const provider = createLaunchDarklyProvider({
+      sdkKey: 'bad-key',
+      baseUri: server.uri,
+      ldOptions: { sendEvents: false, diagnosticOptOut: true, logger: quiet },
+    });
+    const error = waitFor(provider, ProviderEvents.Error);
+    await expect(OpenFeature.setProviderAndWait('ld-401', provider)).rejects.toThrow(/not ready/);
+    expect(await error).toMatchObject({ message: expect.stringMatching(/Authentication failed/) });
+    expect(await OpenFeature.getClient('ld-401').getStringDetails('greeting', 'fallback', ctx)).toMatchObject({
+      value: 'fallback',
+      errorCode: 'PROVIDER_NOT_READY',
+    });
+  });
+
   it('reports a dropped stream as STALE and the reconnection as READY', async () => {
     const provider = createLaunchDarklyProvider({
       sdkKey: 'sdk-key',

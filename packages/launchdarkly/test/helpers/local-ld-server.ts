@@ -16,7 +16,7 @@ export class LocalLDServer {
   readonly events: unknown[] = [];
   /** Delay before a polling response or the stream's first event, in ms. */
   delayMs = 0;
-  /** Status to answer polling with instead of data (e.g. 503 to simulate an outage). */
+  /** Status to answer polling and streaming with instead of data (503: an outage; 401: a bad SDK key). */
   failWith: number | undefined;
   private readonly streams = new Set<ServerResponse>();
   private server: Server | undefined;
@@ -66,6 +66,10 @@ export class LocalLDServer {
       if (this.failWith) res.writeHead(this.failWith).end();
       else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.payload));
     } else if (req.url?.startsWith('/all')) {
+      if (this.failWith) {
+        res.writeHead(this.failWith).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.write(put(this.payload));
       this.streams.add(res);
