@@ -54,6 +54,8 @@ interface Cell {
   hour: number;
   /** Hash field this cell is written to: `<writer id>:<variant>`. */
   field: string;
+  /** HyperLogLog key for the cell's unit ids. */
+  unitKey: string;
 }
 
 const SEP = '\u0000';
@@ -204,6 +206,8 @@ export class RedisMetricStore implements MetricStore {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    // A flush in flight has already taken the dirty cells; its outcome decides what is still pending.
+    if (this.flushing) await this.flushing.catch(() => undefined);
     for (let attempt = 0; attempt < 3 && (this.dirty.size > 0 || this.pendingUnits > 0); attempt++) {
       try {
         await this.flush();
@@ -286,7 +290,7 @@ export class RedisMetricStore implements MetricStore {
         this.dropped++;
         return undefined;
       }
-      cell = { flagKey, variant, hour, field: `${this.writerId}:${variant}` };
+      cell = { flagKey, variant, hour, field: `${this.writerId}:${variant}`, unitKey: this.keys.metricUnits(flagKey, variant, hour) };
       this.cells.set(key, cell);
       this.lastCell = cell;
     }
@@ -295,9 +299,7 @@ export class RedisMetricStore implements MetricStore {
   }
 
   private noteUnit(cell: Cell, unitId: string | undefined): void {
-    if (unitId === undefined) return;
-    const unitKey = this.keys.metricUnits(cell.flagKey, cell.variant, cell.hour);
-    this.addUnits(unitKey, [unitId]);
+    if (unitId !== undefined) this.addUnits(cell.unitKey, [unitId]);
   }
 
   private addUnits(unitKey: string, ids: Iterable<string>): void {

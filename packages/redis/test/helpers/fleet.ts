@@ -86,6 +86,6 @@ export async function startInstances(count: number, env: Record<string, string>)
     });
     return new Instance(child);
   });
-  await Promise.all(instances.map((i) => i.waitFor((m) => m.type === 'ready', 60_000)));
+  await Promise.all(instances.map((i) => i.waitFor((m) => m.type === 'ready', 300_000)));
   return instances;
 }

@@ -1,0 +1,125 @@
+/**
+ * Kill-switch propagation across 20 processes on loopback Redis: time from the flip (the operator's
+ * `setKillSwitch` call) to the moment each process has applied it (its onChange listener ran), p50 and
+ * p99 over every (flip, process) pair. Goal: p99 under 10 ms.
+ *
+ *   node --import tsx --conditions=source bench/src/redis-propagation.ts [--quick]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createRedisClient, RedisStateStore, redisKeys } from '@aiflags/redis';
+import type { BenchOptions, BenchRow } from './report.js';
+
+const PROCESSES = 20;
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const instanceScript = fileURLToPath(new URL('../../packages/redis/test/fixtures/instance.ts', import.meta.url));
+const now = (): number => performance.timeOrigin + performance.now();
+
+interface Applied {
+  version: number;
+  at: number;
+}
+
+/** One app process; records when it applied each state version. */
+class Instance {
+  readonly applied = new Map<number, number>();
+  ready = false;
+  private wake: (() => void) | undefined;
+
+  constructor(readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let m: { type?: string; version?: number; at?: number };
+      try {
+        m = JSON.parse(line) as typeof m;
+      } catch {
+        return;
+      }
+      if (m.type === 'ready') this.ready = true;
+      if (m.type === 'change' && m.version !== undefined && m.at !== undefined) this.applied.set(m.version, m.at);
+      this.wake?.();
+    });
+  }
+
+  async until(check: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`bench instance ${this.child.pid} stalled`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+/** Runs the propagation bench; `quick` does 10 flips instead of 100. */
+export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `aiflags-bench:${randomUUID().slice(0, 8)}`;
+  const flips = options.quick ? 10 : 100;
+  const instances = Array.from(
+    { length: PROCESSES },
+    () =>
+      new Instance(
+        spawn(process.execPath, ['--import', 'tsx', '--conditions=source', instanceScript], {
+          cwd: repoRoot,
+          env: { ...process.env, REDIS_URL: url, AIFLAGS_PREFIX: prefix },
+          stdio: ['pipe', 'pipe', 'inherit'],
+        }),
+      ),
+  );
+  const operator = new RedisStateStore({ url, prefix, versionCheckIntervalMs: 0 });
+  const delays: number[] = [];
+  try {
+    await Promise.all(instances.map((i) => i.until(() => i.ready, 300_000)));
+    await operator.start();
+    // Let the children finish warming up (JIT, first script load) before measuring.
+    for (let i = 0; i < 3; i++) await operator.setKillSwitch('bench-switch', i % 2 === 0, { actor: 'bench' });
+    await Promise.all(instances.map((i) => i.until(() => i.applied.has(3), 30_000)));
+    for (let flip = 0; flip < flips; flip++) {
+      const flippedAt = now();
+      const { version } = await operator.setKillSwitch('bench-switch', flip % 2 === 0, { actor: 'bench' });
+      await Promise.all(instances.map((i) => i.until(() => i.applied.has(version), 30_000)));
+      for (const i of instances) delays.push(i.applied.get(version)! - flippedAt);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await operator.close();
+    for (const i of instances) i.child.stdin!.end('exit\n');
+    await Promise.all(instances.map((i) => (i.child.exitCode !== null ? undefined : new Promise((r) => i.child.once('exit', r)))));
+    const cleanup = createRedisClient(url);
+    await cleanup.del(redisKeys(prefix).state, redisKeys(prefix).audit).catch(() => undefined);
+    cleanup.disconnect();
+  }
+  delays.sort((a, b) => a - b);
+  const p50 = quantile(delays, 0.5);
+  const p99 = quantile(delays, 0.99);
+  const load = `load avg ${loadavg()[0]!.toFixed(1)}`;
+  const samples = `${flips} flips × ${PROCESSES} processes = ${delays.length} arrivals`;
+  const rows: BenchRow[] = [
+    { suite: 'redis-kill-switch', name: `flip → applied p50 (${PROCESSES} processes)`, value: round(p50), unit: 'ms', note: samples },
+    { suite: 'redis-kill-switch', name: `flip → applied p99 (${PROCESSES} processes)`, value: round(p99), unit: 'ms', note: `goal < 10 ms: ${p99 < 10 ? 'met' : 'missed'}; ${load}` },
+    { suite: 'redis-kill-switch', name: `flip → applied max (${PROCESSES} processes)`, value: round(delays.at(-1)!), unit: 'ms', note: load },
+  ];
+  return rows;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rows = await run({ quick: process.argv.includes('--quick') });
+  for (const r of rows) console.log(`${r.name.padEnd(44)} ${String(r.value).padStart(9)} ${r.unit}  ${r.note ?? ''}`);
+  process.exit(0);
+}
