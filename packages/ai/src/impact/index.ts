@@ -1,2 +1,4 @@
 export * from './impact-report.js';
 export * from './analyze-impact.js';
+export * from './expected-shares.js';
+export * from './render-report.js';

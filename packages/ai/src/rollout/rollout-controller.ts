@@ -1,6 +1,7 @@
 import { HOUR_MS, type ChangeMeta, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
 import { decide, type GateCriteria } from '../gate/decide.js';
 import { analyzeImpact } from '../impact/analyze-impact.js';
+import { expectedShares } from '../impact/expected-shares.js';
 import { rolloutPlans, type RolloutPlan, type RolloutPlans } from './plans.js';
 
 export interface RolloutControllerOptions {
@@ -77,7 +78,8 @@ export class RolloutController {
     const out: Array<{ flag: CompiledFlag; plan: RolloutPlan }> = [];
     for (const flag of set.flags.values()) {
       const plan = flag.changeType ? this.plans[flag.changeType] : undefined;
-      if (plan && flag.definition.rollout && plan.steps.length > 0) out.push({ flag, plan });
+      const rollout = flag.definition.rollout;
+      if (plan && rollout && rollout.variant !== flag.definition.defaultVariant && plan.steps.length > 0) out.push({ flag, plan });
     }
     return out;
   }
@@ -138,12 +140,12 @@ export class RolloutController {
     // Hour buckets straddling the step change hold traffic from the previous percentage, which would read
     // as a sample-ratio mismatch; the analysis starts at the first whole hour of this step.
     const since = Math.ceil(startedAt / HOUR_MS) * HOUR_MS;
-    const treatmentShare = step.percentage / 100;
+    const shares = expectedShares(flag, { percentage: step.percentage });
     const report = await analyzeImpact(this.options.metrics, key, {
-      control: rollout.variant === flag.definition.defaultVariant ? flag.definition.offVariant : flag.definition.defaultVariant,
+      control: flag.definition.defaultVariant,
       treatments: [rollout.variant],
       since,
-      expectedShares: { [flag.definition.defaultVariant]: 1 - treatmentShare, [rollout.variant]: treatmentShare },
+      ...(shares ? { expectedShares: shares } : {}),
       ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
     });
     const verdict = decide(report, this.options.criteria);

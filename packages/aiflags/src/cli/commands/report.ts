@@ -1,4 +1,61 @@
 import type { Command } from 'commander';
+import { HOUR_MS } from '@aiflags/core';
+import { analyzeImpact, decide, expectedShares, renderImpactReport } from '@aiflags/ai';
+import { resolveRuntime } from '../../runtime.js';
+import { action, CliError } from '../cli-error.js';
+import { flagsPathFor } from '../global-options.js';
+import { readFlagSet } from '../read-flag-set.js';
 
-// Placeholder until the command is written.
-export function register(_program: Command): void {}
+/** `aiflags report <flag>`: per-variant table, deltas with intervals and p-values, SRM, verdict. */
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('measure a flag: quality, p95 latency, cost and error-rate deltas per variant, SRM check, verdict')
+    .argument('<flag>', 'flag key')
+    .option('--control <variant>', "control variant (default: the flag's defaultVariant)")
+    .option('--since <time>', 'ISO time or hours back (e.g. 48h); default: start of the current rollout step, else all data')
+    .option('--json', 'print the report and verdict as JSON')
+    .action(
+      action(async (flagKey: string, opts: { control?: string; since?: string; json?: boolean }, command: Command) => {
+        const flagsPath = flagsPathFor(command);
+        const set = await readFlagSet(flagsPath);
+        const flag = set.flags.get(flagKey);
+        if (!flag) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
+        const control = opts.control ?? flag.definition.defaultVariant;
+        if (!(control in flag.definition.variants)) {
+          throw new CliError(`--control: flag '${flagKey}' has no variant '${control}' (variants: ${Object.keys(flag.definition.variants).join(', ')})`);
+        }
+        const runtime = await resolveRuntime({ flags: flagsPath });
+        try {
+          const live = runtime.state.current().flags[flagKey];
+          const since = opts.since !== undefined ? parseSince(opts.since) : live?.rolloutStatus === 'running' ? stepStart(live.stepStartedAt) : undefined;
+          const shares = expectedShares(flag, live);
+          const report = await analyzeImpact(runtime.metrics, flagKey, {
+            control,
+            ...(since !== undefined ? { since } : {}),
+            ...(shares ? { expectedShares: shares } : {}),
+          });
+          const verdict = decide(report);
+          if (opts.json) process.stdout.write(`${JSON.stringify({ report, verdict }, null, 2)}\n`);
+          else process.stdout.write(`${renderImpactReport(report, verdict)}\n`);
+        } finally {
+          await runtime.close();
+        }
+      }),
+    );
+}
+
+/** The first whole hour of the current rollout step: earlier hours were served at another percentage. */
+function stepStart(iso: string | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? Math.ceil(t / HOUR_MS) * HOUR_MS : undefined;
+}
+
+function parseSince(text: string): number {
+  const hours = /^(\d+(?:\.\d+)?)h$/.exec(text);
+  if (hours) return Date.now() - Number(hours[1]) * HOUR_MS;
+  const t = Date.parse(text);
+  if (!Number.isFinite(t)) throw new CliError(`--since: expected an ISO time or hours back like 48h, got '${text}'`);
+  return t;
+}

@@ -1,4 +1,100 @@
 import type { Command } from 'commander';
+import { RolloutController, type RolloutAction, type RolloutProgress } from '@aiflags/ai';
+import type { FlagSet } from '@aiflags/core';
+import { resolveRuntime } from '../../runtime.js';
+import { action, CliError, oneLine } from '../cli-error.js';
+import { flagsPathFor } from '../global-options.js';
+import { readFlagSet } from '../read-flag-set.js';
 
-// Placeholder until the command is written.
-export function register(_program: Command): void {}
+/** `aiflags rollout status|run`: where each flag stands in its plan, and the controller loop. */
+export function register(program: Command): void {
+  const rollout = program.command('rollout').description('rollout plans per change type: status, and the controller that walks them');
+
+  rollout
+    .command('status')
+    .description('show each managed flag: plan, current step, hold time left')
+    .argument('[flag]', 'only this flag')
+    .option('--json', 'one JSON object per flag')
+    .action(
+      action(async (flagKey: string | undefined, opts: { json?: boolean }, command: Command) => {
+        const flagsPath = flagsPathFor(command);
+        const set = await readFlagSet(flagsPath);
+        if (flagKey !== undefined && !set.flags.has(flagKey)) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
+        const runtime = await resolveRuntime({ flags: flagsPath });
+        try {
+          const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: set });
+          const progress = controller.status(flagKey);
+          if (opts.json) {
+            for (const p of progress) process.stdout.write(`${JSON.stringify(p)}\n`);
+            return;
+          }
+          if (progress.length === 0) {
+            const why = flagKey ? `'${flagKey}' has no rollout plan` : 'no flag has a rollout plan';
+            process.stdout.write(`${why}: a plan needs changeType (model-swap, system-prompt, new-tool, parameter, agent-workflow) and a top-level rollout\n`);
+            return;
+          }
+          process.stdout.write(`${progress.map(formatProgress).join('\n')}\n`);
+        } finally {
+          await runtime.close();
+        }
+      }),
+    );
+
+  rollout
+    .command('run')
+    .description('run the rollout controller: advance on evidence, roll back on a regression')
+    .option('--once', 'one pass, then exit')
+    .option('--interval <seconds>', 'seconds between passes', '60')
+    .option('--json', 'one JSON line per action')
+    .action(
+      action(async (opts: { once?: boolean; interval: string; json?: boolean }, command: Command) => {
+        const interval = Number(opts.interval);
+        if (!(interval > 0)) throw new CliError(`--interval: expected seconds > 0, got '${opts.interval}'`);
+        const flagsPath = flagsPathFor(command);
+        let set: FlagSet = await readFlagSet(flagsPath);
+        const runtime = await resolveRuntime({ flags: flagsPath });
+        const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: () => set });
+        const print = (actions: RolloutAction[]) => {
+          for (const a of actions) process.stdout.write(`${opts.json ? JSON.stringify({ at: new Date().toISOString(), ...a }) : formatAction(a)}\n`);
+        };
+        try {
+          if (opts.once) {
+            print(await controller.tick());
+            return;
+          }
+          let stopped = false;
+          const stop = new Promise<void>((resolve) => {
+            const onSignal = () => {
+              stopped = true;
+              resolve();
+            };
+            process.once('SIGINT', onSignal);
+            process.once('SIGTERM', onSignal);
+          });
+          while (!stopped) {
+            try {
+              // Re-read the file each pass so edits apply; a bad edit keeps the last good flags.
+              set = await readFlagSet(flagsPath);
+            } catch (error) {
+              process.stderr.write(`aiflags: ${oneLine(error)} (keeping the last good flags)\n`);
+            }
+            print(await controller.tick());
+            await Promise.race([stop, new Promise((resolve) => setTimeout(resolve, interval * 1000).unref())]);
+          }
+        } finally {
+          await runtime.close();
+        }
+      }),
+    );
+}
+
+function formatProgress(p: RolloutProgress): string {
+  const plan = p.steps.map((s, i) => (i === p.step ? `[${s} %]` : `${s} %`)).join(' → ');
+  const hold = p.status === 'running' && p.holdRemainingMs > 0 ? `, hold ${Math.round(p.holdRemainingMs / 360_000) / 10} h left` : '';
+  return `${p.flagKey}  ${p.changeType}  ${p.status}  ${p.percentage} % on '${p.treatment}'${hold}\n  plan ${plan}`;
+}
+
+function formatAction(a: RolloutAction): string {
+  const move = a.from === a.to ? `stays at ${a.to} %` : `${a.from} % → ${a.to} %`;
+  return `${a.flagKey}: ${a.action} (${move})${a.reasons.map((r) => `\n  - ${r}`).join('')}`;
+}

@@ -1,0 +1,56 @@
+import { fmt, fmtCi, fmtP, pct, signed, signedPct } from '../gate/format.js';
+import type { GateVerdict } from '../gate/decide.js';
+import type { ImpactReport, MetricDelta, VariantSummary } from './impact-report.js';
+
+/** The report as lines for a terminal: per-variant table, per-treatment deltas, SRM, verdict. */
+export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): string {
+  const lines: string[] = [];
+  const range = [report.range.since, report.range.until].map((t) => (t === undefined ? undefined : new Date(t).toISOString().slice(0, 16).replace('T', ' ')));
+  const window = range[0] || range[1] ? `, ${range[0] ?? 'start'} → ${range[1] ?? 'now'} UTC` : '';
+  lines.push(`${report.flagKey} — control '${report.control}'${window}`);
+  if (report.variants.length === 0) {
+    lines.push('no exposures or outcomes recorded for this flag yet');
+    return lines.join('\n');
+  }
+  lines.push('');
+  lines.push(...table(report.variants));
+  for (const t of report.treatments) {
+    lines.push('', `${t.variant} vs ${report.control}`);
+    const rows: Array<[string, MetricDelta | undefined, (d: MetricDelta) => string]> = [
+      ['quality', t.quality, (d) => `${signed(d.diff)} (${fmtCi(d.ci, report.alpha)}, ${fmtP(d.p)}${holm(d, report)})`],
+      ['p95 latency', t.latencyP95, (d) => `${signed(d.diff)} ms (${signedPct(d.relative ?? 0)}, ${fmtCi(d.ci, report.alpha, 1, ' ms')})`],
+      ['cost/request', t.cost, (d) => `${signedPct(d.relative ?? 0)} ($${fmt(d.treatment)} vs $${fmt(d.control)}, ${fmtP(d.p)}${holm(d, report)})`],
+      ['error rate', t.errorRate, (d) => `${signed(d.diff * 100)} points (${pct(d.treatment)} vs ${pct(d.control)}, ${fmtP(d.p)}${holm(d, report)})`],
+    ];
+    for (const [name, d, show] of rows) lines.push(`  ${name.padEnd(13)}${d ? show(d) : 'not enough data'}`);
+  }
+  const srm = report.srm;
+  lines.push('');
+  if (srm) {
+    const counts = srm.variants.map((v, i) => `${v} ${srm.observed[i]} (expected ${pct(srm.expected[i]!)})`).join(', ');
+    lines.push(`sample ratio: ${srm.mismatch ? 'MISMATCH' : 'ok'} — ${srm.basis} ${counts}, ${fmtP(srm.p)}`);
+  } else lines.push('sample ratio: not checked (fewer than two variants with traffic, or no configured split)');
+  lines.push('', `verdict: ${verdict.decision.toUpperCase()}`);
+  for (const r of verdict.reasons) lines.push(`  - ${r}`);
+  return lines.join('\n');
+}
+
+function holm(d: MetricDelta, report: ImpactReport): string {
+  return report.treatments.length > 1 ? `, Holm-adjusted ${fmtP(d.pAdjusted)}` : '';
+}
+
+function table(variants: VariantSummary[]): string[] {
+  const header = ['variant', 'units', 'exposures', 'quality', 'p95 ms', 'cost/req', 'errors'];
+  const rows = variants.map((v) => [
+    v.variant,
+    String(v.size.units),
+    String(v.size.exposures),
+    v.qualityMean !== undefined ? fmt(v.qualityMean) : '–',
+    v.latencyP95 !== undefined ? fmt(v.latencyP95) : '–',
+    v.costMean !== undefined ? `$${fmt(v.costMean)}` : '–',
+    v.errorRate !== undefined ? pct(v.errorRate) : '–',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)];
+}
