@@ -19,13 +19,17 @@ export function parseFlags(content: string | Uint8Array, file: string): FlagSet 
 
 /** Validates and compiles an already parsed flag file object. Throws FlagConfigError on the first problem. */
 export function validateFlags(value: unknown, source: string): FlagSet {
+  assertNoForbiddenKeys(value, source);
+  let copy: unknown;
   let text: string;
   try {
-    text = JSON.stringify(value) ?? '';
+    // A private copy: the set is frozen deeply and must not freeze (or later see changes to) the caller's object.
+    copy = structuredClone(value);
+    text = JSON.stringify(copy) ?? '';
   } catch (err) {
-    throw new FlagConfigError({ file: source }, `not a JSON-compatible object: ${(err as Error).message}`);
+    throw new FlagConfigError({ file: source }, `not a plain JSON-like object: ${firstLine(err)}`);
   }
-  return build(value, source, contentHash(text));
+  return build(copy, source, contentHash(text));
 }
 
 function build(value: unknown, source: string, hash: string): FlagSet {
@@ -39,6 +43,11 @@ export function baseName(source: string): string {
   const name = source.split(/[\\/]/).pop() ?? source;
   const dot = name.lastIndexOf('.');
   return (dot > 0 ? name.slice(0, dot) : name) || 'flags';
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n', 1)[0] ?? message;
 }
 
 function contentHash(text: string): string {

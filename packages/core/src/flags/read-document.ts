@@ -3,7 +3,8 @@
  * oversized files, binary content, invalid UTF-8, duplicate keys and YAML alias bombs. JSON goes through
  * the same YAML 1.2 parser (a JSON superset) so duplicate keys are rejected there too.
  */
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { locationOf } from './config-path.js';
 import { FlagConfigError } from './flag-config-error.js';
 
 /** Largest flag file accepted, in bytes. */
@@ -52,7 +53,9 @@ export function readFlagDocument(text: string, file: string): unknown {
     const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
     const what = first.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error';
     const detail = firstLine(first.message).replace(/ at line \d+, column \d+.*$/, '');
-    throw new FlagConfigError({ file, ...locate(text, pos?.line) }, `${what} at ${where}${detail}`);
+    const path = pathAt(doc.contents, first.pos[0]);
+    const location = path.length > 0 ? locationOf(file, path) : { file, ...locate(text, pos?.line) };
+    throw new FlagConfigError(location, `${what} at ${where}${detail}`);
   }
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
@@ -71,6 +74,26 @@ function tooLarge(file: string, bytes: number): FlagConfigError {
 
 function firstLine(message: string): string {
   return message.split('\n', 1)[0] ?? message;
+}
+
+/** Keys (and list indexes) of the innermost entry of the partly parsed document holding `offset`. */
+function pathAt(node: unknown, offset: number): (string | number)[] {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const start = (pair.key as Node | null)?.range?.[0];
+      const end = (pair.value as Node | null)?.range?.[2] ?? (pair.key as Node | null)?.range?.[2];
+      if (start === undefined || end === undefined || offset < start || offset > end) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined) return [];
+      return [key, ...pathAt(pair.value, offset)];
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const range = (node.items[i] as Node | null)?.range;
+      if (range && offset >= range[0] && offset <= range[2]) return [i, ...pathAt(node.items[i], offset)];
+    }
+  }
+  return [];
 }
 
 /**
