@@ -140,6 +140,13 @@ describe('the same app code on the local backend and on AIFLAGS_BACKEND=launchda
     expect(await flags.guard('ai_agent_enabled', users[0])).toEqual({ error: 'Feature temporarily disabled', retryAfter: 300 });
   });
 
+  it('AIFLAGS_BACKEND=launchdarkly without LAUNCHDARKLY_SDK_KEY fails at startup with a message saying what to set', async () => {
+    process.env = { ...env, AIFLAGS_BACKEND: 'launchdarkly', AIFLAGS_FLAGS: flagsFile };
+    delete process.env.LAUNCHDARKLY_SDK_KEY;
+    delete process.env.LAUNCHDARKLY_DATA_FILE;
+    await expect(createProvider()).rejects.toThrow(/LAUNCHDARKLY_SDK_KEY/);
+  });
+
   it('LAUNCHDARKLY_DATA_FILE (the exported file, no connection): same answers for every user', async () => {
     process.env = { ...env, AIFLAGS_BACKEND: 'launchdarkly', LAUNCHDARKLY_DATA_FILE: exportFile, AIFLAGS_FLAGS: join(dir, 'absent.yaml') };
     expect(await answers(await createProvider())).toEqual(local);
