@@ -141,7 +141,6 @@ function serverEnv(database: string, port: number, logLevel: string): NodeJS.Pro
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TZ: 'UTC',
-    NODE_ENV: 'production',
     DATABASE_HOST: postgresUrl.hostname,
     DATABASE_PORT: postgresUrl.port || '5432',
     DATABASE_USERNAME: decodeURIComponent(postgresUrl.username || 'postgres'),
@@ -233,6 +232,19 @@ export class AdminApi {
 
   private async personalAccessToken(): Promise<string> {
     if (this.pat) return this.pat;
+    // The login session is stored asynchronously; a request right after login can miss it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.pat = await this.createPersonalAccessToken();
+        return this.pat;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await sleep(200 * attempt);
+      }
+    }
+  }
+
+  private async createPersonalAccessToken(): Promise<string> {
     const login = await fetch(`${this.baseUrl}/auth/simple/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -246,8 +258,7 @@ export class AdminApi {
       body: JSON.stringify({ description: 'aiflags tests', expiresAt: '2099-01-01T00:00:00Z' }),
     });
     if (!created.ok) throw new Error(`creating a personal access token failed: ${created.status} ${await created.text()}`);
-    this.pat = ((await created.json()) as { secret: string }).secret;
-    return this.pat;
+    return ((await created.json()) as { secret: string }).secret;
   }
 
   private async request(method: string, path: string, body?: unknown, token = ADMIN_TOKEN): Promise<unknown> {

@@ -19,6 +19,10 @@ export interface UnleashBackendOptions {
   url?: string;
   apiToken?: string;
   appName?: string;
+  /** How often flags are polled, in ms. Default: UNLEASH_REFRESH_INTERVAL_MS, else unleash-client's 15 000. */
+  refreshInterval?: number;
+  /** How long initialization waits for the first sync, in ms (default 10 000). */
+  initTimeoutMs?: number;
   [option: string]: unknown;
 }
 

@@ -169,6 +169,16 @@ killSwitches:
     split: { a: 33.33, b: 66.67 }`,
       { flag: 'f', field: 'split.a', message: expect.stringContaining('whole tenths') },
     ],
+    [
+      'a split not in name order (the server sorts strategy variants by name)',
+      `flags:
+  f:
+    variants: { low: 0.2, high: 0.9 }
+    defaultVariant: low
+    split: { low: 50, high: 50 }
+    bucketing: { hash: unleash }`,
+      { flag: 'f', field: 'split', message: expect.stringContaining('write the split as high, low') },
+    ],
   ])('reports %s', (_name, yaml, problem) => {
     expect(exportYaml(yaml).problems).toContainEqual(problem);
   });

@@ -114,7 +114,17 @@ function planStrategies(flag: CompiledFlag, set: FlagSet, problem: (field: strin
       out.push({ constraints, rollout: wholePercent(body.rollout.percentage, `${field}.percentage`, problem), variants: fixed(treated!.variant), field });
       out.push({ constraints, rollout: 100, variants: fixed(rest!.variant), field });
     } else if (body.split) {
-      out.push({ constraints, rollout: 100, variants: splitAllocation(body.split).filter((v) => v.weight > 0), field });
+      const variants = splitAllocation(body.split).filter((v) => v.weight > 0);
+      const byName = [...variants].sort((a, b) => a.variant.localeCompare(b.variant));
+      if (byName.some((v, i) => v !== variants[i])) {
+        problem(
+          `${field}`,
+          `unleash-server stores strategy variants sorted by name, and the order decides who gets which: write the split as ${byName
+            .map((v) => v.variant)
+            .join(', ')} (and let that run before migrating) to keep every user's variant`,
+        );
+      }
+      out.push({ constraints, rollout: 100, variants, field });
     } else {
       out.push({ constraints, rollout: 100, variants: fixed(body.variant ?? def.defaultVariant), field });
     }
