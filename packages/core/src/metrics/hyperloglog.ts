@@ -86,16 +86,16 @@ export class HyperLogLog {
         bytes[j++] = i >>> 8;
         bytes[j++] = r;
       }
-      return 's:' + Buffer.from(bytes).toString('base64');
+      return 's:' + toBase64(bytes);
     }
-    return 'd:' + Buffer.from(regs).toString('base64');
+    return 'd:' + toBase64(regs);
   }
 
   /** Reads the text written by serialize(); throws on a malformed value. */
   static deserialize(text: string): HyperLogLog {
     const out = new HyperLogLog();
     if (text === '') return out;
-    const bytes = new Uint8Array(Buffer.from(text.slice(2), 'base64'));
+    const bytes = fromBase64(text.slice(2));
     const regs = new Uint8Array(M);
     if (text.startsWith('d:') && bytes.length === M) {
       regs.set(bytes);
@@ -141,4 +141,23 @@ function tau(x: number): number {
     z -= (1 - x) ** 2 * y;
   } while (z !== previous);
   return z / 3;
+}
+
+// btoa/atob rather than Buffer so the core also runs where Node's Buffer does not (browsers, edge runtimes).
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    throw new Error('unique-unit sketch: the text after the prefix is not base64');
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
