@@ -26,7 +26,7 @@ export async function resolveRuntime(config: RuntimeConfig = {}): Promise<Runtim
   const redisUrl = config.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl) {
     const { createRedisRuntime } = await import('./backends/redis.js');
-    const redis = await createRedisRuntime({ url: redisUrl, prefix: config.redisPrefix ?? 'aiflags' });
+    const redis = await createRedisRuntime({ url: redisUrl, ...(config.redisPrefix !== undefined ? { prefix: config.redisPrefix } : {}) });
     try {
       await redis.state.start();
     } catch (error) {
