@@ -9,9 +9,9 @@ import {
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
-import { evaluate, validateFlags, type FlagSet, type LiveState, type StateStore } from '@aiflags/core';
+import { evaluate, parseFlags, validateFlags, type FlagSet, type LiveState, type StateStore } from '@aiflags/core';
 import { changedFlags } from './source/changed-flags.js';
-import { loadFlagFile } from './source/load-flag-file.js';
+import { loadFlagFile, readFlagFileBytes } from './source/load-flag-file.js';
 import type { TrackSink } from './track-sink.js';
 import { FileWatcher, type FileWatcherOptions } from './watch/file-watcher.js';
 
@@ -44,7 +44,9 @@ export class LocalProvider implements Provider {
   private set: FlagSet | undefined;
   private live: LiveState | undefined;
   private loadError: Error | undefined;
-  private lastText: string | undefined;
+  private lastBytes: Buffer | undefined;
+  /** The content of the last load attempt, good or bad: the same content is never reported twice. */
+  private lastSeen: Buffer | undefined;
   /** In ERROR or STALE since the last good load: the next good load emits READY. */
   private degraded = false;
   private watcher: FileWatcher | undefined;
@@ -80,9 +82,9 @@ export class LocalProvider implements Provider {
     }
     if (file !== undefined) {
       try {
-        const { set, text } = await loadFlagFile(file);
+        const { set, bytes } = await loadFlagFile(file);
         this.set = set;
-        this.lastText = text;
+        this.lastBytes = bytes;
         this.loadError = undefined;
       } catch (error) {
         this.loadError = error as Error;
@@ -179,31 +181,40 @@ export class LocalProvider implements Provider {
 
   private async reload(): Promise<void> {
     const file = this.options.file!;
-    let loaded: { set: FlagSet; text: string };
+    let bytes: Buffer;
     try {
-      loaded = await loadFlagFile(file);
+      bytes = await readFlagFileBytes(file);
     } catch (error) {
+      this.lastSeen = undefined;
       const message = (error as Error).message;
-      if (message.endsWith('file not found')) {
-        // Mid-save for some editors; the watcher fires again when the file is back.
-        this.degraded = true;
-        this.events.emit(ProviderEvents.Stale, { message: `${message}; serving the last good flags` });
-        return;
-      }
-      this.degraded = true;
-      this.events.emit(ProviderEvents.Error, { message });
+      // A missing file is often mid-save (some editors delete, then write); the watcher fires again when it is back.
+      this.fail(message.endsWith('file not found') ? ProviderEvents.Stale : ProviderEvents.Error, message);
       return;
     }
-    if (loaded.text === this.lastText && !this.degraded) return;
+    if (this.lastSeen?.equals(bytes)) return;
+    this.lastSeen = bytes;
+    if (this.lastBytes?.equals(bytes) && !this.degraded) return;
+    let set: FlagSet;
+    try {
+      set = parseFlags(bytes, file);
+    } catch (error) {
+      this.fail(ProviderEvents.Error, (error as Error).message);
+      return;
+    }
     const before = this.set;
-    this.set = loaded.set;
-    this.lastText = loaded.text;
+    this.set = set;
+    this.lastBytes = bytes;
     this.loadError = undefined;
-    const flagsChanged = changedFlags(before, loaded.set);
     if (this.degraded) {
       this.degraded = false;
       this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
     }
-    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged, message: `${file}: flags reloaded` });
+    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(before, set), message: `${file}: flags reloaded` });
+  }
+
+  /** Reports a failed reload (ERROR carries the FlagConfigError message as is); the last good flags keep serving. */
+  private fail(event: ProviderEvents.Error | ProviderEvents.Stale, message: string): void {
+    this.degraded = true;
+    this.events.emit(event, { message: event === ProviderEvents.Stale ? `${message}; serving the last good flags` : message });
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,7 +61,6 @@ describe('FileStateStore', () => {
     // Another process writing the file by hand (atomic rename of a temp file), not through a store.
     const next: LiveState = { version: 7, flags: { 'chat-model': { percentage: 25 } }, killSwitches: {} };
     await writeFile(join(dir, '.aiflags', 'tmp'), JSON.stringify(next));
-    const { rename } = await import('node:fs/promises');
     await rename(join(dir, '.aiflags', 'tmp'), join(dir, '.aiflags', 'state.json'));
     expect((await seen).state.version).toBe(7);
   });
@@ -104,7 +103,9 @@ describe('FileStateStore', () => {
     const errors: string[] = [];
     const store = await open({ logError: (m: string) => errors.push(m) });
     await store.setKillSwitch('ai_agent_enabled', true);
-    await writeFile(join(dir, '.aiflags', 'state.json'), text);
+    // Replaced whole (as by a broken tool that still renames), so exactly one bad version is seen.
+    await writeFile(join(dir, '.aiflags', 'bad.tmp'), text);
+    await rename(join(dir, '.aiflags', 'bad.tmp'), join(dir, '.aiflags', 'state.json'));
     await new Promise((r) => setTimeout(r, 600));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('state.json');

@@ -61,8 +61,10 @@ export class FileWatcher {
   }
 
   private async poll(): Promise<void> {
+    const baseline = this.signature;
     const signature = await this.readSignature();
-    if (signature !== this.signature) this.schedule();
+    // Skip when a watch event already handled a change while this stat was in flight.
+    if (signature !== baseline && baseline === this.signature) this.schedule();
   }
 
   private schedule(): void {

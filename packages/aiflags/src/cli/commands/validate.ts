@@ -13,32 +13,37 @@ export function summaryLine(file: string, set: FlagSet): string {
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('check a flag file; exit 1 with one line naming file, flag and field when it is bad')
-    .argument('<file>', 'the flag file (YAML or JSON)')
-    .option('--json', 'print the result as JSON')
+    .description('check flag files; exit 1 with one line per bad file naming file, flag and field')
+    .argument('<files...>', 'flag files (YAML or JSON)')
+    .option('--json', 'print one JSON line per file')
     .action(
-      action(async (file: string, options: { json?: boolean }) => {
-        let set: FlagSet;
-        try {
-          set = await readFlagSet(file);
-        } catch (error) {
-          const e = error as Error & { flag?: string; segment?: string; killSwitch?: string; field?: string };
-          const line = oneLine(error);
-          if (options.json) {
-            const where = { flag: e.flag, segment: e.segment, killSwitch: e.killSwitch, field: e.field };
-            process.stdout.write(`${JSON.stringify({ file, ok: false, error: { message: line, ...where } })}\n`);
-          } else {
-            process.stderr.write(`${line}\n`);
-          }
-          process.exitCode = 1;
-          return;
-        }
-        if (options.json) {
-          const counts = { flags: set.flags.size, segments: set.segments.size, killSwitches: set.killSwitches.size };
-          process.stdout.write(`${JSON.stringify({ file, ok: true, id: set.id, version: set.version, ...counts })}\n`);
-        } else {
-          process.stdout.write(`${summaryLine(file, set)}\n`);
-        }
+      action(async (files: string[], options: { json?: boolean }) => {
+        for (const file of files) if (!(await validateOne(file, options.json === true))) process.exitCode = 1;
       }),
     );
+}
+
+/** Validates one file and prints its line; returns whether it is good. */
+async function validateOne(file: string, json: boolean): Promise<boolean> {
+  let set: FlagSet;
+  try {
+    set = await readFlagSet(file);
+  } catch (error) {
+    const e = error as Error & { flag?: string; segment?: string; killSwitch?: string; field?: string };
+    const line = oneLine(error);
+    if (json) {
+      const where = { flag: e.flag, segment: e.segment, killSwitch: e.killSwitch, field: e.field };
+      process.stdout.write(`${JSON.stringify({ file, ok: false, error: { message: line, ...where } })}\n`);
+    } else {
+      process.stderr.write(`${line}\n`);
+    }
+    return false;
+  }
+  if (json) {
+    const counts = { flags: set.flags.size, segments: set.segments.size, killSwitches: set.killSwitches.size };
+    process.stdout.write(`${JSON.stringify({ file, ok: true, id: set.id, version: set.version, ...counts })}\n`);
+  } else {
+    process.stdout.write(`${summaryLine(file, set)}\n`);
+  }
+  return true;
 }
