@@ -3,13 +3,22 @@ import type { EvaluationContext } from '../evaluation/result.js';
 import { readAttribute } from '../rules/attribute-path.js';
 
 /**
- * The unit at `path` as a string; `undefined` when missing (absent, null, empty string), `null` when
+ * A context value as a unit string; `undefined` when missing (absent, null, empty string), `null` when
  * present with a type that cannot be a unit (boolean, object, fractional number).
  */
-export function readUnit(ctx: EvaluationContext, path: readonly string[]): string | undefined | null {
-  const v = path.length === 1 ? ctx[path[0] as string] : readAttribute(ctx, path);
+export function unitFromValue(v: unknown): string | undefined | null {
   if (typeof v === 'string') return v === '' ? undefined : v;
   if (v === undefined || v === null || typeof v === 'function') return undefined;
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
   return null;
+}
+
+/** The unit at attribute `path` (see unitFromValue). */
+export function readUnit(ctx: EvaluationContext, path: readonly string[]): string | undefined | null {
+  return unitFromValue(path.length === 1 ? ctx[path[0] as string] : readAttribute(ctx, path));
+}
+
+/** readUnit for the default unit, `targetingKey`, as a direct property read (the common hot path). */
+export function readTargetingKey(ctx: EvaluationContext): string | undefined | null {
+  return unitFromValue(ctx.targetingKey);
 }

@@ -4,7 +4,7 @@
  * precomputed, so the hot path is a few property reads, the rule predicates and one hash.
  */
 import { createRolloutBucketer, createSplitBucketer, type BucketingSettings } from '../bucketing/bucketers.js';
-import { readUnit } from '../bucketing/unit.js';
+import { readTargetingKey, readUnit } from '../bucketing/unit.js';
 import type { FlagDefinition, KillSwitch, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
 import type { LiveState } from '../live-state.js';
 import { parseAttributePath } from '../rules/attribute-path.js';
@@ -51,6 +51,7 @@ export function compileFlagProgram(
     flagMetadata,
   );
   const unitPath = parseAttributePath(by) ?? [by];
+  const unitOf = by === 'targetingKey' ? readTargetingKey : (ctx: EvaluationContext) => readUnit(ctx, unitPath);
   const settings: BucketingSettings = {
     hash: def.bucketing.hash,
     flagKey: key,
@@ -68,7 +69,7 @@ export function compileFlagProgram(
       const percentage = override >= 0 ? override : own;
       if (percentage <= 0) return untreated;
       if (percentage >= 100) return treated;
-      const unit = readUnit(ctx, unitPath);
+      const unit = unitOf(ctx);
       if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;
       return bucketer.inRollout(unit, percentage) ? treated : untreated;
     };
@@ -82,7 +83,7 @@ export function compileFlagProgram(
     );
     const served = entries.map(([v]) => results.get(v) as EvaluationResult);
     return (ctx) => {
-      const unit = readUnit(ctx, unitPath);
+      const unit = unitOf(ctx);
       if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;
       return served[bucketer.pick(unit)] as EvaluationResult;
     };
