@@ -1,10 +1,16 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStateStore } from '@aiflags/redis';
 import { startInstances, type Instance } from '../packages/redis/test/helpers/fleet.js';
-import { deletePrefix, testPrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
+import { deletePrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
+import { runCli } from './support/run-cli.js';
 
 const PROCESSES = 12;
-const prefix = testPrefix('multi-process');
+const env = `test-${Math.random().toString(36).slice(2, 10)}`;
+// What `aiflags` uses for AIFLAGS_ENV=<env>: the test's own key space in the shared Redis.
+const prefix = `aiflags:${env}`;
 let instances: Instance[] = [];
 
 afterAll(async () => {
@@ -13,29 +19,38 @@ afterAll(async () => {
 });
 
 describe(`kill switch across ${PROCESSES} processes (real Redis)`, () => {
-  it('one kill reaches every process; the slowest arrival is reported', { timeout: 600_000 }, async () => {
+  it('`aiflags kill` once: every process sees it; the slowest arrival is reported', { timeout: 600_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aiflags-multi-'));
+    const flagsFile = join(dir, 'flags.yaml');
+    writeFileSync(flagsFile, 'flags:\n  chat-model:\n    variants: { a: gpt-4o, b: gpt-4o-mini }\n    defaultVariant: a\nkillSwitches:\n  ai_agent_enabled: {}\n');
     instances = await startInstances(PROCESSES, { REDIS_URL: testRedisUrl, AIFLAGS_PREFIX: prefix });
+
+    const cli = await runCli(['kill', 'ai_agent_enabled', '--reason', 'agent loops on tool calls', '--actor', 'oncall', '--flags', flagsFile, '--json'], {
+      env: { REDIS_URL: testRedisUrl, AIFLAGS_ENV: env },
+    });
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    const flipped = JSON.parse(cli.stdout) as { killed: boolean; at: string };
+    expect(flipped.killed).toBe(true);
+
+    const arrivals = await Promise.all(instances.map((i) => i.waitFor((m) => m.type === 'change' && m.killed?.ai_agent_enabled === true, 30_000)));
+    // The switch's `at` is the flip time written by the CLI (ms resolution, same machine clock).
+    const delays = arrivals.map((m) => m.at! - Date.parse(flipped.at)).sort((a, b) => a - b);
+    console.log(
+      `aiflags kill reached ${PROCESSES} processes: slowest ${delays.at(-1)!.toFixed(1)} ms, median ${delays[Math.floor(PROCESSES / 2)]!.toFixed(1)} ms after the flip`,
+    );
+    expect(instances.every((i) => i.killed().ai_agent_enabled === true)).toBe(true);
+    expect(new Set(arrivals.map((m) => m.version))).toEqual(new Set([1]));
+
     const operator = new RedisStateStore({ url: testRedisUrl, prefix });
     await operator.start();
     try {
-      const flippedAt = performance.timeOrigin + performance.now();
-      await operator.setKillSwitch('ai_agent_enabled', true, { actor: 'oncall', reason: 'agent loops on tool calls' });
-      const arrivals = await Promise.all(
-        instances.map((i) => i.waitFor((m) => m.type === 'change' && m.killed?.ai_agent_enabled === true, 10_000)),
-      );
-      const delays = arrivals.map((m) => m.at! - flippedAt).sort((a, b) => a - b);
-      console.log(
-        `kill switch reached ${PROCESSES} processes: slowest ${delays.at(-1)!.toFixed(2)} ms, median ${delays[Math.floor(PROCESSES / 2)]!.toFixed(2)} ms after the flip`,
-      );
-      expect(instances.every((i) => i.killed().ai_agent_enabled === true)).toBe(true);
-      expect(new Set(arrivals.map((m) => m.version))).toEqual(new Set([1]));
-
       await operator.setKillSwitch('ai_agent_enabled', false, { actor: 'oncall' });
-      await Promise.all(instances.map((i) => i.waitFor((m) => m.type === 'change' && m.killed?.ai_agent_enabled === false)));
+      await Promise.all(instances.map((i) => i.waitFor((m) => m.type === 'change' && m.killed?.ai_agent_enabled === false, 30_000)));
       const log = await operator.audit.list({ target: 'ai_agent_enabled' });
-      expect(log.map((e) => [e.action, e.actor])).toEqual([
-        ['revive', 'oncall'],
-        ['kill', 'oncall'],
+      expect(log.map((e) => [e.action, e.actor, e.reason])).toEqual([
+        ['revive', 'oncall', undefined],
+        ['kill', 'oncall', 'agent loops on tool calls'],
       ]);
     } finally {
       await operator.close();
