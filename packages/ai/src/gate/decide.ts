@@ -60,7 +60,9 @@ export function decide(report: ImpactReport, criteria: GateCriteria = {}): GateV
       ? 'promote'
       : 'continue';
   const several = verdicts.length > 1;
-  const reasons = verdicts.flatMap((v) => v.reasons.map((r) => (several ? `${v.variant}: ${r}` : r)));
+  // The reasons explain the decision: for a rollback or a hold, those of the treatments that caused it.
+  const explaining = decision === 'promote' ? verdicts : verdicts.filter((v) => v.decision === decision);
+  const reasons = explaining.flatMap((v) => v.reasons.map((r) => (several ? `${v.variant}: ${r}` : r)));
   return { decision, reasons, treatments: verdicts };
 }
 
@@ -123,7 +125,7 @@ function judgeTreatment(report: ImpactReport, t: TreatmentImpact, c: Criteria): 
   // Error rate.
   const err = t.errorRate;
   if (err) {
-    const head = `error rate ${pct(err.treatment)} vs ${pct(err.control)} (${signed(err.diff * 100)} points, ${fmtCi(err.ci, alpha, 100, '')}, ${fmtP(err.p)})`;
+    const head = `error rate ${pct(err.treatment)} vs ${pct(err.control)} (${signed(err.diff * 100)} points, ${fmtCi(err.ci, alpha, 100, ' points')}, ${fmtP(err.p)})`;
     if (enough(err) && err.sequentialCi && err.sequentialCi[0] > 0) regressions.push(`${head}: more errors than control`);
     else if (err.diff > 0 && err.p < alpha) blockers.push(`${head}: higher than control`);
     else passes.push(`${head}: not higher than control`);

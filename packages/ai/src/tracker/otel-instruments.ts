@@ -1,25 +1,81 @@
 import { createRequire } from 'node:module';
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
-
-/** The OpenTelemetry instruments one `aiFlags` instance records into. */
-export interface OtelInstruments {
-  /** `gen_ai.client.operation.duration`, seconds (the GenAI semantic convention's unit). */
-  duration: Histogram;
-  /** `aiflags.ai.requests`: outcomes that said whether the request failed. */
-  requests: Counter;
-  /** `aiflags.ai.errors`: failed requests. */
-  errors: Counter;
-  /** `aiflags.ai.quality`: quality scores, whatever scale the app uses. */
-  quality: Histogram;
-  /** `aiflags.ai.cost`: USD. */
-  cost: Counter;
-  inputTokens: Counter;
-  outputTokens: Counter;
-  /** `aiflags.ai.feedback`, with attribute `aiflags.feedback.kind` = positive | negative. */
-  feedback: Counter;
-}
+import type { Attributes, Histogram, Meter, ObservableCounter } from '@opentelemetry/api';
 
 const METER_NAME = '@aiflags/ai';
+
+/** Index of each running sum in a series. */
+export const Sum = { requests: 0, errors: 1, cost: 2, inputTokens: 3, outputTokens: 4, feedbackPositive: 5, feedbackNegative: 6 } as const;
+const SUM_COUNT = 7;
+
+/** One attribute set (flag, variant, model, provider) and its running counter sums. */
+export interface OtelSeries {
+  readonly attributes: Attributes;
+  readonly sums: Float64Array;
+}
+
+/** Attribute sets kept before new ones share one overflow series (OpenTelemetry's cardinality-limit convention). */
+const MAX_SERIES = 2_000;
+
+/**
+ * The OpenTelemetry side of the tracker. Histograms (operation duration in seconds, quality) are recorded
+ * per outcome. Counters (requests, errors, cost, tokens, feedback) are kept as plain sums per attribute
+ * set and reported through observable counters at collection time: the SDK hashes the attribute set on
+ * every synchronous call, which made five counter calls per outcome the most expensive part of the path.
+ */
+export class OtelInstruments {
+  /** `gen_ai.client.operation.duration`, seconds (the GenAI semantic convention's unit). */
+  readonly duration: Histogram;
+  /** `aiflags.ai.quality`: quality scores, whatever scale the app uses. */
+  readonly quality: Histogram;
+  private readonly series = new Map<string, OtelSeries>();
+  private overflow: OtelSeries | undefined;
+
+  constructor(meter: Meter) {
+    this.duration = meter.createHistogram('gen_ai.client.operation.duration', { unit: 's', description: 'Duration of a model call' });
+    this.quality = meter.createHistogram('aiflags.ai.quality', { unit: '1', description: 'Quality score of a response' });
+    const counter = (name: string, unit: string, description: string): ObservableCounter => meter.createObservableCounter(name, { unit, description });
+    const requests = counter('aiflags.ai.requests', '{request}', 'Model calls with a known outcome');
+    const errors = counter('aiflags.ai.errors', '{request}', 'Model calls that failed');
+    const cost = counter('aiflags.ai.cost', 'USD', 'Cost of model calls');
+    const inputTokens = counter('gen_ai.usage.input_tokens', '{token}', 'Input tokens used');
+    const outputTokens = counter('gen_ai.usage.output_tokens', '{token}', 'Output tokens used');
+    const feedback = counter('aiflags.ai.feedback', '{feedback}', 'User feedback on responses, by aiflags.feedback.kind');
+    meter.addBatchObservableCallback(
+      (observer) => {
+        for (const s of this.allSeries()) {
+          const { attributes: a, sums } = s;
+          if (sums[Sum.requests]) observer.observe(requests, sums[Sum.requests]!, a);
+          if (sums[Sum.errors]) observer.observe(errors, sums[Sum.errors]!, a);
+          if (sums[Sum.cost]) observer.observe(cost, sums[Sum.cost]!, a);
+          if (sums[Sum.inputTokens]) observer.observe(inputTokens, sums[Sum.inputTokens]!, a);
+          if (sums[Sum.outputTokens]) observer.observe(outputTokens, sums[Sum.outputTokens]!, a);
+          if (sums[Sum.feedbackPositive]) observer.observe(feedback, sums[Sum.feedbackPositive]!, { ...a, 'aiflags.feedback.kind': 'positive' });
+          if (sums[Sum.feedbackNegative]) observer.observe(feedback, sums[Sum.feedbackNegative]!, { ...a, 'aiflags.feedback.kind': 'negative' });
+        }
+      },
+      [requests, errors, cost, inputTokens, outputTokens, feedback],
+    );
+  }
+
+  /** The series of one evaluation's attributes; trackers look it up once and then only add to its sums. */
+  seriesFor(flagKey: string, variant: string, model?: string, provider?: string): OtelSeries {
+    const key = `${flagKey}\u0000${variant}\u0000${model ?? ''}\u0000${provider ?? ''}`;
+    let s = this.series.get(key);
+    if (s) return s;
+    if (this.series.size >= MAX_SERIES) {
+      this.overflow ??= { attributes: { 'otel.metric.overflow': true }, sums: new Float64Array(SUM_COUNT) };
+      return this.overflow;
+    }
+    s = { attributes: flagAttributes(flagKey, variant, model, provider), sums: new Float64Array(SUM_COUNT) };
+    this.series.set(key, s);
+    return s;
+  }
+
+  private *allSeries(): Iterable<OtelSeries> {
+    yield* this.series.values();
+    if (this.overflow) yield this.overflow;
+  }
+}
 
 /**
  * Loads `@opentelemetry/api` only if it is installed (it is an optional peer) and returns the global
@@ -39,17 +95,7 @@ function globalMeter(): Meter | undefined {
 export function createOtelInstruments(meter?: Meter | false): OtelInstruments | undefined {
   if (meter === false) return undefined;
   const m = meter ?? globalMeter();
-  if (!m) return undefined;
-  return {
-    duration: m.createHistogram('gen_ai.client.operation.duration', { unit: 's', description: 'Duration of a model call' }),
-    requests: m.createCounter('aiflags.ai.requests', { unit: '{request}', description: 'Model calls with a known outcome' }),
-    errors: m.createCounter('aiflags.ai.errors', { unit: '{request}', description: 'Model calls that failed' }),
-    quality: m.createHistogram('aiflags.ai.quality', { unit: '1', description: 'Quality score of a response' }),
-    cost: m.createCounter('aiflags.ai.cost', { unit: 'USD', description: 'Cost of model calls' }),
-    inputTokens: m.createCounter('gen_ai.usage.input_tokens', { unit: '{token}', description: 'Input tokens used' }),
-    outputTokens: m.createCounter('gen_ai.usage.output_tokens', { unit: '{token}', description: 'Output tokens used' }),
-    feedback: m.createCounter('aiflags.ai.feedback', { unit: '{feedback}', description: 'User feedback on responses' }),
-  };
+  return m ? new OtelInstruments(m) : undefined;
 }
 
 /** The attributes every measurement of one flag evaluation carries (OpenTelemetry semantic conventions). */

@@ -1,7 +1,6 @@
 import type { Client, EvaluationContext, TrackingEventDetails } from '@openfeature/server-sdk';
-import type { Attributes } from '@opentelemetry/api';
 import type { Outcome } from '@aiflags/core';
-import { flagAttributes, type OtelInstruments } from './otel-instruments.js';
+import { Sum, type OtelInstruments, type OtelSeries } from './otel-instruments.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
 
 /** What the app reports about one model call. */
@@ -65,7 +64,7 @@ export class OutcomeTracker implements Tracker {
   private readonly model: string | undefined;
   private readonly provider: string | undefined;
   private readonly store: OutcomeRecorder | undefined;
-  private attrs: Attributes | undefined;
+  private otelSeries: OtelSeries | undefined;
 
   constructor(
     private readonly sinks: TrackerSinks,
@@ -124,7 +123,7 @@ export class OutcomeTracker implements Tracker {
     const store = this.store;
     if (store) safely(() => store.record({ flagKey: this.flagKey, variant: this.variant, unitId: this.unitId, feedback: kind }));
     const otel = this.sinks.otel;
-    if (otel) safely(() => otel.feedback.add(1, { ...this.attributes(), 'aiflags.feedback.kind': kind }));
+    if (otel) this.series(otel).sums[kind === 'positive' ? Sum.feedbackPositive : Sum.feedbackNegative]! += 1;
     const client = this.sinks.client;
     if (client) {
       const details = this.trackDetails(kind === 'positive' ? 1 : -1);
@@ -134,22 +133,24 @@ export class OutcomeTracker implements Tracker {
   }
 
   private recordOtel(otel: OtelInstruments, o: OutcomeInput): void {
-    const attrs = this.attributes();
+    const series = this.series(otel);
+    const attrs = series.attributes;
+    const sums = series.sums;
     if (o.latencyMs !== undefined) otel.duration.record(o.latencyMs / 1000, attrs);
-    if (o.error !== undefined) {
-      otel.requests.add(1, attrs);
-      if (o.error) otel.errors.add(1, attrs);
-    }
     if (o.quality !== undefined) otel.quality.record(o.quality, attrs);
-    if (o.costUsd !== undefined) otel.cost.add(o.costUsd, attrs);
-    if (o.inputTokens !== undefined) otel.inputTokens.add(o.inputTokens, attrs);
-    if (o.outputTokens !== undefined) otel.outputTokens.add(o.outputTokens, attrs);
+    if (o.error !== undefined) {
+      sums[Sum.requests]! += 1;
+      if (o.error) sums[Sum.errors]! += 1;
+    }
+    if (o.costUsd !== undefined && Number.isFinite(o.costUsd)) sums[Sum.cost]! += o.costUsd;
+    if (o.inputTokens !== undefined && Number.isFinite(o.inputTokens)) sums[Sum.inputTokens]! += o.inputTokens;
+    if (o.outputTokens !== undefined && Number.isFinite(o.outputTokens)) sums[Sum.outputTokens]! += o.outputTokens;
   }
 
-  /** Built once per tracker: the attribute set is the same for every measurement of this evaluation. */
-  private attributes(): Attributes {
-    this.attrs ??= flagAttributes(this.flagKey, this.variant, this.model, this.provider);
-    return this.attrs;
+  /** Looked up once per tracker: the attribute set is the same for every measurement of this evaluation. */
+  private series(otel: OtelInstruments): OtelSeries {
+    this.otelSeries ??= otel.seriesFor(this.flagKey, this.variant, this.model, this.provider);
+    return this.otelSeries;
   }
 
   private trackDetails(value: number | undefined): TrackingEventDetails {

@@ -1,0 +1,85 @@
+/**
+ * MetricStore ingestion on one core: outcomes per second into MemoryMetricStore (the in-process core of
+ * the embedded FileMetricStore), and memory after 1 M and 10 M outcomes, to show it stays flat.
+ *
+ *   node --expose-gc --import tsx --conditions=source bench/src/ai-metric-store.ts [--quick]
+ */
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Outcome } from '@aiflags/core';
+import { MemoryMetricStore } from '@aiflags/ai';
+import type { BenchOptions, BenchRow } from './report.js';
+
+const gc: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
+const POOL = 65_536;
+
+/** A pool of realistic outcomes (2 flags, 3 variants, 50 000 users); the loop cycles through it. */
+function outcomes(): Outcome[] {
+  const out: Outcome[] = [];
+  for (let i = 0; i < POOL; i++) {
+    out.push({
+      flagKey: i % 4 === 0 ? 'system-prompt' : 'chat-model',
+      variant: ['control', 'treatment-a', 'treatment-b'][(i * 31) % 3]!,
+      unitId: `user-${(i * 7919) % 50_000}`,
+      latencyMs: 200 + ((i * 37) % 1800),
+      quality: (i % 5) + 1,
+      costUsd: 0.0005 + (i % 13) * 0.0001,
+      inputTokens: 500 + (i % 400),
+      outputTokens: 100 + (i % 300),
+      error: i % 97 === 0,
+    });
+  }
+  return out;
+}
+
+function memoryMb(): { rss: number; heap: number } {
+  gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss / 2 ** 20, heap: (m.heapUsed + m.arrayBuffers) / 2 ** 20 };
+}
+
+/** Ingests 1 M then up to 10 M outcomes (quick: 100 k / 1 M), timing each phase and measuring memory after each. */
+export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
+  const first = options.quick ? 100_000 : 1_000_000;
+  const total = options.quick ? 1_000_000 : 10_000_000;
+  const pool = outcomes();
+  const store = new MemoryMetricStore();
+  const ingest = (from: number, to: number): number => {
+    const start = performance.now();
+    for (let i = from; i < to; i++) store.record(pool[i & (POOL - 1)]!);
+    return (to - from) / ((performance.now() - start) / 1000);
+  };
+  const base = memoryMb();
+  const rateFirst = ingest(0, first);
+  const atFirst = memoryMb();
+  const rateRest = ingest(first, total);
+  const atTotal = memoryMb();
+  const stored = Object.values(await store.query('chat-model')).reduce((n, a) => n + a.outcomes, 0);
+  if (stored !== total - total / 4) throw new Error(`stored ${stored} chat-model outcomes, expected ${total - total / 4}`);
+  const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000} M` : `${n / 1000} k`);
+  const load = `load avg ${loadavg()[0]!.toFixed(1)}`;
+  const goal = (rate: number) => (rate >= 2_000_000 ? 'goal ≥ 2 M/s met' : 'goal ≥ 2 M/s MISSED');
+  const flat = atTotal.heap - atFirst.heap;
+  return [
+    { suite: 'ai-metric-store', name: `ingestion, first ${label(first)}`, value: Math.round(rateFirst), unit: 'outcomes/s', note: `${goal(rateFirst)}; ${load}` },
+    { suite: 'ai-metric-store', name: `ingestion, ${label(first)} → ${label(total)}`, value: Math.round(rateRest), unit: 'outcomes/s', note: goal(rateRest) },
+    { suite: 'ai-metric-store', name: `heap after ${label(first)}`, value: round1(atFirst.heap - base.heap), unit: 'MB', note: `rss ${round1(atFirst.rss)} MB; ${store.stats().dropped} dropped` },
+    {
+      suite: 'ai-metric-store',
+      name: `heap after ${label(total)}`,
+      value: round1(atTotal.heap - base.heap),
+      unit: 'MB',
+      note: `rss ${round1(atTotal.rss)} MB; ${flat <= 1 ? 'flat' : `grew ${round1(flat)} MB`} from ${label(first)} to ${label(total)}${gc ? '' : ' (run with --expose-gc for exact figures)'}`,
+    },
+  ];
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rows = await run({ quick: process.argv.includes('--quick') });
+  for (const r of rows) console.log(`${r.name.padEnd(36)} ${String(r.value).padStart(12)} ${r.unit}  ${r.note ?? ''}`);
+  process.exit(0);
+}
