@@ -61,9 +61,9 @@ const numeric =
     };
   };
 
-/** Parses a version like LaunchDarkly does: `2` and `2.1` read as `2.0.0` and `2.1.0`. */
+/** Parses a version like LaunchDarkly does: `2` and `2.1` read as `2.0.0` and `2.1.0`; a leading `v` is no version. */
 export function parseVersion(v: unknown): semver.SemVer | null {
-  if (typeof v !== 'string' || v.length > 256) return null;
+  if (typeof v !== 'string' || v.length > 256 || v.startsWith('v')) return null;
   const direct = semver.parse(v);
   if (direct) return direct;
   const m = /^(\d+)(\.\d+)?(?=$|[-+])/.exec(v);
