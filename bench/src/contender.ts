@@ -33,3 +33,10 @@ export interface BenchFlag {
 }
 
 export type ContenderFactory = (flag: BenchFlag) => Promise<Contender | SkippedContender>;
+
+/** Rows the goals compare; the contenders use these names so the goal lookups cannot drift from them. */
+export const GOAL_ROWS = {
+  aiflagsRaw: 'aiflags evaluate()',
+  inMemory: 'OpenFeature + TypedInMemoryProvider',
+  localProvider: 'OpenFeature + aiflags LocalProvider',
+} as const;

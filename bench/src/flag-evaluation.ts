@@ -1,5 +1,5 @@
 import { OpenFeature } from '@openfeature/server-sdk';
-import type { BenchFlag, Contender, ContenderFactory, SkippedContender } from './contender.js';
+import { GOAL_ROWS, type BenchFlag, type Contender, type ContenderFactory, type SkippedContender } from './contender.js';
 import { aiflagsRaw } from './contenders/aiflags-raw.js';
 import { flagdCore } from './contenders/flagd-core.js';
 import { growthBook } from './contenders/growthbook.js';
@@ -11,10 +11,7 @@ import { unleash } from './contenders/unleash.js';
 import { measureInterleaved, type RoundPlan } from './measure.js';
 import { makeUserKeys } from './users.js';
 
-/** Names the goals look up; they must match the contenders' `name`. */
-export const AIFLAGS_RAW = 'aiflags evaluate()';
-export const IN_MEMORY = 'OpenFeature + TypedInMemoryProvider';
-export const LOCAL_PROVIDER = 'OpenFeature + aiflags LocalProvider';
+const { aiflagsRaw: AIFLAGS_RAW, inMemory: IN_MEMORY, localProvider: LOCAL_PROVIDER } = GOAL_ROWS;
 
 const factories: readonly ContenderFactory[] = [
   aiflagsRaw,
@@ -32,10 +29,12 @@ const factories: readonly ContenderFactory[] = [
 export interface EvaluationRow {
   name: string;
   kind: Contender['kind'];
-  /** ns per evaluation, median over the measured rounds; undefined when skipped. */
+  /** Process CPU ns per evaluation, median over the measured rounds; undefined when skipped. */
   medianNs?: number;
-  /** ns per evaluation, fastest round. */
+  /** Process CPU ns per evaluation, fastest round. */
   minNs?: number;
+  /** Wall-clock ns per evaluation, median over the measured rounds. */
+  medianWallNs?: number;
   /** Percent of users that got `true`. */
   truePercent?: number;
   expectedPercent?: number;
@@ -122,7 +121,11 @@ export async function runFlagEvaluation(options: {
   users: number;
   plan: RoundPlan;
   log: (line: string) => void;
+  /** Keep only contenders whose name contains one of these (case-insensitive); all when empty. */
+  match?: readonly string[];
 }): Promise<EvaluationReport> {
+  const wanted = (name: string) =>
+    !options.match || options.match.length === 0 || options.match.some((m) => name.toLowerCase().includes(m.toLowerCase()));
   const flag: BenchFlag = { key: 'new_system_prompt', percentage: 10, userKeys: makeUserKeys(options.users) };
   const ready: Contender[] = [];
   const skipped: EvaluationRow[] = [];
@@ -131,7 +134,9 @@ export async function runFlagEvaluation(options: {
     const contender = await factory(flag).catch(
       (error: unknown): SkippedContender => ({ name: factory.name, kind: 'raw', skipped: `setup failed: ${firstLine(error)}` }),
     );
-    if (isSkipped(contender)) {
+    if (!wanted(contender.name)) {
+      if (!isSkipped(contender)) await contender.close?.();
+    } else if (isSkipped(contender)) {
       options.log(`skip  ${contender.name}: ${contender.skipped}`);
       skipped.push({ name: contender.name, kind: contender.kind, skipped: contender.skipped });
     } else {
@@ -152,6 +157,7 @@ export async function runFlagEvaluation(options: {
       kind: m.contender.kind,
       medianNs: m.medianNs,
       minNs: m.minNs,
+      medianWallNs: m.medianWallNs,
       truePercent: (m.hits / options.users) * 100,
       expectedPercent: m.contender.expectedPercent ?? flag.percentage,
     }));

@@ -7,6 +7,7 @@
  *   --rounds N        measured rounds (default 7)      --warmup N   warm-up rounds (default 1)
  *   --users N         users per round (default 100000)
  *   --only WHAT       `flags` (the comparison only), `modules` (modules only), or a module-name substring
+ *   --match A,B       flag comparison: only contenders whose name contains A or B (e.g. `aiflags,flagd`)
  */
 import { parseArgs } from 'node:util';
 import { findBenchModules, runBenchModule } from './bench-modules.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string' },
       users: { type: 'string' },
       only: { type: 'string' },
+      match: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -52,7 +54,8 @@ async function main(): Promise<void> {
   let failed = false;
 
   if (only === undefined || only === 'flags') {
-    const report = await runFlagEvaluation({ users, plan, log });
+    const match = values.match?.split(',').map((m) => m.trim()).filter((m) => m !== '');
+    const report = await runFlagEvaluation({ users, plan, log, ...(match ? { match } : {}) });
     out.push(renderEvaluationReport(report, format), '');
   }
 

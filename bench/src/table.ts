@@ -1,5 +1,5 @@
 import type { EvaluationReport } from './flag-evaluation.js';
-import { AIFLAGS_RAW } from './flag-evaluation.js';
+import { GOAL_ROWS } from './contender.js';
 import type { BenchRow } from './report.js';
 
 export type TableFormat = 'text' | 'markdown';
@@ -29,8 +29,8 @@ function opsPerSecond(ns: number | undefined): string {
 
 /** The flag-evaluation table: one row per contender, then the goals. */
 export function renderEvaluationReport(report: EvaluationReport, format: TableFormat): string {
-  const raw = report.rows.find((r) => r.name === AIFLAGS_RAW)?.medianNs;
-  const header = ['contender', 'via', 'ns/eval (median)', 'ns/eval (best)', 'evals/s', 'vs aiflags raw', 'got true'];
+  const raw = report.rows.find((r) => r.name === GOAL_ROWS.aiflagsRaw)?.medianNs;
+  const header = ['contender', 'via', 'CPU ns/eval (median)', 'CPU ns/eval (best)', 'wall ns/eval (median)', 'evals/s (CPU)', 'vs aiflags raw', 'got true'];
   const measured = report.rows.filter((r) => r.skipped === undefined);
   const skipped = report.rows.filter((r) => r.skipped !== undefined).map((r) => `not measured: ${r.name} (${r.kind}): ${r.skipped}`);
   const rows = measured.map((r) => [
@@ -38,17 +38,18 @@ export function renderEvaluationReport(report: EvaluationReport, format: TableFo
     r.kind,
     fixed(r.medianNs, 0),
     fixed(r.minNs, 0),
+    fixed(r.medianWallNs, 0),
     opsPerSecond(r.medianNs),
     raw !== undefined && r.medianNs !== undefined ? `${(r.medianNs / raw).toFixed(1)}x` : '—',
     `${fixed(r.truePercent, 2)} %`,
   ]);
   const goalRows = report.goals.map((g) => [g.goal, g.measured, g.met === undefined ? 'not measured' : g.met ? 'met' : 'MISSED']);
-  const title = `Flag evaluation: one ${report.flag.percentage} % rollout boolean flag, ${report.flag.users.toLocaleString('en-US')} users, median of ${report.plan.rounds} interleaved rounds after ${report.plan.warmupRounds} warm-up`;
+  const title = `Flag evaluation: one ${report.flag.percentage} % rollout boolean flag, ${report.flag.users.toLocaleString('en-US')} users, median of ${report.plan.rounds} interleaved rounds (process CPU time) after ${report.plan.warmupRounds} warm-up`;
   const heading = format === 'markdown' ? `### ${title}` : title;
   return [
     heading,
     '',
-    renderTable(header, rows, format, new Set([2, 3, 4, 5, 6])),
+    renderTable(header, rows, format, new Set([2, 3, 4, 5, 6, 7])),
     ...(skipped.length > 0 ? ['', ...skipped.map((line) => (format === 'markdown' ? `- ${line}` : line))] : []),
     '',
     renderTable(['goal', 'measured', 'status'], goalRows, format),

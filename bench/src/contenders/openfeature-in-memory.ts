@@ -1,6 +1,7 @@
+import { evaluate, validateFlags } from '@aiflags/core';
 import { TypedInMemoryProvider } from '@openfeature/server-sdk';
-import type { BenchFlag, Contender, SkippedContender } from '../contender.js';
-import { aiflagsFlagFile, loadCore } from './aiflags-raw.js';
+import { GOAL_ROWS, type BenchFlag, type Contender } from '../contender.js';
+import { aiflagsFlagFile } from './aiflags-raw.js';
 import { openFeatureContender } from './openfeature-client.js';
 
 /**
@@ -8,21 +9,18 @@ import { openFeatureContender } from './openfeature-client.js';
  * through `@aiflags/core` `evaluate`, so it does exactly the bucketing work LocalProvider does and the
  * difference between the two rows is provider overhead alone.
  */
-export async function openFeatureInMemory(flag: BenchFlag): Promise<Contender | SkippedContender> {
-  const name = 'OpenFeature + TypedInMemoryProvider';
-  const core = await loadCore();
-  if (typeof core === 'string') return { name, kind: 'openfeature', skipped: core };
-  const set = core.validateFlags(aiflagsFlagFile(flag), 'bench-flags.json');
+export async function openFeatureInMemory(flag: BenchFlag): Promise<Contender> {
+  const set = validateFlags(aiflagsFlagFile(flag), 'bench-flags.json');
   const key = flag.key;
   const provider = new TypedInMemoryProvider({
     [key]: {
       variants: { on: true, off: false },
       defaultVariant: 'off',
       disabled: false,
-      contextEvaluator: (ctx) => (core.evaluate(set, key, ctx as { targetingKey?: string }).value === true ? 'on' : 'off'),
+      contextEvaluator: (ctx) => (evaluate(set, key, ctx).value === true ? 'on' : 'off'),
     },
   });
-  return openFeatureContender(name, 'bench-in-memory', provider, flag);
+  return openFeatureContender(GOAL_ROWS.inMemory, 'bench-in-memory', provider, flag);
 }
 
 /** The SDK floor: TypedInMemoryProvider serving a constant, no bucketing at all (everyone gets `false`). */
