@@ -4,14 +4,17 @@ import { FORBIDDEN_KEYS } from './schema.js';
 
 export type ConfigPath = readonly PropertyKey[];
 
+const MAX_FIELD_PARTS = 16;
+
 /** `rules[0].conditions[1].op` from `['rules', 0, 'conditions', 1, 'op']`. */
 export function formatField(path: ConfigPath): string {
   let out = '';
-  for (const part of path) {
+  // Deeply nested input must not produce a megabyte-long message.
+  for (const part of path.length > MAX_FIELD_PARTS ? path.slice(0, MAX_FIELD_PARTS) : path) {
     if (typeof part === 'number') out += `[${part}]`;
     else out += out === '' ? String(part) : `.${String(part)}`;
   }
-  return out;
+  return path.length > MAX_FIELD_PARTS ? `${out}...` : out;
 }
 
 export function locationOf(file: string, path: ConfigPath): FlagConfigLocation {

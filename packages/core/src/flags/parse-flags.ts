@@ -12,13 +12,19 @@ import { decodeFlagText, readFlagDocument } from './read-document.js';
  * (its base name without extension). Throws FlagConfigError on the first problem.
  */
 export function parseFlags(content: string | Uint8Array, file: string): FlagSet {
-  const text = decodeFlagText(content, file);
-  const value = readFlagDocument(text, file);
-  return build(value, file, contentHash(text));
+  return guarded(file, () => {
+    const text = decodeFlagText(content, file);
+    const value = readFlagDocument(text, file);
+    return build(value, file, contentHash(text));
+  });
 }
 
 /** Validates and compiles an already parsed flag file object. Throws FlagConfigError on the first problem. */
 export function validateFlags(value: unknown, source: string): FlagSet {
+  return guarded(source, () => validateCopy(value, source));
+}
+
+function validateCopy(value: unknown, source: string): FlagSet {
   assertNoForbiddenKeys(value, source);
   let copy: unknown;
   let text: string;
@@ -43,6 +49,16 @@ export function baseName(source: string): string {
   const name = source.split(/[\\/]/).pop() ?? source;
   const dot = name.lastIndexOf('.');
   return (dot > 0 ? name.slice(0, dot) : name) || 'flags';
+}
+
+/** Anything unexpected (a stack overflow on absurd nesting, a parser bug) still becomes a FlagConfigError. */
+function guarded(source: string, run: () => FlagSet): FlagSet {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof FlagConfigError) throw err;
+    throw new FlagConfigError({ file: source }, `could not read the flag file: ${firstLine(err)}`);
+  }
 }
 
 function firstLine(err: unknown): string {

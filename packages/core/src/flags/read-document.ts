@@ -77,7 +77,8 @@ function firstLine(message: string): string {
 }
 
 /** Keys (and list indexes) of the innermost entry of the partly parsed document holding `offset`. */
-function pathAt(node: unknown, offset: number): (string | number)[] {
+function pathAt(node: unknown, offset: number, depth = 0): (string | number)[] {
+  if (depth > 16) return [];
   if (isMap(node)) {
     for (const pair of node.items) {
       const start = (pair.key as Node | null)?.range?.[0];
@@ -85,12 +86,12 @@ function pathAt(node: unknown, offset: number): (string | number)[] {
       if (start === undefined || end === undefined || offset < start || offset > end) continue;
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === undefined) return [];
-      return [key, ...pathAt(pair.value, offset)];
+      return [key, ...pathAt(pair.value, offset, depth + 1)];
     }
   } else if (isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) {
       const range = (node.items[i] as Node | null)?.range;
-      if (range && offset >= range[0] && offset <= range[2]) return [i, ...pathAt(node.items[i], offset)];
+      if (range && offset >= range[0] && offset <= range[2]) return [i, ...pathAt(node.items[i], offset, depth + 1)];
     }
   }
   return [];
