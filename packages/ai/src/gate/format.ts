@@ -29,7 +29,7 @@ export function fmtP(p: number): string {
   return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 }
 
-/** "95 % CI −0.45 to −0.17". */
+/** "95 % CI −0.45 to −0.17", the unit once at the end. */
 export function fmtCi(ci: [number, number], alpha: number, scale = 1, unit = ''): string {
-  return `${fmt((1 - alpha) * 100)} % CI ${fmt(ci[0] * scale)}${unit} to ${fmt(ci[1] * scale)}${unit}`;
+  return `${fmt((1 - alpha) * 100)} % CI ${fmt(ci[0] * scale)} to ${fmt(ci[1] * scale)}${unit}`;
 }
