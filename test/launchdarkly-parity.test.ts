@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { evaluate, parseFlags } from '@aiflags/core';
 import type { EvaluationContext, FlagSet } from '@aiflags/core';
 import { init } from '@launchdarkly/node-server-sdk';
@@ -234,5 +235,60 @@ flags:
     } finally {
       client.close();
     }
+  });
+});
+
+/** Weights in 1/100000 that sum to 100000, as percents with 0.001 resolution. */
+const splitWeights = fc
+  .array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 4 })
+  .map((cuts) => {
+    const sorted = [...cuts].sort((a, b) => a - b);
+    const bounds = [0, ...sorted, 100_000];
+    return bounds.slice(1).map((b, i) => (b - (bounds[i] as number)) / 1000);
+  });
+
+describe('random rollouts and splits (fast-check): exported flags keep every assignment', () => {
+  it('any split, salt, seed and bucketing attribute: the real SDK and the local evaluator agree', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        splitWeights,
+        fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/),
+        fc.option(fc.integer({ min: -1_000_000, max: 1_000_000 }), { nil: undefined }),
+        fc.boolean(),
+        fc.option(fc.integer({ min: 0, max: 100_000 }).map((w) => w / 1000), { nil: undefined }),
+        async (weights, salt, seed, byOrg, rolloutPercent) => {
+          const variants = Object.fromEntries(weights.map((_, i) => [`v${i}`, `value-${i}`]));
+          const serve =
+            rolloutPercent !== undefined && weights.length > 1
+              ? { rollout: { variant: 'v1', percentage: rolloutPercent } }
+              : { split: Object.fromEntries(weights.map((w, i) => [`v${i}`, w])) };
+          const flag = {
+            variants,
+            defaultVariant: 'v0',
+            ...serve,
+            bucketing: { hash: 'launchdarkly', salt, ...(seed !== undefined ? { seed } : {}), ...(byOrg ? { by: 'org.id' } : {}) },
+          };
+          const set = parseFlags(JSON.stringify({ flags: { 'random-flag': flag } }), 'random.json');
+          const { data, problems } = exportToLaunchDarkly(set);
+          expect(problems).toEqual([]);
+          const td = new TestData();
+          await td.usePreconfiguredFlag(data.flags['random-flag'] as unknown as Record<string, unknown>);
+          const client = init('sdk-key', { updateProcessor: td.getFactory(), sendEvents: false, diagnosticOptOut: true, logger: quiet });
+          try {
+            const ld = new LaunchDarklyProvider(client, { catalog: data.catalog });
+            await ld.initialize();
+            for (let i = 0; i < 200; i++) {
+              const ctx = user(i);
+              const local = comparable(evaluate(set, 'random-flag', ctx));
+              const remote = comparable(await ld.resolveStringEvaluation('random-flag', '', ctx as never));
+              expect(remote).toEqual(local);
+            }
+          } finally {
+            client.close();
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
