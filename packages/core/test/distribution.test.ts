@@ -28,6 +28,17 @@ describe.each(HASH_MODES.map((h) => [h]))('%s over 100,000 users', (hash) => {
     expect(share).toBeLessThanOrEqual(10.4);
   });
 
+  it('raising 1 % -> 5 % -> 10 % -> 50 % keeps every one of 20,000 users who had the treatment', () => {
+    const live = (percentage: number) => ({ version: 1, flags: { rollout: { percentage } }, killSwitches: {} });
+    let treated = new Set<string>();
+    for (const percentage of [1, 5, 10, 50]) {
+      const now = new Set(users.slice(0, 20_000).filter((id) => evaluate(set, 'rollout', { targetingKey: id }, live(percentage)).value === true));
+      for (const id of treated) expect(now.has(id)).toBe(true);
+      expect(now.size).toBeGreaterThan(treated.size);
+      treated = now;
+    }
+  });
+
   it('a 33/33/34 split lands within half a point of each weight', () => {
     const counts: Record<string, number> = { a: 0, b: 0, c: 0 };
     for (const id of users) {

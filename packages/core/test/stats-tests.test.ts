@@ -10,6 +10,8 @@ import {
   wilsonInterval,
   type SampleSummary,
 } from '../src/stats/index.js';
+import { HLL_RELATIVE_ERROR, HyperLogLog } from '../src/metrics/index.js';
+import { seededRandom } from './stats-seeded-random.js';
 
 function summarize(xs: number[]): SampleSummary {
   const n = xs.length;
@@ -187,5 +189,29 @@ describe('holmCorrection', () => {
   it('caps at 1 and keeps adjusted p monotone in the raw order', () => {
     expect(holmCorrection([0.5, 0.4, 0.9]).adjusted).toEqual([1, 1, 1]);
     expect(holmCorrection([]).adjusted).toEqual([]);
+  });
+});
+
+describe('srmTest on HyperLogLog unit estimates', () => {
+  it('a true 50/50 split of 80,000 units counted by HyperLogLog is not flagged with countRelativeError (30 seeded runs)', () => {
+    const rnd = seededRandom(4242);
+    let flagged = 0;
+    for (let run = 0; run < 30; run++) {
+      const groups = [new HyperLogLog(), new HyperLogLog()];
+      for (let i = 0; i < 80_000; i++) groups[rnd() < 0.5 ? 0 : 1]!.add(`run${run}-user${i}`);
+      if (srmTest(groups.map((g) => g.estimate()), [1, 1], { countRelativeError: HLL_RELATIVE_ERROR }).mismatch) flagged++;
+    }
+    expect(flagged).toBeLessThanOrEqual(1);
+  });
+
+  it('sketch noise of two standard errors at 1,000,000 units is a "mismatch" for exact counts but not for estimates', () => {
+    const n = 500_000;
+    const observed = [n * (1 + 2 * HLL_RELATIVE_ERROR), n * (1 - 2 * HLL_RELATIVE_ERROR)];
+    expect(srmTest(observed, [1, 1]).mismatch).toBe(true);
+    expect(srmTest(observed, [1, 1], { countRelativeError: HLL_RELATIVE_ERROR }).mismatch).toBe(false);
+  });
+
+  it.each([20_000, 200_000])('still flags a 52/48 split of %i units with the adjustment', (n) => {
+    expect(srmTest([0.52 * n, 0.48 * n], [50, 50], { countRelativeError: HLL_RELATIVE_ERROR }).mismatch).toBe(true);
   });
 });

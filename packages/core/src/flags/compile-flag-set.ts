@@ -145,7 +145,7 @@ function compileFlag(
   const offVariant = variantExists(full.offVariant ?? defaultVariant, at('offVariant'));
   if (full.rollout && full.split) fail(at('split'), 'a flag has either rollout or split, not both');
 
-  const rollout = full.rollout && checkRollout(full.rollout, at('rollout'), variantExists, bucketing, fail);
+  const rollout = full.rollout && checkRollout(full.rollout, at('rollout'), variantExists, fail);
   const split = full.split && checkSplit(full.split, at('split'), variantExists, bucketing, fail);
 
   const rules: RuleDefinition[] = [];
@@ -174,7 +174,7 @@ function compileFlag(
       conditions,
       ...(rule.variant !== undefined ? { variant: variantExists(rule.variant, [...path, 'variant']) } : {}),
       ...(rule.rollout
-        ? { rollout: checkRollout(rule.rollout, [...path, 'rollout'], variantExists, bucketing, fail) }
+        ? { rollout: checkRollout(rule.rollout, [...path, 'rollout'], variantExists, fail) }
         : {}),
       ...(rule.split ? { split: checkSplit(rule.split, [...path, 'split'], variantExists, bucketing, fail) } : {}),
     });
@@ -265,7 +265,6 @@ function checkRollout(
   rollout: RolloutInput,
   path: ConfigPath,
   variantExists: (v: string, p: ConfigPath) => string,
-  _bucketing: BucketingDefinition,
   fail: Fail,
 ): RolloutDefinition {
   return {

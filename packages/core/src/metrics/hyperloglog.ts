@@ -1,17 +1,29 @@
 import { hashUnitId } from './unit-hash.js';
 
-/** Register index bits: 2^12 = 4096 one-byte registers, standard error 1.04 / √4096 ≈ 1.6 %. */
-export const HLL_PRECISION = 12;
+/** Register index bits: 2^14 = 16384 registers, the precision Redis uses (PFADD), standard error 1.04 / √16384 ≈ 0.81 %. */
+export const HLL_PRECISION = 14;
 const M = 1 << HLL_PRECISION;
 const RANK_BITS = 32 - HLL_PRECISION;
+/** Relative standard error of a unique-unit estimate (1.04 / √16384 ≈ 0.0081, a fraction); pass it to srmTest as countRelativeError. */
+export const HLL_RELATIVE_ERROR = 1.04 / Math.sqrt(M);
+
+// Small counters keep (index, rank) pairs in an open-addressing table of 1024 slots (4 KB) and switch to
+// 16 KB of dense registers past 768 entries, so an hour with a handful of units stays small.
+const SPARSE_SLOTS = 1024;
+const SPARSE_MAX = 768;
+const RANK_FIELD = 5;
+const RANK_MASK = (1 << RANK_FIELD) - 1;
 
 /**
- * A HyperLogLog distinct counter (Flajolet et al. 2007) over unit ids: fixed memory, mergeable by
- * register-wise max, so unique units can be counted per hour and per process and combined exactly.
- * Registers are allocated on the first id, so an aggregate that never sees a unit id costs nothing.
+ * A HyperLogLog distinct counter (Flajolet et al. 2007; estimator of Ertl 2017) over unit ids: bounded
+ * memory, mergeable by register-wise max, so unique units can be counted per hour and per process and
+ * combined exactly. Nothing is allocated until the first id.
  */
 export class HyperLogLog {
-  private registers: Uint8Array | null = null;
+  private dense: Uint8Array | null = null;
+  /** Entries ((index + 1) << 5 | rank); 0 marks an empty slot. */
+  private sparse: Uint32Array | null = null;
+  private sparseSize = 0;
 
   /** Counts a unit id (idempotent per id). */
   add(unitId: string): void {
@@ -20,35 +32,37 @@ export class HyperLogLog {
 
   /** Counts a precomputed 32-bit hash of a unit id (see hashUnitId). */
   addHash(hash: number): void {
-    const regs = this.registers ?? (this.registers = new Uint8Array(M));
-    const index = hash >>> RANK_BITS;
     // The sentinel bit caps the rank at RANK_BITS + 1 when the remaining bits are all zero.
-    const rank = Math.clz32((hash << HLL_PRECISION) | (1 << (HLL_PRECISION - 1))) + 1;
-    if (rank > regs[index]!) regs[index] = rank;
+    this.setRegister(hash >>> RANK_BITS, Math.clz32((hash << HLL_PRECISION) | (1 << (HLL_PRECISION - 1))) + 1);
   }
 
   /** Merges another counter into this one (union of the two id sets). */
   merge(other: HyperLogLog): void {
-    const src = other.registers;
-    if (src === null) return;
-    if (this.registers === null) {
-      this.registers = src.slice();
-      return;
+    if (other.dense !== null) {
+      const src = other.dense;
+      const dst = this.toDense();
+      for (let i = 0; i < M; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
+    } else if (other.sparse !== null) {
+      const table = other.sparse;
+      for (let s = 0; s < SPARSE_SLOTS; s++) {
+        const e = table[s]!;
+        if (e !== 0) this.setRegister((e >>> RANK_FIELD) - 1, e & RANK_MASK);
+      }
     }
-    const dst = this.registers;
-    for (let i = 0; i < M; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
   }
 
   /** A deep copy. */
   clone(): HyperLogLog {
     const out = new HyperLogLog();
-    if (this.registers !== null) out.registers = this.registers.slice();
+    if (this.dense !== null) out.dense = this.dense.slice();
+    if (this.sparse !== null) out.sparse = this.sparse.slice();
+    out.sparseSize = this.sparseSize;
     return out;
   }
 
   /** True when no id was ever added. */
   isEmpty(): boolean {
-    return this.registers === null;
+    return this.dense === null && this.sparse === null;
   }
 
   /**
@@ -57,10 +71,10 @@ export class HyperLogLog {
    * the small/large-range switch of the original paper, whose hand-over near 2.5·m doubles the error.
    */
   estimate(): number {
-    const regs = this.registers;
-    if (regs === null) return 0;
+    if (this.isEmpty()) return 0;
     const histogram = new Array<number>(RANK_BITS + 2).fill(0);
-    for (let i = 0; i < M; i++) histogram[regs[i]!]!++;
+    this.forEachRegister((_, rank) => histogram[rank]!++);
+    histogram[0] = M - histogram.reduce((s, c) => s + c, 0);
     let z = M * tau(1 - histogram[RANK_BITS + 1]! / M);
     for (let k = RANK_BITS; k >= 1; k--) z = 0.5 * (z + histogram[k]!);
     z += M * sigma(histogram[0]! / M);
@@ -68,27 +82,23 @@ export class HyperLogLog {
   }
 
   /**
-   * JSON-safe text: '' when empty, 's:' + base64 of (index u16 LE, rank u8) triples while that is
-   * smaller, else 'd:' + base64 of all registers.
+   * Canonical JSON-safe text (equal registers give equal text): '' when empty, 's:' + base64 of
+   * (index u16 LE, rank u8) triples in index order while that is smaller, else 'd:' + base64 of all registers.
    */
   serialize(): string {
-    const regs = this.registers;
-    if (regs === null) return '';
-    let nonZero = 0;
-    for (let i = 0; i < M; i++) if (regs[i] !== 0) nonZero++;
-    if (nonZero * 3 < M) {
-      const bytes = new Uint8Array(nonZero * 3);
-      let j = 0;
-      for (let i = 0; i < M; i++) {
-        const r = regs[i]!;
-        if (r === 0) continue;
-        bytes[j++] = i & 0xff;
-        bytes[j++] = i >>> 8;
-        bytes[j++] = r;
-      }
-      return 's:' + toBase64(bytes);
-    }
-    return 'd:' + toBase64(regs);
+    if (this.isEmpty()) return '';
+    const entries: number[] = [];
+    this.forEachRegister((index, rank) => entries.push(index * 256 + rank));
+    if (entries.length * 3 >= M && this.dense !== null) return 'd:' + toBase64(this.dense);
+    entries.sort((a, b) => a - b);
+    const bytes = new Uint8Array(entries.length * 3);
+    entries.forEach((e, j) => {
+      const index = Math.floor(e / 256);
+      bytes[3 * j] = index & 0xff;
+      bytes[3 * j + 1] = index >>> 8;
+      bytes[3 * j + 2] = e & 0xff;
+    });
+    return 's:' + toBase64(bytes);
   }
 
   /** Reads the text written by serialize(); throws on a malformed value. */
@@ -96,20 +106,73 @@ export class HyperLogLog {
     const out = new HyperLogLog();
     if (text === '') return out;
     const bytes = fromBase64(text.slice(2));
-    const regs = new Uint8Array(M);
     if (text.startsWith('d:') && bytes.length === M) {
-      regs.set(bytes);
+      out.dense = bytes;
     } else if (text.startsWith('s:') && bytes.length % 3 === 0) {
       for (let j = 0; j < bytes.length; j += 3) {
         const index = bytes[j]! | (bytes[j + 1]! << 8);
-        if (index >= M) throw new Error(`unique-unit sketch: register index ${index} out of range`);
-        regs[index] = bytes[j + 2]!;
+        const rank = bytes[j + 2]!;
+        if (index >= M || rank > RANK_BITS + 1) throw new Error(`unique-unit sketch: register ${index} = ${rank} is out of range`);
+        out.setRegister(index, rank);
       }
     } else {
-      throw new Error('unique-unit sketch: expected "", "s:<base64>" or "d:<base64>" of the right length');
+      throw new Error(`unique-unit sketch: expected "", "s:<base64>" or "d:<base64>" of ${M} bytes (precision ${HLL_PRECISION})`);
     }
-    out.registers = regs;
     return out;
+  }
+
+  private setRegister(index: number, rank: number): void {
+    if (rank === 0) return;
+    const dense = this.dense;
+    if (dense !== null) {
+      if (rank > dense[index]!) dense[index] = rank;
+      return;
+    }
+    const table = this.sparse ?? (this.sparse = new Uint32Array(SPARSE_SLOTS));
+    // Register indices come from hash bits, so their low bits already spread evenly over the slots.
+    let slot = index & (SPARSE_SLOTS - 1);
+    const key = index + 1;
+    for (;;) {
+      const e = table[slot]!;
+      if (e === 0) break;
+      if (e >>> RANK_FIELD === key) {
+        if (rank > (e & RANK_MASK)) table[slot] = (key << RANK_FIELD) | rank;
+        return;
+      }
+      slot = (slot + 1) & (SPARSE_SLOTS - 1);
+    }
+    table[slot] = (key << RANK_FIELD) | rank;
+    if (++this.sparseSize > SPARSE_MAX) this.toDense();
+  }
+
+  private toDense(): Uint8Array {
+    if (this.dense !== null) return this.dense;
+    const dense = new Uint8Array(M);
+    const table = this.sparse;
+    if (table !== null) {
+      for (let s = 0; s < SPARSE_SLOTS; s++) {
+        const e = table[s]!;
+        if (e !== 0) dense[(e >>> RANK_FIELD) - 1] = e & RANK_MASK;
+      }
+    }
+    this.dense = dense;
+    this.sparse = null;
+    this.sparseSize = 0;
+    return dense;
+  }
+
+  /** Calls fn for every non-zero register. */
+  private forEachRegister(fn: (index: number, rank: number) => void): void {
+    if (this.dense !== null) {
+      const dense = this.dense;
+      for (let i = 0; i < M; i++) if (dense[i] !== 0) fn(i, dense[i]!);
+    } else if (this.sparse !== null) {
+      const table = this.sparse;
+      for (let s = 0; s < SPARSE_SLOTS; s++) {
+        const e = table[s]!;
+        if (e !== 0) fn((e >>> RANK_FIELD) - 1, e & RANK_MASK);
+      }
+    }
   }
 }
 
