@@ -1,7 +1,7 @@
 import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue } from '@openfeature/server-sdk';
 import type { Meter } from '@opentelemetry/api';
-import type { FlagValue } from '@aiflags/core';
-import { DEFAULT_RETRY_AFTER_S, guardSwitch, guardSwitchOrThrow, type GuardDenial } from './kill-switches/guard.js';
+import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
+import { guardSwitch, guardSwitchOrThrow, type GuardDenial } from './kill-switches/guard.js';
 import { exposureHook } from './selection/exposure-hook.js';
 import { fillTemplate } from './selection/template.js';
 import type { OutcomeRecorder } from './store/recorder.js';

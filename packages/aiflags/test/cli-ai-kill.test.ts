@@ -53,7 +53,7 @@ describe('aiflags kill / revive on the local backend', () => {
     await OpenFeature.clearProviders();
   });
 
-  it('both instances see a kill within a second, and the audit log says who, when and why', async () => {
+  it('both instances see a kill within a second, and the audit log says who, when and why', { timeout: 120_000 }, async () => {
     const ctx = { targetingKey: 'user-1' };
     for (const flags of instances) expect(await flags.guard('ai_agent_enabled', ctx)).toBeNull();
 

@@ -75,7 +75,7 @@ describe('aiflags report and rollout', () => {
     expect(b.stderr).toMatch(/--control: flag 'chat-model' has no variant 'ctrl' \(variants: control, treatment\)/);
   });
 
-  it('rollout status, run --once, status again, and the audit entry it left', async () => {
+  it('rollout status, run --once, status again, and the audit entry it left', { timeout: 120_000 }, async () => {
     const s1 = await runCli(['--flags', flagsPath, 'rollout', 'status']);
     expect(s1.code).toBe(0);
     expect(s1.stdout).toBe("chat-model  model-swap  not-started  5 % on 'treatment'\n  plan 1 % → 5 % → 25 % → 50 % → 100 %\n");

@@ -9,12 +9,13 @@ import {
   uniqueUnits,
   welchTTest,
   type MetricStore,
+  type Interval,
   type Moments,
   type SampleSummary,
   type TimeRange,
   type VariantAggregate,
 } from '@aiflags/core';
-import type { GroupSize, ImpactMetric, ImpactReport, Interval, MetricDelta, SrmCheck, TreatmentImpact, VariantSummary } from './impact-report.js';
+import type { GroupSize, ImpactMetric, ImpactReport, MetricDelta, SrmCheck, TreatmentImpact, VariantSummary } from './impact-report.js';
 
 export interface AnalyzeImpactOptions extends TimeRange {
   /** The control variant key. */

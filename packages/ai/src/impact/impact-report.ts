@@ -1,10 +1,7 @@
-import type { TimeRange } from '@aiflags/core';
+import type { Interval, TimeRange } from '@aiflags/core';
 
 /** The metrics compared between a treatment and the control. */
 export type ImpactMetric = 'quality' | 'latencyP95' | 'latencyMean' | 'cost' | 'errorRate';
-
-/** A two-sided interval [low, high]. */
-export type Interval = [number, number];
 
 /**
  * One metric, treatment against control. Differences are treatment − control in the metric's own unit:

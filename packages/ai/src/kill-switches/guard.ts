@@ -1,4 +1,5 @@
 import type { Client, EvaluationContext } from '@openfeature/server-sdk';
+import { DEFAULT_RETRY_AFTER_S } from '@aiflags/core';
 import { FeatureDisabledError } from './feature-disabled-error.js';
 
 /** What a refused caller gets back; `retryAfter` is in seconds. */
@@ -7,8 +8,6 @@ export interface GuardDenial {
   retryAfter: number;
 }
 
-/** Seconds a refused caller waits when neither the backend nor the options say otherwise. */
-export const DEFAULT_RETRY_AFTER_S = 300;
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({}) as EvaluationContext;
 
