@@ -65,6 +65,8 @@ export class RedisStateStore implements StateStore {
   private queued: ChangeMessage[] = [];
   private timer: NodeJS.Timeout | undefined;
   private offline = false;
+  /** The last connection error, for a start() failure message that says why (WRONGPASS, ECONNREFUSED…). */
+  private lastError: string | undefined;
 
   constructor(options: RedisStateStoreOptions = {}) {
     const { client, owned } = openClient(options);
@@ -80,7 +82,10 @@ export class RedisStateStore implements StateStore {
     this.sub.on('message', (_channel: string, text: string) => this.onMessage(text));
     for (const c of [this.client, this.sub]) {
       c.on('ready', () => this.onReady());
-      c.on('error', () => this.onConnectionLost());
+      c.on('error', (error: Error) => {
+        this.lastError = error.message;
+        this.onConnectionLost();
+      });
       c.on('close', () => this.onConnectionLost());
     }
   }
@@ -93,7 +98,8 @@ export class RedisStateStore implements StateStore {
       this.started = true;
       await this.resync();
     } catch (error) {
-      throw new Error(`aiflags: cannot load live state from Redis at ${this.url}: ${(error as Error).message}`);
+      const cause = this.lastError !== undefined && this.lastError !== (error as Error).message ? ` (${this.lastError})` : '';
+      throw new Error(`aiflags: cannot load live state from Redis at ${this.url}: ${(error as Error).message}${cause}`);
     }
     if (this.versionCheckIntervalMs > 0) {
       this.timer = setInterval(() => void this.checkVersion(), this.versionCheckIntervalMs);
