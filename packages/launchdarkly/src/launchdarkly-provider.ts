@@ -36,14 +36,22 @@ export class LaunchDarklyProvider implements Provider {
     private readonly options: LaunchDarklyProviderOptions = {},
   ) {
     this.catalog = options.catalog ?? {};
-    client.on('ready', () => this.recovered());
-    client.on('update', (change: { key: string }) => {
-      this.recovered();
-      this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [change.key] });
-    });
-    client.on('error', (error: unknown) => this.lost(ProviderEvents.Error, error));
-    client.on('failed', (error: unknown) => this.lost(ProviderEvents.Error, error));
+    for (const [event, listener] of this.listeners) client.on(event, listener);
   }
+
+  // Kept so onClose can detach them from a client that outlives this provider.
+  private readonly listeners: [string, Parameters<LDClient['on']>[1]][] = [
+    ['ready', () => this.recovered()],
+    [
+      'update',
+      (change: { key: string }) => {
+        this.recovered();
+        this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [change.key] });
+      },
+    ],
+    ['error', (error: unknown) => this.lost(ProviderEvents.Error, error)],
+    ['failed', (error: unknown) => this.lost(ProviderEvents.Error, error)],
+  ];
 
   async initialize(): Promise<void> {
     if (this.client.initialized()) return;
@@ -90,6 +98,7 @@ export class LaunchDarklyProvider implements Provider {
   }
 
   async onClose(): Promise<void> {
+    for (const [event, listener] of this.listeners) this.client.off(event, listener);
     if (this.options.ownsClient) this.client.close();
   }
 

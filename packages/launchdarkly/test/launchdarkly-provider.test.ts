@@ -84,8 +84,10 @@ describe('LaunchDarklyProvider over the real SDK (TestData)', () => {
     expect(await OpenFeature.getClient('ld-test').getStringValue('prompt', 'z', ctx)).toBe('c');
   });
 
-  it('does not close a client it was given', async () => {
+  it('does not close a client it was given, but detaches its listeners from it', async () => {
+    const before = client.listenerCount('update');
     await provider.onClose();
+    expect(client.listenerCount('update')).toBe(before - 1);
     expect(await client.variation('on-flag', { key: 'u' }, false)).toBe(true);
   });
 });
