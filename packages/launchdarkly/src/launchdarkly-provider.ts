@@ -31,14 +31,6 @@ export class LaunchDarklyProvider implements Provider {
   // Set while the SDK is known not to serve fresh data, so the next sign of life re-announces READY.
   private degraded = false;
 
-  constructor(
-    readonly client: LDClient,
-    private readonly options: LaunchDarklyProviderOptions = {},
-  ) {
-    this.catalog = options.catalog ?? {};
-    for (const [event, listener] of this.listeners) client.on(event, listener);
-  }
-
   // Kept so onClose can detach them from a client that outlives this provider.
   private readonly listeners: [string, Parameters<LDClient['on']>[1]][] = [
     ['ready', () => this.recovered()],
@@ -52,6 +44,14 @@ export class LaunchDarklyProvider implements Provider {
     ['error', (error: unknown) => this.lost(ProviderEvents.Error, error)],
     ['failed', (error: unknown) => this.lost(ProviderEvents.Error, error)],
   ];
+
+  constructor(
+    readonly client: LDClient,
+    private readonly options: LaunchDarklyProviderOptions = {},
+  ) {
+    this.catalog = options.catalog ?? {};
+    for (const [event, listener] of this.listeners) client.on(event, listener);
+  }
 
   async initialize(): Promise<void> {
     if (this.client.initialized()) return;
