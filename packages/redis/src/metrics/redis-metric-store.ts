@@ -98,6 +98,7 @@ export class RedisMetricStore implements MetricStore {
   private lastFlag: string | undefined;
   private lastVariant: string | undefined;
   private lastHour = NaN;
+  private recordAt = 0;
 
   constructor(options: RedisMetricStoreOptions = {}) {
     const { client, owned } = openClient(options);
@@ -106,7 +107,8 @@ export class RedisMetricStore implements MetricStore {
     this.keys = redisKeys(options.prefix ?? defaultPrefix(options.env));
     this.logger = options.logger ?? consoleLogger;
     this.clock = options.clock ?? Date.now;
-    this.table = new AggregateTable({ clock: this.clock });
+    // The table reads the time this store already took for the record, so both agree on its hour.
+    this.table = new AggregateTable({ clock: () => this.recordAt });
     this.maxCells = options.maxCells ?? 10_000;
     this.maxPendingUnits = options.maxPendingUnits ?? 100_000;
     this.keepHoursMs = options.keepHoursMs ?? 2 * HOUR_MS;
@@ -131,8 +133,9 @@ export class RedisMetricStore implements MetricStore {
       const at = e.at ?? this.clock();
       const cell = this.cellFor(e.flagKey, e.variant, at);
       if (cell === undefined) return;
-      this.table.addExposure(e.at === undefined ? { ...e, at } : e);
-      this.noteUnit(cell, e.unitId);
+      this.recordAt = at;
+      this.table.addExposure(e);
+      if (e.unitId !== undefined) this.addUnit(cell.unitKey, e.unitId);
       this.pending++;
     } catch {
       this.dropped++;
@@ -144,8 +147,9 @@ export class RedisMetricStore implements MetricStore {
       const at = o.at ?? this.clock();
       const cell = this.cellFor(o.flagKey, o.variant, at);
       if (cell === undefined) return;
-      this.table.addOutcome(o.at === undefined ? { ...o, at } : o);
-      this.noteUnit(cell, o.unitId);
+      this.recordAt = at;
+      this.table.addOutcome(o);
+      if (o.unitId !== undefined) this.addUnit(cell.unitKey, o.unitId);
       this.pending++;
     } catch {
       this.dropped++;
@@ -263,7 +267,7 @@ export class RedisMetricStore implements MetricStore {
     } catch (error) {
       // Everything stays buffered: the cells are cumulative, so writing them again later loses nothing.
       for (const key of keys) this.dirty.add(key);
-      for (const [unitKey, ids] of units) this.addUnits(unitKey, ids);
+      for (const [unitKey, ids] of units) for (const id of ids) this.addUnit(unitKey, id);
       this.failedFlushes++;
       throw error;
     }
@@ -298,22 +302,16 @@ export class RedisMetricStore implements MetricStore {
     return cell;
   }
 
-  private noteUnit(cell: Cell, unitId: string | undefined): void {
-    if (unitId !== undefined) this.addUnits(cell.unitKey, [unitId]);
-  }
-
-  private addUnits(unitKey: string, ids: Iterable<string>): void {
+  private addUnit(unitKey: string, id: string): void {
     let set = this.units.get(unitKey);
     if (set === undefined) this.units.set(unitKey, (set = new Set()));
-    for (const id of ids) {
-      if (set.has(id)) continue;
-      if (this.pendingUnits >= this.maxPendingUnits) {
-        this.unitsSkipped++;
-        continue;
-      }
-      set.add(id);
-      this.pendingUnits++;
+    if (set.has(id)) return;
+    if (this.pendingUnits >= this.maxPendingUnits) {
+      this.unitsSkipped++;
+      return;
     }
+    set.add(id);
+    this.pendingUnits++;
   }
 
   /** Forgets written cells whose hour ended more than keepHoursMs ago; later records for them start a new field. */
