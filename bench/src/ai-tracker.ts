@@ -88,7 +88,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   ).get('tracker')!;
 
   // The per-request AI path against the same two evaluations through OpenFeature directly.
-  const requestOps = Math.max(1_000, ops / 10);
+  const requestOps = Math.max(1_000, ops / 20);
   const ns = await interleaved(
     [
       {

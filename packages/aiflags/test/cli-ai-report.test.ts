@@ -75,7 +75,7 @@ describe('aiflags report and rollout', () => {
     expect(b.stderr).toMatch(/--control: flag 'chat-model' has no variant 'ctrl' \(variants: control, treatment\)/);
   });
 
-  it('rollout status, run --once, status again, and the audit entry it left', { timeout: 120_000 }, async () => {
+  it('rollout status, run --once, status again, the audit entry it left, reset', { timeout: 180_000 }, async () => {
     const s1 = await runCli(['--flags', flagsPath, 'rollout', 'status']);
     expect(s1.code).toBe(0);
     expect(s1.stdout).toBe("chat-model  model-swap  not-started  5 % on 'treatment'\n  plan 1 % → 5 % → 25 % → 50 % → 100 %\n");
@@ -96,5 +96,10 @@ describe('aiflags report and rollout', () => {
     const [entry] = audit.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(entry).toMatchObject({ actor: 'rollout-controller', action: 'rollout-start', target: 'chat-model' });
     expect(entry.after).toMatchObject({ percentage: 1, rolloutStep: 0, rolloutStatus: 'running' });
+
+    const reset = await runCli(['--flags', flagsPath, 'rollout', 'reset', 'chat-model', '--reason', 'restart the plan']);
+    expect(reset.stdout).toBe("reset chat-model: no live override, back to the file's 5 %\n");
+    const s3 = await runCli(['--flags', flagsPath, 'rollout', 'status', 'chat-model']);
+    expect(s3.stdout).toMatch(/^chat-model {2}model-swap {2}not-started {2}5 % on 'treatment'/);
   });
 });

@@ -41,6 +41,32 @@ export function register(program: Command): void {
     );
 
   rollout
+    .command('reset')
+    .description('forget a flag\'s rollout progress (after a rollback or promotion): the file\'s percentage applies again')
+    .argument('<flag>', 'flag key')
+    .option('--reason <text>', 'why; recorded in the audit log')
+    .option('--actor <name>', 'who; default: the OS user')
+    .action(
+      action(async (flagKey: string, opts: { reason?: string; actor?: string }, command: Command) => {
+        const flagsPath = flagsPathFor(command);
+        const set = await readFlagSet(flagsPath);
+        const flag = set.flags.get(flagKey);
+        if (!flag) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
+        const runtime = await resolveRuntime({ flags: flagsPath });
+        try {
+          const meta: { reason?: string; actor?: string; action: string } = { action: 'rollout-reset' };
+          if (opts.reason !== undefined) meta.reason = opts.reason;
+          if (opts.actor !== undefined) meta.actor = opts.actor;
+          await runtime.state.setFlagOverride(flagKey, null, meta);
+          const percentage = flag.definition.rollout?.percentage;
+          process.stdout.write(`reset ${flagKey}: no live override${percentage !== undefined ? `, back to the file's ${percentage} %` : ''}\n`);
+        } finally {
+          await runtime.close();
+        }
+      }),
+    );
+
+  rollout
     .command('run')
     .description('run the rollout controller: advance on evidence, roll back on a regression')
     .option('--once', 'one pass, then exit')
