@@ -70,8 +70,8 @@ describe('twoProportionZTest', () => {
     const r = twoProportionZTest({ n: 128, events: 39 }, { n: 214, events: 94 });
     expect(Math.abs(r.z * r.z - 6.1026)).toBeLessThan(5e-5);
     expect(Math.abs(r.p - 0.0135)).toBeLessThan(5e-6);
-    expect(Math.abs(r.ci[0] - 0.03074072)).toBeLessThan(5e-9);
-    expect(Math.abs(r.ci[1] - 0.23838896)).toBeLessThan(5e-9);
+    expect(Math.abs(r.waldCi[0] - 0.03074072)).toBeLessThan(5e-9);
+    expect(Math.abs(r.waldCi[1] - 0.23838896)).toBeLessThan(5e-9);
     expect(r.treatmentRate).toBeCloseTo(0.4392523, 7);
   });
 
@@ -83,6 +83,30 @@ describe('twoProportionZTest', () => {
     expect(r.z).toBeCloseTo(2.111026517536527, 10);
     expect(r.p).toBeCloseTo(0.03477003265785607, 10);
     expect(r.ci[0]).toBeGreaterThan(0);
+  });
+
+  // Newcombe RG (1998), "Interval estimation for the difference between independent proportions:
+  // comparison of eleven methods", Stat Med 17:873-890, Table II, method 10 (score, no continuity
+  // correction), 95 %. Arguments are (treatment m/n, control m/n) as diff = treatment − control.
+  // Tolerance: half a unit in the fourth printed decimal.
+  it.each([
+    [56, 70, 48, 80, 0.0524, 0.3339],
+    [9, 10, 3, 10, 0.1705, 0.809],
+    [6, 7, 2, 7, 0.0582, 0.8062],
+    [5, 56, 0, 29, -0.0381, 0.1926],
+  ])('ci is Newcombe\'s score interval: %d/%d − %d/%d → [%d, %d]', (et, nt, ec, nc, lo, hi) => {
+    const r = twoProportionZTest({ n: nc, events: ec }, { n: nt, events: et });
+    expect(Math.abs(r.ci[0] - lo)).toBeLessThan(5e-5);
+    expect(Math.abs(r.ci[1] - hi)).toBeLessThan(5e-5);
+  });
+
+  it('zero events in the treatment group still gives an interval that covers the difference honestly', () => {
+    // Wald's interval collapses to the control's variance alone; the score interval does not.
+    const r = twoProportionZTest({ n: 3948, events: 46 }, { n: 52, events: 0 });
+    // 0/52 has a Wilson upper bound of z²/(52 + z²) = 0.0688, so the difference may be as high as ~+5.7 points.
+    expect(r.ci[0]).toBeLessThan(r.diff);
+    expect(r.ci[1]).toBeGreaterThan(0.05);
+    expect(r.waldCi[1]).toBeLessThan(0);
   });
 
   it('all-zero groups are identical, not an error', () => {
