@@ -1,1 +1,176 @@
-export {};
+/**
+ * `npm run demo`: the chat service on the embedded default (the flag file beside this example, live state
+ * and metrics in its `.aiflags/`, no services). It drives simulated traffic through a model swap and a
+ * three-prompt test, prints each flag's impact report and verdict, flips the kill switch with the real
+ * CLI, and walks one step of the model swap's rollout plan with the clock moved forward.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { OpenFeature } from '@openfeature/server-sdk';
+import { aiFlags, analyzeImpact, createProvider, decide, expectedShares, FileMetricStore, renderImpactReport, parseFlags, RolloutController, resolveRuntime } from 'aiflags';
+import { createChatService, type ChatResponse } from './chat-service.js';
+import { SimulatedModelClient } from './model-client.js';
+import { createChatServer } from './server.js';
+
+const HOUR_MS = 3_600_000;
+const here = dirname(fileURLToPath(import.meta.url));
+const exampleDir = resolve(here, '..');
+const repoRoot = resolve(exampleDir, '../..');
+const cliPath = join(repoRoot, 'packages/aiflags/dist/cli.js');
+
+export interface DemoOptions {
+  flagsPath?: string;
+  /** Requests in the first wave (default 4,000) from this many users (default 1,000). */
+  requests?: number;
+  users?: number;
+  /** Concurrent requests in flight (default 64). */
+  concurrency?: number;
+  /** Scales the simulated model latency (default 1). */
+  timeScale?: number;
+  /** Where output goes (default stdout). */
+  out?: (line: string) => void;
+}
+
+export interface DemoResult {
+  verdicts: Record<string, string>;
+  killed: { refused: number; retryAfter: number | undefined; appliedAfterMs: number };
+  revivedStatus: number;
+  rollout: { action: string; from: number; to: number };
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const flagsPath = resolve(options.flagsPath ?? join(exampleDir, 'flags.yaml'));
+  const stateDir = join(dirname(flagsPath), '.aiflags');
+  const users = options.users ?? 1000;
+  const requests = options.requests ?? 4000;
+  const concurrency = options.concurrency ?? 64;
+  const shown = relative(process.cwd(), flagsPath) || flagsPath;
+
+  rmSync(stateDir, { recursive: true, force: true });
+  out(`aiflags demo: ${shown}, live state and metrics in ${relative(process.cwd(), stateDir) || stateDir} (fresh)`);
+
+  // Simulated time, so a 48-hour rollout step takes a second. The metric store and the rollout controller
+  // read it; the model calls themselves really wait their simulated latency.
+  let now = Date.now();
+  const clock = () => now;
+
+  await OpenFeature.setProviderAndWait(await createProvider({ flags: flagsPath }));
+  const runtime = await resolveRuntime({ flags: flagsPath });
+  const metrics = new FileMetricStore({ dir: stateDir, clock });
+  const flags = aiFlags(OpenFeature.getClient(), { metrics, meter: false });
+  const chat = createChatService({ flags, client: new SimulatedModelClient({ seed: 7, timeScale: options.timeScale ?? 1 }) });
+  const server = createChatServer(chat).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
+  out(`serving POST ${url}\n`);
+
+  const post = async (userId: string): Promise<ChatResponse> => {
+    const res = await fetch(url, { method: 'POST', body: JSON.stringify({ userId, message: 'How do I reverse a list in Python?' }) });
+    return { status: res.status, body: await res.json() } as ChatResponse;
+  };
+
+  const flagSet = parseFlags(readFileSync(flagsPath, 'utf8'), flagsPath);
+  const controller = new RolloutController({ state: runtime.state, metrics, flags: flagSet, clock });
+  const verdicts: Record<string, string> = {};
+  try {
+    // The rollout controller takes the model swap over at the percentage the file gives it.
+    const [start] = await controller.tick();
+    if (start) out(`rollout: ${start.flagKey} ${describe(start)}`);
+
+    now += HOUR_MS;
+    await drive(`wave 1: ${requests.toLocaleString('en')} requests from ${users.toLocaleString('en')} users`, requests, (i) => `user-${i % users}`, post, concurrency, out);
+    await metrics.flush();
+
+    for (const flagKey of ['chat-model', 'system-prompt']) {
+      const flag = flagSet.flags.get(flagKey)!;
+      const report = await analyzeImpact(metrics, flagKey, { control: flag.definition.defaultVariant, expectedShares: expectedShares(flag, runtime.state.current().flags[flagKey]) });
+      const verdict = decide(report);
+      verdicts[flagKey] = verdict.decision;
+      out(renderImpactReport(report, verdict));
+      out('');
+    }
+
+    const killed = await killAndRevive(flagsPath, post, out);
+
+    out('\nrollout: 47 hours later, after a second wave of traffic');
+    now += 23 * HOUR_MS;
+    await drive(`wave 2: ${requests.toLocaleString('en')} requests from ${(users * 4).toLocaleString('en')} new users`, requests, (i) => `later-user-${i % (users * 4)}`, post, concurrency, out);
+    await metrics.flush();
+    now += 24 * HOUR_MS;
+    const [step] = await controller.tick();
+    if (!step) throw new Error('the rollout controller manages no flag');
+    out(`rollout: ${step.flagKey} ${describe(step)}`);
+    for (const reason of step.reasons) out(`  · ${reason}`);
+    out(`\nnext: npx aiflags report system-prompt --flags ${shown}   (add --html report.html for a picture)`);
+    return { verdicts, killed: killed.killed, revivedStatus: killed.revivedStatus, rollout: { action: step.action, from: step.from, to: step.to } };
+  } finally {
+    server.close();
+    await metrics.close();
+    await runtime.close();
+    await OpenFeature.close();
+  }
+}
+
+function describe(a: { action: string; from: number; to: number }): string {
+  return a.action === 'hold' ? `holds at ${a.to} %` : `${a.action}: ${a.from} % → ${a.to} %`;
+}
+
+/** Sends `total` requests with at most `concurrency` in flight, drawing a one-line progress bar. */
+async function drive(label: string, total: number, userOf: (i: number) => string, post: (userId: string) => Promise<ChatResponse>, concurrency: number, out: (line: string) => void) {
+  const started = performance.now();
+  const statuses = new Map<number, number>();
+  let next = 0;
+  let done = 0;
+  const tty = process.stdout.isTTY;
+  const worker = async () => {
+    while (next < total) {
+      const res = await post(userOf(next++));
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (tty && ++done % 100 === 0) process.stdout.write(`\r${label} ${'█'.repeat(Math.round((done / total) * 30)).padEnd(30, '·')} ${done}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (tty) process.stdout.write('\r\x1b[2K');
+  const counts = [...statuses].sort().map(([s, n]) => `${s}: ${n}`).join(', ');
+  out(`${label}: done in ${((performance.now() - started) / 1000).toFixed(1)} s (${counts})`);
+}
+
+async function killAndRevive(flagsPath: string, post: (userId: string) => Promise<ChatResponse>, out: (line: string) => void) {
+  const cli = async (...args: string[]) => {
+    out(`$ aiflags ${args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`);
+    const { stdout } = await promisify(execFile)(process.execPath, [cliPath, ...args, '--flags', flagsPath]);
+    for (const line of stdout.trimEnd().split('\n')) out(`  ${line}`);
+  };
+  await cli('kill', 'ai_agent_enabled', '--reason', 'demo: model provider outage');
+  const flippedAt = performance.now();
+  // The service picks the change up from .aiflags/ on its own (file watch, polling fallback).
+  let res = await post('user-1');
+  while (res.status !== 503 && performance.now() - flippedAt < 3000) {
+    await new Promise((r) => setTimeout(r, 10));
+    res = await post('user-1');
+  }
+  const appliedAfterMs = Math.round(performance.now() - flippedAt);
+  const refusals = await Promise.all(Array.from({ length: 5 }, (_, i) => post(`user-${i}`)));
+  const refused = refusals.filter((r) => r.status === 503).length;
+  const body = refusals[0]!.body as { retryAfter?: number };
+  out(`  the service saw it after ${appliedAfterMs} ms; ${refused} of 5 requests refused: ${refusals[0]!.status} ${JSON.stringify(refusals[0]!.body)}`);
+  await cli('revive', 'ai_agent_enabled');
+  let revived = await post('user-1');
+  const revivedAt = performance.now();
+  while (revived.status === 503 && performance.now() - revivedAt < 3000) {
+    await new Promise((r) => setTimeout(r, 10));
+    revived = await post('user-1');
+  }
+  out(`  requests are served again: ${revived.status}`);
+  return { killed: { refused, retryAfter: body.retryAfter, appliedAfterMs }, revivedStatus: revived.status };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const requests = process.env.DEMO_REQUESTS ? Number(process.env.DEMO_REQUESTS) : undefined;
+  await runDemo(requests ? { requests } : {});
+}

@@ -1,0 +1,180 @@
+import type { AuditEntry } from '@aiflags/core';
+import type { GateVerdict, ImpactReport, MetricDelta } from '@aiflags/ai';
+
+/** What `aiflags report --html` draws: the impact report, the gate's verdict and the flag's rollout history. */
+export interface HtmlReportInput {
+  report: ImpactReport;
+  verdict: GateVerdict;
+  /** Audit entries of the flag, any order. */
+  history: AuditEntry[];
+  /** ISO-8601 time the report was made. */
+  generatedAt: string;
+}
+
+interface MetricSpec {
+  key: 'quality' | 'latencyP95' | 'cost' | 'errorRate';
+  label: string;
+  /** Whether a larger value is better. */
+  higherIsBetter: boolean;
+  format: (value: number) => string;
+  formatDiff: (value: number) => string;
+}
+
+const METRICS: MetricSpec[] = [
+  { key: 'quality', label: 'Quality', higherIsBetter: true, format: (v) => v.toFixed(2), formatDiff: (v) => signed(v.toFixed(3)) },
+  { key: 'latencyP95', label: 'p95 latency', higherIsBetter: false, format: (v) => `${v.toFixed(1)} ms`, formatDiff: (v) => `${signed(v.toFixed(1))} ms` },
+  { key: 'cost', label: 'Cost / request', higherIsBetter: false, format: (v) => `$${v.toFixed(5)}`, formatDiff: (v) => `${signed(v.toFixed(5))} $` },
+  { key: 'errorRate', label: 'Error rate', higherIsBetter: false, format: (v) => `${(v * 100).toFixed(2)} %`, formatDiff: (v) => `${signed((v * 100).toFixed(2))} pt` },
+];
+
+/** A self-contained HTML page (inline CSS and SVG, no scripts, no network) for one flag's impact report. */
+export function renderHtmlReport({ report, verdict, history, generatedAt }: HtmlReportInput): string {
+  const confidence = `${Math.round((1 - report.alpha) * 100)} %`;
+  const body = [
+    `<header><h1>Impact report: <code>${esc(report.flagKey)}</code></h1>`,
+    `<p class="meta">Control <code>${esc(report.control)}</code> · ${confidence} intervals · generated ${esc(generatedAt)}</p></header>`,
+    verdictSection(verdict),
+    variantsSection(report),
+    ...report.treatments.map((t) => treatmentSection(report, t.variant, confidence)),
+    srmSection(report),
+    historySection(history),
+  ].join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>aiflags report: ${esc(report.flagKey)}</title>
+<style>${CSS}</style></head>
+<body>
+${body}
+</body></html>
+`;
+}
+
+function verdictSection(verdict: GateVerdict): string {
+  return `<section class="verdict ${verdict.decision}" data-testid="verdict" data-decision="${verdict.decision}">
+<h2>Verdict: <span class="decision">${verdict.decision}</span></h2>
+<ul>${verdict.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>
+</section>`;
+}
+
+function variantsSection(report: ImpactReport): string {
+  const rows = report.variants
+    .map(
+      (v) => `<tr data-variant="${esc(v.variant)}">
+<td><code>${esc(v.variant)}</code>${v.variant === report.control ? ' <span class="tag">control</span>' : ''}</td>
+<td class="num" data-field="units">${v.size.units}</td><td class="num" data-field="exposures">${v.size.exposures}</td>
+<td class="num" data-field="outcomes">${v.size.outcomes}</td>
+<td class="num">${opt(v.qualityMean, (x) => x.toFixed(2))}</td><td class="num">${opt(v.latencyP95, (x) => x.toFixed(1))}</td>
+<td class="num">${opt(v.costMean, (x) => x.toFixed(5))}</td><td class="num">${opt(v.errorRate, (x) => (x * 100).toFixed(2))}</td></tr>`,
+    )
+    .join('\n');
+  return `<section><h2>Variants</h2>
+<table class="variants"><thead><tr><th>Variant</th><th>Units</th><th>Exposures</th><th>Outcomes</th><th>Quality</th><th>p95 ms</th><th>Cost $</th><th>Errors %</th></tr></thead>
+<tbody>${rows}</tbody></table></section>`;
+}
+
+function treatmentSection(report: ImpactReport, variant: string, confidence: string): string {
+  const t = report.treatments.find((x) => x.variant === variant)!;
+  const rows = METRICS.map((m) => metricRow(m, t[m.key])).join('\n');
+  return `<section class="treatment" data-treatment="${esc(variant)}">
+<h2><code>${esc(variant)}</code> vs <code>${esc(report.control)}</code></h2>
+<p class="meta">Units: ${t.n.treatment.units} vs ${t.n.control.units}. Bars are ${confidence} intervals of the difference; green is better, red worse, grey not significant.</p>
+<table class="deltas"><thead><tr><th>Metric</th><th>Control</th><th>Treatment</th><th>Difference (CI)</th><th>p</th><th>n</th><th></th></tr></thead>
+<tbody>${rows}</tbody></table></section>`;
+}
+
+function metricRow(m: MetricSpec, d: MetricDelta | undefined): string {
+  if (!d) return `<tr data-metric="${m.key}"><td>${m.label}</td><td colspan="6" class="muted">not enough data</td></tr>`;
+  const significant = d.ci[0] > 0 || d.ci[1] < 0;
+  const better = significant && (d.diff > 0) === m.higherIsBetter;
+  const tone = !significant ? 'neutral' : better ? 'better' : 'worse';
+  return `<tr data-metric="${m.key}" data-diff="${d.diff}" data-ci-low="${d.ci[0]}" data-ci-high="${d.ci[1]}" data-p="${d.p}">
+<td>${m.label}</td><td class="num">${m.format(d.control)}</td><td class="num">${m.format(d.treatment)}</td>
+<td class="num ${tone}">${m.formatDiff(d.diff)}${d.relative !== undefined ? ` (${signed((d.relative * 100).toFixed(1))} %)` : ''}<br><span class="ci">[${m.formatDiff(d.ci[0])}, ${m.formatDiff(d.ci[1])}]</span></td>
+<td class="num">${formatP(d.p)}</td><td class="num">${d.n[1]} / ${d.n[0]}</td>
+<td>${intervalSvg(d, tone)}</td></tr>`;
+}
+
+/** A forest-plot row: zero line, interval bar and point estimate on a scale symmetric around zero. */
+function intervalSvg(d: MetricDelta, tone: string): string {
+  const w = 260;
+  const h = 28;
+  const extent = Math.max(Math.abs(d.ci[0]), Math.abs(d.ci[1]), Math.abs(d.diff)) * 1.15 || 1;
+  const x = (v: number) => (w / 2 + (v / extent) * (w / 2 - 8)).toFixed(1);
+  return `<svg class="forest ${tone}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="difference ${d.diff} with interval ${d.ci[0]} to ${d.ci[1]}">
+<line class="zero" x1="${w / 2}" x2="${w / 2}" y1="2" y2="${h - 2}"/>
+<line class="bar" x1="${x(d.ci[0])}" x2="${x(d.ci[1])}" y1="${h / 2}" y2="${h / 2}"/>
+<line class="cap" x1="${x(d.ci[0])}" x2="${x(d.ci[0])}" y1="${h / 2 - 6}" y2="${h / 2 + 6}"/>
+<line class="cap" x1="${x(d.ci[1])}" x2="${x(d.ci[1])}" y1="${h / 2 - 6}" y2="${h / 2 + 6}"/>
+<circle class="point" cx="${x(d.diff)}" cy="${h / 2}" r="4.5"/></svg>`;
+}
+
+function srmSection(report: ImpactReport): string {
+  const srm = report.srm;
+  if (!srm) return `<section data-testid="srm"><h2>Sample ratio</h2><p class="muted">Only one variant has traffic.</p></section>`;
+  const total = srm.observed.reduce((a, b) => a + b, 0);
+  const rows = srm.variants
+    .map((v, i) => `<tr><td><code>${esc(v)}</code></td><td class="num">${srm.observed[i]}</td><td class="num">${((srm.observed[i]! / total) * 100).toFixed(2)} %</td><td class="num">${(srm.expected[i]! * 100).toFixed(2)} %</td></tr>`)
+    .join('');
+  return `<section data-testid="srm" data-mismatch="${srm.mismatch}" data-p="${srm.p}">
+<h2>Sample ratio ${srm.mismatch ? '<span class="bad">mismatch</span>' : '<span class="good">OK</span>'}</h2>
+<p class="meta">χ² = ${srm.chi2.toFixed(2)}, df = ${srm.df}, p = ${formatP(srm.p)} over ${srm.basis}; a mismatch (p &lt; 0.001) means the split is broken and no comparison can be trusted.</p>
+<table><thead><tr><th>Variant</th><th>Observed</th><th>Share</th><th>Expected</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+/** The rollout's percentage over time, as a step chart, from the audit entries that set it. */
+function historySection(history: AuditEntry[]): string {
+  const entries = [...history].sort((a, b) => a.at.localeCompare(b.at));
+  const list = entries
+    .map((e) => `<li><time>${esc(e.at)}</time> <b>${esc(e.action)}</b> by ${esc(e.actor)}${percentOf(e.after) !== undefined ? ` → ${percentOf(e.after)} %` : ''}${e.reason ? `: ${esc(e.reason)}` : ''}</li>`)
+    .join('');
+  const points = entries.flatMap((e) => {
+    const p = percentOf(e.after);
+    return p === undefined ? [] : [{ t: Date.parse(e.at), p }];
+  });
+  if (entries.length === 0) return `<section data-testid="history"><h2>Rollout history</h2><p class="muted">No changes recorded for this flag.</p></section>`;
+  return `<section data-testid="history"><h2>Rollout history</h2>${points.length > 0 ? stepChart(points) : ''}<ol class="history">${list}</ol></section>`;
+}
+
+function stepChart(points: Array<{ t: number; p: number }>): string {
+  const w = 640;
+  const h = 160;
+  const pad = 32;
+  const t0 = points[0]!.t;
+  const t1 = Math.max(points[points.length - 1]!.t, t0 + 1);
+  const end = t1 + (t1 - t0) * 0.1 + 1;
+  const x = (t: number) => (pad + ((t - t0) / (end - t0)) * (w - 2 * pad)).toFixed(1);
+  const y = (p: number) => (h - pad - (p / 100) * (h - 2 * pad)).toFixed(1);
+  let d = `M ${x(t0)} ${y(0)}`;
+  for (const pt of points) d += ` H ${x(pt.t)} V ${y(pt.p)}`;
+  d += ` H ${x(end)}`;
+  const ticks = [0, 25, 50, 75, 100].map((p) => `<text x="${pad - 6}" y="${y(p)}" class="tick" text-anchor="end" dominant-baseline="middle">${p}%</text><line class="grid" x1="${pad}" x2="${w - pad}" y1="${y(p)}" y2="${y(p)}"/>`).join('');
+  const dots = points.map((pt) => `<circle cx="${x(pt.t)}" cy="${y(pt.p)}" r="3"/>`).join('');
+  return `<svg class="steps" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="rollout percentage over time">${ticks}<path d="${d}"/>${dots}</svg>`;
+}
+
+function percentOf(after: unknown): number | undefined {
+  if (after && typeof after === 'object' && 'percentage' in after && typeof after.percentage === 'number') return after.percentage;
+  return undefined;
+}
+
+const formatP = (p: number) => (p < 0.001 ? '&lt; 0.001' : p.toFixed(3));
+const signed = (s: string) => (s.startsWith('-') ? `−${s.slice(1)}` : `+${s}`);
+const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? '—' : f(v));
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#1d232b;padding:0 1rem}
+h1{font-size:1.5rem;margin:0}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}code{font-family:ui-monospace,monospace}
+.meta,.muted{color:#66707c}table{border-collapse:collapse;width:100%}th,td{padding:.35rem .5rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:middle}
+th{font-weight:600;color:#4a535e}.num{text-align:right;font-variant-numeric:tabular-nums}.ci{color:#66707c;font-size:.85em}
+.tag{font-size:.75em;background:#eef1f4;border-radius:3px;padding:0 .3em}
+.verdict{border-radius:6px;padding:.6rem 1rem;margin-top:1rem}.verdict h2{margin:.2rem 0}.verdict.promote{background:#e7f6ec}
+.verdict.rollback{background:#fdeaea}.verdict.continue{background:#fff6e0}.decision{text-transform:uppercase;letter-spacing:.04em}
+.better{color:#127a3a}.worse{color:#b3261e}.good{color:#127a3a}.bad{color:#b3261e}
+svg.forest line.zero{stroke:#9aa3ad;stroke-dasharray:3 3}svg.forest line.bar,svg.forest line.cap{stroke-width:2.5}
+svg.forest.better line.bar,svg.forest.better line.cap{stroke:#127a3a}svg.forest.better circle{fill:#127a3a}
+svg.forest.worse line.bar,svg.forest.worse line.cap{stroke:#b3261e}svg.forest.worse circle{fill:#b3261e}
+svg.forest.neutral line.bar,svg.forest.neutral line.cap{stroke:#7b8590}svg.forest.neutral circle{fill:#7b8590}
+svg.steps path{fill:none;stroke:#2457c5;stroke-width:2}svg.steps circle{fill:#2457c5}svg.steps .grid{stroke:#eef1f4}svg.steps .tick{font-size:11px;fill:#66707c}
+ol.history{padding-left:1.2rem;color:#38414b}
+`;
