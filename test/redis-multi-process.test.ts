@@ -22,12 +22,12 @@ describe(`kill switch across ${PROCESSES} processes (real Redis)`, () => {
   it('`aiflags kill` once: every process sees it; the slowest arrival is reported', { timeout: 600_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aiflags-multi-'));
     const flagsFile = join(dir, 'flags.yaml');
-    writeFileSync(flagsFile, 'flags:\n  chat-model:\n    variants: { a: gpt-4o, b: gpt-4o-mini }\n    defaultVariant: a\nkillSwitches:\n  ai_agent_enabled: {}\n');
-    instances = await startInstances(PROCESSES, { REDIS_URL: testRedisUrl, AIFLAGS_PREFIX: prefix });
+    // fault-flag is the flag the instances record outcomes for (fixtures/instance.ts).
+    writeFileSync(flagsFile, 'flags:\n  fault-flag:\n    variants: { control: gpt-4o, treatment: gpt-4o-mini }\n    defaultVariant: control\nkillSwitches:\n  ai_agent_enabled: {}\n');
+    const cliEnv = { env: { REDIS_URL: testRedisUrl, AIFLAGS_ENV: env } };
+    instances = await startInstances(PROCESSES, { REDIS_URL: testRedisUrl, AIFLAGS_PREFIX: prefix, RECORD_EVERY_MS: '20' });
 
-    const cli = await runCli(['kill', 'ai_agent_enabled', '--reason', 'agent loops on tool calls', '--actor', 'oncall', '--flags', flagsFile, '--json'], {
-      env: { REDIS_URL: testRedisUrl, AIFLAGS_ENV: env },
-    });
+    const cli = await runCli(['kill', 'ai_agent_enabled', '--reason', 'agent loops on tool calls', '--actor', 'oncall', '--flags', flagsFile, '--json'], cliEnv);
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
     const flipped = JSON.parse(cli.stdout) as { killed: boolean; at: string };
@@ -55,5 +55,21 @@ describe(`kill switch across ${PROCESSES} processes (real Redis)`, () => {
     } finally {
       await operator.close();
     }
+
+    const audit = await runCli(['audit', '--target', 'ai_agent_enabled', '--json', '--flags', flagsFile], cliEnv);
+    expect(audit.code).toBe(0);
+    expect(audit.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { action: string }).action)).toEqual(['revive', 'kill']);
+
+    // `aiflags report` reads the metrics every process wrote, merged.
+    for (const i of instances) i.send('stop');
+    const stopped = await Promise.all(instances.map((i) => i.waitFor((m) => m.type === 'stopped', 60_000)));
+    const sent = stopped.reduce((n, m) => n + m.sent!, 0);
+    const dropped = stopped.reduce((n, m) => n + m.stats!.dropped, 0);
+    const report = await runCli(['report', 'fault-flag', '--json', '--flags', flagsFile], cliEnv);
+    expect(report.stderr).toBe('');
+    const { report: impact } = JSON.parse(report.stdout) as { report: { variants: Array<{ variant: string; size: { outcomes: number } }> } };
+    const reported = impact.variants.reduce((n, v) => n + v.size.outcomes, 0);
+    console.log(`aiflags report: ${reported} outcomes merged from ${PROCESSES} processes (sent ${sent}, dropped ${dropped})`);
+    expect(reported).toBe(sent - dropped);
   });
 });
