@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, parseFlags } from '@aiflags/core';
+import { FileStateStore } from '@aiflags/provider';
 import { runCli } from './support/run-cli.js';
 import { SAMPLE_FLAGS_YAML } from './support/sample-flags.js';
 
-describe('aiflags eval', () => {
+describe('aiflags eval', { timeout: 120_000 }, () => {
   let dir: string;
   const set = parseFlags(SAMPLE_FLAGS_YAML, 'flags.yaml');
   beforeAll(async () => {
@@ -54,6 +55,25 @@ describe('aiflags eval', () => {
     const rolledOut = out.filter((o) => o.reason !== 'TARGETING_MATCH' && o.variant === 'treatment').length / (10_000 - staff);
     expect(rolledOut).toBeGreaterThan(0.08);
     expect(rolledOut).toBeLessThan(0.12);
+  });
+
+  it('--live overlays the live state in .aiflags/ beside the file (a killed switch is off)', async () => {
+    const store = new FileStateStore(join(dir, '.aiflags'));
+    await store.setKillSwitch('ai_agent_enabled', true, { reason: 'incident' });
+    await store.close();
+    const env = { REDIS_URL: '' };
+    const live = await runCli(['eval', 'flags.yaml', '--flag', 'ai_agent_enabled', '--user', 'u1', '--live'], { cwd: dir, env });
+    expect(live.stderr).toBe('');
+    expect(JSON.parse(live.stdout)).toEqual({ user: 'u1', value: false, variant: 'killed', reason: 'DISABLED' });
+    const fileOnly = await runCli(['eval', 'flags.yaml', '--flag', 'ai_agent_enabled', '--user', 'u1'], { cwd: dir, env });
+    expect(JSON.parse(fileOnly.stdout)).toMatchObject({ value: true, reason: 'STATIC' });
+  });
+
+  it('without a file argument: --flags, else AIFLAGS_FLAGS', async () => {
+    const viaOption = await runCli(['--flags', 'flags.yaml', 'eval', '--flag', 'temperature', '--user', 'u1'], { cwd: dir });
+    expect(JSON.parse(viaOption.stdout)).toMatchObject({ user: 'u1', value: 0.2 });
+    const viaEnv = await runCli(['validate'], { cwd: dir, env: { AIFLAGS_FLAGS: 'flags.yaml' } });
+    expect(viaEnv.stdout).toBe('flags.yaml: 4 flags, 1 segment, 1 kill switch — OK\n');
   });
 
   it.each([

@@ -22,7 +22,7 @@ killSwitches:
 /** The default murmur3 bucketing cannot move to LaunchDarkly without reshuffling units. */
 const LOSSY = PORTABLE.replaceAll('\n    bucketing: { hash: launchdarkly }', '');
 
-describe('aiflags export', () => {
+describe('aiflags export', { timeout: 120_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aiflags-cli-export-'));

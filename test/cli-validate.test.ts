@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
 import { SAMPLE_FLAGS_YAML } from './support/sample-flags.js';
 
-describe('aiflags validate', () => {
+describe('aiflags validate', { timeout: 120_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aiflags-cli-validate-'));

@@ -6,6 +6,7 @@ import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { collectAttr, contextFromLine, parseAttributes } from '../context-attributes.js';
 import { LineWriter } from '../line-writer.js';
+import { flagsPathFor } from '../global-options.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 interface EvalOptions {
@@ -28,14 +29,15 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('evaluate a flag for users; prints one JSON line per user: {user, value, variant, reason}')
-    .argument('<file>', 'the flag file (YAML or JSON)')
+    .argument('[file]', 'the flag file (YAML or JSON); default: --flags, $AIFLAGS_FLAGS or ./flags.yaml')
     .requiredOption('--flag <key>', 'the flag or kill switch to evaluate')
     .option('--user <id>', 'the targeting key of one user')
     .option('--attr <key=value>', 'a context attribute (repeatable; a.b=v for nested attributes)', collectAttr, [])
     .option('--users-file <file>', 'users to evaluate: one id per line, or JSON lines with attributes')
     .option('--live', 'overlay the live state (kill switches, overrides) from .aiflags/ or Redis')
     .action(
-      action(async (file: string, options: EvalOptions) => {
+      action(async (fileArg: string | undefined, options: EvalOptions, command: Command) => {
+        const file = fileArg ?? flagsPathFor(command);
         if (options.user === undefined && options.usersFile === undefined) throw new CliError('eval: give --user <id> or --users-file <file>');
         const set = await readFlagSet(file);
         if (!set.flags.has(options.flag) && !set.killSwitches.has(options.flag)) {

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ExportResult, FlagSet } from '@aiflags/core';
 import { action, CliError } from '../cli-error.js';
+import { flagsPathFor } from '../global-options.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 type Exporter = (set: FlagSet) => ExportResult;
@@ -23,12 +24,13 @@ export function register(program: Command): void {
   program
     .command('export')
     .description('translate a flag file to LaunchDarkly or Unleash; lists what the target cannot express')
-    .argument('<file>', 'the flag file (YAML or JSON)')
+    .argument('[file]', 'the flag file (YAML or JSON); default: --flags, $AIFLAGS_FLAGS or ./flags.yaml')
     .requiredOption('--to <target>', 'launchdarkly | unleash')
     .option('--lossy', 'export even when some settings cannot be expressed (they are listed on stderr)')
     .option('--out <file>', 'write the JSON here instead of stdout')
     .action(
-      action(async (file: string, options: { to: string; lossy?: boolean; out?: string }) => {
+      action(async (fileArg: string | undefined, options: { to: string; lossy?: boolean; out?: string }, command: Command) => {
+        const file = fileArg ?? flagsPathFor(command);
         if (options.to !== 'launchdarkly' && options.to !== 'unleash') {
           throw new CliError(`export: --to ${options.to}: expected launchdarkly or unleash`);
         }

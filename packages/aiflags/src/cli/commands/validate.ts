@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { FlagSet } from '@aiflags/core';
 import { action, oneLine } from '../cli-error.js';
+import { flagsPathFor } from '../global-options.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -14,11 +15,11 @@ export function register(program: Command): void {
   program
     .command('validate')
     .description('check flag files; exit 1 with one line per bad file naming file, flag and field')
-    .argument('<files...>', 'flag files (YAML or JSON)')
+    .argument('[files...]', 'flag files (YAML or JSON); default: --flags, $AIFLAGS_FLAGS or ./flags.yaml')
     .option('--json', 'print one JSON line per file')
     .action(
-      action(async (files: string[], options: { json?: boolean }) => {
-        for (const file of files) if (!(await validateOne(file, options.json === true))) process.exitCode = 1;
+      action(async (files: string[], options: { json?: boolean }, command: Command) => {
+        for (const file of files.length > 0 ? files : [flagsPathFor(command)]) if (!(await validateOne(file, options.json === true))) process.exitCode = 1;
       }),
     );
 }
