@@ -111,7 +111,46 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     { suite: 'redis-kill-switch', name: `flip → applied p99 (${PROCESSES} processes)`, value: round(p99), unit: 'ms', note: `goal < 10 ms: ${p99 < 10 ? 'met' : 'missed'}; ${load}` },
     { suite: 'redis-kill-switch', name: `flip → applied max (${PROCESSES} processes)`, value: round(delays.at(-1)!), unit: 'ms', note: load },
   ];
+  const local = await inProcess(url, options.quick ? 50 : 500);
+  rows.push(
+    { suite: 'redis-kill-switch', name: 'flip → applied p50 (same process)', value: round(quantile(local, 0.5)), unit: 'ms', note: `${local.length} flips; the code path without cross-process wake-ups` },
+    { suite: 'redis-kill-switch', name: 'flip → applied p99 (same process)', value: round(quantile(local, 0.99)), unit: 'ms', note: `load avg ${loadavg()[0]!.toFixed(1)}` },
+  );
   return rows;
+}
+
+/**
+ * The same flip → applied path inside one process (two stores, two connections): Redis, pub/sub and the
+ * apply step without the scheduling delay of waking 20 other processes, to tell code cost from machine load.
+ */
+async function inProcess(url: string, flips: number): Promise<number[]> {
+  const prefix = `aiflags-bench:${randomUUID().slice(0, 8)}`;
+  const writer = new RedisStateStore({ url, prefix, versionCheckIntervalMs: 0 });
+  const reader = new RedisStateStore({ url, prefix, versionCheckIntervalMs: 0 });
+  const delays: number[] = [];
+  try {
+    await writer.start();
+    await reader.start();
+    let flippedAt = 0;
+    let applied: () => void = () => undefined;
+    reader.onChange(() => {
+      delays.push(now() - flippedAt);
+      applied();
+    });
+    for (let flip = 0; flip < flips + 3; flip++) {
+      const arrived = new Promise<void>((resolve) => (applied = resolve));
+      flippedAt = now();
+      await writer.setKillSwitch('bench-switch', flip % 2 === 0, { actor: 'bench' });
+      await arrived;
+    }
+  } finally {
+    await writer.close();
+    await reader.close();
+    const cleanup = createRedisClient(url);
+    await cleanup.del(redisKeys(prefix).state, redisKeys(prefix).audit).catch(() => undefined);
+    cleanup.disconnect();
+  }
+  return delays.slice(3).sort((a, b) => a - b);
 }
 
 function round(x: number): number {
