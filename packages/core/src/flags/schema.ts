@@ -116,12 +116,14 @@ const flagMeta = {
 export const FullFlagSchema = z.strictObject({
   ...flagMeta,
   enabled: z.boolean().optional().describe('default true; false serves offVariant with reason DISABLED'),
-  variants: z.record(KeySchema, VariantValueSchema),
-  defaultVariant: KeySchema,
-  offVariant: KeySchema.optional(),
-  rollout: RolloutSchema.optional(),
-  split: SplitSchema.optional(),
-  rules: z.array(RuleSchema).optional(),
+  variants: z
+    .record(KeySchema, VariantValueSchema)
+    .describe('variant key -> value; all values of one type: boolean, string, number or JSON object'),
+  defaultVariant: KeySchema.describe('served when no rule matches and to units outside the rollout'),
+  offVariant: KeySchema.optional().describe('served when the flag is disabled; default: defaultVariant'),
+  rollout: RolloutSchema.optional().describe('one variant to a percentage of units; the rest get defaultVariant'),
+  split: SplitSchema.optional().describe('percent weights by variant, summing to 100'),
+  rules: z.array(RuleSchema).optional().describe('ordered targeting rules, first match wins, before rollout/split'),
 });
 
 /** `{ enabled: true, percentage: 10 }`: a boolean flag, variants on/off, `on` rolled out to `percentage`. */
@@ -137,18 +139,24 @@ export const KillSwitchSchema = z.strictObject({
   description: z.string().optional(),
   owner: z.string().optional(),
   /** Seconds a refused caller should wait. Default 300. */
-  retryAfter: z.number().int().min(0).optional(),
+  retryAfter: z.number().int().min(0).optional().describe('seconds a refused caller should wait; default 300'),
   /** Default true (the feature is on). */
   enabled: z.boolean().optional(),
 });
 
 export const FlagFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  id: z.string().min(1).optional(),
-  version: z.union([z.string(), z.number()]).optional(),
-  segments: z.record(KeySchema, SegmentSchema).optional(),
+  id: z.string().min(1).optional().describe('flag-set id (flagMetadata.flagSetId); default: file base name'),
+  version: z
+    .union([z.string(), z.number()])
+    .optional()
+    .describe('flag-set version (flagMetadata.flagSetVersion); default: content hash'),
+  segments: z.record(KeySchema, SegmentSchema).optional().describe('reusable sets of conditions (AND)'),
   flags: z.record(KeySchema, FlagSchema).optional(),
-  killSwitches: z.record(KeySchema, KillSwitchSchema).optional(),
+  killSwitches: z
+    .record(KeySchema, KillSwitchSchema)
+    .optional()
+    .describe('boolean switches, on by default, turned off at run time with `aiflags kill`'),
 });
 
 export type ChangeType = z.infer<typeof ChangeTypeSchema>;
