@@ -230,6 +230,28 @@ export class AdminApi {
     await this.request('POST', '/api/admin/features-batch/import', { project: PROJECT, environment: ENVIRONMENT, data }, token);
   }
 
+  /**
+   * Resolves once the client API serves every named feature. The server caches client responses and
+   * refreshes the cache a moment after a change, so a client started right after seeding can miss it.
+   */
+  async waitForClientFeatures(names: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let missing: string[] = [...names];
+    while (Date.now() < deadline) {
+      // The same spec header as unleash-client 6: the server memoizes responses per query and revision.
+      const response = await fetch(`${this.baseUrl}/api/client/features`, {
+        headers: { authorization: CLIENT_TOKEN, 'unleash-client-spec': '5.2.0' },
+      });
+      if (response.ok) {
+        const served = new Set(((await response.json()) as { features: Array<{ name: string }> }).features.map((f) => f.name));
+        missing = names.filter((name) => !served.has(name));
+        if (missing.length === 0) return;
+      }
+      await sleep(200);
+    }
+    throw new Error(`the client API did not serve ${missing.join(', ')} within ${timeoutMs} ms`);
+  }
+
   private async personalAccessToken(): Promise<string> {
     if (this.pat) return this.pat;
     // The login session is stored asynchronously; a request right after login can miss it.

@@ -122,7 +122,12 @@ export class UnleashProvider implements Provider {
 
   async onClose(): Promise<void> {
     for (const waiter of [...this.waiters]) waiter(new ProviderNotReadyError('Unleash provider closed before it synced'));
-    if (this.options.ownsClient) this.unleash.destroy();
+    if (!this.options.ownsClient) return;
+    // destroy() drops the repository's listeners, but a fetch still in flight (make-fetch-happen retries)
+    // can fail afterwards and emit 'error' with no listener: an unhandled rejection that ends the process.
+    const repository = (this.unleash as unknown as { repository?: { on?: (event: string, fn: () => void) => void } }).repository;
+    this.unleash.destroy();
+    repository?.on?.('error', () => {});
   }
 
   /** Synchronous evaluation (the OpenFeature methods wrap it). Never throws. */
