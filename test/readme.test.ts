@@ -76,7 +76,8 @@ describe.each(readmes)('%s', (readme) => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // A whole-program type check of the packages the blocks import: seconds alone, longer on a busy machine.
+  }, 240_000);
 
   it('has flag-file examples that validate', () => {
     const flagFiles = blocks.filter((b) => (b.lang === 'yaml' || b.lang === 'yml') && /^(flags|killSwitches|segments):/m.test(b.code));
