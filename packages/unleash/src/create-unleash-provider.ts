@@ -36,5 +36,5 @@ export function createUnleashProvider(options: CreateUnleashProviderOptions): Un
     refreshInterval: refreshInterval ?? unleashConfig?.refreshInterval,
     customHeaders: { ...unleashConfig?.customHeaders, Authorization: apiToken },
   });
-  return new UnleashProvider(created, { ...providerOptions, ownsClient: true });
+  return new UnleashProvider(created, { url, ...providerOptions, ownsClient: true });
 }

@@ -27,6 +27,8 @@ export interface UnleashProviderOptions {
   trackSink?: TrackSink;
   /** Destroy the Unleash instance in `onClose`: true when the provider created it. */
   ownsClient?: boolean;
+  /** The server's URL, named in error messages. */
+  url?: string;
 }
 
 /** The connection as the provider last saw it. */
@@ -87,7 +89,8 @@ export class UnleashProvider implements Provider {
       const timer = setTimeout(() => {
         this.waiters.delete(done);
         const why = this.lastError ? `; last error: ${this.lastError.message}` : '';
-        resolve(new ProviderNotReadyError(`Unleash did not sync within ${timeoutMs} ms${why}`));
+        const where = this.options.url ? ` at ${this.options.url}` : '';
+        resolve(new ProviderNotReadyError(`Unleash${where} did not sync within ${timeoutMs} ms${why}`));
       }, timeoutMs);
       const done = (failure?: Error) => {
         clearTimeout(timer);
