@@ -14,7 +14,7 @@ flags:
   new_prompt: { enabled: true, percentage: 10, bucketing: { hash: unleash } }
 `);
     expect(problems).toEqual([]);
-    expect(data.features).toEqual([{ name: 'new_prompt', type: 'release', description: '', impressionData: false }]);
+    expect(data.features).toEqual([{ name: 'new_prompt', type: 'release', impressionData: false }]);
     expect(data.featureEnvironments).toEqual([
       { name: 'new_prompt', featureName: 'new_prompt', environment: 'development', enabled: true, variants: [] },
     ]);
@@ -108,6 +108,11 @@ killSwitches:
     [
       'a flag not bucketed the Unleash way',
       `flags: { f: { enabled: true, percentage: 10 } }`,
+      { flag: 'f', field: 'bucketing.hash', message: expect.stringContaining("bucketing is 'murmur3'") },
+    ],
+    [
+      'a sub-1 % rollout not bucketed the Unleash way (it is bucketed, though Unleash serves nobody)',
+      `flags: { f: { enabled: true, percentage: 0.5 } }`,
       { flag: 'f', field: 'bucketing.hash', message: expect.stringContaining("bucketing is 'murmur3'") },
     ],
     [

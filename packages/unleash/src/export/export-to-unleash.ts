@@ -27,6 +27,8 @@ interface PlannedStrategy {
   variants: Array<{ variant: string; weight: number }>;
   /** Where it came from, for problem messages: `rules[0]`, `rollout`, `split`, `defaultVariant`. */
   field: string;
+  /** The written rollout or split needs a hash (a percentage strictly between 0 and 100, or several variants). */
+  bucketed: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export function exportToUnleash(set: FlagSet, options: UnleashExportOptions = {}
     const planned = planStrategies(flag, set, problem);
     const stickiness = def.bucketing.by === 'targetingKey' ? 'default' : contextNameOf(def.bucketing.by);
     if (stickiness !== 'default') useField(stickiness, true);
-    if (def.bucketing.hash !== 'unleash' && planned.some(isBucketed)) {
+    if (def.bucketing.hash !== 'unleash' && planned.some((s) => s.bucketed)) {
       problem(
         'bucketing.hash',
         `bucketing is '${def.bucketing.hash}'; Unleash hashes murmur3("<groupId>:<unit>"), so users would change variants. Set bucketing: { hash: unleash } and let it run before migrating`,
@@ -85,10 +87,11 @@ export function exportToUnleash(set: FlagSet, options: UnleashExportOptions = {}
         writeStrategy(flag, planned, sortOrder, stickiness, (field, message) => problem(field, message)),
       );
     });
+    const description = describeFlag(flag);
     data.features.push({
       name: flag.key,
       type: def.split || def.rules.some((r) => r.split) ? 'experiment' : 'release',
-      description: describeFlag(flag),
+      ...(description ? { description } : {}),
       impressionData: false,
     });
     data.featureEnvironments.push({ name: flag.key, featureName: flag.key, environment, enabled: def.enabled, variants: [] });
@@ -111,8 +114,10 @@ function planStrategies(flag: CompiledFlag, set: FlagSet, problem: (field: strin
   ) => {
     if (body.rollout) {
       const [treated, rest] = rolloutAllocation(body.rollout, def.defaultVariant);
-      out.push({ constraints, rollout: wholePercent(body.rollout.percentage, `${field}.percentage`, problem), variants: fixed(treated!.variant), field });
-      out.push({ constraints, rollout: 100, variants: fixed(rest!.variant), field });
+      const { percentage } = body.rollout;
+      const bucketed = percentage > 0 && percentage < 100;
+      out.push({ constraints, rollout: wholePercent(percentage, `${field}.percentage`, problem), variants: fixed(treated!.variant), field, bucketed });
+      out.push({ constraints, rollout: 100, variants: fixed(rest!.variant), field, bucketed: false });
     } else if (body.split) {
       const variants = splitAllocation(body.split).filter((v) => v.weight > 0);
       const byName = [...variants].sort((a, b) => a.variant.localeCompare(b.variant));
@@ -124,9 +129,9 @@ function planStrategies(flag: CompiledFlag, set: FlagSet, problem: (field: strin
             .join(', ')} (and let that run before migrating) to keep every user's variant`,
         );
       }
-      out.push({ constraints, rollout: 100, variants, field });
+      out.push({ constraints, rollout: 100, variants, field, bucketed: variants.length > 1 });
     } else {
-      out.push({ constraints, rollout: 100, variants: fixed(body.variant ?? def.defaultVariant), field });
+      out.push({ constraints, rollout: 100, variants: fixed(body.variant ?? def.defaultVariant), field, bucketed: false });
     }
   };
 
@@ -298,10 +303,6 @@ function wholePercent(percentage: number, field: string, problem: (field: string
     );
   }
   return whole;
-}
-
-function isBucketed(s: PlannedStrategy): boolean {
-  return (s.rollout > 0 && s.rollout < 100) || s.variants.length > 1;
 }
 
 function describeFlag(flag: CompiledFlag): string {
