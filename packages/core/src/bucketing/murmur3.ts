@@ -37,11 +37,14 @@ function fmix(h: number): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
-/** Continues state `p` over `s` and returns the final uint32 hash; `out.state` receives the state before finishing. */
+/**
+ * Continues state `p` over `s` and returns the final hash as an int32 (`>>> 0` gives the uint32): a uint32
+ * above 2^31 returned from a call that is not inlined is boxed as a heap number, an int32 is not.
+ * `out.state` receives the state before finishing.
+ */
 function run(p: Murmur3Prefix, s: string, encoding: Encoding, out?: { state?: Murmur3Prefix }): number {
   let h1 = p.h1;
   let k1 = p.k1;
@@ -119,15 +122,15 @@ export function murmur3Prefix(prefix: string, seed = 0): Murmur3Prefix {
 
 /** Hash of prefix + `s` (UTF-8), as uint32. */
 export function murmur3Continue(prefix: Murmur3Prefix, s: string): number {
-  return run(prefix, s, 'utf8');
+  return run(prefix, s, 'utf8') >>> 0;
 }
 
 /** MurmurHash3 x86 32-bit of a string's UTF-8 bytes (or of raw bytes), as uint32. */
 export function murmur3(input: string | Uint8Array, seed = 0): number {
-  if (typeof input === 'string') return run({ ...EMPTY, h1: seed | 0 }, input, 'utf8');
+  if (typeof input === 'string') return run({ ...EMPTY, h1: seed | 0 }, input, 'utf8') >>> 0;
   // latin1 maps each byte onto one character with that code, so low-byte hashing reads the bytes back.
   const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  return run({ ...EMPTY, h1: seed | 0 }, text, 'low-byte');
+  return run({ ...EMPTY, h1: seed | 0 }, text, 'low-byte') >>> 0;
 }
 
 /** The state after hashing `prefix` the way `murmurhash3js` does (low byte of each UTF-16 unit). */
@@ -137,10 +140,10 @@ export function murmur3jsPrefix(prefix: string, seed = 0): Murmur3Prefix {
 
 /** `murmurhash3js` x86.hash32 of prefix + `s`; equals murmur3 on ASCII, differs on other characters. */
 export function murmur3jsContinue(prefix: Murmur3Prefix, s: string): number {
-  return run(prefix, s, 'low-byte');
+  return run(prefix, s, 'low-byte') >>> 0;
 }
 
 /** `murmurhash3js` x86.hash32(s, seed), reproduced exactly (unleash-client's hash). */
 export function murmur3js(s: string, seed = 0): number {
-  return run({ ...EMPTY, h1: seed | 0 }, s, 'low-byte');
+  return run({ ...EMPTY, h1: seed | 0 }, s, 'low-byte') >>> 0;
 }
