@@ -58,12 +58,20 @@ describe('RedisStateStore', () => {
     expect(b.current().flags).toEqual({});
   });
 
-  it('rejects an invalid override naming the flag and field', async () => {
+  it('rejects an invalid change naming the flag or switch and the field', async () => {
     const { store } = setup('invalid');
     const a = store();
     await a.start();
     await expect(a.setFlagOverride('chat-model', { percentage: 140 })).rejects.toThrow(/flag "chat-model": percentage/);
+    await expect(a.setKillSwitch('agent', true, { retryAfter: -5 })).rejects.toThrow(/kill switch "agent": retryAfter/);
     expect(a.current().version).toBe(0);
+  });
+
+  it('a change made before start() starts the store first', async () => {
+    const { store } = setup('unstarted');
+    const a = store();
+    expect((await a.setKillSwitch('agent', true)).killSwitches.agent?.killed).toBe(true);
+    expect(a.current().version).toBe(1);
   });
 
   it('a new instance loads the whole state at start', async () => {

@@ -8,7 +8,7 @@ export const killSwitchStateSchema = z.object({
   reason: z.string().optional(),
   actor: z.string().optional(),
   at: isoTime,
-  retryAfter: z.number().int().nonnegative().optional(),
+  retryAfter: z.number().nonnegative().optional(),
 });
 
 export const flagOverrideSchema = z.object({
@@ -18,6 +18,14 @@ export const flagOverrideSchema = z.object({
   stepStartedAt: isoTime.optional(),
   rolloutStatus: z.enum(['running', 'rolled-back', 'promoted', 'paused']).optional(),
 });
+
+/** The first problem of a value against a schema, as `field: message`; undefined when valid. */
+export function schemaProblem(schema: z.ZodType, value: unknown): string | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0];
+  return `${issue && issue.path.length > 0 ? issue.path.join('.') : 'value'}: ${issue?.message ?? 'wrong shape'}`;
+}
 
 /** The result of reading one stored entry: the value, or why it was rejected. */
 export type EntryRead<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -41,7 +49,5 @@ function readEntry(text: string, schema: z.ZodType): EntryRead<unknown> {
   }
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  return { ok: false, problem: `${where}${issue?.message ?? 'wrong shape'}` };
+  return { ok: false, problem: schemaProblem(schema, json)! };
 }

@@ -16,7 +16,7 @@ import { consoleLogger, type Logger } from '../logger.js';
 import { applyChangeScript, restoreScript } from './change-scripts.js';
 import { parseChangeMessage, type ChangeMessage } from './change-message.js';
 import { defaultActor } from './default-actor.js';
-import { flagOverrideSchema, readFlagOverride, readKillSwitch } from './live-state-schema.js';
+import { flagOverrideSchema, killSwitchStateSchema, readFlagOverride, readKillSwitch, schemaProblem } from './live-state-schema.js';
 
 export interface RedisStateStoreOptions extends RedisConnectionOptions {
   /** Key prefix; defaults to `aiflags:<env>`. */
@@ -123,17 +123,14 @@ export class RedisStateStore implements StateStore {
     const after: KillSwitchState = { killed, at, actor };
     if (meta.reason !== undefined) after.reason = meta.reason;
     if (meta.retryAfter !== undefined) after.retryAfter = meta.retryAfter;
+    const problem = schemaProblem(killSwitchStateSchema, after);
+    if (problem !== undefined) throw new Error(`aiflags: invalid change to kill switch "${name}": ${problem}`);
     return this.change(SWITCH + name, name, after, meta.action ?? (killed ? 'kill' : 'revive'), actor, meta.reason, at);
   }
 
   async setFlagOverride(flagKey: string, override: FlagOverride | null, meta: RedisChangeMeta = {}): Promise<LiveState> {
-    if (override !== null) {
-      const checked = flagOverrideSchema.safeParse(override);
-      if (!checked.success) {
-        const issue = checked.error.issues[0];
-        throw new Error(`aiflags: invalid override for flag "${flagKey}": ${issue?.path.join('.') || 'override'}: ${issue?.message}`);
-      }
-    }
+    const problem = override === null ? undefined : schemaProblem(flagOverrideSchema, override);
+    if (problem !== undefined) throw new Error(`aiflags: invalid override for flag "${flagKey}": ${problem}`);
     const at = new Date().toISOString();
     return this.change(FLAG + flagKey, flagKey, override, meta.action ?? '', meta.actor ?? defaultActor(), meta.reason, at);
   }
@@ -158,6 +155,8 @@ export class RedisStateStore implements StateStore {
     reason: string | undefined,
     at: string,
   ): Promise<LiveState> {
+    // Before start() no message would be applied, and the caller expects to see its change.
+    if (!this.started) await this.start();
     const json = value === null ? '' : JSON.stringify(value);
     const args = [field, json, action, actor, reason ?? '', reason === undefined ? '0' : '1', at, target];
     const [version, epoch] = (await applyChangeScript.run(this.client, [this.keys.state, this.keys.audit], [
