@@ -1,12 +1,8 @@
 import { fork } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { BenchOptions, BenchRow } from './report.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-/** `.ts` when run from source through tsx, `.js` when run from the build. */
-const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+import { benchDir as here, entryExtension as extension, siblingEntry } from './sibling-entry.js';
 const MODULE_NAME = /^(ai|redis)-.+$/;
 
 /** The `ai-*` and `redis-*` bench modules next to the runner, sorted by name. */
@@ -33,7 +29,7 @@ export interface ModuleOutcome {
  */
 export function runBenchModule(file: string, options: BenchOptions, timeoutMs: number): Promise<ModuleOutcome> {
   return new Promise((resolve) => {
-    const child = fork(join(here, `run-module${extension}`), [file, JSON.stringify(options)], {
+    const child = fork(siblingEntry('run-module'), [file, JSON.stringify(options)], {
       execArgv: process.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -1,29 +1,11 @@
-import { OpenFeature } from '@openfeature/server-sdk';
-import { GOAL_ROWS, type BenchFlag, type Contender, type ContenderFactory, type SkippedContender } from './contender.js';
-import { aiflagsRaw } from './contenders/aiflags-raw.js';
-import { flagdCore } from './contenders/flagd-core.js';
-import { growthBook } from './contenders/growthbook.js';
-import { launchDarkly } from './contenders/launchdarkly.js';
-import { openFeatureFlagd } from './contenders/openfeature-flagd.js';
-import { openFeatureConstant, openFeatureInMemory } from './contenders/openfeature-in-memory.js';
-import { openFeatureLocalProvider } from './contenders/openfeature-local-provider.js';
-import { unleash } from './contenders/unleash.js';
+import { GOAL_ROWS, type Contender, type SkippedContender } from './contender.js';
+import { startContender, type ContenderHandle } from './contender-process.js';
+import { CONTENDERS } from './contenders/index.js';
 import { measureInterleaved, type RoundPlan } from './measure.js';
-import { makeUserKeys } from './users.js';
 
 const { aiflagsRaw: AIFLAGS_RAW, inMemory: IN_MEMORY, localProvider: LOCAL_PROVIDER } = GOAL_ROWS;
-
-const factories: readonly ContenderFactory[] = [
-  aiflagsRaw,
-  flagdCore,
-  launchDarkly,
-  unleash,
-  growthBook,
-  openFeatureConstant,
-  openFeatureInMemory,
-  openFeatureLocalProvider,
-  openFeatureFlagd,
-];
+const FLAG_KEY = 'new_system_prompt';
+const PERCENTAGE = 10;
 
 /** One row of the result table. */
 export interface EvaluationRow {
@@ -58,21 +40,16 @@ export interface EvaluationReport {
 /** Sanity band for the share of `true`: a 10 % rollout over 100,000 users lands well inside ±0.5 points. */
 const SANITY_BAND_POINTS = 0.5;
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
-
-function isSkipped(c: Contender | SkippedContender): c is SkippedContender {
+function isSkipped(c: ContenderHandle | SkippedContender): c is SkippedContender {
   return 'skipped' in c;
 }
 
 /** Runs one untimed batch per contender and fails unless it assigns the expected share of users. */
-async function sanityCheck(contenders: readonly Contender[], flag: BenchFlag, log: (line: string) => void): Promise<Map<Contender, number>> {
-  const users = flag.userKeys.length;
-  const hitsBy = new Map<Contender, number>();
+async function sanityCheck(contenders: readonly ContenderHandle[], users: number, log: (line: string) => void): Promise<Map<ContenderHandle, number>> {
+  const hitsBy = new Map<ContenderHandle, number>();
   for (const contender of contenders) {
-    const hits = await contender.runBatch();
-    const expected = contender.expectedPercent ?? flag.percentage;
+    const { hits } = await contender.batch();
+    const expected = contender.expectedPercent;
     const share = (hits / users) * 100;
     const ok = Math.abs(share - expected) <= SANITY_BAND_POINTS;
     log(`sanity ${ok ? 'ok  ' : 'FAIL'} ${contender.name}: ${hits} of ${users} users got true (${share.toFixed(2)} %, expected ${expected} %)`);
@@ -114,38 +91,33 @@ function goals(rows: readonly EvaluationRow[]): GoalCheck[] {
 }
 
 /**
- * Evaluates one 10 % rollout boolean flag for the same users with every contender, checks each assigns
- * about 10 % of them, then times interleaved rounds and reports the median ns per evaluation.
+ * Evaluates one 10 % rollout boolean flag for the same users with every contender, each in its own
+ * process, checks each assigns about 10 % of them, then times interleaved rounds and reports the median
+ * ns per evaluation.
  */
 export async function runFlagEvaluation(options: {
   users: number;
   plan: RoundPlan;
   log: (line: string) => void;
-  /** Keep only contenders whose name contains one of these (case-insensitive); all when empty. */
+  /** Keep only contenders whose id contains one of these (case-insensitive); all when empty. */
   match?: readonly string[];
 }): Promise<EvaluationReport> {
-  const wanted = (name: string) =>
-    !options.match || options.match.length === 0 || options.match.some((m) => name.toLowerCase().includes(m.toLowerCase()));
-  const flag: BenchFlag = { key: 'new_system_prompt', percentage: 10, userKeys: makeUserKeys(options.users) };
-  const ready: Contender[] = [];
+  const wanted = (id: string) =>
+    !options.match || options.match.length === 0 || options.match.some((m) => id.toLowerCase().includes(m.toLowerCase()));
+  const ready: ContenderHandle[] = [];
   const skipped: EvaluationRow[] = [];
-  for (const factory of factories) {
-    // A contender that cannot start (package not built yet, API not landed) becomes a note, not a failed run.
-    const contender = await factory(flag).catch(
-      (error: unknown): SkippedContender => ({ name: factory.name, kind: 'raw', skipped: `setup failed: ${firstLine(error)}` }),
-    );
-    if (!wanted(contender.name)) {
-      if (!isSkipped(contender)) await contender.close?.();
-    } else if (isSkipped(contender)) {
-      options.log(`skip  ${contender.name}: ${contender.skipped}`);
-      skipped.push({ name: contender.name, kind: contender.kind, skipped: contender.skipped });
-    } else {
-      ready.push(contender);
-    }
-  }
   try {
-    const sanityHits = await sanityCheck(ready, flag, options.log);
-    const measurements = await measureInterleaved(ready, options.users, options.plan, (round, total) =>
+    for (const id of Object.keys(CONTENDERS).filter(wanted)) {
+      const contender = await startContender({ id, key: FLAG_KEY, percentage: PERCENTAGE, users: options.users });
+      if (isSkipped(contender)) {
+        options.log(`skip  ${contender.name}: ${contender.skipped}`);
+        skipped.push({ name: contender.name, kind: contender.kind, skipped: contender.skipped });
+      } else {
+        ready.push(contender);
+      }
+    }
+    const sanityHits = await sanityCheck(ready, options.users, options.log);
+    const measurements = await measureInterleaved(ready, options.plan, (round, total) =>
       options.log(`round ${round}/${total}${round <= options.plan.warmupRounds ? ' (warm-up)' : ''}`),
     );
     for (const m of measurements) {
@@ -159,17 +131,16 @@ export async function runFlagEvaluation(options: {
       minNs: m.minNs,
       medianWallNs: m.medianWallNs,
       truePercent: (m.hits / options.users) * 100,
-      expectedPercent: m.contender.expectedPercent ?? flag.percentage,
+      expectedPercent: m.contender.expectedPercent,
     }));
     rows.push(...skipped);
     return {
-      flag: { key: flag.key, percentage: flag.percentage, users: options.users },
+      flag: { key: FLAG_KEY, percentage: PERCENTAGE, users: options.users },
       plan: options.plan,
       rows,
       goals: goals(rows),
     };
   } finally {
-    for (const c of ready) await c.close?.();
-    await OpenFeature.close();
+    await Promise.all(ready.map((c) => c.close()));
   }
 }

@@ -1,4 +1,4 @@
-import type { Contender } from './contender.js';
+import type { ContenderHandle } from './contender-process.js';
 
 /** How many batches to run; each batch evaluates the flag once for every user. */
 export interface RoundPlan {
@@ -8,7 +8,7 @@ export interface RoundPlan {
 
 /** Timings of one contender over all measured rounds. */
 export interface Measurement {
-  contender: Contender;
+  contender: ContenderHandle;
   /** Process CPU ns per evaluation of each measured round, in run order. */
   nsPerEval: number[];
   /** Process CPU ns per evaluation: median over rounds. */
@@ -23,8 +23,6 @@ export interface Measurement {
   hits: number;
 }
 
-const gc: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
-
 /** Middle value of a list (mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,28 +31,11 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Times one batch on two clocks. Process CPU time (user + system) is the one the table leads with: while
- * other processes compete for the cores, wall time counts the time we sat descheduled, CPU time does not.
- * It does count GC helper threads, i.e. the collection work a contender's garbage causes.
- */
-async function timeBatch(contender: Contender, users: number): Promise<{ cpuNs: number; wallNs: number; hits: number }> {
-  // A collection between batches keeps one contender's garbage from being paid for by the next.
-  gc?.();
-  const cpuStart = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  const hits = await contender.runBatch();
-  const wallNs = Number(process.hrtime.bigint() - start);
-  const cpu = process.cpuUsage(cpuStart);
-  return { cpuNs: ((cpu.user + cpu.system) * 1000) / users, wallNs: wallNs / users, hits };
-}
-
-/**
  * Runs every contender round-robin (round 1 of each, then round 2 of each, …) so a burst of load from
  * other processes lands on all of them alike, then takes the median round per contender.
  */
 export async function measureInterleaved(
-  contenders: readonly Contender[],
-  users: number,
+  contenders: readonly ContenderHandle[],
   plan: RoundPlan,
   onRound?: (round: number, total: number) => void,
 ): Promise<Measurement[]> {
@@ -71,7 +52,7 @@ export async function measureInterleaved(
   for (let round = 0; round < total; round++) {
     onRound?.(round + 1, total);
     for (const result of results) {
-      const { cpuNs, wallNs, hits } = await timeBatch(result.contender, users);
+      const { cpuNs, wallNs, hits } = await result.contender.batch();
       if (result.hits === -1) result.hits = hits;
       else if (result.hits !== hits) {
         throw new Error(`${result.contender.name}: round ${round + 1} gave ${hits} hits, round 1 gave ${result.hits}`);

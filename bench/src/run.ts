@@ -7,7 +7,7 @@
  *   --rounds N        measured rounds (default 7)      --warmup N   warm-up rounds (default 1)
  *   --users N         users per round (default 100000)
  *   --only WHAT       `flags` (the comparison only), `modules` (modules only), or a module-name substring
- *   --match A,B       flag comparison: only contenders whose name contains A or B (e.g. `aiflags,flagd`)
+ *   --match A,B       flag comparison: only contenders whose id contains A or B (ids in contenders/index.ts)
  */
 import { parseArgs } from 'node:util';
 import { findBenchModules, runBenchModule } from './bench-modules.js';
@@ -50,13 +50,15 @@ async function main(): Promise<void> {
 
   const machine = describeMachine();
   log(machine);
-  const out: string[] = [format === 'markdown' ? `_${machine}_` : machine, ''];
+  // Each section is written as soon as it is done, so a long module run cannot lose the earlier tables.
+  const print = (...lines: string[]) => process.stdout.write(`${lines.join('\n')}\n`);
+  print(format === 'markdown' ? `_${machine}_` : machine, '');
   let failed = false;
 
   if (only === undefined || only === 'flags') {
     const match = values.match?.split(',').map((m) => m.trim()).filter((m) => m !== '');
     const report = await runFlagEvaluation({ users, plan, log, ...(match ? { match } : {}) });
-    out.push(renderEvaluationReport(report, format), '');
+    print(renderEvaluationReport(report, format), '');
   }
 
   if (only !== 'flags') {
@@ -72,13 +74,12 @@ async function main(): Promise<void> {
         rows.push({ suite: file.replace(/^.*\//, '').replace(/\.[jt]s$/, ''), name: 'FAILED', value: Number.NaN, unit: '', note: outcome.error.split('\n')[0]! });
       }
     }
-    if (rows.length > 0) out.push(format === 'markdown' ? '### Other benches' : 'Other benches', '', renderBenchRows(rows, format), '');
+    if (rows.length > 0) print(format === 'markdown' ? '### Other benches' : 'Other benches', '', renderBenchRows(rows, format), '');
     else if (only !== undefined && only !== 'modules') log(`no bench module matches ${only}`);
   }
 
   const after = describeMachine();
-  out.push(format === 'markdown' ? `_after: ${after}_` : `after: ${after}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  print(format === 'markdown' ? `_after: ${after}_` : `after: ${after}`);
   if (failed) process.exitCode = 1;
 }
 
