@@ -306,11 +306,17 @@ describe.skipIf(!run)('a real unleash-server', () => {
         value: { model: 'claude-sonnet-4' },
       });
       await expect(p.resolveObjectEvaluation('chat-model', {}, user(0))).resolves.toMatchObject({ variant: 'treatment' });
+      // An app that starts during the outage: initialize gives up, and the first sync later says READY.
+      const late = provider({ initTimeoutMs: 500 });
+      await expect(late.initialize()).rejects.toThrow(/did not sync within 500 ms/);
+      const lateReady = new Promise<void>((resolve) => late.events.addHandler(ProviderEvents.Ready, () => resolve()));
       const ready = new Promise<void>((resolve) => p.events.addHandler(ProviderEvents.Ready, () => resolve()));
       await server.startProcess();
       console.info(`unleash-server restarted in ${server.startupMs} ms`);
       await ready;
       expect(p.connection).toBe('ready');
+      await lateReady;
+      expect(late.resolve('p-bool-on', 'boolean', false, { targetingKey: 'u1' })).toMatchObject({ value: true });
     });
   });
 });

@@ -41,6 +41,8 @@ export class UnleashProvider implements Provider {
   readonly events = new OpenFeatureEventEmitter();
   private state: UnleashConnection = 'starting';
   private lastError: Error | undefined;
+  // Set once initialize() has rejected: OpenFeature then holds the provider in ERROR until we say READY.
+  private initFailed = false;
   private readonly waiters = new Set<(error?: Error) => void>();
 
   constructor(
@@ -99,7 +101,10 @@ export class UnleashProvider implements Provider {
       };
       this.waiters.add(done);
     });
-    if (error) throw error;
+    if (error) {
+      this.initFailed = true;
+      throw error;
+    }
   }
 
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext) {
@@ -167,8 +172,11 @@ export class UnleashProvider implements Provider {
     this.state = 'ready';
     this.lastError = undefined;
     for (const waiter of [...this.waiters]) waiter();
-    // The first READY is OpenFeature's to emit when initialize resolves; we announce recoveries only.
-    if (previous === 'stale' || previous === 'error') this.events.emit(ProviderEvents.Ready);
+    // The first READY is OpenFeature's to emit when initialize resolves; we announce recoveries only,
+    // including a first sync that comes after initialize gave up.
+    if (previous === 'stale' || previous === 'error' || (previous === 'starting' && this.initFailed)) {
+      this.events.emit(ProviderEvents.Ready);
+    }
   }
 
   private failed(error: Error): void {
