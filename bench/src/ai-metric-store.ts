@@ -44,10 +44,15 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   const total = options.quick ? 1_000_000 : 10_000_000;
   const pool = outcomes();
   const store = new MemoryMetricStore();
-  const ingest = (from: number, to: number): number => {
+  // Rates are per CPU-second of this process (process.cpuUsage): on a shared, busy machine wall time
+  // mostly measures waiting for a core; on an idle one the two agree.
+  const ingest = (from: number, to: number): { cpu: number; wall: number } => {
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     for (let i = from; i < to; i++) store.record(pool[i & (POOL - 1)]!);
-    return (to - from) / ((performance.now() - start) / 1000);
+    const wallS = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(cpu0);
+    return { cpu: (to - from) / ((used.user + used.system) / 1e6), wall: (to - from) / wallS };
   };
   const base = memoryMb();
   const rateFirst = ingest(0, first);
@@ -58,11 +63,12 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   if (stored !== total - total / 4) throw new Error(`stored ${stored} chat-model outcomes, expected ${total - total / 4}`);
   const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000} M` : `${n / 1000} k`);
   const load = `load avg ${loadavg()[0]!.toFixed(1)}`;
-  const goal = (rate: number) => (rate >= 2_000_000 ? 'goal ≥ 2 M/s met' : 'goal ≥ 2 M/s MISSED');
+  const goal = (rate: { cpu: number; wall: number }) =>
+    `${rate.cpu >= 2_000_000 ? 'goal ≥ 2 M/s met' : 'goal ≥ 2 M/s MISSED'}; per CPU-second (wall clock: ${Math.round(rate.wall)}/s)`;
   const flat = atTotal.heap - atFirst.heap;
   return [
-    { suite: 'ai-metric-store', name: `ingestion, first ${label(first)}`, value: Math.round(rateFirst), unit: 'outcomes/s', note: `${goal(rateFirst)}; ${load}` },
-    { suite: 'ai-metric-store', name: `ingestion, ${label(first)} → ${label(total)}`, value: Math.round(rateRest), unit: 'outcomes/s', note: goal(rateRest) },
+    { suite: 'ai-metric-store', name: `ingestion, first ${label(first)}`, value: Math.round(rateFirst.cpu), unit: 'outcomes/s', note: `${goal(rateFirst)}; ${load}` },
+    { suite: 'ai-metric-store', name: `ingestion, ${label(first)} → ${label(total)}`, value: Math.round(rateRest.cpu), unit: 'outcomes/s', note: goal(rateRest) },
     { suite: 'ai-metric-store', name: `heap after ${label(first)}`, value: round1(atFirst.heap - base.heap), unit: 'MB', note: `rss ${round1(atFirst.rss)} MB; ${store.stats().dropped} dropped` },
     {
       suite: 'ai-metric-store',

@@ -2,7 +2,7 @@ import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOption
 import type { Meter } from '@opentelemetry/api';
 import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
 import { guardSwitch, guardSwitchOrThrow, type GuardDenial } from './kill-switches/guard.js';
-import { exposureHook } from './selection/exposure-hook.js';
+import { exposureHook, recordExposure } from './selection/exposure-hook.js';
 import { fillTemplate } from './selection/template.js';
 import type { OutcomeRecorder } from './store/recorder.js';
 import { createOtelInstruments } from './tracker/otel-instruments.js';
@@ -17,6 +17,12 @@ export interface AiFlagsOptions {
   retryAfterDefault?: number;
   /** Send outcomes to OpenFeature `client.track()` (default true). */
   track?: boolean;
+  /**
+   * How exposures reach `metrics`: `hook` (default) attaches an OpenFeature hook to each evaluation;
+   * `direct` records from the evaluation result, skipping the SDK's hook stages (each stage is an extra
+   * await in the server SDK, about a fifth of an evaluation's cost).
+   */
+  exposures?: 'hook' | 'direct';
 }
 
 /** A model configuration as the caller's fallback: `model` and `provider` plus any parameters. */
@@ -76,18 +82,21 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
     otel: createOtelInstruments(options.meter),
     store: options.metrics,
   };
-  const evalOptions: FlagEvaluationOptions | undefined = options.metrics ? { hooks: [exposureHook(options.metrics)] } : undefined;
+  const store = options.metrics;
+  const direct = options.exposures === 'direct' ? store : undefined;
+  const evalOptions: FlagEvaluationOptions | undefined = store && !direct ? { hooks: [exposureHook(store)] } : undefined;
   const retryAfterDefault = options.retryAfterDefault ?? DEFAULT_RETRY_AFTER_S;
 
-  const served = (details: EvaluationDetails<OFValue>): { variant: string; inExperiment: boolean } =>
-    details.variant !== undefined && details.errorCode === undefined
-      ? { variant: details.variant, inExperiment: true }
-      : { variant: FALLBACK_VARIANT, inExperiment: false };
+  const served = (details: EvaluationDetails<OFValue>, ctx: EvaluationContext): { variant: string; inExperiment: boolean } => {
+    if (details.variant === undefined || details.errorCode !== undefined) return { variant: FALLBACK_VARIANT, inExperiment: false };
+    if (direct) recordExposure(direct, details.flagKey, details.variant, ctx);
+    return { variant: details.variant, inExperiment: true };
+  };
 
   return {
     async model(flag, ctx, fallback) {
       const details = await client.getObjectDetails(flag, fallback as JsonValue, ctx, evalOptions);
-      let { variant, inExperiment } = served(details);
+      let { variant, inExperiment } = served(details, ctx);
       let config = details.value;
       if (!isModelConfig(config)) {
         config = fallback as JsonValue;
@@ -102,14 +111,14 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
 
     async prompt(flag, ctx, fallback, vars) {
       const details = await client.getStringDetails(flag, fallback, ctx, evalOptions);
-      const { variant, inExperiment } = served(details);
+      const { variant, inExperiment } = served(details, ctx);
       const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, inExperiment });
       return { text: fillTemplate(details.value, vars), variant, tracker };
     },
 
     async variant<T extends FlagValue>(flag: string, ctx: EvaluationContext, fallback: T): Promise<VariantSelection<T>> {
       const details = (await evaluateByType(client, flag, ctx, fallback, evalOptions)) as EvaluationDetails<T>;
-      const { variant, inExperiment } = served(details);
+      const { variant, inExperiment } = served(details, ctx);
       const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, inExperiment });
       return { value: details.value, variant, flagKey: flag, tracker };
     },

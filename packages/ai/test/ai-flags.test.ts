@@ -86,6 +86,18 @@ describe('model()', () => {
     expect(Object.keys(await store.query(flag))).toEqual(flag === 'not-a-model' ? ['a'] : []);
   });
 
+  it('records exposures directly when asked, without the hook', async () => {
+    const { client } = await setup();
+    const store = new MemoryMetricStore();
+    const flags = aiFlags(client, { metrics: store, meter: false, exposures: 'direct' });
+    await flags.model('chat-model', { targetingKey: 'u-treated' }, { model: 'x' });
+    await flags.prompt('system-prompt', { targetingKey: 'u1' }, 'x');
+    await flags.model('no-such-flag', { targetingKey: 'u1' }, { model: 'x' });
+    expect((await store.query('chat-model'))['treatment']?.exposures).toBe(1);
+    expect((await store.query('system-prompt'))['a']?.exposures).toBe(1);
+    expect(await store.query('no-such-flag')).toEqual({});
+  });
+
   it('records one exposure per evaluation with the unit, through the hook', async () => {
     const { flags, store } = await setup();
     for (let i = 0; i < 5; i++) await flags.model('chat-model', { targetingKey: `u${i}` }, { model: 'x' });

@@ -141,3 +141,14 @@ describe('sequential gate under A/A', () => {
     expect(falseRollbacks / runs, `${falseRollbacks} false rollbacks in ${runs} runs`).toBeLessThanOrEqual(alpha);
   });
 });
+
+describe('sample ratio check against configured shares', () => {
+  it('flags a treatment that got no traffic at all under a 50/50 split', async () => {
+    const metrics = new MemoryMetricStore();
+    simulateUnits(metrics, seededRandom(3), { flagKey: FLAG, units: 500, shares: { control: 1 }, behaviour: { control }, at: T0, unitPrefix: 'u' });
+    const report = await analyzeImpact(metrics, FLAG, { control: 'control', expectedShares: { control: 50, treatment: 50 } });
+    expect(report.srm).toMatchObject({ variants: ['control', 'treatment'], mismatch: true });
+    expect(report.srm!.observed[1]).toBe(0);
+    expect(decide(report).decision).toBe('continue');
+  });
+});

@@ -194,14 +194,16 @@ function srmCheck(
   unitCounts: Map<string, number>,
   shares?: Record<string, number>,
 ): SrmCheck | undefined {
-  const present = keys.filter((k) => aggregates[k] !== undefined);
-  if (present.length < 2) return undefined;
-  const units = present.map((k) => unitCounts.get(k) ?? 0);
-  const basis: SrmCheck['basis'] = units.every((u) => u > 0) ? 'units' : 'exposures';
-  const observed = basis === 'units' ? units : present.map((k) => aggregates[k]!.exposures);
-  const ratios = present.map((k) => (shares ? (shares[k] ?? 0) : 1));
-  if (ratios.some((r) => !(r > 0))) return undefined;
+  // With configured shares every variant that should get traffic counts, including one that got none:
+  // a treatment with zero units under a 50/50 split is the plainest mismatch there is.
+  const variants = shares ? Object.keys(shares).filter((k) => (shares[k] ?? 0) > 0) : keys.filter((k) => aggregates[k] !== undefined);
+  if (variants.length < 2 || variants.every((k) => aggregates[k] === undefined)) return undefined;
+  if (shares && keys.some((k) => aggregates[k] !== undefined && !((shares[k] ?? 0) > 0))) return undefined;
+  const units = variants.map((k) => unitCounts.get(k) ?? 0);
+  const basis: SrmCheck['basis'] = units.some((u) => u > 0) ? 'units' : 'exposures';
+  const observed = basis === 'units' ? units : variants.map((k) => aggregates[k]?.exposures ?? 0);
+  const ratios = variants.map((k) => (shares ? shares[k]! : 1));
   const total = ratios.reduce((s, r) => s + r, 0);
   const r = srmTest(observed, ratios);
-  return { basis, variants: present, observed, expected: ratios.map((x) => x / total), chi2: r.chi2, df: r.df, p: r.p, mismatch: r.mismatch };
+  return { basis, variants, observed, expected: ratios.map((x) => x / total), chi2: r.chi2, df: r.df, p: r.p, mismatch: r.mismatch };
 }

@@ -1,4 +1,4 @@
-import type { EvaluationDetails, FlagValue, Hook, HookContext } from '@openfeature/server-sdk';
+import type { EvaluationContext, EvaluationDetails, FlagValue, Hook, HookContext } from '@openfeature/server-sdk';
 import type { OutcomeRecorder } from '../store/recorder.js';
 
 /**
@@ -9,14 +9,17 @@ import type { OutcomeRecorder } from '../store/recorder.js';
 export function exposureHook(store: OutcomeRecorder): Hook {
   return {
     after(hookContext: Readonly<HookContext<FlagValue>>, details: EvaluationDetails<FlagValue>): void {
-      const variant = details.variant;
-      if (variant === undefined) return;
-      const key = hookContext.context.targetingKey;
-      try {
-        store.recordExposure({ flagKey: details.flagKey, variant, unitId: typeof key === 'string' ? key : undefined });
-      } catch {
-        // Best effort: an exposure that cannot be recorded must not fail the evaluation.
-      }
+      if (details.variant !== undefined) recordExposure(store, details.flagKey, details.variant, hookContext.context);
     },
   };
+}
+
+/** Records one exposure with the context's targeting key as the unit; never throws. */
+export function recordExposure(store: OutcomeRecorder, flagKey: string, variant: string, ctx: EvaluationContext): void {
+  const key = ctx.targetingKey;
+  try {
+    store.recordExposure({ flagKey, variant, unitId: typeof key === 'string' ? key : undefined });
+  } catch {
+    // Best effort: an exposure that cannot be recorded must not fail the evaluation.
+  }
 }

@@ -107,7 +107,9 @@ export class OutcomeTracker implements Tracker {
     }
     if (otel) safely(() => this.recordOtel(otel, o));
     if (client) {
-      const onlyDuration = o.quality === undefined && o.costUsd === undefined && o.inputTokens === undefined && o.outputTokens === undefined;
+      // A latency-only outcome (from trackDurationOf) is its own event, with the latency as its value.
+      const onlyDuration =
+        o.latencyMs !== undefined && o.quality === undefined && o.costUsd === undefined && o.inputTokens === undefined && o.outputTokens === undefined;
       const details = this.trackDetails(onlyDuration ? o.latencyMs : o.quality);
       if (o.latencyMs !== undefined) details['latencyMs'] = o.latencyMs;
       if (o.quality !== undefined) details['quality'] = o.quality;
