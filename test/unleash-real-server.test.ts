@@ -135,6 +135,16 @@ describe.skipIf(!run)('a real unleash-server', () => {
       await expect(p.initialize()).rejects.toThrow(/refused the API token.*UNLEASH_API_TOKEN/);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(p.resolve('p-bool-on', 'boolean', false, { targetingKey: 'u1' }).errorCode).toBe(ErrorCode.PROVIDER_NOT_READY);
+
+      // Through OpenFeature, as an app sees it: setProviderAndWait fails, evaluations get the default.
+      const domain = randomUUID();
+      await expect(
+        OpenFeature.setProviderAndWait(domain, provider({ apiToken: 'default:development.wrong', initTimeoutMs: 20_000 })),
+      ).rejects.toThrow(/UNLEASH_API_TOKEN/);
+      await expect(OpenFeature.getClient(domain).getBooleanDetails('p-bool-on', false, { targetingKey: 'u1' })).resolves.toMatchObject({
+        value: false,
+        errorCode: ErrorCode.PROVIDER_FATAL,
+      });
     });
 
     it('emits CONFIGURATION_CHANGED when a flag changes on the server', async () => {
