@@ -94,6 +94,26 @@ describe('RedisMetricStore', () => {
     expect(s.stats()).toMatchObject({ dropped: 0, pending: 0 });
   });
 
+  it('a late record for an hour already evicted from memory adds to it instead of overwriting it', async () => {
+    const prefix = newPrefix('late');
+    let now = T0 + 10;
+    const s = store(prefix, { clock: () => now });
+    s.record({ flagKey: 'f', variant: 'a', latencyMs: 100 });
+    s.record({ flagKey: 'f', variant: 'a', latencyMs: 200 });
+    await s.flush();
+    now = T0 + 4 * HOUR_MS;
+    s.record({ flagKey: 'f', variant: 'a' });
+    await s.flush(); // evicts the T0 cell (its hour ended more than 2 h ago)
+    s.record({ flagKey: 'f', variant: 'a', at: T0 + 20, latencyMs: 300 });
+    await s.flush();
+    const hour = (await s.query('f', { since: T0, until: T0 + HOUR_MS })).a!;
+    expect(hour.outcomes).toBe(3);
+    expect(hour.latency.mean).toBe(200);
+    const raw = new Redis(testRedisUrl);
+    expect(await raw.hlen(s.keys.metricCells('f', T0))).toBe(2); // the evicted cell and the late one
+    raw.disconnect();
+  });
+
   it('a query range selects hours', async () => {
     const prefix = newPrefix('range');
     const s = store(prefix);

@@ -260,6 +260,11 @@ export class RedisMetricStore implements MetricStore {
       touched.add(unitKey);
     }
     for (const key of touched) write.expire(key, expireSeconds);
+    // Hours whose cells have expired leave the index too.
+    const oldest = this.clock() - this.retentionMs;
+    for (const flagKey of new Set(keys.map((key) => this.cells.get(key)?.flagKey))) {
+      if (flagKey !== undefined) write.zremrangebyscore(this.keys.metricBuckets(flagKey), '-inf', `(${oldest - HOUR_MS}`);
+    }
     try {
       const replies = (await write.exec()) ?? [];
       const failed = replies.find(([error]) => error);
