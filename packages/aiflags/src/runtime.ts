@@ -19,10 +19,15 @@ export interface Runtime {
 
 export type RuntimeConfig = Pick<BackendConfig, 'flags' | 'stateDir' | 'redisUrl' | 'redisPrefix'>;
 
+/** `.aiflags/` beside the flag file (or config.stateDir), absolute. */
+export function stateDirOf(config: Pick<RuntimeConfig, 'flags' | 'stateDir'> = {}): string {
+  return resolve(config.stateDir ?? join(dirname(resolve(flagsPathOf(config))), '.aiflags'));
+}
+
 /** Opens the live-state and metric stores the CLI and the local provider share. */
 export async function resolveRuntime(config: RuntimeConfig = {}): Promise<Runtime> {
   const flagsPath = resolve(flagsPathOf(config));
-  const stateDir = resolve(config.stateDir ?? join(dirname(flagsPath), '.aiflags'));
+  const stateDir = stateDirOf(config);
   const redisUrl = config.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl) {
     const { createRedisRuntime } = await import('./backends/redis.js');
