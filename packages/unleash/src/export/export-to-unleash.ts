@@ -83,9 +83,7 @@ export function exportToUnleash(set: FlagSet, options: UnleashExportOptions = {}
     }
     strategies.forEach((planned, sortOrder) => {
       for (const c of planned.constraints) useField(c.contextName, false);
-      data.featureStrategies.push(
-        writeStrategy(flag, planned, sortOrder, stickiness, (field, message) => problem(field, message)),
-      );
+      data.featureStrategies.push(writeStrategy(flag, planned, sortOrder, stickiness, problem));
     });
     const description = describeFlag(flag);
     data.features.push({
