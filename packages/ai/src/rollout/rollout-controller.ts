@@ -130,9 +130,13 @@ export class RolloutController {
     }
     const stepIndex = override?.rolloutStep;
     if (stepIndex === undefined || plan.steps[stepIndex] === undefined) {
-      const first = plan.steps[0]!;
-      await this.write(key, override, { percentage: first.percentage, rolloutStep: 0, stepStartedAt: iso(now), rolloutStatus: 'running' }, 'rollout-start', `${plan.changeType} plan started at ${first.percentage} %`);
-      return { flagKey: key, action: 'start', from: current, to: first.percentage, step: 0, reasons: [`started the ${plan.changeType} plan (${plan.steps.map((s) => `${s.percentage} %`).join(' → ')})`] };
+      // A flag already live at some percentage joins its plan at the highest step not above it, so a
+      // model swap the file serves at 5 % is not cut back to 1 %, and exposure never widens unmeasured.
+      const startIndex = Math.max(0, plan.steps.findLastIndex((s) => s.percentage <= current));
+      const first = plan.steps[startIndex]!;
+      const steps = plan.steps.map((s) => `${s.percentage} %`).join(' → ');
+      await this.write(key, override, { percentage: first.percentage, rolloutStep: startIndex, stepStartedAt: iso(now), rolloutStatus: 'running' }, 'rollout-start', `${plan.changeType} plan started at ${first.percentage} %`);
+      return { flagKey: key, action: 'start', from: current, to: first.percentage, step: startIndex, reasons: [`started the ${plan.changeType} plan (${steps}) at ${first.percentage} %`] };
     }
 
     const step = plan.steps[stepIndex]!;
