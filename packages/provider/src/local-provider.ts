@@ -9,7 +9,7 @@ import {
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
-import { evaluate, parseFlags, validateFlags, type FlagSet, type LiveState, type StateStore } from '@aiflags/core';
+import { evaluate, parseFlags, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
 import { changedFlags } from './source/changed-flags.js';
 import { loadFlagFile, readFlagFileBytes } from './source/load-flag-file.js';
 import type { TrackSink } from './track-sink.js';
@@ -42,7 +42,7 @@ export class LocalProvider implements Provider {
   readonly events = new OpenFeatureEventEmitter();
 
   private set: FlagSet | undefined;
-  private live: LiveState | undefined;
+  private readonly state: StateStore | undefined;
   private loadError: Error | undefined;
   private lastBytes: Buffer | undefined;
   /** The content of the last load attempt, good or bad: the same content is never reported twice. */
@@ -54,6 +54,7 @@ export class LocalProvider implements Provider {
   private reloading: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LocalProviderOptions) {
+    this.state = options.state;
     if ((options.file === undefined) === (options.flags === undefined)) {
       throw new TypeError('LocalProvider: give exactly one of `file` and `flags`');
     }
@@ -74,9 +75,8 @@ export class LocalProvider implements Provider {
   async initialize(): Promise<void> {
     const { file, state } = this.options;
     if (state) {
-      this.live = await state.start();
-      this.unsubscribe = state.onChange((next, changed) => {
-        this.live = next;
+      await state.start();
+      this.unsubscribe = state.onChange((_state, changed) => {
         this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changed, message: 'live state changed' });
       });
     }
@@ -146,7 +146,7 @@ export class LocalProvider implements Provider {
     }
     let result;
     try {
-      result = evaluate(set, flagKey, context, this.live);
+      result = evaluate(set, flagKey, context, this.state?.current());
     } catch (error) {
       return { value: defaultValue, reason: StandardResolutionReasons.ERROR, errorCode: ErrorCode.GENERAL, errorMessage: (error as Error).message };
     }
