@@ -82,20 +82,21 @@ describe('aiflags report and rollout', () => {
 
     const run = await runCli(['--flags', flagsPath, 'rollout', 'run', '--once']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^chat-model: start \(5 % → 1 %\)\n {2}- started the model-swap plan \(1 % → 5 % → 25 % → 50 % → 100 %\)\n$/);
+    // A flag the file already serves at 5 % joins the plan at its 5 % step rather than being cut back.
+    expect(run.stdout).toBe('chat-model: start (stays at 5 %)\n  - started the model-swap plan (1 % → 5 % → 25 % → 50 % → 100 %) at 5 %\n');
 
     const s2 = await runCli(['--flags', flagsPath, 'rollout', 'status', 'chat-model']);
-    expect(s2.stdout).toMatch(/^chat-model {2}model-swap {2}running {2}1 % on 'treatment', hold 4\d(\.\d)? h left\n {2}plan \[1 %\] → 5 %/);
+    expect(s2.stdout).toMatch(/^chat-model {2}model-swap {2}running {2}5 % on 'treatment', hold 4\d(\.\d)? h left\n {2}plan 1 % → \[5 %\] → 25 %/);
 
     const again = await runCli(['--flags', flagsPath, 'rollout', 'run', '--once', '--json']);
     const action = JSON.parse(again.stdout.trim());
-    expect(action).toMatchObject({ flagKey: 'chat-model', action: 'hold', from: 1, to: 1 });
-    expect(action.reasons[0]).toMatch(/^hold: 0 h of 48 h at 1 %/);
+    expect(action).toMatchObject({ flagKey: 'chat-model', action: 'hold', from: 5, to: 5 });
+    expect(action.reasons[0]).toMatch(/^hold: 0 h of 48 h at 5 %/);
 
     const audit = await runCli(['--flags', flagsPath, 'audit', '--json']);
     const [entry] = audit.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(entry).toMatchObject({ actor: 'rollout-controller', action: 'rollout-start', target: 'chat-model' });
-    expect(entry.after).toMatchObject({ percentage: 1, rolloutStep: 0, rolloutStatus: 'running' });
+    expect(entry.after).toMatchObject({ percentage: 5, rolloutStep: 1, rolloutStatus: 'running' });
 
     const reset = await runCli(['--flags', flagsPath, 'rollout', 'reset', 'chat-model', '--reason', 'restart the plan']);
     expect(reset.stdout).toBe("reset chat-model: no live override, back to the file's 5 %\n");
