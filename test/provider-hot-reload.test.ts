@@ -91,6 +91,19 @@ describe('LocalProvider over a watched file', () => {
     expect((await client.getObjectDetails('chat-model', {}, { targetingKey: 'u1' })).variant).toBe('treatment');
   });
 
+  it('a deleted file emits STALE and keeps serving; the file back emits READY', async () => {
+    const { client, events } = await start();
+    const stale = events.next(ProviderEvents.Stale);
+    await rm(file);
+    expect((await stale).details.message).toContain('file not found; serving the last good flags');
+    expect(client.providerStatus).toBe(ProviderStatus.STALE);
+    expect(await client.getStringDetails('system-prompt', 'x', {})).toMatchObject({ value: 'You are helpful.', reason: 'STATIC' });
+    const ready = events.next(ProviderEvents.Ready);
+    await writeFile(file, flagsYaml(0));
+    await ready;
+    expect(client.providerStatus).toBe(ProviderStatus.READY);
+  });
+
   it('a file missing at startup fails initialization with PARSE_ERROR, and becomes READY once written', async () => {
     await rm(file);
     const domain = randomUUID();
