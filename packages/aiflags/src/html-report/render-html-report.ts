@@ -139,15 +139,16 @@ function stepChart(points: Array<{ t: number; p: number }>): string {
   const w = 640;
   const h = 160;
   const pad = 32;
+  const left = 48; // room for the percent labels
   const t0 = points[0]!.t;
   const t1 = Math.max(points[points.length - 1]!.t, t0 + 1);
   const end = t1 + (t1 - t0) * 0.1 + 1;
-  const x = (t: number) => (pad + ((t - t0) / (end - t0)) * (w - 2 * pad)).toFixed(1);
+  const x = (t: number) => (left + ((t - t0) / (end - t0)) * (w - left - pad)).toFixed(1);
   const y = (p: number) => (h - pad - (p / 100) * (h - 2 * pad)).toFixed(1);
   let d = `M ${x(t0)} ${y(0)}`;
   for (const pt of points) d += ` H ${x(pt.t)} V ${y(pt.p)}`;
   d += ` H ${x(end)}`;
-  const ticks = [0, 25, 50, 75, 100].map((p) => `<text x="${pad - 6}" y="${y(p)}" class="tick" text-anchor="end" dominant-baseline="middle">${p}%</text><line class="grid" x1="${pad}" x2="${w - pad}" y1="${y(p)}" y2="${y(p)}"/>`).join('');
+  const ticks = [0, 25, 50, 75, 100].map((p) => `<text x="${left - 6}" y="${y(p)}" class="tick" text-anchor="end" dominant-baseline="middle">${p} %</text><line class="grid" x1="${left}" x2="${w - pad}" y1="${y(p)}" y2="${y(p)}"/>`).join('');
   const dots = points.map((pt) => `<circle cx="${x(pt.t)}" cy="${y(pt.p)}" r="3"/>`).join('');
   return `<svg class="steps" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="rollout percentage over time">${ticks}<path d="${d}"/>${dots}</svg>`;
 }

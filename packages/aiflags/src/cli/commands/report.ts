@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { HOUR_MS } from '@aiflags/core';
 import { analyzeImpact, decide, expectedShares, renderImpactReport } from '@aiflags/ai';
@@ -5,6 +6,7 @@ import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { readFlagSet } from '../read-flag-set.js';
+import { renderHtmlReport } from '../../html-report/render-html-report.js';
 
 /** `aiflags report <flag>`: per-variant table, deltas with intervals and p-values, SRM, verdict. */
 export function register(program: Command): void {
@@ -15,8 +17,9 @@ export function register(program: Command): void {
     .option('--control <variant>', "control variant (default: the flag's defaultVariant)")
     .option('--since <time>', 'ISO time or hours back (e.g. 48h); default: start of the current rollout step, else all data')
     .option('--json', 'print the report and verdict as JSON')
+    .option('--html <file>', 'also write a self-contained HTML report with a picture of every delta and the rollout history')
     .action(
-      action(async (flagKey: string, opts: { control?: string; since?: string; json?: boolean }, command: Command) => {
+      action(async (flagKey: string, opts: { control?: string; since?: string; json?: boolean; html?: string }, command: Command) => {
         const flagsPath = flagsPathFor(command);
         const set = await readFlagSet(flagsPath);
         const flag = set.flags.get(flagKey);
@@ -38,6 +41,11 @@ export function register(program: Command): void {
           const verdict = decide(report);
           if (opts.json) process.stdout.write(`${JSON.stringify({ report, verdict }, null, 2)}\n`);
           else process.stdout.write(`${renderImpactReport(report, verdict)}\n`);
+          if (opts.html) {
+            const history = await runtime.state.audit.list({ target: flagKey, limit: 1000 });
+            await writeFile(opts.html, renderHtmlReport({ report, verdict, history, generatedAt: new Date().toISOString() }));
+            if (!opts.json) process.stdout.write(`\nHTML report: ${opts.html}\n`);
+          }
         } finally {
           await runtime.close();
         }
