@@ -5,7 +5,7 @@
  * CLI, and walks one step of the model swap's rollout plan with the clock moved forward.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,10 @@ const HOUR_MS = 3_600_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const exampleDir = resolve(here, '..');
 const repoRoot = resolve(exampleDir, '../..');
-const cliPath = join(repoRoot, 'packages/aiflags/dist/cli.js');
+/** How the demo runs the `aiflags` CLI: the build, or the source through tsx when there is no build (tests). */
+const defaultCli = existsSync(join(repoRoot, 'packages/aiflags/dist/cli.js'))
+  ? [join(repoRoot, 'packages/aiflags/dist/cli.js')]
+  : ['--conditions=source', '--import', 'tsx', join(repoRoot, 'packages/aiflags/src/cli.ts')];
 
 export interface DemoOptions {
   flagsPath?: string;
@@ -116,7 +119,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-function describe(a: { action: string; from: number; to: number }): string {
+function describe(a: { action: string; from: number; to: number; reasons: string[] }): string {
+  if (a.action === 'start') return a.reasons[0] ?? `started at ${a.to} %`;
   return a.action === 'hold' ? `holds at ${a.to} %` : `${a.action}: ${a.from} % → ${a.to} %`;
 }
 
@@ -143,7 +147,7 @@ async function drive(label: string, total: number, userOf: (i: number) => string
 async function killAndRevive(flagsPath: string, post: (userId: string) => Promise<ChatResponse>, out: (line: string) => void) {
   const cli = async (...args: string[]) => {
     out(`$ aiflags ${args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`);
-    const { stdout } = await promisify(execFile)(process.execPath, [cliPath, ...args, '--flags', flagsPath]);
+    const { stdout } = await promisify(execFile)(process.execPath, [...defaultCli, ...args, '--flags', flagsPath], { cwd: repoRoot });
     for (const line of stdout.trimEnd().split('\n')) out(`  ${line}`);
   };
   await cli('kill', 'ai_agent_enabled', '--reason', 'demo: model provider outage');

@@ -1,0 +1,35 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../src/demo.js';
+
+describe('npm run demo (shortened)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aiflags-demo-'));
+  const flagsPath = join(dir, 'flags.yaml');
+  copyFileSync(fileURLToPath(new URL('../flags.yaml', import.meta.url)), flagsPath);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reaches the verdicts the simulation was built for, refuses requests while killed, and walks the rollout', async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ flagsPath, requests: 1500, users: 500, timeScale: 0.25, out: (line) => lines.push(line) });
+    const output = lines.join('\n');
+
+    // The concise prompt costs 0.35 quality points: with ~170 users per arm that is a clear regression.
+    expect(result.verdicts['system-prompt']).toBe('rollback');
+    expect(output).toMatch(/concise: quality −0\.\d+ \(95 % CI −0\.\d+ to −0\.\d+, p < 0\.001\): worse than control/);
+    // The model swap at 5 % has ~25 users on the treatment: too few to promote or to roll back.
+    expect(result.verdicts['chat-model']).toBe('continue');
+    expect(output).toMatch(/sample size: \d+ control and \d+ treatment units, need 100 per group/);
+
+    expect(result.killed).toMatchObject({ refused: 5, retryAfter: 300 });
+    expect(result.killed.appliedAfterMs).toBeLessThan(1500);
+    expect(result.revivedStatus).toBe(200);
+
+    // The controller took the swap over at 5 % (not cut back to 1 %) and holds: the step needs 200 users per group.
+    expect(output).toContain('rollout: chat-model started the model-swap plan (1 % → 5 % → 25 % → 50 % → 100 %) at 5 %');
+    expect(result.rollout).toEqual({ action: 'hold', from: 5, to: 5 });
+    expect(output).toMatch(/samples: \d+ of 200 units per group this step/);
+  }, 240_000);
+});
