@@ -36,7 +36,7 @@ export interface BackendConfig {
   stateDir?: string;
   /** Live state and metrics in Redis. Default: REDIS_URL. */
   redisUrl?: string;
-  /** Prefix of every Redis key. Default 'aiflags'. */
+  /** Prefix of every Redis key. Default `aiflags:<AIFLAGS_ENV or default>`, one namespace per environment. */
   redisPrefix?: string;
   /** Hot reload of the flag file (local backend): false turns it off. */
   watch?: boolean | FileWatcherOptions;
