@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FileMetricStore } from '@aiflags/ai';
 import { seededRandom, simulateUnits } from '../../ai/test/simulate.js';
-import { runCli } from './cli-ai-run.js';
+import { runCli, startCli } from './cli-ai-run.js';
 
 const FLAGS = `
 flags:
@@ -102,5 +102,20 @@ describe('aiflags report and rollout', () => {
     expect(reset.stdout).toBe("reset chat-model: no live override, back to the file's 5 %\n");
     const s3 = await runCli(['--flags', flagsPath, 'rollout', 'status', 'chat-model']);
     expect(s3.stdout).toMatch(/^chat-model {2}model-swap {2}not-started {2}5 % on 'treatment'/);
+  });
+
+  it('rollout run keeps running between passes and stops cleanly on SIGINT', { timeout: 120_000 }, async () => {
+    const child = startCli(['--flags', flagsPath, 'rollout', 'run', '--interval', '1']);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Wait for the first pass, then two more intervals: the process must still be alive.
+    const start = Date.now();
+    while (!out.includes('chat-model:') && Date.now() - start < 60_000) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/^chat-model: (start|hold) /);
   });
 });

@@ -80,8 +80,16 @@ export function register(program: Command): void {
         let set: FlagSet = await readFlagSet(flagsPath);
         const runtime = await resolveRuntime({ flags: flagsPath });
         const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: () => set });
+        // A hold repeats every pass; print it only when what it says changed.
+        const lastHold = new Map<string, string>();
         const print = (actions: RolloutAction[]) => {
-          for (const a of actions) process.stdout.write(`${opts.json ? JSON.stringify({ at: new Date().toISOString(), ...a }) : formatAction(a)}\n`);
+          for (const a of actions) {
+            const text = formatAction(a);
+            if (a.action === 'hold' && lastHold.get(a.flagKey) === text) continue;
+            if (a.action === 'hold') lastHold.set(a.flagKey, text);
+            else lastHold.delete(a.flagKey);
+            process.stdout.write(`${opts.json ? JSON.stringify({ at: new Date().toISOString(), ...a }) : text}\n`);
+          }
         };
         try {
           if (opts.once) {
@@ -105,7 +113,10 @@ export function register(program: Command): void {
               process.stderr.write(`aiflags: ${oneLine(error)} (keeping the last good flags)\n`);
             }
             print(await controller.tick());
-            await Promise.race([stop, new Promise((resolve) => setTimeout(resolve, interval * 1000).unref())]);
+            // A referenced timer: it is what keeps the process alive between passes.
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([stop, new Promise((resolve) => (timer = setTimeout(resolve, interval * 1000)))]);
+            clearTimeout(timer);
           }
         } finally {
           await runtime.close();
