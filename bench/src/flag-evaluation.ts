@@ -40,6 +40,12 @@ export interface EvaluationReport {
 /** Sanity band for the share of `true`: a 10 % rollout over 100,000 users lands well inside ±0.5 points. */
 const SANITY_BAND_POINTS = 0.5;
 
+/** Allowed distance from the expected share, in percentage points: 0.5, or 5 standard errors for small `--users`. */
+function sanityBand(expectedPercent: number, users: number): number {
+  const p = expectedPercent / 100;
+  return Math.max(SANITY_BAND_POINTS, 5 * Math.sqrt((p * (1 - p)) / users) * 100);
+}
+
 function isSkipped(c: ContenderHandle | SkippedContender): c is SkippedContender {
   return 'skipped' in c;
 }
@@ -51,9 +57,10 @@ async function sanityCheck(contenders: readonly ContenderHandle[], users: number
     const { hits } = await contender.batch();
     const expected = contender.expectedPercent;
     const share = (hits / users) * 100;
-    const ok = Math.abs(share - expected) <= SANITY_BAND_POINTS;
+    const band = sanityBand(expected, users);
+    const ok = Math.abs(share - expected) <= band;
     log(`sanity ${ok ? 'ok  ' : 'FAIL'} ${contender.name}: ${hits} of ${users} users got true (${share.toFixed(2)} %, expected ${expected} %)`);
-    if (!ok) throw new Error(`${contender.name}: ${share.toFixed(2)} % got true, expected ${expected} % ± ${SANITY_BAND_POINTS} points`);
+    if (!ok) throw new Error(`${contender.name}: ${share.toFixed(2)} % got true, expected ${expected} % ± ${band.toFixed(2)} points`);
     hitsBy.set(contender, hits);
   }
   return hitsBy;
