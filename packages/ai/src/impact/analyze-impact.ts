@@ -5,6 +5,7 @@ import {
   proportionSummary,
   sequentialTest,
   srmTest,
+  HLL_RELATIVE_ERROR,
   twoProportionZTest,
   uniqueUnits,
   welchTTest,
@@ -204,6 +205,7 @@ function srmCheck(
   const observed = basis === 'units' ? units : variants.map((k) => aggregates[k]?.exposures ?? 0);
   const ratios = variants.map((k) => (shares ? shares[k]! : 1));
   const total = ratios.reduce((s, r) => s + r, 0);
-  const r = srmTest(observed, ratios);
+  // Unit counts are HyperLogLog estimates: their own noise must not read as a broken split.
+  const r = srmTest(observed, ratios, basis === 'units' ? { countRelativeError: HLL_RELATIVE_ERROR } : {});
   return { basis, variants, observed, expected: ratios.map((x) => x / total), chi2: r.chi2, df: r.df, p: r.p, mismatch: r.mismatch };
 }
