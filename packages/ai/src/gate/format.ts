@@ -2,6 +2,9 @@
 
 /** Up to 3 significant digits, no trailing zeros, a real minus sign. */
 export function fmt(x: number): string {
+  // An order-statistic interval with too few samples is unbounded on one side.
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return '−∞';
   if (!Number.isFinite(x)) return String(x);
   const abs = Math.abs(x);
   const s = abs !== 0 && (abs < 0.001 || abs >= 1e6) ? x.toExponential(2) : String(Number(x.toPrecision(3)));

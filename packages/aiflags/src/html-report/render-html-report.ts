@@ -98,8 +98,10 @@ function metricRow(m: MetricSpec, d: MetricDelta | undefined): string {
 function intervalSvg(d: MetricDelta, tone: string): string {
   const w = 260;
   const h = 28;
-  const extent = Math.max(Math.abs(d.ci[0]), Math.abs(d.ci[1]), Math.abs(d.diff)) * 1.15 || 1;
-  const x = (v: number) => (w / 2 + (v / extent) * (w / 2 - 8)).toFixed(1);
+  // An interval from too few samples can be unbounded on one side: its bar runs to the edge.
+  const finite = [d.ci[0], d.ci[1], d.diff].filter(Number.isFinite).map(Math.abs);
+  const extent = Math.max(...finite, 0) * 1.15 || 1;
+  const x = (v: number) => (w / 2 + (Math.max(-extent, Math.min(extent, v)) / extent) * (w / 2 - 8)).toFixed(1);
   return `<svg class="forest ${tone}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="difference ${d.diff} with interval ${d.ci[0]} to ${d.ci[1]}">
 <line class="zero" x1="${w / 2}" x2="${w / 2}" y1="2" y2="${h - 2}"/>
 <line class="bar" x1="${x(d.ci[0])}" x2="${x(d.ci[1])}" y1="${h / 2}" y2="${h / 2}"/>
@@ -159,7 +161,7 @@ function percentOf(after: unknown): number | undefined {
 }
 
 const formatP = (p: number) => (p < 0.001 ? '&lt; 0.001' : p.toFixed(3));
-const signed = (s: string) => (s.startsWith('-') ? `−${s.slice(1)}` : `+${s}`);
+const signed = (s: string) => (s === 'Infinity' ? '+∞' : s === '-Infinity' ? '−∞' : s.startsWith('-') ? `−${s.slice(1)}` : `+${s}`);
 const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? '—' : f(v));
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
