@@ -1,16 +1,8 @@
 import type { Exposure, Outcome } from '@aiflags/core';
+import { seededRandom } from '../../core/test/stats-seeded-random.js';
 
-/** mulberry32: a small seeded generator, so every simulation is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded generator for every simulation test in the repo.
+export { seededRandom };
 
 /** Standard normal draws (Box–Muller) from a uniform generator. */
 export function normal(rand: () => number): () => number {
