@@ -111,6 +111,11 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     { suite: 'redis-kill-switch', name: `flip → applied p99 (${PROCESSES} processes)`, value: round(p99), unit: 'ms', note: `goal < 10 ms: ${p99 < 10 ? 'met' : 'missed'}; ${load}` },
     { suite: 'redis-kill-switch', name: `flip → applied max (${PROCESSES} processes)`, value: round(delays.at(-1)!), unit: 'ms', note: load },
   ];
+  const bare = await bareSubscribers(url, flips);
+  rows.push(
+    { suite: 'redis-kill-switch', name: `floor: bare subscriber p50 (${PROCESSES} processes)`, value: round(quantile(bare, 0.5)), unit: 'ms', note: 'ioredis SUBSCRIBE that only stamps the arrival: the machine, not aiflags' },
+    { suite: 'redis-kill-switch', name: `floor: bare subscriber p99 (${PROCESSES} processes)`, value: round(quantile(bare, 0.99)), unit: 'ms', note: `load avg ${loadavg()[0]!.toFixed(1)}` },
+  );
   const local = await inProcess(url, options.quick ? 50 : 500);
   rows.push(
     { suite: 'redis-kill-switch', name: 'flip → applied p50 (same process)', value: round(quantile(local, 0.5)), unit: 'ms', note: `${local.length} flips; the code path without cross-process wake-ups` },
@@ -151,6 +156,52 @@ async function inProcess(url: string, flips: number): Promise<number[]> {
     cleanup.disconnect();
   }
   return delays.slice(3).sort((a, b) => a - b);
+}
+
+/** The child of `bareSubscribers`: subscribes, stamps each message's arrival on stdout, exits on stdin. */
+const BARE_SUBSCRIBER = `
+import Redis from 'ioredis';
+const sub = new Redis(process.env.REDIS_URL);
+await sub.subscribe(process.env.CHANNEL);
+sub.on('message', (_c, text) => process.stdout.write(JSON.stringify({ type: 'change', version: Number(text), at: performance.timeOrigin + performance.now() }) + '\\n'));
+process.stdout.write('{"type":"ready"}\\n');
+process.stdin.on('data', () => process.exit(0));
+`;
+
+/**
+ * The floor under the 20-process figure: the same fan-out to processes that do nothing but stamp a
+ * pub/sub message's arrival. What it shows is the machine's scheduling of that many processes.
+ */
+async function bareSubscribers(url: string, flips: number): Promise<number[]> {
+  const channel = `aiflags-bench-floor:${randomUUID().slice(0, 8)}`;
+  const instances = Array.from(
+    { length: PROCESSES },
+    () =>
+      new Instance(
+        spawn(process.execPath, ['--input-type=module', '-e', BARE_SUBSCRIBER], {
+          cwd: repoRoot,
+          env: { ...process.env, REDIS_URL: url, CHANNEL: channel },
+          stdio: ['pipe', 'pipe', 'inherit'],
+        }),
+      ),
+  );
+  const pub = createRedisClient(url);
+  const delays: number[] = [];
+  try {
+    await Promise.all(instances.map((i) => i.until(() => i.ready, 60_000)));
+    for (let flip = 0; flip < flips + 3; flip++) {
+      const sentAt = now();
+      await pub.publish(channel, String(flip));
+      await Promise.all(instances.map((i) => i.until(() => i.applied.has(flip), 30_000)));
+      if (flip >= 3) for (const i of instances) delays.push(i.applied.get(flip)! - sentAt);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    for (const i of instances) i.child.stdin!.end('exit\n');
+    await Promise.all(instances.map((i) => (i.child.exitCode !== null ? undefined : new Promise((r) => i.child.once('exit', r)))));
+    pub.disconnect();
+  }
+  return delays.sort((a, b) => a - b);
 }
 
 function round(x: number): number {
