@@ -144,6 +144,17 @@ async function drive(label: string, total: number, userOf: (i: number) => string
   out(`${label}: done in ${((performance.now() - started) / 1000).toFixed(1)} s (${counts})`);
 }
 
+/** Posts every 10 ms until the response status passes `done` or 3 s have gone by; returns the last response. */
+async function untilStatus(post: (userId: string) => Promise<ChatResponse>, done: (status: number) => boolean): Promise<ChatResponse> {
+  const started = performance.now();
+  let res = await post('user-1');
+  while (!done(res.status) && performance.now() - started < 3000) {
+    await new Promise((r) => setTimeout(r, 10));
+    res = await post('user-1');
+  }
+  return res;
+}
+
 async function killAndRevive(flagsPath: string, post: (userId: string) => Promise<ChatResponse>, out: (line: string) => void) {
   const cli = async (...args: string[]) => {
     out(`$ aiflags ${args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`);
@@ -153,23 +164,14 @@ async function killAndRevive(flagsPath: string, post: (userId: string) => Promis
   await cli('kill', 'ai_agent_enabled', '--reason', 'demo: model provider outage');
   const flippedAt = performance.now();
   // The service picks the change up from .aiflags/ on its own (file watch, polling fallback).
-  let res = await post('user-1');
-  while (res.status !== 503 && performance.now() - flippedAt < 3000) {
-    await new Promise((r) => setTimeout(r, 10));
-    res = await post('user-1');
-  }
+  await untilStatus(post, (status) => status === 503);
   const appliedAfterMs = Math.round(performance.now() - flippedAt);
   const refusals = await Promise.all(Array.from({ length: 5 }, (_, i) => post(`user-${i}`)));
   const refused = refusals.filter((r) => r.status === 503).length;
   const body = refusals[0]!.body as { retryAfter?: number };
   out(`  the service saw it after ${appliedAfterMs} ms; ${refused} of 5 requests refused: ${refusals[0]!.status} ${JSON.stringify(refusals[0]!.body)}`);
   await cli('revive', 'ai_agent_enabled');
-  let revived = await post('user-1');
-  const revivedAt = performance.now();
-  while (revived.status === 503 && performance.now() - revivedAt < 3000) {
-    await new Promise((r) => setTimeout(r, 10));
-    revived = await post('user-1');
-  }
+  const revived = await untilStatus(post, (status) => status !== 503);
   out(`  requests are served again: ${revived.status}`);
   return { killed: { refused, retryAfter: body.retryAfter, appliedAfterMs }, revivedStatus: revived.status };
 }
