@@ -155,6 +155,13 @@ describe('LocalProvider through the OpenFeature client', () => {
     expect(await client.getObjectDetails('chat-model', {}, { targetingKey: 'user-1' })).toMatchObject({ variant: 'control', reason: 'DISABLED' });
   });
 
+  it('declares no track() without a sink, so client.track() is a cheap no-op', async () => {
+    const provider = new LocalProvider({ flags: FLAGS });
+    expect(provider.track).toBeUndefined();
+    const client = await open(provider);
+    expect(() => client.track('quality', { targetingKey: 'u' }, { value: 4 })).not.toThrow();
+  });
+
   it('track() hands events to the sink', async () => {
     const events: unknown[] = [];
     const client = await open(new LocalProvider({ flags: FLAGS, trackSink: { track: (...args) => void events.push(args) } }));

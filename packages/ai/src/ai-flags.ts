@@ -5,13 +5,16 @@ import { guardSwitch, guardSwitchOrThrow, type GuardDenial } from './kill-switch
 import { exposureHook, recordExposure } from './selection/exposure-hook.js';
 import { fillTemplate } from './selection/template.js';
 import type { OutcomeRecorder } from './store/recorder.js';
-import { createOtelInstruments } from './tracker/otel-instruments.js';
+import { otelSource } from './tracker/otel-instruments.js';
 import { OutcomeTracker, type Tracker, type TrackerSinks, type TrackerTarget } from './tracker/tracker.js';
 
 export interface AiFlagsOptions {
   /** Where exposures and outcomes are aggregated for `analyzeImpact` (e.g. `FileMetricStore`). */
   metrics?: OutcomeRecorder;
-  /** OpenTelemetry meter; default: the global meter when `@opentelemetry/api` is installed; `false` turns it off. */
+  /**
+   * OpenTelemetry meter; default: the global meter provider's, looked up per tracker when `@opentelemetry/api`
+   * is installed (so an SDK started after `aiFlags()` is picked up); `false` turns it off.
+   */
   meter?: Meter | false;
   /** Seconds a refused caller should wait when the backend does not say (default 300). */
   retryAfterDefault?: number;
@@ -79,7 +82,7 @@ export const FALLBACK_VARIANT = 'fallback';
 export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
   const sinks: TrackerSinks = {
     client: options.track === false ? undefined : client,
-    otel: createOtelInstruments(options.meter),
+    otel: otelSource(options.meter),
     store: options.metrics,
   };
   const store = options.metrics;

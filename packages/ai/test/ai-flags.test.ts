@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { metrics } from '@opentelemetry/api';
 import {
   InMemoryProvider,
   OpenFeature,
@@ -203,6 +204,29 @@ describe('tracker', () => {
     expect(byName.get('aiflags.ai.requests')!.dataPoints[0]!.value).toBe(2);
     expect(byName.get('aiflags.ai.cost')!.dataPoints[0]!.value).toBeCloseTo(0.002);
     expect(byName.get('aiflags.ai.feedback')!.dataPoints[0]!.attributes).toMatchObject({ 'aiflags.feedback.kind': 'negative' });
+  });
+
+  it('uses the global meter provider, also one registered after aiFlags() was created', async () => {
+    const { client } = await setup();
+    const flags = aiFlags(client, { metrics: new MemoryMetricStore() }); // no meter: the global one
+    const ctx = { targetingKey: 'u-treated' };
+    (await flags.model('chat-model', ctx, { model: 'x' })).tracker.record({ latencyMs: 100, quality: 3 }); // API no-op provider: skipped
+
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    expect(metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }))).toBe(true);
+    try {
+      (await flags.model('chat-model', ctx, { model: 'x' })).tracker.record({ latencyMs: 250, quality: 5 });
+      await reader.forceFlush();
+      const exported = exporter.getMetrics().at(-1)!.scopeMetrics;
+      expect(exported.map((s) => s.scope.name)).toEqual(['@aiflags/ai']);
+      const quality = exported[0]!.metrics.find((md) => md.descriptor.name === 'aiflags.ai.quality')!;
+      expect(quality.dataPoints).toHaveLength(1);
+      expect(quality.dataPoints[0]!.value).toMatchObject({ count: 1, sum: 5 }); // only the outcome after the SDK started
+      expect(quality.dataPoints[0]!.attributes).toMatchObject({ 'feature_flag.result.variant': 'treatment' });
+    } finally {
+      metrics.disable();
+    }
   });
 
   it('never throws into the request when a sink fails', async () => {

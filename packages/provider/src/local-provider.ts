@@ -53,8 +53,25 @@ export class LocalProvider implements Provider {
   private unsubscribe: (() => void) | undefined;
   private reloading: Promise<void> = Promise.resolve();
 
+  /**
+   * Hands `track()` events to the `trackSink`. Present only when there is a sink: OpenFeature then sees a
+   * provider that does not track and skips merging and freezing the context of every `client.track()`
+   * call only for the event to be dropped.
+   */
+  readonly track?: (eventName: string, context: EvaluationContext, details: TrackingEventDetails) => void;
+
   constructor(private readonly options: LocalProviderOptions) {
     this.state = options.state;
+    const sink = options.trackSink;
+    if (sink) {
+      this.track = (eventName, context, details) => {
+        try {
+          sink.track(eventName, context, details);
+        } catch {
+          // Tracking is best effort: a failing sink must not reach the app.
+        }
+      };
+    }
     if ((options.file === undefined) === (options.flags === undefined)) {
       throw new TypeError('LocalProvider: give exactly one of `file` and `flags`');
     }
@@ -123,14 +140,6 @@ export class LocalProvider implements Provider {
 
   resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext): Promise<ResolutionDetails<T>> {
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'object'));
-  }
-
-  track(eventName: string, context: EvaluationContext, details: TrackingEventDetails): void {
-    try {
-      this.options.trackSink?.track(eventName, context, details);
-    } catch {
-      // Tracking is best effort: a failing sink must not reach the app.
-    }
   }
 
   /** The hot path: one evaluation and a field mapping, nothing else. */

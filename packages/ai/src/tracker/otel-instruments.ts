@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Attributes, Histogram, Meter, ObservableCounter } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter, MeterProvider, ObservableCounter } from '@opentelemetry/api';
 
 const METER_NAME = '@aiflags/ai';
 
@@ -77,25 +77,46 @@ export class OtelInstruments {
   }
 }
 
+/** Where trackers get their instruments: asked once per tracker, so a global meter can appear late. */
+export type OtelSource = () => OtelInstruments | undefined;
+
+const none: OtelSource = () => undefined;
+
 /**
- * Loads `@opentelemetry/api` only if it is installed (it is an optional peer) and returns the global
- * meter from it. Synchronous `require` keeps `aiFlags()` synchronous.
+ * The instruments for `meter`; `false` turns OpenTelemetry off. Without a meter, the global meter provider
+ * of `@opentelemetry/api` (an optional peer, loaded with a synchronous `require` so `aiFlags()` stays
+ * synchronous) is looked up for each tracker: an app that starts its OpenTelemetry SDK after creating
+ * `aiFlags()` still gets its metrics, and while only the API's no-op provider is there, outcomes skip
+ * OpenTelemetry instead of computing attribute sets for a meter that drops them.
  */
-function globalMeter(): Meter | undefined {
+export function otelSource(meter?: Meter | false): OtelSource {
+  if (meter === false) return none;
+  if (meter) {
+    const instruments = new OtelInstruments(meter);
+    return () => instruments;
+  }
+  const api = loadOtelApi();
+  if (!api) return none;
+  const noop = api.createNoopMeter();
+  let provider: MeterProvider | undefined;
+  let instruments: OtelInstruments | undefined;
+  return () => {
+    const current = api.metrics.getMeterProvider();
+    if (current !== provider) {
+      provider = current;
+      const m = current.getMeter(METER_NAME);
+      instruments = m === noop ? undefined : new OtelInstruments(m);
+    }
+    return instruments;
+  };
+}
+
+function loadOtelApi(): typeof import('@opentelemetry/api') | undefined {
   try {
-    const require = createRequire(import.meta.url);
-    const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-    return api.metrics.getMeter(METER_NAME);
+    return createRequire(import.meta.url)('@opentelemetry/api') as typeof import('@opentelemetry/api');
   } catch {
     return undefined;
   }
-}
-
-/** Creates the instruments on `meter`, or on the global meter when none is given; undefined without OpenTelemetry. */
-export function createOtelInstruments(meter?: Meter | false): OtelInstruments | undefined {
-  if (meter === false) return undefined;
-  const m = meter ?? globalMeter();
-  return m ? new OtelInstruments(m) : undefined;
 }
 
 /** The attributes every measurement of one flag evaluation carries (OpenTelemetry semantic conventions). */

@@ -1,6 +1,6 @@
 import type { Client, EvaluationContext, TrackingEventDetails } from '@openfeature/server-sdk';
 import type { Outcome } from '@aiflags/core';
-import { Sum, type OtelInstruments, type OtelSeries } from './otel-instruments.js';
+import { Sum, type OtelInstruments, type OtelSeries, type OtelSource } from './otel-instruments.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
 
 /** What the app reports about one model call. */
@@ -32,7 +32,8 @@ export interface Tracker {
 /** Where a tracker sends outcomes: all three are optional so a tracker works with whatever is set up. */
 export interface TrackerSinks {
   client?: Client;
-  otel?: OtelInstruments;
+  /** Asked once per tracker (see `otelSource`). */
+  otel?: OtelSource;
   store?: OutcomeRecorder;
 }
 
@@ -64,6 +65,7 @@ export class OutcomeTracker implements Tracker {
   private readonly model: string | undefined;
   private readonly provider: string | undefined;
   private readonly store: OutcomeRecorder | undefined;
+  private readonly otel: OtelInstruments | undefined;
   private otelSeries: OtelSeries | undefined;
 
   constructor(
@@ -78,6 +80,7 @@ export class OutcomeTracker implements Tracker {
     const key = target.ctx.targetingKey;
     this.unitId = typeof key === 'string' ? key : undefined;
     this.store = target.inExperiment === false ? undefined : sinks.store;
+    this.otel = sinks.otel?.();
   }
 
   async trackDurationOf<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -93,7 +96,8 @@ export class OutcomeTracker implements Tracker {
   }
 
   record(o: OutcomeInput): void {
-    const { client, otel } = this.sinks;
+    const client = this.sinks.client;
+    const otel = this.otel;
     const store = this.store;
     if (store) {
       const outcome: Outcome = { flagKey: this.flagKey, variant: this.variant, unitId: this.unitId };
@@ -124,7 +128,7 @@ export class OutcomeTracker implements Tracker {
   feedback(kind: FeedbackKind): void {
     const store = this.store;
     if (store) safely(() => store.record({ flagKey: this.flagKey, variant: this.variant, unitId: this.unitId, feedback: kind }));
-    const otel = this.sinks.otel;
+    const otel = this.otel;
     if (otel) this.series(otel).sums[kind === 'positive' ? Sum.feedbackPositive : Sum.feedbackNegative]! += 1;
     const client = this.sinks.client;
     if (client) {
