@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aiFlags, createProvider, defaultMetrics, FileMetricStore, resolveRuntime } from 'aiflags';
+import { aiFlags, closeDefaultMetrics, createProvider, defaultMetrics, FileMetricStore, resolveRuntime } from 'aiflags';
+import { createRedisMetrics } from '../packages/aiflags/src/backends/redis.js';
+import { deletePrefix, testPrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
 
 describe('aiFlags(client) with no metric store named', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aiflags-default-metrics-'));
@@ -20,6 +22,7 @@ describe('aiFlags(client) with no metric store named', () => {
 `,
   );
   afterAll(async () => {
+    await closeDefaultMetrics();
     await OpenFeature.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -35,7 +38,7 @@ describe('aiFlags(client) with no metric store named', () => {
     }
     const store = defaultMetrics({ flags });
     expect(store).toBeInstanceOf(FileMetricStore);
-    await (store as FileMetricStore).flush();
+    await store.flush();
 
     const runtime = await resolveRuntime({ flags });
     try {
@@ -46,6 +49,33 @@ describe('aiFlags(client) with no metric store named', () => {
       }
     } finally {
       await runtime.close();
+    }
+  });
+
+  it('records to Redis with REDIS_URL and writes what it still buffers on closeDefaultMetrics()', async () => {
+    const prefix = testPrefix('default-metrics');
+    const runtime = { flags, redisUrl: testRedisUrl, redisPrefix: prefix };
+    await OpenFeature.setProviderAndWait(await createProvider({ flags, watch: false }));
+    const ai = aiFlags(OpenFeature.getClient(), { runtime, meter: false });
+    const served = new Map<string, number>();
+    for (let i = 0; i < 30; i++) {
+      const m = await ai.model('chat-model', { targetingKey: `user-${i}` }, { model: 'fallback' });
+      m.tracker.record({ quality: 3, latencyMs: 100 + i });
+      served.set(m.variant, (served.get(m.variant) ?? 0) + 1);
+    }
+    expect(defaultMetrics(runtime).stats().dropped).toBe(0);
+    await closeDefaultMetrics(); // the loop takes far less than the store's 1 s flush interval: the close writes them
+
+    const reader = createRedisMetrics({ url: testRedisUrl, prefix });
+    try {
+      const aggregates = await reader.query('chat-model');
+      for (const [variant, count] of served) {
+        expect(aggregates[variant]?.exposures).toBe(count);
+        expect(aggregates[variant]?.latency.count).toBe(count);
+      }
+    } finally {
+      await reader.close();
+      await deletePrefix(prefix);
     }
   });
 });

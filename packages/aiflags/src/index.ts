@@ -1,7 +1,7 @@
 export * from './config.js';
 // Shadows @aiflags/ai's aiFlags: the same helpers, recording to the runtime's store by default.
 export { aiFlags, type DefaultAiFlagsOptions } from './ai-flags.js';
-export { defaultMetrics } from './default-metrics.js';
+export { closeDefaultMetrics, defaultMetrics } from './default-metrics.js';
 export * from './create-provider.js';
 export * from './runtime.js';
 export * from '@aiflags/provider';

@@ -31,3 +31,11 @@ export async function createRedisRuntime(options: RedisRuntimeOptions): Promise<
     },
   };
 }
+
+/**
+ * Only the metric store, on its own connection: what `aiFlags(client)` records to by default when REDIS_URL
+ * is set. The provider's runtime already holds the live state; a second state store would subscribe again.
+ */
+export function createRedisMetrics(options: RedisRuntimeOptions): RedisMetricStore {
+  return new RedisMetricStore({ url: options.url, ...(options.prefix !== undefined ? { prefix: options.prefix } : {}) });
+}
