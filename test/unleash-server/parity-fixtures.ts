@@ -46,7 +46,7 @@ flags:
     changeType: parameter
     variants: { low: 0.2, mid: 0.5, high: 0.9 }
     defaultVariant: low
-    split: { high: 25, low: 50, mid: 25 }   # unleash-server keeps strategy variants sorted by name
+    split: { low: 50, mid: 25, high: 25 }   # not in name order: the server sorts them, and so does unleash mode
     bucketing: { hash: unleash, groupId: temperature-v2 }
 killSwitches:
   ai_agent_enabled: {}

@@ -2,6 +2,9 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  evaluate,
+  parseFlags,
+  type FlagSet,
   createRolloutBucketer,
   createSplitBucketer,
   hexMod,
@@ -221,5 +224,27 @@ describe('allocation order', () => {
       { variant: 'b', weight: 33 },
       { variant: 'c', weight: 34 },
     ]);
+  });
+
+  it('keeps a split in the order written, except in unleash mode: by name, as unleash-server stores it', () => {
+    const split = { low: 50, mid: 25, high: 25 };
+    expect(splitAllocation(split).map((a) => a.variant)).toEqual(['low', 'mid', 'high']);
+    expect(splitAllocation(split, 'murmur3').map((a) => a.variant)).toEqual(['low', 'mid', 'high']);
+    expect(splitAllocation(split, 'unleash')).toEqual([
+      { variant: 'high', weight: 25 },
+      { variant: 'low', weight: 50 },
+      { variant: 'mid', weight: 25 },
+    ]);
+  });
+
+  it('assigns every user the same variant in unleash mode whatever order the split is written in', () => {
+    const flagFile = (split: string, hash: string) =>
+      parseFlags(`flags: { t: { variants: { low: 0.2, mid: 0.5, high: 0.9 }, defaultVariant: low, split: ${split}, bucketing: { hash: ${hash} } } }`, 'f.yaml');
+    const assignments = (set: FlagSet) => Array.from({ length: 2_000 }, (_, i) => evaluate(set, 't', { targetingKey: `user-${i}` }).variant);
+    const written = '{ low: 50, mid: 25, high: 25 }';
+    const byName = '{ high: 25, low: 50, mid: 25 }';
+    expect(assignments(flagFile(written, 'unleash'))).toEqual(assignments(flagFile(byName, 'unleash')));
+    // The control: in the other modes the written order is the bucket order, so the same reordering moves users.
+    expect(assignments(flagFile(written, 'murmur3'))).not.toEqual(assignments(flagFile(byName, 'murmur3')));
   });
 });

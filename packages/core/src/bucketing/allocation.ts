@@ -3,6 +3,7 @@
  * LaunchDarkly rollout variations or Unleash variant weights so every unit keeps its variant.
  */
 import type { RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
+import type { HashMode } from '../flags/schema.js';
 
 export interface WeightedVariant {
   variant: string;
@@ -21,9 +22,15 @@ export function rolloutAllocation(rollout: RolloutDefinition, defaultVariant: st
   ];
 }
 
-/** A split in the order written. */
-export function splitAllocation(split: SplitDefinition): WeightedVariant[] {
-  return Object.entries(split).map(([variant, weight]) => ({ variant, weight }));
+/**
+ * A split in bucket order: as written, except in `unleash` mode. unleash-server sorts a strategy's variants
+ * by name when it stores them (`fixVariantWeights`, `localeCompare`), and the order decides which buckets a
+ * variant gets; sorting here too means a split assigns the same users locally and on the server, however
+ * the file lists it.
+ */
+export function splitAllocation(split: SplitDefinition, hash?: HashMode): WeightedVariant[] {
+  const entries = Object.entries(split).map(([variant, weight]) => ({ variant, weight }));
+  return hash === 'unleash' ? entries.sort((a, b) => a.variant.localeCompare(b.variant, 'en')) : entries;
 }
 
 /** Percent rounded to the 0.001 % resolution, dropping float noise (100 - 33.3 = 66.7). */

@@ -3,6 +3,7 @@
  * rollout/split. Built once per flag at parse time; every result it can return without an error is
  * precomputed, so the hot path is a few property reads, the rule predicates and one hash.
  */
+import { splitAllocation } from '../bucketing/allocation.js';
 import { createRolloutBucketer, createSplitBucketer, type BucketingSettings } from '../bucketing/bucketers.js';
 import { readTargetingKey, readUnit } from '../bucketing/unit.js';
 import type { FlagDefinition, KillSwitch, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
@@ -76,12 +77,12 @@ export function compileFlagProgram(
   };
 
   const splitOutcome = (split: SplitDefinition, results: ReadonlyMap<string, EvaluationResult>): Outcome => {
-    const entries = Object.entries(split);
+    const entries = splitAllocation(split, settings.hash);
     const bucketer = createSplitBucketer(
       settings,
-      entries.map(([, w]) => w),
+      entries.map((e) => e.weight),
     );
-    const served = entries.map(([v]) => results.get(v) as EvaluationResult);
+    const served = entries.map((e) => results.get(e.variant) as EvaluationResult);
     return (ctx) => {
       const unit = unitOf(ctx);
       if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;

@@ -77,7 +77,7 @@ export const SegmentSchema = z.strictObject({
 });
 
 export const BucketingSchema = z.strictObject({
-  hash: HashModeSchema.optional().describe('murmur3 (default) | md5 | launchdarkly | unleash'),
+  hash: HashModeSchema.optional().describe('murmur3 (default) | md5 | launchdarkly | unleash (splits are bucketed in variant-name order, as unleash-server stores them)'),
   /** Context attribute used as the bucketing unit (dot path allowed). Default: targetingKey. */
   by: z.string().min(1).optional(),
   /** Default: the flag key. */

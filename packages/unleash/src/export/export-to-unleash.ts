@@ -117,16 +117,8 @@ function planStrategies(flag: CompiledFlag, set: FlagSet, problem: (field: strin
       out.push({ constraints, rollout: wholePercent(percentage, `${field}.percentage`, problem), variants: fixed(treated!.variant), field, bucketed });
       out.push({ constraints, rollout: 100, variants: fixed(rest!.variant), field, bucketed: false });
     } else if (body.split) {
-      const variants = splitAllocation(body.split).filter((v) => v.weight > 0);
-      const byName = [...variants].sort((a, b) => a.variant.localeCompare(b.variant));
-      if (byName.some((v, i) => v !== variants[i])) {
-        problem(
-          `${field}`,
-          `unleash-server stores strategy variants sorted by name, and the order decides who gets which: write the split as ${byName
-            .map((v) => v.variant)
-            .join(', ')} (and let that run before migrating) to keep every user's variant`,
-        );
-      }
+      // In name order, as the server stores them and as the local `unleash` mode buckets them.
+      const variants = splitAllocation(body.split, 'unleash').filter((v) => v.weight > 0);
       out.push({ constraints, rollout: 100, variants, field, bucketed: variants.length > 1 });
     } else {
       out.push({ constraints, rollout: 100, variants: fixed(body.variant ?? def.defaultVariant), field, bucketed: false });
