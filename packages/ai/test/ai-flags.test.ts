@@ -229,6 +229,20 @@ describe('tracker', () => {
     }
   });
 
+  it('leaves non-finite numbers out of OpenTelemetry and records a negative latency as 0', async () => {
+    const { flags, exporter, reader } = await setup();
+    const m = await flags.model('chat-model', { targetingKey: 'u-treated' }, { model: 'x' });
+    m.tracker.record({ latencyMs: 200, quality: 4, costUsd: 0.002 });
+    m.tracker.record({ latencyMs: Number.NaN, quality: Number.POSITIVE_INFINITY, costUsd: Number.NaN, inputTokens: Number.NaN });
+    m.tracker.record({ latencyMs: -3, error: false });
+    await reader.forceFlush();
+    const byName = new Map(exporter.getMetrics().at(-1)!.scopeMetrics.flatMap((s) => s.metrics).map((md) => [md.descriptor.name, md]));
+    expect(byName.get('gen_ai.client.operation.duration')!.dataPoints[0]!.value).toMatchObject({ count: 2, sum: 0.2, min: 0 });
+    expect(byName.get('aiflags.ai.quality')!.dataPoints[0]!.value).toMatchObject({ count: 1, sum: 4 });
+    expect(byName.get('aiflags.ai.cost')!.dataPoints[0]!.value).toBeCloseTo(0.002);
+    expect(byName.has('gen_ai.usage.input_tokens')).toBe(false);
+  });
+
   it('never throws into the request when a sink fails', async () => {
     const { client } = await setup();
     const broken = { recordExposure: () => { throw new Error('x'); }, record: () => { throw new Error('x'); } };

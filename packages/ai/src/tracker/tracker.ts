@@ -142,8 +142,11 @@ export class OutcomeTracker implements Tracker {
     const series = this.series(otel);
     const attrs = series.attributes;
     const sums = series.sums;
-    if (o.latencyMs !== undefined) otel.duration.record(o.latencyMs / 1000, attrs);
-    if (o.quality !== undefined) otel.quality.record(o.quality, attrs);
+    // As in the metric store: a non-finite value is left out (one NaN would make a histogram's sum NaN for
+    // good), and a negative latency is a clock step, recorded as 0.
+    const latency = o.latencyMs;
+    if (latency !== undefined && Number.isFinite(latency)) otel.duration.record(Math.max(0, latency) / 1000, attrs);
+    if (o.quality !== undefined && Number.isFinite(o.quality)) otel.quality.record(o.quality, attrs);
     if (o.error !== undefined) {
       sums[Sum.requests]! += 1;
       if (o.error) sums[Sum.errors]! += 1;
