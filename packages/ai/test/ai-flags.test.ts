@@ -117,6 +117,9 @@ describe('prompt() and variant()', () => {
     expect(p).toMatchObject({ text: 'Hello Ada, you are on pro.', variant: 'a' });
     expect(fillTemplate('Hi {{who}} {{missing}}', { who: 'Bo' })).toBe('Hi Bo {{missing}}');
     expect(fillTemplate('{{n}} {{o}}', { n: 3, o: { a: 1 } })).toBe('3 {"a":1}');
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(fillTemplate('{{c}} {{b}}', { c: cyclic, b: { big: 1n } })).toBe('[object Object] [object Object]'); // JSON cannot write these; no throw
   });
 
   it('picks the OpenFeature method from the fallback type', async () => {

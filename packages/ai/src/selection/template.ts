@@ -9,6 +9,15 @@ export function fillTemplate(text: string, vars?: Record<string, unknown>): stri
   return text.replace(PLACEHOLDER, (whole, name: string) => {
     const value = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
     if (value === undefined || value === null) return whole;
-    return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return typeof value === 'string' ? value : typeof value === 'object' ? toJson(value) : String(value);
   });
+}
+
+/** Objects go in as JSON; one JSON cannot write (a cycle, a BigInt inside) goes in as `String(value)` instead of throwing. */
+function toJson(value: object): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
 }
