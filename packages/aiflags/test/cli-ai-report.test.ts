@@ -88,6 +88,14 @@ describe('aiflags report and rollout', () => {
     const s2 = await runCli(['--flags', flagsPath, 'rollout', 'status', 'chat-model']);
     expect(s2.stdout).toMatch(/^chat-model {2}model-swap {2}running {2}5 % on 'treatment', hold 4\d(\.\d)? h left\n {2}plan 1 % → \[5 %\] → 25 %/);
 
+    // The report now starts at the step's first whole hour: nothing yet, and it says how to see the hours before.
+    const fresh = await runCli(['--flags', flagsPath, 'report', 'chat-model']);
+    expect(fresh.stdout).toMatch(
+      /\nno exposures or outcomes recorded for this flag since \d{4}-\d\d-\d\d \d\d:\d\d UTC\n\(the rollout's current step started then; .* --since /,
+    );
+    const earlier = await runCli(['--flags', flagsPath, 'report', 'chat-model', '--since', '3h']);
+    expect(earlier.stdout).toMatch(/\ntreatment vs control\n/);
+
     const again = await runCli(['--flags', flagsPath, 'rollout', 'run', '--once', '--json']);
     const action = JSON.parse(again.stdout.trim());
     expect(action).toMatchObject({ flagKey: 'chat-model', action: 'hold', from: 5, to: 5 });

@@ -9,7 +9,7 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): 
   const window = range[0] || range[1] ? `, ${range[0] ?? 'start'} → ${range[1] ?? 'now'} UTC` : '';
   lines.push(`${report.flagKey} — control '${report.control}'${window}`);
   if (report.variants.length === 0) {
-    lines.push('no exposures or outcomes recorded for this flag yet');
+    lines.push(range[0] ? `no exposures or outcomes recorded for this flag since ${range[0]} UTC` : 'no exposures or outcomes recorded for this flag yet');
     return lines.join('\n');
   }
   lines.push('');

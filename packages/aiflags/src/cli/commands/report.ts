@@ -31,7 +31,8 @@ export function register(program: Command): void {
         const runtime = await resolveRuntime({ flags: flagsPath });
         try {
           const live = runtime.state.current().flags[flagKey];
-          const since = opts.since !== undefined ? parseSince(opts.since) : live?.rolloutStatus === 'running' ? stepStart(live.stepStartedAt) : undefined;
+          const fromStep = opts.since === undefined && live?.rolloutStatus === 'running' ? stepStart(live.stepStartedAt) : undefined;
+          const since = opts.since !== undefined ? parseSince(opts.since) : fromStep;
           const shares = expectedShares(flag, live);
           const report = await analyzeImpact(runtime.metrics, flagKey, {
             control,
@@ -40,7 +41,12 @@ export function register(program: Command): void {
           });
           const verdict = decide(report);
           if (opts.json) process.stdout.write(`${JSON.stringify({ report, verdict }, null, 2)}\n`);
-          else process.stdout.write(`${renderImpactReport(report, verdict)}\n`);
+          else {
+            process.stdout.write(`${renderImpactReport(report, verdict)}\n`);
+            if (fromStep !== undefined && report.variants.length === 0) {
+              process.stdout.write(`(the rollout's current step started then; earlier hours ran at another percentage: --since <ISO time | 72h> shows them)\n`);
+            }
+          }
           if (opts.html) {
             const history = await runtime.state.audit.list({ target: flagKey, limit: 1000 });
             await writeFile(opts.html, renderHtmlReport({ report, verdict, history, generatedAt: new Date().toISOString() }));
