@@ -95,6 +95,9 @@ describe('aiflags report and rollout', () => {
     );
     const earlier = await runCli(['--flags', flagsPath, 'report', 'chat-model', '--since', '3h']);
     expect(earlier.stdout).toMatch(/\ntreatment vs control\n/);
+    // Those hours ran before the step: no one set of expected shares fits them, so SRM is not checked, and says so.
+    expect(earlier.stdout).toMatch(/\nsample ratio: not checked \(the window starts before .* UTC, when the rollout's current step changed the split\)\n/);
+    expect(earlier.stdout).toMatch(/\nverdict: CONTINUE\n {2}- sample ratio: not checked/);
 
     const again = await runCli(['--flags', flagsPath, 'rollout', 'run', '--once', '--json']);
     const action = JSON.parse(again.stdout.trim());

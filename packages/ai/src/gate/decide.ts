@@ -77,7 +77,7 @@ function judgeTreatment(report: ImpactReport, t: TreatmentImpact, c: Criteria): 
 
   // Sample ratio first: when the split is broken, no comparison below can be trusted for promotion.
   const srm = report.srm;
-  if (!srm) blockers.push('sample ratio: only one variant has traffic');
+  if (!srm) blockers.push(report.srmNotChecked ? `sample ratio: not checked (${report.srmNotChecked})` : 'sample ratio: only one variant has traffic');
   else if (srm.mismatch) {
     const shares = srm.variants.map((v, i) => `${v} ${pct(srm.observed[i]! / sum(srm.observed))} (expected ${pct(srm.expected[i]!)})`).join(', ');
     blockers.push(`sample ratio mismatch (${shares}, ${fmtP(srm.p)}): assignment or logging is broken; fix it before trusting any result`);

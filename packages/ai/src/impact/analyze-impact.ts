@@ -30,6 +30,11 @@ export interface AnalyzeImpactOptions extends TimeRange {
    * the flag's split or rollout; default: equal shares.
    */
   expectedShares?: Record<string, number>;
+  /**
+   * Leave the SRM check out and say why (shown in the report and the verdict), e.g. when the window spans a
+   * change of the split: no single set of expected shares fits it.
+   */
+  skipSrm?: string;
   /** Which comparisons to compute (default: all). The p95 comparison is the costly one. */
   metrics?: ImpactMetric[];
   /** Guardrail metrics that can trigger a rollback; the sequential intervals are Bonferroni-split over them (default 4). */
@@ -75,6 +80,7 @@ export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: 
       deltas.forEach((d, i) => (d.pAdjusted = adjusted[i]!));
     }
   }
+  if (options.skipSrm) return { flagKey, control, range, alpha, variants, treatments, srm: undefined, srmNotChecked: options.skipSrm };
   return { flagKey, control, range, alpha, variants, treatments, srm: srmCheck([control, ...treatmentKeys], aggregates, units, options.expectedShares) };
 }
 

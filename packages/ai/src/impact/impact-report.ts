@@ -91,6 +91,8 @@ export interface ImpactReport {
   alpha: number;
   variants: VariantSummary[];
   treatments: TreatmentImpact[];
-  /** Undefined when fewer than two variants have traffic. */
+  /** Undefined when fewer than two variants have traffic, or when the check was left out (`srmNotChecked`). */
   srm: SrmCheck | undefined;
+  /** Why the SRM check was left out, when the caller asked for that. */
+  srmNotChecked?: string;
 }

@@ -29,7 +29,7 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): 
   if (srm) {
     const counts = srm.variants.map((v, i) => `${v} ${srm.observed[i]} (expected ${pct(srm.expected[i]!)})`).join(', ');
     lines.push(`sample ratio: ${srm.mismatch ? 'MISMATCH' : 'ok'} — ${srm.basis} ${counts}, ${fmtP(srm.p)}`);
-  } else lines.push('sample ratio: not checked (fewer than two variants with traffic, or no configured split)');
+  } else lines.push(`sample ratio: not checked (${report.srmNotChecked ?? 'fewer than two variants with traffic, or no configured split'})`);
   lines.push('', `verdict: ${verdict.decision.toUpperCase()}`);
   for (const r of verdict.reasons) lines.push(`  - ${r}`);
   return lines.join('\n');

@@ -112,14 +112,17 @@ function intervalSvg(d: MetricDelta, tone: string): string {
 
 function srmSection(report: ImpactReport): string {
   const srm = report.srm;
-  if (!srm) return `<section data-testid="srm"><h2>Sample ratio</h2><p class="muted">Only one variant has traffic.</p></section>`;
+  if (!srm) {
+    const why = report.srmNotChecked ? `Not checked: ${esc(report.srmNotChecked)}.` : 'Only one variant has traffic.';
+    return `<section data-testid="srm"><h2>Sample ratio</h2><p class="muted">${why}</p></section>`;
+  }
   const total = srm.observed.reduce((a, b) => a + b, 0);
   const rows = srm.variants
     .map((v, i) => `<tr><td><code>${esc(v)}</code></td><td class="num">${srm.observed[i]}</td><td class="num">${((srm.observed[i]! / total) * 100).toFixed(2)} %</td><td class="num">${(srm.expected[i]! * 100).toFixed(2)} %</td></tr>`)
     .join('');
   return `<section data-testid="srm" data-mismatch="${srm.mismatch}" data-p="${srm.p}">
 <h2>Sample ratio ${srm.mismatch ? '<span class="bad">mismatch</span>' : '<span class="good">OK</span>'}</h2>
-<p class="meta">χ² = ${srm.chi2.toFixed(2)}, df = ${srm.df}, p = ${formatP(srm.p)} over ${srm.basis}; a mismatch (p &lt; 0.001) means the split is broken and no comparison can be trusted.</p>
+<p class="meta">χ² = ${srm.chi2.toFixed(2)}, df = ${srm.df}, p ${srm.p < 0.001 ? '' : '= '}${formatP(srm.p)} over ${srm.basis}; a mismatch (p &lt; 0.001) means the split is broken and no comparison can be trusted.</p>
 <table><thead><tr><th>Variant</th><th>Observed</th><th>Share</th><th>Expected</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 

@@ -31,13 +31,18 @@ export function register(program: Command): void {
         const runtime = await resolveRuntime({ flags: flagsPath });
         try {
           const live = runtime.state.current().flags[flagKey];
-          const fromStep = opts.since === undefined && live?.rolloutStatus === 'running' ? stepStart(live.stepStartedAt) : undefined;
+          const currentStep = live?.rolloutStatus === 'running' ? stepStart(live.stepStartedAt) : undefined;
+          const fromStep = opts.since === undefined ? currentStep : undefined;
           const since = opts.since !== undefined ? parseSince(opts.since) : fromStep;
+          // Units assigned before the step ran at another percentage: no one set of expected shares fits them.
+          const spansSteps = currentStep !== undefined && since !== undefined && since < currentStep;
+          const skipSrm = spansSteps ? `the window starts before ${new Date(currentStep).toISOString().slice(0, 16).replace('T', ' ')} UTC, when the rollout's current step changed the split` : undefined;
           const shares = expectedShares(flag, live);
           const report = await analyzeImpact(runtime.metrics, flagKey, {
             control,
             ...(since !== undefined ? { since } : {}),
             ...(shares ? { expectedShares: shares } : {}),
+            ...(skipSrm ? { skipSrm } : {}),
           });
           const verdict = decide(report);
           if (opts.json) process.stdout.write(`${JSON.stringify({ report, verdict }, null, 2)}\n`);
