@@ -1,3 +1,5 @@
+import { userInfo } from 'node:os';
+
 /**
  * Live state: what changes at run time without a file edit or a restart (kill switches, a flag switched
  * off, a rollout percentage moved by the rollout controller). Providers overlay it on the flag file;
@@ -36,6 +38,29 @@ export interface LiveState {
 }
 
 export const emptyLiveState = (): LiveState => ({ version: 0, flags: {}, killSwitches: {} });
+
+/** Keys of the flags and switches that differ between two states (what a CONFIGURATION_CHANGED event lists). */
+export function changedKeys(before: LiveState, after: LiveState): string[] {
+  const changed: string[] = [];
+  diffRecords(before.flags, after.flags, changed);
+  diffRecords(before.killSwitches, after.killSwitches, changed);
+  return changed;
+}
+
+function diffRecords(a: Record<string, unknown>, b: Record<string, unknown>, out: string[]): void {
+  for (const key of Object.keys(a)) if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) out.push(key);
+  for (const key of Object.keys(b)) if (!(key in a)) out.push(key);
+}
+
+/** The name recorded in the audit log when a change names no actor: the OS user running the process. */
+export function defaultActor(): string {
+  if (process.env.USER) return process.env.USER;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Who made a change and why; recorded in the audit log. */
 export interface ChangeMeta {

@@ -5,7 +5,7 @@ import { compileFlagSet } from './compile-flag-set.js';
 import { assertNoForbiddenKeys } from './config-path.js';
 import { FlagConfigError } from './flag-config-error.js';
 import type { FlagSet } from './flag-set.js';
-import { decodeFlagText, readFlagDocument } from './read-document.js';
+import { decodeFlagText, firstLine, readFlagDocument } from './read-document.js';
 
 /**
  * Parses a YAML or JSON flag file. `file` names the source in error messages and gives the default set id
@@ -59,11 +59,6 @@ function guarded(source: string, run: () => FlagSet): FlagSet {
     if (err instanceof FlagConfigError) throw err;
     throw new FlagConfigError({ file: source }, `could not read the flag file: ${firstLine(err)}`);
   }
-}
-
-function firstLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n', 1)[0] ?? message;
 }
 
 function contentHash(text: string): string {

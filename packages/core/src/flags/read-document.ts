@@ -72,7 +72,9 @@ function tooLarge(file: string, bytes: number): FlagConfigError {
   );
 }
 
-function firstLine(message: string): string {
+/** The first line of an error's message (parser messages add a code excerpt below it). */
+export function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
   return message.split('\n', 1)[0] ?? message;
 }
 

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { emptyLiveState, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
+import { changedKeys, emptyLiveState, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
 import { FileWatcher } from '../watch/file-watcher.js';
 import { FileAuditLog } from './file-audit-log.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import {
   applyFlagOverride,
   applyKillSwitch,
-  changedKeys,
   liveStateProblem,
   type AppliedChange,
   type AuditedChangeMeta,

@@ -1,4 +1,3 @@
-export * from './actor.js';
 export * from './file-audit-log.js';
 export * from './file-lock.js';
 export * from './file-state-store.js';

@@ -1,5 +1,4 @@
-import type { ChangeMeta, FlagOverride, KillSwitchState, LiveState } from '@aiflags/core';
-import { defaultActor } from './actor.js';
+import { defaultActor, type ChangeMeta, type FlagOverride, type KillSwitchState, type LiveState } from '@aiflags/core';
 
 /** One change applied to a live state, with what the audit log records about it. */
 export interface AppliedChange {
@@ -76,19 +75,6 @@ function overrideAction(before: FlagOverride | undefined, after: FlagOverride | 
   if (after.enabled !== undefined && after.enabled !== before?.enabled) return after.enabled ? 'enable' : 'disable';
   if (after.percentage !== undefined && after.percentage !== before?.percentage) return 'set-percentage';
   return 'set-override';
-}
-
-/** Keys of the flags and switches that differ between two states. */
-export function changedKeys(before: LiveState, after: LiveState): string[] {
-  const changed: string[] = [];
-  diffRecords(before.flags, after.flags, changed);
-  diffRecords(before.killSwitches, after.killSwitches, changed);
-  return changed;
-}
-
-function diffRecords(a: Record<string, unknown>, b: Record<string, unknown>, out: string[]): void {
-  for (const key of Object.keys(a)) if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) out.push(key);
-  for (const key of Object.keys(b)) if (!(key in a)) out.push(key);
 }
 
 /** Checks the shape of a state read from disk or the network; returns an error message, or undefined when valid. */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry, AuditLog } from '@aiflags/core';
-import { defaultActor } from './actor.js';
+import { defaultActor, type AuditEntry, type AuditLog } from '@aiflags/core';
 
 /** Completes an entry given to `AuditLog.append` with its id, time and actor. */
 export function completeAuditEntry(entry: Parameters<AuditLog['append']>[0]): AuditEntry {

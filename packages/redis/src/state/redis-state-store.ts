@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
+  changedKeys,
+  defaultActor,
   emptyLiveState,
   type ChangeMeta,
   type FlagOverride,
@@ -15,7 +17,6 @@ import { defaultPrefix, redisKeys, type RedisKeys } from '../keys.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { applyChangeScript, restoreScript } from './change-scripts.js';
 import { parseChangeMessage, type ChangeMessage } from './change-message.js';
-import { defaultActor } from './default-actor.js';
 import { flagOverrideSchema, killSwitchStateSchema, readFlagOverride, readKillSwitch, schemaProblem } from './live-state-schema.js';
 
 export interface RedisStateStoreOptions extends RedisConnectionOptions {
@@ -336,16 +337,3 @@ function hasEntries(state: LiveState): boolean {
   return Object.keys(state.flags).length > 0 || Object.keys(state.killSwitches).length > 0;
 }
 
-/** Keys of the flags and switches that differ between two states. */
-function changedKeys(before: LiveState, after: LiveState): string[] {
-  const changed = new Set<string>();
-  for (const [a, b] of [
-    [before.flags, after.flags],
-    [before.killSwitches, after.killSwitches],
-  ] as const) {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (JSON.stringify((a as Record<string, unknown>)[key]) !== JSON.stringify((b as Record<string, unknown>)[key])) changed.add(key);
-    }
-  }
-  return [...changed];
-}
