@@ -9,27 +9,14 @@ import { fileURLToPath } from 'node:url';
 import type { Outcome } from '@aiflags/core';
 import { MemoryMetricStore } from '@aiflags/ai';
 import type { BenchOptions, BenchRow } from './report.js';
+import { syntheticOutcome } from './synthetic-outcome.js';
 
 const gc: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
 const POOL = 65_536;
 
-/** A pool of realistic outcomes (2 flags, 3 variants, 50 000 users); the loop cycles through it. */
+/** A pool of realistic outcomes; the loop cycles through it. */
 function outcomes(): Outcome[] {
-  const out: Outcome[] = [];
-  for (let i = 0; i < POOL; i++) {
-    out.push({
-      flagKey: i % 4 === 0 ? 'system-prompt' : 'chat-model',
-      variant: ['control', 'treatment-a', 'treatment-b'][(i * 31) % 3]!,
-      unitId: `user-${(i * 7919) % 50_000}`,
-      latencyMs: 200 + ((i * 37) % 1800),
-      quality: (i % 5) + 1,
-      costUsd: 0.0005 + (i % 13) * 0.0001,
-      inputTokens: 500 + (i % 400),
-      outputTokens: 100 + (i % 300),
-      error: i % 97 === 0,
-    });
-  }
-  return out;
+  return Array.from({ length: POOL }, (_, i) => syntheticOutcome(i));
 }
 
 function memoryMb(): { rss: number; heap: number } {

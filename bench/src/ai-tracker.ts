@@ -16,6 +16,7 @@ import { OpenFeature, type Client } from '@openfeature/server-sdk';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { aiFlags, exposureHook, flagAttributes, MemoryMetricStore, type AiFlags } from '@aiflags/ai';
 import { LocalProvider } from '@aiflags/provider';
+import { median } from './measure.js';
 import type { BenchOptions, BenchRow } from './report.js';
 
 const gc: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
@@ -42,11 +43,6 @@ async function setup(domain: string): Promise<{ client: Client; meterProvider: M
   await OpenFeature.setProviderAndWait(domain, new LocalProvider({ flags: FLAGS, watch: false }));
   const reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA), exportIntervalMillis: 3_600_000 });
   return { client: OpenFeature.getClient(domain), meterProvider: new MeterProvider({ readers: [reader] }) };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 /**

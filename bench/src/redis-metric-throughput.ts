@@ -8,25 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Outcome } from '@aiflags/core';
 import { createRedisClient, RedisMetricStore } from '@aiflags/redis';
 import type { BenchOptions, BenchRow } from './report.js';
+import { syntheticOutcome } from './synthetic-outcome.js';
 
 const FLUSH_EVERY = 10_000;
-
-function outcome(i: number): Outcome {
-  return {
-    flagKey: i % 4 === 0 ? 'system-prompt' : 'chat-model',
-    variant: ['control', 'treatment-a', 'treatment-b'][i % 3]!,
-    unitId: `user-${(i * 7919) % 50_000}`,
-    latencyMs: 200 + ((i * 37) % 1800),
-    quality: (i % 5) + 1,
-    costUsd: 0.0005 + (i % 13) * 0.0001,
-    inputTokens: 500 + (i % 400),
-    outputTokens: 100 + (i % 300),
-    error: i % 97 === 0,
-  };
-}
 
 /** Runs the throughput bench; `quick` records 100 000 outcomes instead of 1 000 000. */
 export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
@@ -41,7 +27,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     await store.flush();
     const start = performance.now();
     for (let i = 0; i < total; i++) {
-      store.record(outcome(i));
+      store.record(syntheticOutcome(i));
       if ((i + 1) % FLUSH_EVERY === 0) {
         const t = performance.now();
         await store.flush();
@@ -58,7 +44,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     await raw.connect();
     const key = `${prefix}:baseline`;
     const baseStart = performance.now();
-    for (let i = 0; i < baselineCount; i++) await raw.hincrby(key, outcome(i).variant, 1);
+    for (let i = 0; i < baselineCount; i++) await raw.hincrby(key, syntheticOutcome(i).variant, 1);
     const baselineSeconds = (performance.now() - baseStart) / 1000;
 
     flushTimes.sort((a, b) => a - b);
