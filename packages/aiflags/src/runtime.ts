@@ -12,7 +12,8 @@ export interface Runtime {
   stateDir: string;
   /** Started: `current()` holds the state as loaded. */
   state: StateStore;
-  metrics: MetricStore;
+  /** Opened on first use: a provider that only reads live state never starts a metric store's flush timer. */
+  readonly metrics: MetricStore;
   /** Stops watching, flushes metrics and closes connections. */
   close(): Promise<void>;
 }
@@ -38,18 +39,28 @@ export async function resolveRuntime(config: RuntimeConfig = {}): Promise<Runtim
       await redis.close();
       throw error;
     }
-    return { flagsPath, stateDir, state: redis.state, metrics: redis.metrics, close: () => redis.close() };
+    return {
+      flagsPath,
+      stateDir,
+      state: redis.state,
+      get metrics() {
+        return redis.metrics;
+      },
+      close: () => redis.close(),
+    };
   }
   const state = new FileStateStore(stateDir);
   await state.start();
-  const metrics = new FileMetricStore({ dir: stateDir });
+  let metrics: FileMetricStore | undefined;
   return {
     flagsPath,
     stateDir,
     state,
-    metrics,
+    get metrics() {
+      return (metrics ??= new FileMetricStore({ dir: stateDir }));
+    },
     close: async () => {
-      await Promise.all([state.close(), metrics.close()]);
+      await Promise.all([state.close(), metrics?.close()]);
     },
   };
 }

@@ -10,7 +10,8 @@ export interface RedisRuntimeOptions {
 
 export interface RedisRuntime {
   state: StateStore;
-  metrics: MetricStore;
+  /** Created on first use, on the shared connection. */
+  readonly metrics: MetricStore;
   close(): Promise<void>;
 }
 
@@ -20,12 +21,14 @@ export async function createRedisRuntime(options: RedisRuntimeOptions): Promise<
   const client = createRedisClient(options.url);
   const shared = { client, ...(options.prefix !== undefined ? { prefix: options.prefix } : {}) };
   const state = new RedisStateStore(shared);
-  const metrics = new RedisMetricStore(shared);
+  let metrics: RedisMetricStore | undefined;
   return {
     state,
-    metrics,
+    get metrics() {
+      return (metrics ??= new RedisMetricStore(shared));
+    },
     close: async () => {
-      await Promise.all([state.close(), metrics.close()]);
+      await Promise.all([state.close(), metrics?.close()]);
       if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
       else client.disconnect();
     },
