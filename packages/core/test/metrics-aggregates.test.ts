@@ -15,6 +15,7 @@ import {
   hourOf,
   mergeAggregates,
   mergeMoments,
+  outcomeProblem,
   serializeAggregate,
   serializeSketch,
   standardDeviation,
@@ -223,6 +224,35 @@ describe('VariantAggregate', () => {
     const s = serializeAggregate(createAggregate()) as unknown as Record<string, unknown>;
     expect(() => deserializeAggregate({ ...s, errors: 'x' } as never)).toThrow(/"errors"/);
     expect(() => deserializeAggregate({ ...s, v: 2 } as never)).toThrow(/v: 1/);
+  });
+
+  it('one huge finite quality (1e200) leaves the moments finite, and the aggregate round-trips through JSON', () => {
+    const agg = createAggregate();
+    for (let i = 0; i < 50; i++) addOutcome(agg, { flagKey: 'f', variant: 'v', quality: (i % 5) + 1, costUsd: 0.001 });
+    addOutcome(agg, { flagKey: 'f', variant: 'v', quality: 1e200, costUsd: -1, inputTokens: -3 });
+    expect(agg.outcomes).toBe(51);
+    expect(agg.quality.count).toBe(50);
+    expect(Number.isFinite(agg.quality.m2)).toBe(true);
+    expect(agg.quality.max).toBe(5);
+    expect(agg.cost.min).toBe(0.001); // a negative cost is no measurement
+    expect(agg.inputTokens).toBe(0);
+    const back = deserializeAggregate(JSON.parse(JSON.stringify(serializeAggregate(agg))));
+    expect(back.quality).toEqual(agg.quality);
+  });
+
+  it('names the field of a value no measurement can have, so stores can reject and count the outcome', () => {
+    expect(outcomeProblem({ flagKey: 'f', variant: 'v', quality: 1e200 })).toEqual({ field: 'quality', message: expect.stringMatching(/flag 'f' variant 'v': quality 1e\+200 is beyond/) });
+    expect(outcomeProblem({ flagKey: 'f', variant: 'v', latencyMs: -1e120 })?.field).toBe('latencyMs');
+    expect(outcomeProblem({ flagKey: 'f', variant: 'v', costUsd: -0.5 })?.message).toMatch(/costUsd -0.5 is negative/);
+    expect(outcomeProblem({ flagKey: 'f', variant: 'v', outputTokens: -1 })?.field).toBe('outputTokens');
+    // Ordinary values, a negative latency (a clock step) and NaN (not measured) are all fine.
+    expect(outcomeProblem({ flagKey: 'f', variant: 'v', quality: -3, latencyMs: -5, costUsd: 0, inputTokens: 812, outputTokens: Number.NaN })).toBeUndefined();
+  });
+
+  it('a variance that overflowed in an older version (m2 written as null) is rejected naming the field', () => {
+    const s = serializeAggregate(createAggregate()) as unknown as Record<string, unknown>;
+    const quality = { count: 51, mean: 2e198, m2: null, min: 1, max: 1e200, sum: 1e200 };
+    expect(() => deserializeAggregate({ ...s, quality } as never)).toThrow(/"quality\.m2": expected a finite number, got null/);
   });
 
   it('a unit count from elsewhere (Redis PFCOUNT) wins over the local sketch', () => {

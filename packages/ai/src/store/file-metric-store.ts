@@ -21,10 +21,14 @@ export interface FileMetricStoreOptions extends MemoryMetricStoreOptions {
   flushIntervalMs?: number;
   /** Cells older than this many ms are forgotten at flush (default 30 days). */
   retentionMs?: number;
+  /** Told once per unreadable cell in another process's file (default: console.warn, i.e. stderr). */
+  warn?: (message: string) => void;
 }
 
 /** What one process writes: its whole aggregate table, replaced atomically at every flush. */
 interface MetricsFile {
+  /** Where it was read from (not written). */
+  path?: string;
   format: 'aiflags-metrics';
   version: 1;
   pid: number;
@@ -45,6 +49,9 @@ export class FileMetricStore extends MemoryMetricStore {
   private readonly metricsDir: string;
   private readonly retentionMs: number;
   private readonly clock: () => number;
+  private readonly warn: (message: string) => void;
+  /** Cells already reported as unreadable (`<file>\u0000<flag>\u0000<variant>\u0000<hour>`), so each is told once. */
+  private readonly unreadable = new Set<string>();
   private pending = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -57,6 +64,7 @@ export class FileMetricStore extends MemoryMetricStore {
     this.file = join(this.metricsDir, `${process.pid}-${randomBytes(4).toString('hex')}.json`);
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.clock = options.clock ?? Date.now;
+    this.warn = options.warn ?? ((message) => console.warn(message));
     const interval = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     if (interval > 0) {
       this.timer = setInterval(() => void this.flush().catch(() => undefined), interval);
@@ -66,13 +74,15 @@ export class FileMetricStore extends MemoryMetricStore {
   }
 
   override recordExposure(e: Exposure): void {
-    this.pending++;
+    const dropped = this.dropped;
     super.recordExposure(e);
+    if (this.dropped === dropped) this.pending++;
   }
 
   override record(o: Outcome): void {
-    this.pending++;
+    const dropped = this.dropped;
     super.record(o);
+    if (this.dropped === dropped) this.pending++;
   }
 
   /** Writes this process's aggregates to its file (write to a temp file, then rename: readers never see half a file). */
@@ -102,11 +112,26 @@ export class FileMetricStore extends MemoryMetricStore {
     for (const entry of this.table.entries()) if (entry.flagKey === flagKey) merged.mergeIn(entry);
     for (const file of await readMetricsFiles(this.metricsDir, this.file)) {
       for (const e of file.entries) {
-        if (e.flagKey !== flagKey) continue;
-        merged.mergeIn({ flagKey: e.flagKey, variant: e.variant, hour: e.hour, aggregate: deserializeAggregate(e.aggregate) });
+        if (e?.flagKey !== flagKey) continue;
+        // One unreadable cell (e.g. a variance that overflowed, written as null by an older version) is
+        // skipped and told, so the flag's other variants and hours still report.
+        let aggregate: VariantAggregate;
+        try {
+          if (typeof e.variant !== 'string' || !Number.isFinite(e.hour)) throw new Error('expected { flagKey, variant, hour, aggregate }');
+          aggregate = deserializeAggregate(e.aggregate);
+        } catch (error) {
+          this.reportUnreadable(file.path ?? '?', e, (error as Error).message);
+          continue;
+        }
+        merged.mergeIn({ flagKey: e.flagKey, variant: e.variant, hour: e.hour, aggregate });
       }
     }
     return merged.query(flagKey, range);
+  }
+
+  /** Cells of other processes' files that could not be read and were left out of query results, so far. */
+  unreadableCells(): number {
+    return this.unreadable.size;
   }
 
   override stats(): { dropped: number; pending: number } {
@@ -119,6 +144,14 @@ export class FileMetricStore extends MemoryMetricStore {
     if (this.timer) clearInterval(this.timer);
     process.removeListener('exit', this.onExit);
     await this.flush();
+  }
+
+  private reportUnreadable(path: string, e: MetricsFile['entries'][number], reason: string): void {
+    const key = [path, e.flagKey, e.variant, e.hour].join('\u0000');
+    if (this.unreadable.has(key)) return;
+    this.unreadable.add(key);
+    const hour = Number.isFinite(e.hour) ? new Date(e.hour).toISOString() : String(e.hour);
+    this.warn(`aiflags: ${path}: skipped an unreadable metric cell (flag '${e.flagKey}', variant '${String(e.variant)}', hour ${hour}): ${reason}`);
   }
 
   private snapshot(): string {
@@ -163,7 +196,7 @@ async function readMetricsFiles(dir: string, skip: string): Promise<MetricsFile[
     if (path === skip) continue;
     try {
       const parsed = JSON.parse(await readFile(path, 'utf8')) as MetricsFile;
-      if (parsed?.format === 'aiflags-metrics' && parsed.version === 1 && Array.isArray(parsed.entries)) out.push(parsed);
+      if (parsed?.format === 'aiflags-metrics' && parsed.version === 1 && Array.isArray(parsed.entries)) out.push({ ...parsed, path });
     } catch {
       // A file being replaced right now, or not ours: skip it rather than fail the whole report.
     }

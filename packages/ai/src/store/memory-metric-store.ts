@@ -1,4 +1,4 @@
-import { AggregateTable, type Exposure, type MetricStore, type Outcome, type TimeRange, type VariantAggregate } from '@aiflags/core';
+import { AggregateTable, outcomeProblem, type Exposure, type OutcomeProblem, type MetricStore, type Outcome, type TimeRange, type VariantAggregate } from '@aiflags/core';
 
 export interface MemoryMetricStoreOptions {
   /**
@@ -21,6 +21,8 @@ export class MemoryMetricStore implements MetricStore {
   protected readonly table: AggregateTable;
   protected readonly maxCells: number;
   protected dropped = 0;
+  /** Rejected outcomes per field (also counted in dropped). */
+  private readonly rejected: Record<string, number> = {};
 
   constructor(options: MemoryMetricStoreOptions = {}) {
     this.table = new AggregateTable(options.clock ? { clock: options.clock } : {});
@@ -37,6 +39,8 @@ export class MemoryMetricStore implements MetricStore {
   }
 
   record(o: Outcome): void {
+    const problem = outcomeProblem(o);
+    if (problem !== undefined) return this.reject(problem);
     if (this.table.size >= this.maxCells) return this.drop();
     try {
       this.table.addOutcome(o);
@@ -62,7 +66,18 @@ export class MemoryMetricStore implements MetricStore {
     return this.table.flags();
   }
 
+  /** Outcomes rejected at record time for a value no measurement can have, per field (quality, costUsd, …); each is also in stats().dropped. */
+  rejections(): Record<string, number> {
+    return { ...this.rejected };
+  }
+
   protected drop(): void {
     this.dropped++;
+  }
+
+  /** A record whose value would poison the aggregate: dropped and counted under its field, never thrown. */
+  protected reject(problem: OutcomeProblem): void {
+    this.rejected[problem.field] = (this.rejected[problem.field] ?? 0) + 1;
+    this.drop();
   }
 }

@@ -38,10 +38,17 @@ function serializeMoments(m: Moments): SerializedMoments {
 }
 
 function deserializeMoments(s: SerializedMoments, field: string): Moments {
-  if (s === null || typeof s !== 'object' || typeof s.count !== 'number' || typeof s.mean !== 'number' || typeof s.m2 !== 'number') {
-    throw new Error(`aggregate field "${field}": expected { count, mean, m2, min, max, sum }`);
-  }
-  return { count: s.count, mean: s.mean, m2: s.m2, min: s.min ?? Infinity, max: s.max ?? -Infinity, sum: s.sum };
+  if (s === null || typeof s !== 'object') throw new Error(`aggregate field "${field}": expected { count, mean, m2, min, max, sum }`);
+  // Every number must be finite: a variance that overflowed was written as null (JSON has no Infinity), and
+  // merging it would turn every later merge of the flag into NaN.
+  return {
+    count: num(s.count, `${field}.count`),
+    mean: num(s.mean, `${field}.mean`),
+    m2: num(s.m2, `${field}.m2`),
+    min: s.min == null ? Infinity : num(s.min, `${field}.min`),
+    max: s.max == null ? -Infinity : num(s.max, `${field}.max`),
+    sum: num(s.sum, `${field}.sum`),
+  };
 }
 
 /** The aggregate as a plain JSON-safe object; deserializeAggregate restores it exactly. */

@@ -1,4 +1,5 @@
 export * from './types.js';
+export * from './outcome-bounds.js';
 export * from './moments.js';
 export * from './unit-hash.js';
 export * from './hyperloglog.js';

@@ -2,6 +2,7 @@ import type { DDSketch } from '@datadog/sketches-js';
 import { HyperLogLog } from './hyperloglog.js';
 import { cloneSketch, createLatencySketch, mergeSketchInto } from './latency-sketch.js';
 import { addToMoments, createMoments, mergeMomentsInto, type Moments } from './moments.js';
+import { metricValueProblem, type OutcomeNumericField } from './outcome-bounds.js';
 import type { Exposure, Outcome } from './types.js';
 
 /**
@@ -62,26 +63,28 @@ export function addExposure(agg: VariantAggregate, exposure: Exposure): void {
 }
 
 /**
- * Adds one outcome. Non-finite numbers are ignored field by field, and a negative latency counts as
- * 0 ms (a clock step, not a measurement), so one bad value never poisons the moments.
+ * Adds one outcome. Non-finite numbers are ignored field by field, and so are values no measurement can
+ * have (beyond ±MAX_METRIC_MAGNITUDE, a negative cost or token count: see metricValueProblem), so one bad
+ * value never poisons the moments; stores reject such an outcome whole before it gets here, and count it.
+ * A negative latency counts as 0 ms (a clock step, not a measurement).
  */
 export function addOutcome(agg: VariantAggregate, o: Outcome): void {
   agg.outcomes++;
   if (o.unitId !== undefined) agg.units.add(o.unitId);
   const quality = o.quality;
-  if (quality !== undefined && Number.isFinite(quality)) addToMoments(agg.quality, quality);
+  if (usable('quality', quality)) addToMoments(agg.quality, quality);
   let latency = o.latencyMs;
-  if (latency !== undefined && Number.isFinite(latency)) {
+  if (usable('latencyMs', latency)) {
     if (latency < 0) latency = 0;
     addToMoments(agg.latency, latency);
     agg.latencySketch.accept(latency);
   }
   const cost = o.costUsd;
-  if (cost !== undefined && Number.isFinite(cost)) addToMoments(agg.cost, cost);
+  if (usable('costUsd', cost)) addToMoments(agg.cost, cost);
   const input = o.inputTokens;
-  if (input !== undefined && Number.isFinite(input)) agg.inputTokens += input;
+  if (usable('inputTokens', input)) agg.inputTokens += input;
   const output = o.outputTokens;
-  if (output !== undefined && Number.isFinite(output)) agg.outputTokens += output;
+  if (usable('outputTokens', output)) agg.outputTokens += output;
   if (o.error === true) agg.errors++;
   const feedback = o.feedback;
   if (feedback === 'positive') agg.feedbackPositive++;
@@ -132,6 +135,10 @@ export function cloneAggregate(a: VariantAggregate): VariantAggregate {
   };
   if (a.unitsEstimate !== undefined) out.unitsEstimate = a.unitsEstimate;
   return out;
+}
+
+function usable(field: OutcomeNumericField, value: number | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && metricValueProblem(field, value) === undefined;
 }
 
 /** Estimated distinct units (unitsEstimate when set, else the HyperLogLog estimate). */

@@ -5,6 +5,7 @@ import {
   HOUR_MS,
   deserializeAggregate,
   hourOf,
+  outcomeProblem,
   serializeAggregate,
   type Exposure,
   type MetricStore,
@@ -26,8 +27,6 @@ export interface RedisMetricStoreOptions extends RedisConnectionOptions {
   flushIntervalMs?: number;
   /** Most (flag, variant, hour) cells held in memory; records needing more are dropped and counted (default 10 000). */
   maxCells?: number;
-  /** Most unit ids waiting for PFADD; beyond it ids still count in the aggregate's own HyperLogLog (default 100 000). */
-  maxPendingUnits?: number;
   /** Cells stay in memory this long (ms) after their hour ends, for late records (default 2 h). */
   keepHoursMs?: number;
   /** Redis keys expire this long (ms) after the last write (default 30 days). */
@@ -38,12 +37,12 @@ export interface RedisMetricStoreOptions extends RedisConnectionOptions {
 
 /** What stats() reports beyond the MetricStore contract. */
 export interface RedisMetricStats {
-  /** Records lost: a full cell table, or still unwritten when the store closed with Redis unreachable. */
+  /** Records lost: a full cell table, a rejected outcome, or still unwritten when the store closed with Redis unreachable. */
   dropped: number;
+  /** Outcomes rejected at record time for a value no measurement can have (see outcomeProblem); also in dropped. */
+  rejected: number;
   /** Records not yet written to Redis. */
   pending: number;
-  /** Unit ids not sent to PFADD because the unit buffer was full (still counted in the aggregate). */
-  unitsSkipped: number;
   /** Flushes that failed (Redis unreachable); their data stays buffered and is retried. */
   failedFlushes: number;
 }
@@ -54,8 +53,6 @@ interface Cell {
   hour: number;
   /** Hash field this cell is written to: `<writer id>:<variant>`. */
   field: string;
-  /** HyperLogLog key for the cell's unit ids. */
-  unitKey: string;
 }
 
 const SEP = '\u0000';
@@ -65,7 +62,9 @@ const SEP = '\u0000';
  * (flag, variant, hour) cell under its own hash field, so a write is an idempotent overwrite: a retry
  * after a lost reply never counts twice, and after Redis loses data (restart without persistence) the
  * next flush writes the cells back. `query` merges every process's fields exactly (sums, Chan-merged
- * moments, DDSketch, HyperLogLog) and takes unique units from PFCOUNT over PFADDed unit ids.
+ * moments, DDSketch, HyperLogLog). Unique units come from the cells' own HyperLogLogs, which are part of
+ * the cumulative aggregate and so are written back with it; a Redis HyperLogLog fed by PFADD could not be,
+ * since the ids it was fed are gone, and after a restart it would count only the units seen since.
  */
 export class RedisMetricStore implements MetricStore {
   readonly keys: RedisKeys;
@@ -75,19 +74,17 @@ export class RedisMetricStore implements MetricStore {
   private readonly table: AggregateTable;
   private readonly clock: () => number;
   private readonly maxCells: number;
-  private readonly maxPendingUnits: number;
   private readonly keepHoursMs: number;
   private readonly retentionMs: number;
   /** A random id per store instance; a new one after cells are evicted, so a re-created cell never overwrites. */
   private writerId = newWriterId();
   private readonly cells = new Map<string, Cell>();
   private readonly dirty = new Set<string>();
-  /** Unit ids per unit key waiting for PFADD. */
-  private units = new Map<string, Set<string>>();
-  private pendingUnits = 0;
   private pending = 0;
   private dropped = 0;
-  private unitsSkipped = 0;
+  private rejected = 0;
+  /** Fields whose rejected values were already logged: one line per field, not per record. */
+  private readonly rejectedLogged = new Set<string>();
   private failedFlushes = 0;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -110,7 +107,6 @@ export class RedisMetricStore implements MetricStore {
     // The table reads the time this store already took for the record, so both agree on its hour.
     this.table = new AggregateTable({ clock: () => this.recordAt });
     this.maxCells = options.maxCells ?? 10_000;
-    this.maxPendingUnits = options.maxPendingUnits ?? 100_000;
     this.keepHoursMs = options.keepHoursMs ?? 2 * HOUR_MS;
     this.retentionMs = options.retentionMs ?? 30 * 24 * HOUR_MS;
     client.on('error', () => (this.wasOffline = true));
@@ -135,7 +131,6 @@ export class RedisMetricStore implements MetricStore {
       if (cell === undefined) return;
       this.recordAt = at;
       this.table.addExposure(e);
-      if (e.unitId !== undefined) this.addUnit(cell.unitKey, e.unitId);
       this.pending++;
     } catch {
       this.dropped++;
@@ -144,22 +139,31 @@ export class RedisMetricStore implements MetricStore {
 
   record(o: Outcome): void {
     try {
+      const problem = outcomeProblem(o);
+      if (problem !== undefined) {
+        this.rejected++;
+        this.dropped++;
+        if (!this.rejectedLogged.has(problem.field)) {
+          this.rejectedLogged.add(problem.field);
+          this.logger.warn(`aiflags: rejected an ${problem.message}; counted in stats().rejected (further ${problem.field} rejections are counted, not logged)`);
+        }
+        return;
+      }
       const at = o.at ?? this.clock();
       const cell = this.cellFor(o.flagKey, o.variant, at);
       if (cell === undefined) return;
       this.recordAt = at;
       this.table.addOutcome(o);
-      if (o.unitId !== undefined) this.addUnit(cell.unitKey, o.unitId);
       this.pending++;
     } catch {
       this.dropped++;
     }
   }
 
-  /** Writes every changed cell and the waiting unit ids in one pipeline; on failure they stay buffered. */
+  /** Writes every changed cell in one pipeline; on failure they stay buffered. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.dirty.size === 0 && this.pendingUnits === 0) return;
+    if (this.dirty.size === 0) return;
     this.flushing = this.writeDirty().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
@@ -174,7 +178,6 @@ export class RedisMetricStore implements MetricStore {
     for (const hour of hours) read.hgetall(this.keys.metricCells(flagKey, hour));
     const replies = (await read.exec()) ?? [];
     const merged = new AggregateTable();
-    const variants = new Set<string>();
     replies.forEach(([error, hash], i) => {
       if (error) throw error;
       const hour = hours[i]!;
@@ -182,27 +185,20 @@ export class RedisMetricStore implements MetricStore {
         const variant = field.slice(field.indexOf(':') + 1);
         try {
           merged.mergeIn({ flagKey, variant, hour, aggregate: deserializeAggregate(JSON.parse(text) as SerializedAggregate) });
-          variants.add(variant);
         } catch (e) {
           this.logger.error(`aiflags: skipped a corrupted metric cell ${this.keys.metricCells(flagKey, hour)} field ${field}: ${(e as Error).message}`);
         }
       }
     });
     const out = merged.query(flagKey, range);
-    const counts = this.client.pipeline();
-    const order = [...variants];
-    for (const variant of order) counts.pfcount(...hours.map((h) => this.keys.metricUnits(flagKey, variant, h)));
-    const unitCounts = (await counts.exec()) ?? [];
-    order.forEach((variant, i) => {
-      const [error, count] = unitCounts[i]!;
-      const agg = out[variant];
-      if (!error && agg && typeof count === 'number' && count > 0) agg.unitsEstimate = count;
-    });
+    // The union of every writer's sketch over the hours in range, also given as unitsEstimate so a caller
+    // that merges these results with aggregates from elsewhere keeps it (mergeAggregateInto takes the larger).
+    for (const agg of Object.values(out)) if (!agg.units.isEmpty()) agg.unitsEstimate = agg.units.estimate();
     return out;
   }
 
   stats(): RedisMetricStats {
-    return { dropped: this.dropped, pending: this.pending, unitsSkipped: this.unitsSkipped, failedFlushes: this.failedFlushes };
+    return { dropped: this.dropped, rejected: this.rejected, pending: this.pending, failedFlushes: this.failedFlushes };
   }
 
   /** Flushes (a few attempts while Redis reconnects), counts what could not be written as dropped, and disconnects. */
@@ -212,7 +208,7 @@ export class RedisMetricStore implements MetricStore {
     if (this.timer) clearInterval(this.timer);
     // A flush in flight has already taken the dirty cells; its outcome decides what is still pending.
     if (this.flushing) await this.flushing.catch(() => undefined);
-    for (let attempt = 0; attempt < 3 && (this.dirty.size > 0 || this.pendingUnits > 0); attempt++) {
+    for (let attempt = 0; attempt < 3 && this.dirty.size > 0; attempt++) {
       try {
         await this.flush();
       } catch {
@@ -236,11 +232,8 @@ export class RedisMetricStore implements MetricStore {
       throw new Error(`aiflags: Redis is not connected (${this.client.status}); ${this.pending} metric records stay buffered`);
     }
     const keys = [...this.dirty];
-    const units = this.units;
     const pendingBefore = this.pending;
     this.dirty.clear();
-    this.units = new Map();
-    this.pendingUnits = 0;
     const expireSeconds = Math.ceil(this.retentionMs / 1000);
     const write = this.client.pipeline();
     const touched = new Set<string>();
@@ -255,10 +248,6 @@ export class RedisMetricStore implements MetricStore {
       write.zadd(bucketsKey, cell.hour, String(cell.hour));
       touched.add(cellsKey).add(bucketsKey);
     }
-    for (const [unitKey, ids] of units) {
-      write.pfadd(unitKey, ...ids);
-      touched.add(unitKey);
-    }
     for (const key of touched) write.expire(key, expireSeconds);
     // Hours whose cells have expired leave the index too.
     const oldest = this.clock() - this.retentionMs;
@@ -272,7 +261,6 @@ export class RedisMetricStore implements MetricStore {
     } catch (error) {
       // Everything stays buffered: the cells are cumulative, so writing them again later loses nothing.
       for (const key of keys) this.dirty.add(key);
-      for (const [unitKey, ids] of units) for (const id of ids) this.addUnit(unitKey, id);
       this.failedFlushes++;
       throw error;
     }
@@ -299,24 +287,12 @@ export class RedisMetricStore implements MetricStore {
         this.dropped++;
         return undefined;
       }
-      cell = { flagKey, variant, hour, field: `${this.writerId}:${variant}`, unitKey: this.keys.metricUnits(flagKey, variant, hour) };
+      cell = { flagKey, variant, hour, field: `${this.writerId}:${variant}` };
       this.cells.set(key, cell);
       this.lastCell = cell;
     }
     this.dirty.add(key);
     return cell;
-  }
-
-  private addUnit(unitKey: string, id: string): void {
-    let set = this.units.get(unitKey);
-    if (set === undefined) this.units.set(unitKey, (set = new Set()));
-    if (set.has(id)) return;
-    if (this.pendingUnits >= this.maxPendingUnits) {
-      this.unitsSkipped++;
-      return;
-    }
-    set.add(id);
-    this.pendingUnits++;
   }
 
   /** Forgets written cells whose hour ended more than keepHoursMs ago; later records for them start a new field. */
