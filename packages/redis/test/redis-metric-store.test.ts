@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AggregateTable, HOUR_MS, uniqueUnits, type Outcome } from '@aiflags/core';
 import { RedisMetricStore } from '@aiflags/redis';
-import { deletePrefix, recordingLogger, testPrefix, testRedisUrl } from './helpers/redis-test-env.js';
+import { PrivateRedis, freePort } from './helpers/private-redis.js';
+import { deletePrefix, eventually, recordingLogger, testPrefix, testRedisUrl } from './helpers/redis-test-env.js';
 
 const open: Array<{ close(): Promise<void> }> = [];
 const prefixes: string[] = [];
@@ -151,6 +152,50 @@ describe('RedisMetricStore', () => {
     raw.disconnect();
     expect((await s.query('f')).a?.outcomes).toBe(1);
     expect(logger.errors.join('\n')).toMatch(/corrupted metric cell .*exposures/);
+  });
+
+  it('one outcome with quality 1e200 is rejected and counted; the 50 others in its cell still report', async () => {
+    const prefix = newPrefix('huge-value');
+    const logger = recordingLogger();
+    const s = new RedisMetricStore({ url: testRedisUrl, prefix, flushIntervalMs: 0, logger });
+    open.push(s);
+    for (let i = 0; i < 50; i++) s.record({ flagKey: 'f', variant: 'a', at: T0, quality: (i % 5) + 1 });
+    s.record({ flagKey: 'f', variant: 'a', at: T0, quality: 1e200 });
+    await s.flush();
+    const a = (await store(prefix).query('f')).a!;
+    expect(a.outcomes).toBe(50);
+    expect(a.quality.mean).toBeCloseTo(3, 12);
+    expect(Number.isFinite(a.quality.m2)).toBe(true);
+    expect(s.stats()).toMatchObject({ rejected: 1, dropped: 1, pending: 0 });
+    expect(logger.warnings.join('\n')).toMatch(/rejected an outcome for flag 'f' variant 'a': quality 1e\+200/);
+    expect(logger.errors).toEqual([]);
+  });
+
+  it('unique units survive a Redis restart without persistence: 300 users before, 10 after report about 310', { timeout: 30_000 }, async () => {
+    const server = new PrivateRedis(await freePort());
+    await server.start();
+    const s = new RedisMetricStore({ url: server.url, prefix: 'restart', flushIntervalMs: 0, logger: recordingLogger() });
+    try {
+      const now = Date.now();
+      for (let i = 0; i < 300; i++) s.record({ flagKey: 'f', variant: 'a', unitId: `before-${i}`, at: now });
+      await s.flush();
+      await server.kill();
+      await server.start();
+      await eventually(async () => {
+        await s.flush().catch(() => undefined);
+        return (await s.query('f').catch(() => ({}) as Record<string, never>)).a?.outcomes === 300;
+      }, 10_000, 'cells written back after the restart');
+      for (let i = 0; i < 10; i++) s.record({ flagKey: 'f', variant: 'a', unitId: `after-${i}`, at: now });
+      await s.flush();
+      const reader = new RedisMetricStore({ url: server.url, prefix: 'restart', flushIntervalMs: 0 });
+      const a = (await reader.query('f')).a!;
+      await reader.close();
+      expect(a.outcomes).toBe(310);
+      expect(Math.abs(uniqueUnits(a) - 310)).toBeLessThanOrEqual(310 * 0.03);
+    } finally {
+      await s.close();
+      await server.kill();
+    }
   });
 
   it('keeps records buffered while Redis is unreachable and reports them as dropped only at close', async () => {
