@@ -6,3 +6,4 @@ export * from './stats/index.js';
 export * from './metrics/index.js';
 export * from './live-state.js';
 export * from './export.js';
+export * from './redact/index.js';

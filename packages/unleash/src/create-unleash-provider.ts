@@ -1,5 +1,6 @@
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import type { UnleashConfig } from 'unleash-client';
+import { redactUrl } from '@aiflags/core';
 import { UnleashProvider } from './unleash-provider.js';
 import type { UnleashProviderOptions } from './unleash-provider.js';
 
@@ -27,14 +28,39 @@ export function createUnleashProvider(options: CreateUnleashProviderOptions): Un
   if (unleash) return new UnleashProvider(unleash, providerOptions);
   if (!url) throw new Error('Unleash backend: set UNLEASH_URL to the client API URL, e.g. https://unleash.example.com/api/');
   if (!apiToken) throw new Error('Unleash backend: set UNLEASH_API_TOKEN to a backend (client) API token');
-  const created = new Unleash({
-    storageProvider: new InMemStorageProvider(),
-    skipInstanceCountWarning: true,
-    ...unleashConfig,
-    appName: appName ?? unleashConfig?.appName ?? 'aiflags',
-    url,
-    refreshInterval: refreshInterval ?? unleashConfig?.refreshInterval,
-    customHeaders: { ...unleashConfig?.customHeaders, Authorization: apiToken },
-  });
+  checkUnleashUrl(url);
+  let created: Unleash;
+  try {
+    created = new Unleash({
+      storageProvider: new InMemStorageProvider(),
+      skipInstanceCountWarning: true,
+      ...unleashConfig,
+      appName: appName ?? unleashConfig?.appName ?? 'aiflags',
+      url,
+      refreshInterval: refreshInterval ?? unleashConfig?.refreshInterval,
+      customHeaders: { ...unleashConfig?.customHeaders, Authorization: apiToken },
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`Unleash backend: unleash-client could not start with UNLEASH_URL "${redactUrl(url)}": ${redactUrl(why)}`);
+  }
   return new UnleashProvider(created, { url, ...providerOptions, ownsClient: true });
+}
+
+/**
+ * Rejects a UNLEASH_URL that is not an http(s) URL with a one-line error. unleash-client would accept it and
+ * then throw an uncaught TypeError from its first fetch, ending the process with the whole URL in the trace.
+ */
+function checkUnleashUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new Error(
+      `Unleash backend: UNLEASH_URL "${redactUrl(url)}" is not an http(s) URL: expected the client API URL, e.g. https://unleash.example.com/api/ (percent-encode / @ : in a password)`,
+    );
+  }
 }

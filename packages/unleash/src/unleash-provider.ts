@@ -15,6 +15,7 @@ import type {
   TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import type { Unleash } from 'unleash-client';
+import { redactUrl } from '@aiflags/core';
 import type { TrackSink } from './track-sink.js';
 import { translateContext } from './translate-context.js';
 import { translateResult } from './translate-result.js';
@@ -27,7 +28,7 @@ export interface UnleashProviderOptions {
   trackSink?: TrackSink;
   /** Destroy the Unleash instance in `onClose`: true when the provider created it. */
   ownsClient?: boolean;
-  /** The server's URL, named in error messages. */
+  /** The server's URL, named in error messages (with its password redacted). */
   url?: string;
 }
 
@@ -91,7 +92,7 @@ export class UnleashProvider implements Provider {
       const timer = setTimeout(() => {
         this.waiters.delete(done);
         const why = this.lastError ? `; last error: ${this.lastError.message}` : '';
-        const where = this.options.url ? ` at ${this.options.url}` : '';
+        const where = this.options.url ? ` at ${redactUrl(this.options.url)}` : '';
         resolve(new ProviderNotReadyError(`Unleash${where} did not sync within ${timeoutMs} ms${why}`));
       }, timeoutMs);
       const done = (failure?: Error) => {
@@ -162,7 +163,7 @@ export class UnleashProvider implements Provider {
         value: defaultValue,
         reason: StandardResolutionReasons.ERROR,
         errorCode: ErrorCode.GENERAL,
-        errorMessage: asError(error).message,
+        errorMessage: redactUrl(asError(error).message),
       };
     }
   }
@@ -179,7 +180,9 @@ export class UnleashProvider implements Provider {
     }
   }
 
-  private failed(error: Error): void {
+  private failed(failure: Error): void {
+    // unleash-client's messages name the URL it fetched, credentials included; they reach events and errors.
+    const error = redacted(failure);
     this.lastError = error;
     if (isAuthError(error)) {
       // unleash-client stops polling after a 401/403: nothing will recover without a new token.
@@ -203,6 +206,13 @@ export class UnleashProvider implements Provider {
 
 function isAuthError(error: Error): boolean {
   return /responded 40[13]\b/.test(error.message);
+}
+
+/** The error with every URL password in its message replaced by `***` (the same error when there is none). */
+function redacted(error: Error): Error {
+  const message = redactUrl(error.message);
+  // No `cause`: a logger that prints causes would print the original message.
+  return message === error.message ? error : new Error(message);
 }
 
 function asError(error: unknown): Error {

@@ -1,4 +1,5 @@
 import type { RedisOptions } from 'ioredis';
+import { redactUrl } from '@aiflags/core';
 
 /** Connection settings read from a redis:// or rediss:// URL. */
 export interface RedisUrlOptions {
@@ -23,11 +24,22 @@ export class RedisUrlError extends Error {
  * authenticates the default user.
  */
 export function parseRedisUrl(url: string): RedisUrlOptions {
+  // WHATWG URL ends the host at the first `/`, `?` or `#`, so `redis://u:80/ss@h` would parse as host `u`,
+  // port 80 and database "ss@h", and the tail of the password would reach the database error below.
+  const at = url.lastIndexOf('@');
+  const schemeEnd = url.indexOf('://');
+  if (at >= 0 && schemeEnd >= 0 && /[/?#]/.test(url.slice(schemeEnd + 3, at))) {
+    throw new RedisUrlError(
+      `REDIS_URL "${redactUrl(url)}": the user or password contains an unencoded / ? or #: percent-encode them (%2F %3F %23)`,
+    );
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new RedisUrlError(`REDIS_URL is not a URL: expected redis://host:port or rediss://host:port, got "${redact(url)}"`);
+    throw new RedisUrlError(
+      `REDIS_URL is not a URL: expected redis://[user:password@]host:port or rediss://…, got "${redactUrl(url)}" (percent-encode / @ : in a password: %2F %40 %3A)`,
+    );
   }
   const scheme = parsed.protocol;
   if (scheme !== 'redis:' && scheme !== 'rediss:') {
@@ -48,10 +60,8 @@ export function parseRedisUrl(url: string): RedisUrlOptions {
   return options;
 }
 
-/** The URL with its password replaced by `***`, for messages and logs. */
-export function redact(url: string): string {
-  return url.replace(/^(\w+:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
-}
+/** The URL with its password replaced by `***`, for messages and logs (`redactUrl` from @aiflags/core). */
+export const redact: (url: string) => string = redactUrl;
 
 /** ioredis options for a URL: parsed connection settings plus the given overrides. */
 export function redisOptionsFromUrl(url: string, overrides: RedisOptions = {}): RedisOptions {

@@ -9,10 +9,10 @@ import {
   type KillSwitchState,
   type LiveState,
   type StateStore,
+  redactUrl,
 } from '@aiflags/core';
 import { RedisAuditLog } from '../audit/redis-audit-log.js';
 import { duplicateClient, ensureConnected, openClient, type RedisConnectionOptions } from '../connection/create-client.js';
-import { redact } from '../connection/redis-url.js';
 import { defaultPrefix, redisKeys, type RedisKeys } from '../keys.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { applyChangeScript, restoreScript } from './change-scripts.js';
@@ -74,7 +74,7 @@ export class RedisStateStore implements StateStore {
     this.client = client;
     this.ownsClient = owned;
     this.sub = duplicateClient(client);
-    this.url = redact(options.url ?? `redis://${client.options.host}:${client.options.port}`);
+    this.url = redactUrl(options.url ?? `redis://${client.options.host}:${client.options.port}`);
     this.keys = redisKeys(options.prefix ?? defaultPrefix(options.env));
     this.logger = options.logger ?? consoleLogger;
     this.auditMaxLength = options.auditMaxLength ?? 10_000;
