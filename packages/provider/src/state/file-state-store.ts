@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { copyFile, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { changedKeys, emptyLiveState, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
+import { changedKeys, defaultActor as defaultActorName, emptyLiveState, type AuditEntry, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
+import { stateFromAudit } from './audit-replay.js';
 import { FileWatcher } from '../watch/file-watcher.js';
 import { FileAuditLog } from './file-audit-log.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
@@ -12,6 +14,7 @@ import {
   type AppliedChange,
   type AuditedChangeMeta,
 } from './live-state-changes.js';
+import { AuditWriteError, StateCommitError, StateUnreadableError } from './live-state-error.js';
 import { StateListeners, type StateListener } from './state-listeners.js';
 
 export interface FileStateStoreOptions {
@@ -22,14 +25,31 @@ export interface FileStateStoreOptions {
   logError?: (message: string) => void;
 }
 
+/** What `repair()` did: where the state came from, and the state now in `state.json`. */
+export interface StateRepair {
+  /** `none`: state.json was readable, nothing was written. */
+  source: 'none' | 'last-good' | 'audit-log';
+  state: LiveState;
+  /** Where the unreadable state.json was kept, when there was one. */
+  keptAs?: string;
+}
+
+/** The command that repairs an unreadable state file; named in every refusal. */
+export const REPAIR_COMMAND = 'aiflags state repair';
+
 /**
  * The embedded default live state: `state.json` in a directory (`.aiflags/` beside the flag file),
  * shared by every process on the machine. Writes are read-modify-write under a lock file and land by
- * atomic rename, so readers never see half a file and concurrent writers never lose an update.
+ * atomic rename, so readers never see half a file and concurrent writers never lose an update. Each
+ * write appends its audit entry before the state lands (a change and its entry go together or not at
+ * all) and keeps a copy of the state it wrote in `state.last-good.json`: a write that finds `state.json`
+ * unreadable refuses to replace it, and `repair()` restores it from that copy or the audit log.
  */
 export class FileStateStore implements StateStore {
   readonly audit: FileAuditLog;
   readonly statePath: string;
+  /** A copy of the last state a write committed, for `repair()`. */
+  readonly lastGoodPath: string;
   private readonly lockPath: string;
   private state: LiveState = emptyLiveState();
   private lastText: string | undefined;
@@ -44,6 +64,7 @@ export class FileStateStore implements StateStore {
     private readonly options: FileStateStoreOptions = {},
   ) {
     this.statePath = join(dir, 'state.json');
+    this.lastGoodPath = join(dir, 'state.last-good.json');
     this.lockPath = join(dir, 'state.lock');
     this.audit = new FileAuditLog(join(dir, 'audit.jsonl'));
     this.logError = options.logError ?? ((message) => console.error(message));
@@ -141,13 +162,13 @@ export class FileStateStore implements StateStore {
     return withFileLock(
       this.lockPath,
       async () => {
+        await this.sweepTempFiles();
         // Read the newest state under the lock, not the cached one: another process may have just written.
         const text = await this.readText();
-        const base = (text !== undefined && this.parse(text)) || this.state;
+        const base = text === undefined ? this.state : await this.trustedBase(text);
         const applied = change(base);
         const nextText = `${JSON.stringify(applied.state, null, 2)}\n`;
-        await this.atomicWrite(nextText);
-        await this.audit.append(applied.audit);
+        await this.commit(applied, nextText);
         if (text !== undefined && base !== this.state) this.adopt(base, text);
         this.adopt(applied.state, nextText);
         return applied.state;
@@ -156,20 +177,157 @@ export class FileStateStore implements StateStore {
     );
   }
 
-  private async atomicWrite(text: string): Promise<void> {
-    const temp = join(this.dir, `.state.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await open(temp, 'w');
+  /**
+   * The state a write may build on. An unreadable state.json is written over only when this store has
+   * seen the same state as the last good copy, so nothing it does not know is lost; otherwise refused.
+   */
+  private async trustedBase(text: string): Promise<LiveState> {
+    const parsed = this.parse(text);
+    if (parsed) return parsed;
+    const lastGood = await this.readLastGood();
+    if (lastGood !== undefined && isDeepStrictEqual(lastGood, this.state)) {
+      const keptAs = await this.keepRejected();
+      this.logError(`aiflags: ${this.statePath}: unreadable; writing over it from the last good state (version ${this.state.version}) this process shares with ${this.lastGoodPath}; the unreadable file is kept as ${keptAs}`);
+      return this.state;
+    }
+    throw new StateUnreadableError(
+      this.statePath,
+      `aiflags: ${this.statePath} is unreadable (${this.problemOf(text)}); refusing to write over it, nothing was changed. ` +
+        `Run '${REPAIR_COMMAND}' to restore it from ${lastGood !== undefined ? `the last good copy ${this.lastGoodPath} (version ${lastGood.version})` : `the audit log ${this.audit.path}`}, then retry`,
+    );
+  }
+
+  /**
+   * Writes the audit entry and the state together: the state goes to a synced temp file, the entry is
+   * appended, then the temp file is renamed over state.json. If the entry cannot be appended nothing
+   * changed; if the rename fails a `revert-failed-write` entry cancels the first one.
+   */
+  private async commit(applied: AppliedChange, nextText: string): Promise<void> {
+    const temp = await this.writeTemp('state.json', nextText);
+    let entry: AuditEntry;
     try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      entry = await this.audit.append(applied.audit);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw new AuditWriteError(
+        this.audit.path,
+        `aiflags: ${this.audit.path}: cannot append the audit entry (${(error as Error).message}); the change to '${applied.audit.target}' was NOT applied (${this.statePath} unchanged)`,
+        { cause: error },
+      );
     }
     try {
       await rename(temp, this.statePath);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
+      const revert = await this.audit
+        .append({ ...applied.audit, action: 'revert-failed-write', before: applied.audit.after, after: applied.audit.before, reason: `state write failed: ${(error as Error).message}` })
+        .then(
+          () => `the audit entry ${entry.id} is cancelled by a 'revert-failed-write' entry`,
+          () => `the audit entry ${entry.id} records a change that did not happen`,
+        );
+      throw new StateCommitError(this.statePath, `aiflags: ${this.statePath}: cannot write the state (${(error as Error).message}); the change to '${applied.audit.target}' was NOT applied; ${revert}`, { cause: error });
+    }
+    // The change is committed with its entry; a missing copy only weakens a later repair, so it is reported, not thrown.
+    try {
+      await rename(await this.writeTemp('state.last-good.json', nextText), this.lastGoodPath);
+    } catch (error) {
+      this.logError(`aiflags: ${this.lastGoodPath}: cannot keep the last good copy (${(error as Error).message})`);
+    }
+  }
+
+  /**
+   * Makes state.json readable again (under the lock): from the last good copy, else by replaying the
+   * audit log. The unreadable file is kept beside it, and the repair is audited.
+   */
+  async repair(options: { from?: 'last-good' | 'audit-log'; actor?: string } = {}): Promise<StateRepair> {
+    await mkdir(this.dir, { recursive: true });
+    return withFileLock(
+      this.lockPath,
+      async () => {
+        await this.sweepTempFiles();
+        const text = await this.readText();
+        const parsed = text === undefined ? emptyLiveState() : this.parse(text);
+        if (parsed && options.from === undefined) return { source: 'none' as const, state: parsed };
+        const lastGood = options.from === 'audit-log' ? undefined : await this.readLastGood();
+        if (options.from === 'last-good' && lastGood === undefined) {
+          throw new StateUnreadableError(this.lastGoodPath, `aiflags: ${this.lastGoodPath}: no readable last good copy; try '${REPAIR_COMMAND} --from audit-log'`);
+        }
+        const source = lastGood !== undefined ? ('last-good' as const) : ('audit-log' as const);
+        const restored = lastGood ?? stateFromAudit((await this.audit.list()).reverse());
+        // Past every version a process may have adopted, so the repaired file is newer than anything seen.
+        const state: LiveState = { ...restored, version: Math.max(restored.version, parsed?.version ?? 0, this.state.version) + 1 };
+        const keptAs = text !== undefined && !parsed ? await this.keepRejected() : undefined;
+        const nextText = `${JSON.stringify(state, null, 2)}\n`;
+        await this.commit(
+          {
+            state,
+            changed: [],
+            audit: {
+              actor: options.actor ?? defaultActorName(),
+              action: 'repair',
+              target: '*',
+              before: null,
+              after: { version: state.version, source },
+              reason: source === 'last-good' ? `restored from ${this.lastGoodPath}` : `rebuilt from ${this.audit.path}`,
+            },
+          },
+          nextText,
+        );
+        this.adopt(state, nextText);
+        return { source, state, ...(keptAs !== undefined ? { keptAs } : {}) };
+      },
+      this.options.lock,
+    );
+  }
+
+  private async readLastGood(): Promise<LiveState | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.lastGoodPath, 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const value: unknown = JSON.parse(text);
+      return liveStateProblem(value) === undefined ? (value as LiveState) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Copies an unreadable state.json aside before it is replaced: it may hold a change someone meant to make. */
+  private async keepRejected(): Promise<string> {
+    const keptAs = `${this.statePath}.rejected-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await copyFile(this.statePath, keptAs).catch(() => undefined);
+    return keptAs;
+  }
+
+  private problemOf(text: string): string {
+    try {
+      return liveStateProblem(JSON.parse(text)) ?? 'unknown problem';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  /** Temp files of a writer killed mid-write; every write happens under the lock, so any found under it is debris. */
+  private async sweepTempFiles(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => /^\.state(\.last-good)?\.json\..*\.tmp$/.test(n)).map((n) => unlink(join(this.dir, n)).catch(() => undefined)));
+  }
+
+  private async writeTemp(name: string, text: string): Promise<string> {
+    const temp = join(this.dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await unlink(temp).catch(() => undefined);
       throw error;
     }
+    await handle.close();
+    return temp;
   }
 }
