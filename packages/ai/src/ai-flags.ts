@@ -3,6 +3,7 @@ import type { Meter } from '@opentelemetry/api';
 import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
 import { guardSwitch, guardSwitchOrThrow, type GuardDenial } from './kill-switches/guard.js';
 import { exposureHook, recordExposure } from './selection/exposure-hook.js';
+import { safeEvaluate, selectionError, type SelectionError } from './selection/safe-evaluate.js';
 import { fillTemplate } from './selection/template.js';
 import type { OutcomeRecorder } from './store/recorder.js';
 import { otelSource } from './tracker/otel-instruments.js';
@@ -44,6 +45,8 @@ export interface ModelSelection {
   variant: string;
   flagKey: string;
   tracker: Tracker;
+  /** Set when the flag could not be evaluated as asked (missing, wrong type, unreadable context): the fallback was served. */
+  error?: SelectionError;
 }
 
 export interface PromptSelection {
@@ -51,6 +54,8 @@ export interface PromptSelection {
   text: string;
   variant: string;
   tracker: Tracker;
+  /** Set when the flag could not be evaluated as asked: the fallback was served. */
+  error?: SelectionError;
 }
 
 export interface VariantSelection<T extends FlagValue> {
@@ -58,6 +63,8 @@ export interface VariantSelection<T extends FlagValue> {
   variant: string;
   flagKey: string;
   tracker: Tracker;
+  /** Set when the flag could not be evaluated as asked: the fallback was served. */
+  error?: SelectionError;
 }
 
 export interface AiFlags {
@@ -98,32 +105,42 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
 
   return {
     async model(flag, ctx, fallback) {
-      const details = await client.getObjectDetails(flag, fallback as JsonValue, ctx, evalOptions);
+      const details = await safeEvaluate(flag, fallback as JsonValue, ctx, () => client.getObjectDetails(flag, fallback as JsonValue, ctx, evalOptions));
       let { variant, inExperiment } = served(details, ctx);
       let config = details.value;
+      let error = selectionError(details);
       if (!isModelConfig(config)) {
         config = fallback as JsonValue;
         variant = FALLBACK_VARIANT;
         inExperiment = false;
+        error ??= { code: 'TYPE_MISMATCH', message: `flag "${flag}" did not give a model configuration (an object with a string "model")` };
       }
       const { model, provider, ...params } = config as ModelConfig;
       const providerName = typeof provider === 'string' ? provider : undefined;
       const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, model, provider: providerName, inExperiment });
-      return { model, provider: providerName, params: params as Record<string, JsonValue>, variant, flagKey: flag, tracker };
+      const selection: ModelSelection = { model, provider: providerName, params: params as Record<string, JsonValue>, variant, flagKey: flag, tracker };
+      if (error) selection.error = error;
+      return selection;
     },
 
     async prompt(flag, ctx, fallback, vars) {
-      const details = await client.getStringDetails(flag, fallback, ctx, evalOptions);
+      const details = await safeEvaluate(flag, fallback, ctx, () => client.getStringDetails(flag, fallback, ctx, evalOptions));
       const { variant, inExperiment } = served(details, ctx);
       const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, inExperiment });
-      return { text: fillTemplate(details.value, vars), variant, tracker };
+      const selection: PromptSelection = { text: fillTemplate(details.value, vars), variant, tracker };
+      const error = selectionError(details);
+      if (error) selection.error = error;
+      return selection;
     },
 
     async variant<T extends FlagValue>(flag: string, ctx: EvaluationContext, fallback: T): Promise<VariantSelection<T>> {
-      const details = (await evaluateByType(client, flag, ctx, fallback, evalOptions)) as EvaluationDetails<T>;
+      const details = (await safeEvaluate(flag, fallback, ctx, () => evaluateByType(client, flag, ctx, fallback, evalOptions))) as EvaluationDetails<T>;
       const { variant, inExperiment } = served(details, ctx);
       const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, inExperiment });
-      return { value: details.value, variant, flagKey: flag, tracker };
+      const selection: VariantSelection<T> = { value: details.value, variant, flagKey: flag, tracker };
+      const error = selectionError(details);
+      if (error) selection.error = error;
+      return selection;
     },
 
     guard: (name, ctx) => guardSwitch(client, name, ctx, retryAfterDefault),

@@ -1,5 +1,6 @@
 import type { Client, EvaluationContext } from '@openfeature/server-sdk';
 import { DEFAULT_RETRY_AFTER_S } from '@aiflags/core';
+import { safeEvaluate } from '../selection/safe-evaluate.js';
 import { FeatureDisabledError } from './feature-disabled-error.js';
 
 /** What a refused caller gets back; `retryAfter` is in seconds. */
@@ -7,7 +8,6 @@ export interface GuardDenial {
   error: 'Feature temporarily disabled';
   retryAfter: number;
 }
-
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({}) as EvaluationContext;
 
@@ -24,7 +24,9 @@ export async function guardSwitch(
   ctx: EvaluationContext | undefined,
   retryAfterDefault: number = DEFAULT_RETRY_AFTER_S,
 ): Promise<GuardDenial | null> {
-  const details = await client.getBooleanDetails(name, true, ctx ?? EMPTY_CONTEXT);
+  const context = ctx ?? EMPTY_CONTEXT;
+  // An unreadable context counts like any other evaluation failure: allowed.
+  const details = await safeEvaluate(name, true, context, () => client.getBooleanDetails(name, true, context));
   if (details.value !== false) return null;
   const fromBackend = details.flagMetadata?.['retryAfter'];
   const retryAfter = typeof fromBackend === 'number' && Number.isFinite(fromBackend) && fromBackend >= 0 ? fromBackend : retryAfterDefault;

@@ -1,5 +1,6 @@
 import type { EvaluationContext, EvaluationDetails, FlagValue, Hook, HookContext } from '@openfeature/server-sdk';
 import type { OutcomeRecorder } from '../store/recorder.js';
+import { targetingKeyOf } from './safe-evaluate.js';
 
 /**
  * An OpenFeature hook that records an exposure (flag, variant, unit) after every successful evaluation it
@@ -16,9 +17,8 @@ export function exposureHook(store: OutcomeRecorder): Hook {
 
 /** Records one exposure with the context's targeting key as the unit; never throws. */
 export function recordExposure(store: OutcomeRecorder, flagKey: string, variant: string, ctx: EvaluationContext): void {
-  const key = ctx.targetingKey;
   try {
-    store.recordExposure({ flagKey, variant, unitId: typeof key === 'string' ? key : undefined });
+    store.recordExposure({ flagKey, variant, unitId: targetingKeyOf(ctx) });
   } catch {
     // Best effort: an exposure that cannot be recorded must not fail the evaluation.
   }

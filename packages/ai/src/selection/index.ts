@@ -1,2 +1,3 @@
 export * from './template.js';
 export * from './exposure-hook.js';
+export { safeEvaluate, selectionError, targetingKeyOf, type SelectionError } from './safe-evaluate.js';

@@ -2,6 +2,7 @@ import type { Client, EvaluationContext, TrackingEventDetails } from '@openfeatu
 import type { Outcome } from '@aiflags/core';
 import { Sum, type OtelInstruments, type OtelSeries, type OtelSource } from './otel-instruments.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
+import { targetingKeyOf } from '../selection/safe-evaluate.js';
 
 /** What the app reports about one model call. */
 export interface OutcomeInput {
@@ -77,8 +78,7 @@ export class OutcomeTracker implements Tracker {
     this.ctx = target.ctx;
     this.model = target.model;
     this.provider = target.provider;
-    const key = target.ctx.targetingKey;
-    this.unitId = typeof key === 'string' ? key : undefined;
+    this.unitId = targetingKeyOf(target.ctx);
     this.store = target.inExperiment === false ? undefined : sinks.store;
     this.otel = sinks.otel?.();
   }
