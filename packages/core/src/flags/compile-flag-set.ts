@@ -145,7 +145,7 @@ function compileFlag(
   const offVariant = variantExists(full.offVariant ?? defaultVariant, at('offVariant'));
   if (full.rollout && full.split) fail(at('split'), 'a flag has either rollout or split, not both');
 
-  const rollout = full.rollout && checkRollout(full.rollout, at('rollout'), variantExists, fail);
+  const rollout = full.rollout && checkRollout(full.rollout, at('rollout'), variantExists, bucketing, fail);
   const split = full.split && checkSplit(full.split, at('split'), variantExists, bucketing, fail);
 
   const rules: RuleDefinition[] = [];
@@ -174,7 +174,7 @@ function compileFlag(
       conditions,
       ...(rule.variant !== undefined ? { variant: variantExists(rule.variant, [...path, 'variant']) } : {}),
       ...(rule.rollout
-        ? { rollout: checkRollout(rule.rollout, [...path, 'rollout'], variantExists, fail) }
+        ? { rollout: checkRollout(rule.rollout, [...path, 'rollout'], variantExists, bucketing, fail) }
         : {}),
       ...(rule.split ? { split: checkSplit(rule.split, [...path, 'split'], variantExists, bucketing, fail) } : {}),
     });
@@ -251,25 +251,39 @@ function normalizeBucketing(
   };
 }
 
-/** Percentages have 0.001 % resolution; md5 splits whole percents; unleash splits 0.1 % (its 1/1000 weights). */
-function checkPercent(p: number, path: ConfigPath, fail: Fail, step = 0.001): number {
+/**
+ * Percentages have 0.001 % resolution; md5 splits whole percents; unleash splits 0.1 % (its 1/1000 weights).
+ * `hash` names the bucketing mode that limits the step, for the message.
+ */
+function checkPercent(p: number, path: ConfigPath, fail: Fail, step = 0.001, hash?: string): number {
   const units = p / step;
   if (Math.abs(units - Math.round(units)) > 1e-6) {
     const what = step === 1 ? 'a whole number' : `a multiple of ${step}`;
-    fail(path, `expected ${what} from 0 to 100, got ${p}`);
+    const nearest = Math.round(Math.round(units) * step * 1000) / 1000;
+    const why = hash !== undefined && step > 0.001 ? ` (bucketing.hash ${hash} cannot express finer steps; nearest: ${nearest})` : '';
+    fail(path, `expected ${what} from 0 to 100, got ${p}${why}`);
   }
   return p;
+}
+
+/**
+ * The finest rollout step a bucketing mode can serve: md5 reproduces `md5 % 100 < percentage` and unleash
+ * buckets a rollout into 1..100, so both move in whole percents; the others in 0.001 %.
+ */
+function rolloutStep(hash: string): number {
+  return hash === 'md5' || hash === 'unleash' ? 1 : 0.001;
 }
 
 function checkRollout(
   rollout: RolloutInput,
   path: ConfigPath,
   variantExists: (v: string, p: ConfigPath) => string,
+  bucketing: BucketingDefinition,
   fail: Fail,
 ): RolloutDefinition {
   return {
     variant: variantExists(rollout.variant, [...path, 'variant']),
-    percentage: checkPercent(rollout.percentage, [...path, 'percentage'], fail),
+    percentage: checkPercent(rollout.percentage, [...path, 'percentage'], fail, rolloutStep(bucketing.hash), bucketing.hash),
   };
 }
 
@@ -286,7 +300,7 @@ function checkSplit(
   let sum = 0;
   for (const [variant, weight] of entries) {
     variantExists(variant, [...path, variant]);
-    sum += checkPercent(weight, [...path, variant], fail, step);
+    sum += checkPercent(weight, [...path, variant], fail, step, bucketing.hash);
   }
   if (Math.abs(sum - 100) > 1e-6) fail(path, `weights sum to ${Math.round(sum * 1000) / 1000}; expected 100`);
   return split;
