@@ -15,10 +15,11 @@ export function unitFromValue(v: unknown): string | undefined | null {
 
 /** The unit at attribute `path` (see unitFromValue). */
 export function readUnit(ctx: EvaluationContext, path: readonly string[]): string | undefined | null {
-  return unitFromValue(path.length === 1 ? ctx[path[0] as string] : readAttribute(ctx, path));
+  return unitFromValue(readAttribute(ctx, path));
 }
 
 /** readUnit for the default unit, `targetingKey`, as a direct property read (the common hot path). */
 export function readTargetingKey(ctx: EvaluationContext): string | undefined | null {
-  return unitFromValue(ctx.targetingKey);
+  // Own property only, like every attribute read: an inherited targetingKey is no unit.
+  return unitFromValue(Object.hasOwn(ctx, 'targetingKey') ? ctx.targetingKey : undefined);
 }

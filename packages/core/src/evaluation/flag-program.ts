@@ -118,8 +118,10 @@ export function compileFlagProgram(
       if (live !== undefined) {
         const o = ownEntry(live.flags, key);
         if (o !== undefined && o !== null) {
-          if (typeof o.enabled === 'boolean') enabled = o.enabled;
-          const p = o.percentage;
+          // Own properties only: a polluted Object.prototype must not switch a flag off or move its rollout.
+          const e = ownEntry(o as Record<string, unknown>, 'enabled');
+          if (typeof e === 'boolean') enabled = e;
+          const p = ownEntry(o as Record<string, unknown>, 'percentage');
           if (typeof p === 'number' && p >= 0 && p <= 100) percentage = p;
         }
       }
@@ -148,7 +150,7 @@ export function compileKillSwitchProgram(
     evaluate(_ctx, live) {
       if (live !== undefined) {
         const s = ownEntry(live.killSwitches, ks.key);
-        if (s !== undefined && s !== null && s.killed === true) {
+        if (s !== undefined && s !== null && ownEntry(s as unknown as Record<string, unknown>, 'killed') === true) {
           // Compared field by field too: a store may update the same object in place.
           if (s !== lastState || s.reason !== lastReason || s.retryAfter !== lastRetry) {
             const meta: FlagMetadata = {

@@ -15,7 +15,10 @@ export function readAttribute(ctx: EvaluationContext, segments: readonly string[
   let value: unknown = ctx;
   for (let i = 0; i < segments.length; i++) {
     if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[segments[i] as string];
+    const segment = segments[i] as string;
+    // Own properties only: an attribute inherited from a polluted Object.prototype is no attribute.
+    if (!Object.hasOwn(value, segment)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
   }
   return typeof value === 'function' ? undefined : value;
 }

@@ -25,7 +25,8 @@ export function compileCondition(condition: ConditionInput, problem: ConditionPr
   if (path.length === 1) {
     const name = path[0] as string;
     return (ctx) => {
-      const v = ctx[name];
+      // Own properties only: an attribute inherited from a polluted Object.prototype is no attribute.
+      const v = Object.hasOwn(ctx, name) ? ctx[name] : undefined;
       if (v === undefined || v === null || typeof v === 'function') return false;
       return anyMatches(v, test) !== negated;
     };
