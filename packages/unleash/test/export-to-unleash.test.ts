@@ -121,6 +121,12 @@ killSwitches:
     expect(problems).toEqual([{ flag: 'web_search_enabled', field: 'retryAfter', message: expect.stringContaining('60 s') }]);
   });
 
+  it('a sub-1 % rollout in unleash mode is rejected when the file is read (Unleash buckets whole percents), so it never reaches the exporter', () => {
+    expect(() => parseFlags(`flags: { f: { enabled: true, percentage: 0.5, bucketing: { hash: unleash } } }`, 'flags.yaml')).toThrow(
+      /flag 'f', field 'rollout.percentage'.*unleash cannot express finer steps; nearest: 1/,
+    );
+  });
+
   it.each([
     [
       'a flag not bucketed the Unleash way',
@@ -131,11 +137,6 @@ killSwitches:
       'a sub-1 % rollout not bucketed the Unleash way (it is bucketed, though Unleash serves nobody)',
       `flags: { f: { enabled: true, percentage: 0.5 } }`,
       { flag: 'f', field: 'bucketing.hash', message: expect.stringContaining("bucketing is 'murmur3'") },
-    ],
-    [
-      'a sub-1 % rollout',
-      `flags: { f: { enabled: true, percentage: 0.5, bucketing: { hash: unleash } } }`,
-      { flag: 'f', field: 'rollout.percentage', message: expect.stringContaining('0.5 % is written as 0 % (nobody)') },
     ],
     [
       'a regex condition (the rule is left out)',

@@ -1,4 +1,4 @@
-import type { ConditionDefinition, ExportProblem } from '@aiflags/core';
+import { findAmbiguousAlternation, type ConditionDefinition, type ExportProblem } from '@aiflags/core';
 import type { LaunchDarklyClause, LaunchDarklyOp } from './launchdarkly-data.js';
 
 type Operator = ConditionDefinition['op'];
@@ -62,7 +62,8 @@ export function translateCondition(
     problems.push({ ...where, message: `operator '${String(condition.op)}' has no LaunchDarkly counterpart` });
     return [];
   }
-  const values = mapping.ops[0] === 'in' ? widenForEquality(condition.values) : [...condition.values];
+  let values = mapping.ops[0] === 'in' ? widenForEquality(condition.values) : [...condition.values];
+  if (condition.op === 'matches') values = refuseBacktracking(values, where, problems);
   return mapping.ops.map((op) => ({
     contextKind: 'user',
     attribute: attributeReference(condition.attribute),
@@ -70,6 +71,24 @@ export function translateCondition(
     values,
     negate: mapping.negate,
   }));
+}
+
+/**
+ * Local evaluation runs re2js in linear time, but LaunchDarkly's SDKs run JavaScript-style backtracking
+ * engines: a pattern whose repeated alternatives can start alike (`^(a|aa)*b$`) takes exponential time
+ * there. Such a pattern is reported and left out of the clause, which then matches less, never more.
+ */
+function refuseBacktracking(values: unknown[], where: Omit<ExportProblem, 'message'>, problems: ExportProblem[]): unknown[] {
+  return values.filter((pattern, i) => {
+    const ambiguous = typeof pattern === 'string' ? findAmbiguousAlternation(pattern) : undefined;
+    if (ambiguous === undefined) return true;
+    problems.push({
+      ...where,
+      field: `${where.field}.values.${i}`,
+      message: `pattern ${JSON.stringify(pattern)} repeats alternatives that can start alike (${ambiguous}) and would backtrack catastrophically in LaunchDarkly's SDKs; it is left out (the clause matches less), make the alternatives start differently`,
+    });
+    return false;
+  });
 }
 
 function widenForEquality(values: readonly (string | number | boolean)[]): unknown[] {
