@@ -1,9 +1,10 @@
 import { LuaScript } from '../connection/lua-script.js';
 
 /**
- * Applies one change atomically: writes the entry, bumps the version, appends the audit entry and
+ * Applies one change atomically: appends the audit entry, writes the entry, bumps the version and
  * publishes `{version, epoch, field, value}` in the same script, so the log, the state and the message
- * can never disagree and subscribers see changes in version order.
+ * can never disagree and subscribers see changes in version order. The audit entry is appended before
+ * any state write: a script that fails part-way keeps its earlier writes, so a failed append changes nothing.
  *
  * KEYS: state hash, audit stream.
  * ARGV: field, value JSON ('' removes), action ('' derives it), actor, reason, has-reason (1/0), at,
@@ -22,11 +23,15 @@ local function override_action(before, after)
   return 'set-override'
 end
 local field, value = ARGV[1], ARGV[2]
+-- Reads and checks first, then the audit entry, then the state: Redis does not undo a script's earlier
+-- writes when a later command fails, so a failing XADD must come before any write to the state.
 local before = redis.call('HGET', KEYS[1], field)
-redis.call('HSETNX', KEYS[1], 'e', ARGV[11])
-if value == '' then redis.call('HDEL', KEYS[1], field) else redis.call('HSET', KEYS[1], field, value) end
-local epoch = redis.call('HGET', KEYS[1], 'e')
-local version = redis.call('HINCRBY', KEYS[1], 'v', 1)
+local epoch = redis.call('HGET', KEYS[1], 'e') or ARGV[11]
+local current = redis.call('HGET', KEYS[1], 'v') or '0'
+if not string.match(current, '^%d+$') then
+  return redis.error_reply('live state version ' .. current .. ' in ' .. KEYS[1] .. ' is not a non-negative integer')
+end
+local version = tonumber(current) + 1
 local action = ARGV[3]
 if action == '' then action = override_action(before, value) end
 local after = value
@@ -37,6 +42,9 @@ if ARGV[6] == '1' then
   table.insert(entry, ARGV[5])
 end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
+redis.call('HSETNX', KEYS[1], 'e', epoch)
+if value == '' then redis.call('HDEL', KEYS[1], field) else redis.call('HSET', KEYS[1], field, value) end
+redis.call('HSET', KEYS[1], 'v', version)
 redis.call('PUBLISH', ARGV[10], '{"version":' .. version .. ',"epoch":' .. cjson.encode(epoch) ..
   ',"field":' .. cjson.encode(field) .. ',"value":' .. after .. '}')
 return {version, epoch, id}
@@ -54,18 +62,28 @@ return {version, epoch, id}
 export const restoreScript = new LuaScript(`
 local epoch = redis.call('HGET', KEYS[1], 'e')
 if epoch == ARGV[1] then return {0, epoch} end
+-- Which fields to restore is decided read-only, so the audit entry goes in before any write (see above).
+local restored = {}
+for i = 7, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then table.insert(restored, i) end
+end
+if #restored == 0 then
+  if not epoch then
+    redis.call('HSET', KEYS[1], 'e', ARGV[2])
+    epoch = ARGV[2]
+  end
+  return {0, epoch}
+end
+local names = {}
+for _, i in ipairs(restored) do table.insert(names, ARGV[i]) end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'at', ARGV[4], 'actor', ARGV[5], 'action', 'restore',
+  'target', '*', 'before', 'null', 'after', cjson.encode(names), 'reason', 'Redis lost the live state; restored from a running instance')
 if not epoch then
   redis.call('HSET', KEYS[1], 'e', ARGV[2])
   epoch = ARGV[2]
 end
-local restored = {}
-for i = 7, #ARGV, 2 do
-  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then table.insert(restored, ARGV[i]) end
-end
-if #restored == 0 then return {0, epoch} end
+for _, i in ipairs(restored) do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 local version = redis.call('HINCRBY', KEYS[1], 'v', 1)
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'at', ARGV[4], 'actor', ARGV[5], 'action', 'restore',
-  'target', '*', 'before', 'null', 'after', cjson.encode(restored), 'reason', 'Redis lost the live state; restored from a running instance')
 redis.call('PUBLISH', ARGV[3], '{"version":' .. version .. ',"epoch":' .. cjson.encode(epoch) .. ',"resync":true}')
 return {version, epoch}
 `);

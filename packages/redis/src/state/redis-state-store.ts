@@ -160,12 +160,21 @@ export class RedisStateStore implements StateStore {
     if (!this.started) await this.start();
     const json = value === null ? '' : JSON.stringify(value);
     const args = [field, json, action, actor, reason ?? '', reason === undefined ? '0' : '1', at, target];
-    const [version, epoch] = (await applyChangeScript.run(this.client, [this.keys.state, this.keys.audit], [
-      ...args,
-      this.auditMaxLength,
-      this.keys.changes,
-      randomUUID(),
-    ])) as [number, string, string];
+    let reply: [number, string, string];
+    try {
+      reply = (await applyChangeScript.run(this.client, [this.keys.state, this.keys.audit], [
+        ...args,
+        this.auditMaxLength,
+        this.keys.changes,
+        randomUUID(),
+      ])) as [number, string, string];
+    } catch (error) {
+      // An error reply comes from the script before its first write (the audit entry goes first): nothing changed.
+      // Any other failure (connection lost mid-call) leaves it unknown, and the message must not claim either.
+      if ((error as Error).name !== 'ReplyError') throw error;
+      throw new Error(`aiflags: ${this.keys.state} at ${this.url}: cannot record the change to '${target}' (${(error as Error).message}); the change was NOT applied and no audit entry was written`, { cause: error });
+    }
+    const [version, epoch] = reply;
     // Our own message may already have been applied; otherwise apply it now so the caller sees it.
     this.onMessage({ version, epoch, field, value: value ?? null });
     if (this.resyncing) await this.resyncing;

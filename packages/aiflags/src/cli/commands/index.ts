@@ -6,7 +6,8 @@ import { register as kill } from './kill.js';
 import { register as report } from './report.js';
 import { register as revive } from './revive.js';
 import { register as rollout } from './rollout.js';
+import { register as state } from './state.js';
 import { register as validate } from './validate.js';
 
 /** Each command lives in its own file and adds itself to the program. */
-export const commands: Array<(program: Command) => void> = [validate, evalCommand, exportCommand, kill, revive, report, rollout, audit];
+export const commands: Array<(program: Command) => void> = [validate, evalCommand, exportCommand, kill, revive, report, rollout, audit, state];
