@@ -1,9 +1,10 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FlagConfigError, MAX_FLAG_FILE_BYTES, parseFlags, type FlagSet } from '@aiflags/core';
 
 /**
  * Reads a flag file's bytes. A file over the size limit is refused before it is read, so a huge file
- * cannot exhaust memory; read errors become one-line messages naming the file.
+ * cannot exhaust memory; a device or FIFO reports size 0, so the bytes actually read are capped too.
+ * Read errors become one-line messages naming the file.
  */
 export async function readFlagFileBytes(path: string): Promise<Buffer> {
   let handle;
@@ -14,7 +15,7 @@ export async function readFlagFileBytes(path: string): Promise<Buffer> {
     if (info.size > MAX_FLAG_FILE_BYTES) {
       throw new FlagConfigError({ file: path }, `the file is ${info.size} bytes; the limit is ${MAX_FLAG_FILE_BYTES} bytes`);
     }
-    return await handle.readFile();
+    return await readCapped(handle, path);
   } catch (error) {
     if (error instanceof FlagConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -23,6 +24,22 @@ export async function readFlagFileBytes(path: string): Promise<Buffer> {
     throw new Error(`${path}: cannot read the file (${code ?? (error as Error).message})`);
   } finally {
     await handle?.close();
+  }
+}
+
+/** Reads at most MAX_FLAG_FILE_BYTES; one byte more refuses the file (`/dev/zero` never ends). */
+async function readCapped(handle: FileHandle, path: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, MAX_FLAG_FILE_BYTES + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > MAX_FLAG_FILE_BYTES) {
+      throw new FlagConfigError({ file: path }, `more than ${MAX_FLAG_FILE_BYTES} bytes were read and the file had not ended; the limit is ${MAX_FLAG_FILE_BYTES} bytes`);
+    }
   }
 }
 
