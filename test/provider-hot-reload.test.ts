@@ -117,4 +117,24 @@ describe('LocalProvider over a watched file', () => {
     await ready;
     expect(await client.getBooleanDetails('ai_agent_enabled', false, {})).toMatchObject({ value: true, reason: 'STATIC' });
   });
+  it('never serves a half-written file: a writer that pauses 150 ms mid-file has only the whole file served', async () => {
+    const { client, events } = await start();
+    const whole = flagsYaml(100, 'You are a careful assistant.');
+    // The cut leaves valid YAML without system-prompt's new text: served, it would drop that flag's change.
+    const cut = whole.indexOf('  system-prompt:');
+    const { open } = await import('node:fs/promises');
+    const handle = await open(file, 'w');
+    await handle.write(whole.slice(0, cut));
+    await handle.sync();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await handle.write(whole.slice(cut));
+    await handle.close();
+    const changed = await events.next(ProviderEvents.ConfigurationChanged);
+    expect([...((changed.details.flagsChanged as string[] | undefined) ?? [])].sort()).toEqual(['chat-model', 'system-prompt']);
+    expect((await client.getStringDetails('system-prompt', 'fallback', { targetingKey: 'u1' })).value).toBe('You are a careful assistant.');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // No reload ever reported a flag missing from the truncated text.
+    const reloads = events.events.filter((e) => e.type === ProviderEvents.ConfigurationChanged || e.type === ProviderEvents.Error);
+    expect(reloads).toHaveLength(1);
+  });
 });

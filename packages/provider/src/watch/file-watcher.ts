@@ -7,6 +7,11 @@ export interface FileWatcherOptions {
   pollMs?: number;
   /** Quiet time in ms after the last event before `onChange` runs; editors write a file in several steps. */
   debounceMs?: number;
+  /**
+   * The file must keep the same size and modification time over this many ms before it is read (default
+   * 200): a copy or a non-atomic editor that pauses mid-file would otherwise have the truncated file served.
+   */
+  settleMs?: number;
 }
 
 /**
@@ -21,6 +26,10 @@ export class FileWatcher {
   private closed = false;
   private readonly pollMs: number;
   private readonly debounceMs: number;
+  private readonly settleMs: number;
+  /** Bumped by every schedule(): a settle check that sees a newer one gives way to it. */
+  private generation = 0;
+  private settling = false;
 
   constructor(
     private readonly path: string,
@@ -29,6 +38,7 @@ export class FileWatcher {
   ) {
     this.pollMs = options.pollMs ?? 1000;
     this.debounceMs = options.debounceMs ?? 50;
+    this.settleMs = options.settleMs ?? 200;
   }
 
   /** Starts watching; the current file is the baseline, so only later changes call `onChange`. */
@@ -61,6 +71,8 @@ export class FileWatcher {
   }
 
   private async poll(): Promise<void> {
+    // A change already scheduled or settling is being handled; the settle check sees later writes itself.
+    if (this.debounce !== undefined || this.settling) return;
     const baseline = this.signature;
     const signature = await this.readSignature();
     // Skip when a watch event already handled a change while this stat was in flight.
@@ -69,6 +81,7 @@ export class FileWatcher {
 
   private schedule(): void {
     if (this.closed) return;
+    this.generation++;
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
@@ -79,7 +92,23 @@ export class FileWatcher {
 
   private async fire(): Promise<void> {
     if (this.closed) return;
-    this.signature = await this.readSignature();
+    const generation = this.generation;
+    const before = await this.readSignature();
+    if (this.settleMs > 0) {
+      this.settling = true;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, this.settleMs).unref());
+      } finally {
+        this.settling = false;
+      }
+      if (this.closed || generation !== this.generation) return; // a newer event took over
+      const after = await this.readSignature();
+      if (after !== before) {
+        this.schedule(); // still being written: wait for it to settle
+        return;
+      }
+    }
+    this.signature = before;
     this.onChange();
   }
 
