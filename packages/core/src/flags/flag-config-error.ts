@@ -36,10 +36,26 @@ export class FlagConfigError extends Error {
 
 function formatMessage(loc: FlagConfigLocation, detail: string): string {
   const parts: string[] = [];
-  if (loc.flag !== undefined) parts.push(`flag '${loc.flag}'`);
-  if (loc.segment !== undefined) parts.push(`segment '${loc.segment}'`);
-  if (loc.killSwitch !== undefined) parts.push(`kill switch '${loc.killSwitch}'`);
-  if (loc.field !== undefined && loc.field !== '') parts.push(`field '${loc.field}'`);
-  const oneLine = detail.replace(/\s*\n\s*/g, ' ');
-  return parts.length > 0 ? `${loc.file}: ${parts.join(', ')}: ${oneLine}` : `${loc.file}: ${oneLine}`;
+  if (loc.flag !== undefined) parts.push(`flag '${escapeControls(loc.flag)}'`);
+  if (loc.segment !== undefined) parts.push(`segment '${escapeControls(loc.segment)}'`);
+  if (loc.killSwitch !== undefined) parts.push(`kill switch '${escapeControls(loc.killSwitch)}'`);
+  if (loc.field !== undefined && loc.field !== '') parts.push(`field '${escapeControls(loc.field)}'`);
+  const oneLine = escapeControls(detail.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' '));
+  const file = escapeControls(loc.file);
+  return parts.length > 0 ? `${file}: ${parts.join(', ')}: ${oneLine}` : `${file}: ${oneLine}`;
+}
+
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Text from a flag file (keys, values) as it may appear in one line of a message or a log: control
+ * characters, line breaks and terminal escapes become `\xNN` / `\uNNNN`, so a key cannot split a message
+ * or inject into a terminal.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
