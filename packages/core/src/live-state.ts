@@ -82,10 +82,18 @@ export interface AuditEntry {
   reason?: string;
 }
 
+/** A read of the audit log: the entries, and how many stored records were unreadable and left out. */
+export interface AuditRead {
+  entries: AuditEntry[];
+  skipped: number;
+}
+
 export interface AuditLog {
   append(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
   /** Newest first. */
   list(options?: { limit?: number; target?: string }): Promise<AuditEntry[]>;
+  /** Like list, and says how many stored records it skipped as unreadable (a log that cannot hold bad records omits it). */
+  read?(options?: { limit?: number; target?: string }): Promise<AuditRead>;
 }
 
 /**

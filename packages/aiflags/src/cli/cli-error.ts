@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 /** An error the CLI prints as one line (no stack trace) before exiting with code 1. */
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -11,14 +13,15 @@ export function oneLine(error: unknown): string {
 
 /**
  * Wraps a command action so every failure ends as one line on stderr and exit code 1. Commands that
- * report their own failure set `process.exitCode` and return.
+ * report their own failure set `process.exitCode` and return. Messages quote input (names, paths,
+ * attribute text), so the line is printed with its controls escaped.
  */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
     } catch (error) {
-      process.stderr.write(`${oneLine(error)}\n`);
+      process.stderr.write(`${printable(oneLine(error))}\n`);
       process.exitCode = 1;
     }
   };

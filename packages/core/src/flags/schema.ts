@@ -135,11 +135,17 @@ export const ShorthandFlagSchema = z.strictObject({
 
 export const FlagSchema = z.union([FullFlagSchema, ShorthandFlagSchema]);
 
+/** The largest `retryAfter`, in seconds: the largest integer a number holds exactly (what `.int()` allows). */
+export const MAX_RETRY_AFTER_S = Number.MAX_SAFE_INTEGER;
+
+/** Seconds a refused caller should wait: a whole number from 0 to MAX_RETRY_AFTER_S. The CLI's `--retry-after` uses it too. */
+export const RetryAfterSchema = z.number().int().min(0).max(MAX_RETRY_AFTER_S);
+
 export const KillSwitchSchema = z.strictObject({
   description: z.string().optional(),
   owner: z.string().optional(),
   /** Seconds a refused caller should wait. Default 300. */
-  retryAfter: z.number().int().min(0).optional().describe('seconds a refused caller should wait; default 300'),
+  retryAfter: RetryAfterSchema.optional().describe('seconds a refused caller should wait; default 300'),
   /** Default true (the feature is on). */
   enabled: z.boolean().optional(),
 });

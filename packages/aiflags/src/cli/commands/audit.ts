@@ -1,8 +1,10 @@
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { AuditEntry } from '@aiflags/core';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
+import { printable, printableJson } from '../printable.js';
 
 /** `aiflags audit`: who changed what in the live state, when and why, newest first. */
 export function register(program: Command): void {
@@ -16,11 +18,17 @@ export function register(program: Command): void {
       action(async (opts: { limit: string; target?: string; json?: boolean }, command: Command) => {
         const limit = Number(opts.limit);
         if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit: expected a whole number ≥ 1, got '${opts.limit}'`);
-        const runtime = await resolveRuntime({ flags: flagsPathFor(command) });
+        const flagsPath = flagsPathFor(command);
+        await requireFlagFile(flagsPath);
+        const runtime = await resolveRuntime({ flags: flagsPath });
         try {
-          const entries = await runtime.state.audit.list({ limit, ...(opts.target !== undefined ? { target: opts.target } : {}) });
+          const options = { limit, ...(opts.target !== undefined ? { target: opts.target } : {}) };
+          const audit = runtime.state.audit;
+          const { entries, skipped } = audit.read ? await audit.read(options) : { entries: await audit.list(options), skipped: 0 };
+          // On stderr, so `--json` output stays one entry per line.
+          if (skipped > 0) process.stderr.write(`audit: skipped ${skipped} unreadable ${skipped === 1 ? 'entry' : 'entries'} in the audit log\n`);
           if (opts.json) {
-            for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
+            for (const e of entries) process.stdout.write(`${printableJson(e)}\n`);
             return;
           }
           if (entries.length === 0) {
@@ -35,10 +43,24 @@ export function register(program: Command): void {
     );
 }
 
-/** One terminal line: time, actor, action, target, what changed, why. */
+/**
+ * The live state lives beside the flag file, and opening it creates `.aiflags/`: a mistyped `--flags`
+ * must fail naming the path, not leave an empty state folder there.
+ */
+async function requireFlagFile(flagsPath: string): Promise<void> {
+  try {
+    await stat(flagsPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`${flagsPath}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found' : `cannot read the file (${code})`} (the audit log is kept beside the flag file)`);
+  }
+}
+
+/** One terminal line: time, actor, action, target, what changed, why; every field escaped, since anyone who can write the log wrote them. */
 export function formatEntry(e: AuditEntry): string {
   const change = describeChange(e.after);
-  return [e.at.replace(/\.\d+Z$/, 'Z'), e.actor, e.action, e.target, change, e.reason ? `— ${e.reason}` : ''].filter(Boolean).join('  ');
+  const fields = [String(e.at).replace(/\.\d+Z$/, 'Z'), e.actor, e.action, e.target, change, e.reason ? `— ${e.reason}` : ''];
+  return fields.filter(Boolean).map(printable).join('  ');
 }
 
 function describeChange(after: unknown): string {

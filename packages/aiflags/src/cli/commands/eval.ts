@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { evaluate, type EvaluationContext, type FlagSet, type LiveState } from '@aiflags/core';
 import { resolveRuntime } from '../../runtime.js';
+import { boundedLines } from '../bounded-lines.js';
 import { action, CliError } from '../cli-error.js';
 import { collectAttr, contextFromLine, parseAttributes } from '../context-attributes.js';
 import { LineWriter } from '../line-writer.js';
+import { printableJson } from '../printable.js';
 import { flagsPathFor } from '../global-options.js';
 import { readFlagSet } from '../read-flag-set.js';
 
@@ -22,7 +23,7 @@ export function evalLine(set: FlagSet, flag: string, user: string, context: Eval
   const r = evaluate(set, flag, context, live);
   const line: Record<string, unknown> = { user, value: r.value ?? null, variant: r.variant ?? null, reason: r.reason };
   if (r.errorCode !== undefined) line.errorCode = r.errorCode;
-  return JSON.stringify(line);
+  return printableJson(line);
 }
 
 export function register(program: Command): void {
@@ -56,7 +57,8 @@ export function register(program: Command): void {
           await out.line(evalLine(set, options.flag, options.user, { ...attributes, targetingKey: options.user }, live));
         }
         if (options.usersFile !== undefined) {
-          const input = createReadStream(options.usersFile, { encoding: 'utf8' });
+          // Bytes, not text: boundedLines caps each line before decoding it.
+          const input = createReadStream(options.usersFile);
           const opened = new Promise<void>((resolve, reject) => {
             input.once('open', () => resolve());
             input.once('error', (error: NodeJS.ErrnoException) =>
@@ -65,7 +67,7 @@ export function register(program: Command): void {
           });
           await opened;
           let lineNumber = 0;
-          for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+          for await (const text of boundedLines(input, options.usersFile)) {
             lineNumber++;
             const entry = contextFromLine(text, attributes, lineNumber, options.usersFile);
             if (entry) await out.line(evalLine(set, options.flag, entry.user, entry.context, live));

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { MAX_RETRY_AFTER_S, RetryAfterSchema } from '@aiflags/core';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
+import { printable, printableJson } from '../printable.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 /** `aiflags kill <switch> --reason "…"`: switches a kill switch off for every process reading the live state. */
@@ -40,11 +42,7 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
     const hint = set.flags.has(name) ? ` ('${name}' is a flag, not a kill switch)` : known.length ? ` (known: ${known.join(', ')})` : ' (the file has no killSwitches section)';
     throw new CliError(`${flagsPath}: no kill switch '${name}'${hint}`);
   }
-  let retryAfter: number | undefined;
-  if (opts.retryAfter !== undefined) {
-    retryAfter = Number(opts.retryAfter);
-    if (!Number.isFinite(retryAfter) || retryAfter < 0) throw new CliError(`--retry-after: expected seconds (a number ≥ 0), got '${opts.retryAfter}'`);
-  }
+  const retryAfter = opts.retryAfter !== undefined ? parseRetryAfter(opts.retryAfter) : undefined;
   const runtime = await resolveRuntime({ flags: flagsPath });
   try {
     const meta: { reason?: string; actor?: string; retryAfter?: number } = {};
@@ -54,13 +52,27 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
     const state = await runtime.state.setKillSwitch(name, killed, meta);
     const after = state.killSwitches[name]!;
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ switch: name, ...after })}\n`);
+      process.stdout.write(`${printableJson({ switch: name, ...after })}\n`);
       return;
     }
     const wait = after.retryAfter ?? set.killSwitches.get(name)?.retryAfter ?? 300;
-    const what = killed ? `killed ${name}: callers get 'Feature temporarily disabled', retry after ${wait} s` : `revived ${name}: the feature is on again`;
-    process.stdout.write(`${what}\n  by ${after.actor ?? 'unknown'} at ${after.at}${after.reason ? ` — ${after.reason}` : ''}\n`);
+    const shown = printable(name);
+    const what = killed ? `killed ${shown}: callers get 'Feature temporarily disabled', retry after ${wait} s` : `revived ${shown}: the feature is on again`;
+    // The reason and actor are free text from the command line: escaped, so they cannot forge a line or drive the terminal.
+    process.stdout.write(`${what}\n  by ${printable(after.actor ?? 'unknown')} at ${printable(after.at)}${after.reason ? ` — ${printable(after.reason)}` : ''}\n`);
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * `--retry-after` by the flag file's rule (RetryAfterSchema): decimal digits only, so '', '1.5', '1e300'
+ * and '0x10' — which Number() would take — are refused rather than stored as a value the file could not hold.
+ */
+export function parseRetryAfter(text: string): number {
+  const seconds = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!RetryAfterSchema.safeParse(seconds).success) {
+    throw new CliError(`--retry-after: expected seconds, a whole number from 0 to ${MAX_RETRY_AFTER_S} in decimal digits, got '${text}'`);
+  }
+  return seconds;
 }

@@ -5,6 +5,7 @@ import { analyzeImpact, decide, expectedShares, renderImpactReport } from '@aifl
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
+import { printable } from '../printable.js';
 import { readFlagSet } from '../read-flag-set.js';
 import { renderHtmlReport } from '../../html-report/render-html-report.js';
 
@@ -55,7 +56,7 @@ export function register(program: Command): void {
           if (opts.html) {
             const history = await runtime.state.audit.list({ target: flagKey, limit: 1000 });
             await writeFile(opts.html, renderHtmlReport({ report, verdict, history, generatedAt: new Date().toISOString() }));
-            if (!opts.json) process.stdout.write(`\nHTML report: ${opts.html}\n`);
+            if (!opts.json) process.stdout.write(`\nHTML report: ${printable(opts.html)}\n`);
           }
         } finally {
           await runtime.close();
@@ -71,9 +72,17 @@ function stepStart(iso: string | undefined): number | undefined {
   return Number.isFinite(t) ? Math.ceil(t / HOUR_MS) * HOUR_MS : undefined;
 }
 
-function parseSince(text: string): number {
+/** The longest `--since <n>h` window: ten years, in hours; beyond it no metrics exist, and the time would overflow a Date. */
+export const MAX_SINCE_HOURS = 10 * 366 * 24;
+
+/** `--since`: an ISO time, or hours back (`48h`, `1.5h`, at most MAX_SINCE_HOURS); the start of the window, epoch ms. */
+export function parseSince(text: string, now = Date.now()): number {
   const hours = /^(\d+(?:\.\d+)?)h$/.exec(text);
-  if (hours) return Date.now() - Number(hours[1]) * HOUR_MS;
+  if (hours) {
+    const n = Number(hours[1]);
+    if (!(n <= MAX_SINCE_HOURS)) throw new CliError(`--since: ${text} is more than ${MAX_SINCE_HOURS}h (ten years) back`);
+    return now - n * HOUR_MS;
+  }
   const t = Date.parse(text);
   if (!Number.isFinite(t)) throw new CliError(`--since: expected an ISO time or hours back like 48h, got '${text}'`);
   return t;

@@ -4,6 +4,7 @@ import type { FlagSet } from '@aiflags/core';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError, oneLine } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
+import { printable, printableJson } from '../printable.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 /** `aiflags rollout status|run`: where each flag stands in its plan, and the controller loop. */
@@ -25,7 +26,7 @@ export function register(program: Command): void {
           const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: set });
           const progress = controller.status(flagKey);
           if (opts.json) {
-            for (const p of progress) process.stdout.write(`${JSON.stringify(p)}\n`);
+            for (const p of progress) process.stdout.write(`${printableJson(p)}\n`);
             return;
           }
           if (progress.length === 0) {
@@ -88,7 +89,7 @@ export function register(program: Command): void {
             if (a.action === 'hold' && lastHold.get(a.flagKey) === text) continue;
             if (a.action === 'hold') lastHold.set(a.flagKey, text);
             else lastHold.delete(a.flagKey);
-            process.stdout.write(`${opts.json ? JSON.stringify({ at: new Date().toISOString(), ...a }) : text}\n`);
+            process.stdout.write(`${opts.json ? printableJson({ at: new Date().toISOString(), ...a }) : text}\n`);
           }
         };
         try {
@@ -110,7 +111,7 @@ export function register(program: Command): void {
               // Re-read the file each pass so edits apply; a bad edit keeps the last good flags.
               set = await readFlagSet(flagsPath);
             } catch (error) {
-              process.stderr.write(`aiflags: ${oneLine(error)} (keeping the last good flags)\n`);
+              process.stderr.write(`aiflags: ${printable(oneLine(error))} (keeping the last good flags)\n`);
             }
             print(await controller.tick());
             // A referenced timer: it is what keeps the process alive between passes.
@@ -128,10 +129,10 @@ export function register(program: Command): void {
 function formatProgress(p: RolloutProgress): string {
   const plan = p.steps.map((s, i) => (i === p.step ? `[${s} %]` : `${s} %`)).join(' → ');
   const hold = p.status === 'running' && p.holdRemainingMs > 0 ? `, hold ${Math.round(p.holdRemainingMs / 360_000) / 10} h left` : '';
-  return `${p.flagKey}  ${p.changeType}  ${p.status}  ${p.percentage} % on '${p.treatment}'${hold}\n  plan ${plan}`;
+  return `${printable(p.flagKey)}  ${printable(p.changeType)}  ${printable(p.status)}  ${p.percentage} % on '${printable(p.treatment)}'${hold}\n  plan ${plan}`;
 }
 
 function formatAction(a: RolloutAction): string {
   const move = a.from === a.to ? `stays at ${a.to} %` : `${a.from} % → ${a.to} %`;
-  return `${a.flagKey}: ${a.action} (${move})${a.reasons.map((r) => `\n  - ${r}`).join('')}`;
+  return `${printable(a.flagKey)}: ${printable(a.action)} (${move})${a.reasons.map((r) => `\n  - ${printable(r)}`).join('')}`;
 }

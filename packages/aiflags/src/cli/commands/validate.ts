@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { FlagSet } from '@aiflags/core';
 import { action, oneLine } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
+import { printable, printableJson } from '../printable.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -34,17 +35,17 @@ async function validateOne(file: string, json: boolean): Promise<boolean> {
     const line = oneLine(error);
     if (json) {
       const where = { flag: e.flag, segment: e.segment, killSwitch: e.killSwitch, field: e.field };
-      process.stdout.write(`${JSON.stringify({ file, ok: false, error: { message: line, ...where } })}\n`);
+      process.stdout.write(`${printableJson({ file, ok: false, error: { message: line, ...where } })}\n`);
     } else {
-      process.stderr.write(`${line}\n`);
+      process.stderr.write(`${printable(line)}\n`);
     }
     return false;
   }
   if (json) {
     const counts = { flags: set.flags.size, segments: set.segments.size, killSwitches: set.killSwitches.size };
-    process.stdout.write(`${JSON.stringify({ file, ok: true, id: set.id, version: set.version, ...counts })}\n`);
+    process.stdout.write(`${printableJson({ file, ok: true, id: set.id, version: set.version, ...counts })}\n`);
   } else {
-    process.stdout.write(`${summaryLine(file, set)}\n`);
+    process.stdout.write(`${printable(summaryLine(file, set))}\n`);
   }
   return true;
 }
