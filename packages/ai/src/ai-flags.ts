@@ -1,5 +1,4 @@
 import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue } from '@openfeature/server-sdk';
-import type { Meter } from '@opentelemetry/api';
 import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
 import { guardSwitch, guardSwitchOrThrow, type GuardDenial } from './kill-switches/guard.js';
 import { exposureHook, recordExposure } from './selection/exposure-hook.js';
@@ -7,6 +6,7 @@ import { safeEvaluate, selectionError, type SelectionError } from './selection/s
 import { fillTemplate } from './selection/template.js';
 import type { OutcomeRecorder } from './store/recorder.js';
 import { otelSource } from './tracker/otel-instruments.js';
+import type { OtelMeter } from './tracker/otel-meter.js';
 import { OutcomeTracker, type Tracker, type TrackerSinks, type TrackerTarget } from './tracker/tracker.js';
 
 export interface AiFlagsOptions {
@@ -16,7 +16,7 @@ export interface AiFlagsOptions {
    * OpenTelemetry meter; default: the global meter provider's, looked up per tracker when `@opentelemetry/api`
    * is installed (so an SDK started after `aiFlags()` is picked up); `false` turns it off.
    */
-  meter?: Meter | false;
+  meter?: OtelMeter | false;
   /** Seconds a refused caller should wait when the backend does not say (default 300). */
   retryAfterDefault?: number;
   /** Send outcomes to OpenFeature `client.track()` (default true). */

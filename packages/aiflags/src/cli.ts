@@ -1,9 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { commands } from './cli/commands/index.js';
-import { addGlobalOptions } from './cli/global-options.js';
+// The `aiflags` executable. The library side (`aiflags/cli`) is ./cli/run-cli.ts, which runs nothing on import.
+import { runCli } from './cli/run-cli.js';
 
-const program = new Command('aiflags').description('Feature flags for AI changes');
-addGlobalOptions(program);
-for (const register of commands) register(program);
-await program.parseAsync(process.argv);
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import type { Attributes, Histogram, Meter, MeterProvider, ObservableCounter } from '@opentelemetry/api';
+import type { Meter, MeterProvider, ObservableCounter } from '@opentelemetry/api';
+import type { OtelAttributes, OtelHistogram, OtelMeter } from './otel-meter.js';
 
 const METER_NAME = '@aiflags/ai';
 
@@ -9,7 +10,7 @@ const SUM_COUNT = 7;
 
 /** One attribute set (flag, variant, model, provider) and its running counter sums. */
 export interface OtelSeries {
-  readonly attributes: Attributes;
+  readonly attributes: OtelAttributes;
   readonly sums: Float64Array;
 }
 
@@ -24,13 +25,14 @@ const MAX_SERIES = 2_000;
  */
 export class OtelInstruments {
   /** `gen_ai.client.operation.duration`, seconds (the GenAI semantic convention's unit). */
-  readonly duration: Histogram;
+  readonly duration: OtelHistogram;
   /** `aiflags.ai.quality`: quality scores, whatever scale the app uses. */
-  readonly quality: Histogram;
+  readonly quality: OtelHistogram;
   private readonly series = new Map<string, OtelSeries>();
   private overflow: OtelSeries | undefined;
 
-  constructor(meter: Meter) {
+  constructor(given: OtelMeter) {
+    const meter = given as unknown as Meter;
     this.duration = meter.createHistogram('gen_ai.client.operation.duration', { unit: 's', description: 'Duration of a model call' });
     this.quality = meter.createHistogram('aiflags.ai.quality', { unit: '1', description: 'Quality score of a response' });
     const counter = (name: string, unit: string, description: string): ObservableCounter => meter.createObservableCounter(name, { unit, description });
@@ -89,7 +91,9 @@ const none: OtelSource = () => undefined;
  * `aiFlags()` still gets its metrics, and while only the API's no-op provider is there, outcomes skip
  * OpenTelemetry instead of computing attribute sets for a meter that drops them.
  */
-export function otelSource(meter?: Meter | false): OtelSource {
+export function otelSource(given?: OtelMeter | false): OtelSource {
+  // An OtelMeter is the caller's OpenTelemetry Meter, typed structurally (see otel-meter.ts).
+  const meter = given as unknown as Meter | false | undefined;
   if (meter === false) return none;
   if (meter) {
     const instruments = new OtelInstruments(meter);
@@ -120,8 +124,8 @@ function loadOtelApi(): typeof import('@opentelemetry/api') | undefined {
 }
 
 /** The attributes every measurement of one flag evaluation carries (OpenTelemetry semantic conventions). */
-export function flagAttributes(flagKey: string, variant: string, model?: string, provider?: string): Attributes {
-  const attrs: Attributes = { 'feature_flag.key': flagKey, 'feature_flag.result.variant': variant };
+export function flagAttributes(flagKey: string, variant: string, model?: string, provider?: string): OtelAttributes {
+  const attrs: OtelAttributes = { 'feature_flag.key': flagKey, 'feature_flag.result.variant': variant };
   if (model !== undefined) attrs['gen_ai.request.model'] = model;
   if (provider !== undefined) attrs['gen_ai.provider.name'] = provider;
   return attrs;

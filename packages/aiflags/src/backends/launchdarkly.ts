@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Provider } from '@openfeature/server-sdk';
-import { FileDataSourceFactory } from '@launchdarkly/node-server-sdk/integrations';
 import { parseFlags } from '@aiflags/core';
-import { createLaunchDarklyProvider, exportToLaunchDarkly } from '@aiflags/launchdarkly';
 import type { FlagCatalog, LaunchDarklyExport } from '@aiflags/launchdarkly';
 import { flagsPathOf, type BackendConfig } from '../config.js';
+import { importOptionalPeer } from './optional-peer.js';
+
+const SDK = '@launchdarkly/node-server-sdk';
 
 /**
  * The OpenFeature provider for AIFLAGS_BACKEND=launchdarkly: LAUNCHDARKLY_SDK_KEY, optionally
@@ -12,11 +13,13 @@ import { flagsPathOf, type BackendConfig } from '../config.js';
  * Variant keys come from the export file's catalog, else from the flag file if one is there.
  */
 export async function createBackendProvider(config: BackendConfig): Promise<Provider> {
+  const { FileDataSourceFactory } = await importOptionalPeer(() => import('@launchdarkly/node-server-sdk/integrations'), 'launchdarkly', SDK);
+  const { createLaunchDarklyProvider, exportToLaunchDarkly } = await importOptionalPeer(() => import('@aiflags/launchdarkly'), 'launchdarkly', SDK);
   const options = config.launchdarkly ?? {};
   const sdkKey = options.sdkKey ?? process.env.LAUNCHDARKLY_SDK_KEY;
   const baseUri = options.baseUri ?? process.env.LAUNCHDARKLY_BASE_URI;
   const dataFile = options.dataFile ?? process.env.LAUNCHDARKLY_DATA_FILE;
-  const catalog = dataFile ? await catalogOfExport(dataFile) : await catalogOfFlagFile(flagsPathOf(config));
+  const catalog = dataFile ? await catalogOfExport(dataFile) : await catalogOfFlagFile(flagsPathOf(config), exportToLaunchDarkly);
   const common = {
     ...(catalog ? { catalog } : {}),
     ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),
@@ -39,7 +42,7 @@ async function catalogOfExport(path: string): Promise<FlagCatalog | undefined> {
 }
 
 // The flag file is optional on this backend: without it variants are LaunchDarkly's variation indexes.
-async function catalogOfFlagFile(path: string): Promise<FlagCatalog | undefined> {
+async function catalogOfFlagFile(path: string, exportToLaunchDarkly: typeof import('@aiflags/launchdarkly').exportToLaunchDarkly): Promise<FlagCatalog | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -1,6 +1,6 @@
 import type { Provider } from '@openfeature/server-sdk';
-import { createUnleashProvider } from '@aiflags/unleash';
 import type { BackendConfig } from '../config.js';
+import { importOptionalPeer } from './optional-peer.js';
 
 /**
  * The OpenFeature provider for AIFLAGS_BACKEND=unleash: UNLEASH_URL (the client API URL, e.g.
@@ -8,6 +8,7 @@ import type { BackendConfig } from '../config.js';
  * and UNLEASH_REFRESH_INTERVAL_MS. `track()` events go to `config.trackSink`, as on the local backend.
  */
 export async function createBackendProvider(config: BackendConfig): Promise<Provider> {
+  const { createUnleashProvider } = await importOptionalPeer(() => import('@aiflags/unleash'), 'unleash', 'unleash-client');
   const options = config.unleash ?? {};
   const url = options.url ?? process.env.UNLEASH_URL;
   const apiToken = options.apiToken ?? process.env.UNLEASH_API_TOKEN;

@@ -1,6 +1,5 @@
-import type { DDSketch } from '@datadog/sketches-js';
 import { HyperLogLog } from './hyperloglog.js';
-import { cloneSketch, createLatencySketch, mergeSketchInto } from './latency-sketch.js';
+import { cloneSketch, createLatencySketch, mergeSketchInto, type LatencySketch } from './latency-sketch.js';
 import { addToMoments, createMoments, mergeMomentsInto, type Moments } from './moments.js';
 import { metricValueProblem, type OutcomeNumericField } from './outcome-bounds.js';
 import type { Exposure, Outcome } from './types.js';
@@ -27,7 +26,7 @@ export interface VariantAggregate {
   /** Latency in ms. */
   latency: Moments;
   /** Latency in ms, for quantiles (DDSketch, 1 % relative accuracy). */
-  latencySketch: DDSketch;
+  latencySketch: LatencySketch;
   /** Cost in USD per outcome. */
   cost: Moments;
   inputTokens: number;
