@@ -45,17 +45,20 @@ function formatMessage(loc: FlagConfigLocation, detail: string): string {
   return parts.length > 0 ? `${file}: ${parts.join(', ')}: ${oneLine}` : `${file}: ${oneLine}`;
 }
 
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Characters that must not reach a terminal or a log line raw: C0 and C1 controls and DEL (a raw ESC
+ * starts an ANSI sequence, a newline forges a line; U+009B is a one-character CSI on some terminals),
+ * and characters that break or disguise a line: line/paragraph separators, bidi marks and overrides.
+ */
+export const UNPRINTABLE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 /**
- * Text from a flag file (keys, values) as it may appear in one line of a message or a log: control
- * characters, line breaks and terminal escapes become `\xNN` / `\uNNNN`, so a key cannot split a message
- * or inject into a terminal.
+ * Text from input (flag-file keys and values, switch names, reasons) as it may appear in one line of a
+ * message or a log: controls become `\xNN`, invisible line breakers `\u{NNNN}`; everything else is kept.
  */
 export function escapeControls(text: string): string {
-  return text.replace(CONTROLS, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  return text.replace(UNPRINTABLE_CHARACTERS, (c) => {
+    const code = c.codePointAt(0) as number;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
   });
 }
