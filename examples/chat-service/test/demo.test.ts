@@ -16,9 +16,12 @@ describe('npm run demo (shortened)', () => {
     const result = await runDemo({ flagsPath, requests: 1500, users: 500, timeScale: 0.25, out: (line) => lines.push(line) });
     const output = lines.join('\n');
 
-    // The concise prompt costs 0.35 quality points: with ~170 users per arm that is a clear regression.
-    expect(result.verdicts['system-prompt']).toBe('rollback');
-    expect(output).toMatch(/concise: quality −0\.\d+ \(95 % CI −0\.\d+ to −0\.\d+, p < 0\.001\): worse than control/);
+    // The concise prompt costs 0.35 quality points: with ~170 users per arm that is a clear regression, so
+    // that arm is dropped. The expert arm costs 23 % more (budget +20 %): dropped too when that shows as
+    // significant in this short run (the test then rolls back to control), else still being measured.
+    expect(['continue', 'rollback']).toContain(result.verdicts['system-prompt']);
+    expect(output).toMatch(/concise: drop — quality −0\.\d+ \(95 % CI −0\.\d+ to −0\.\d+, p < 0\.001\): worse than control/);
+    expect(output).toMatch(/arms against 'helpful': concise drop, expert (continue|drop)/);
     // The model swap at 5 % has ~25 users on the treatment: too few to promote or to roll back.
     expect(result.verdicts['chat-model']).toBe('continue');
     expect(output).toMatch(/sample size: \d+ control and \d+ treatment units, need 100 per group/);

@@ -18,6 +18,16 @@ export interface FlagOverride {
   stepStartedAt?: string;
   /** Set when the controller rolled the flag back or promoted it. */
   rolloutStatus?: 'running' | 'rolled-back' | 'promoted' | 'paused';
+  /**
+   * Serves this variant where the flag file's top level would roll out or split (`aiflags promote`): the
+   * test is over and this variant is the default. Targeting rules still apply, as after the file edit.
+   */
+  variant?: string;
+  /**
+   * Arms of the top-level split taken out of a test: their units are re-split among the remaining arms
+   * in proportion to their weights, and every unit of a remaining arm keeps its variant.
+   */
+  droppedVariants?: string[];
 }
 
 export interface KillSwitchState {
@@ -66,6 +76,8 @@ export function defaultActor(): string {
 export interface ChangeMeta {
   actor?: string;
   reason?: string;
+  /** The audit log's name for the change ('promote', 'rollout-advance', ...); derived from the change when absent. */
+  action?: string;
 }
 
 export interface AuditEntry {

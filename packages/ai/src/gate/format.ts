@@ -32,7 +32,26 @@ export function fmtP(p: number): string {
   return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 }
 
-/** "95 % CI −0.45 to −0.17", the unit once at the end. */
+/** "95 % CI −0.45 to −0.17", the unit once at the end; an end that is zero up to float rounding prints 0. */
 export function fmtCi(ci: [number, number], alpha: number, scale = 1, unit = ''): string {
-  return `${fmt((1 - alpha) * 100)} % CI ${fmt(ci[0] * scale)} to ${fmt(ci[1] * scale)}${unit}`;
+  const [lo, hi] = [ci[0] * scale, ci[1] * scale];
+  const width = Math.abs(hi - lo);
+  const tidy = (x: number) => (Number.isFinite(width) && width > 0 && Math.abs(x) < width * 1e-9 ? 0 : x);
+  return `${fmt((1 - alpha) * 100)} % CI ${fmt(tidy(lo))} to ${fmt(tidy(hi))}${unit}`;
+}
+
+/**
+ * Two figures of one row with the same number of decimals: 3 significant digits of the smaller one
+ * ("$0.00205 vs $0.00200", not "$0.00205 vs $0.002").
+ */
+export function fmtPair(a: number, b: number): [string, string] {
+  const smallest = Math.min(...[a, b].map(Math.abs).filter((x) => x > 0 && Number.isFinite(x)));
+  if (!Number.isFinite(smallest) || smallest >= 1e6 || smallest < 1e-12) return [fmt(a), fmt(b)];
+  const decimals = Math.max(0, Math.min(20, 2 - Math.floor(Math.log10(smallest))));
+  const show = (x: number) => {
+    if (!Number.isFinite(x)) return fmt(x);
+    const s = x.toFixed(decimals);
+    return s.charCodeAt(0) === 45 ? `−${s.slice(1)}` : s;
+  };
+  return [show(a), show(b)];
 }

@@ -1,2 +1,3 @@
 export * from './decide.js';
 export * from './format.js';
+export { probabilityBest, type NoWinner, type Winner } from './winner.js';

@@ -102,7 +102,10 @@ function summarize(variant: string, a: VariantAggregate, size: GroupSize): Varia
     feedbackPositive: a.feedbackPositive,
     feedbackNegative: a.feedbackNegative,
   };
-  if (a.quality.count > 0) s.qualityMean = a.quality.mean;
+  if (a.quality.count > 0) {
+    s.qualityMean = a.quality.mean;
+    s.qualityScores = momentsSummary(a.quality);
+  }
   if (a.latency.count > 0) {
     s.latencyMean = a.latency.mean;
     s.latencyP95 = a.latencySketch.getValueAtQuantile(0.95);

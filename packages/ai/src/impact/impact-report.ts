@@ -55,6 +55,8 @@ export interface VariantSummary {
   variant: string;
   size: GroupSize;
   qualityMean?: number;
+  /** The quality scores' count, mean and standard deviation (what ranking the arms of a test needs). */
+  qualityScores?: { n: number; mean: number; sd: number };
   /** ms */
   latencyP95?: number;
   /** ms */

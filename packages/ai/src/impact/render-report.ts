@@ -31,6 +31,10 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): 
     lines.push(`sample ratio: ${srm.mismatch ? 'MISMATCH' : 'ok'} — ${srm.basis} ${counts}, ${fmtP(srm.p)}`);
   } else lines.push(`sample ratio: not checked (${report.srmNotChecked ?? 'fewer than two variants with traffic, or no configured split'})`);
   lines.push('', `verdict: ${verdict.decision.toUpperCase()}`);
+  if (verdict.treatments.length > 1) {
+    const arms = verdict.treatments.map((t) => `${t.variant} ${t.decision}${verdict.winner?.variant === t.variant ? ' (winner)' : ''}`);
+    lines.push(`  arms against '${report.control}'${verdict.winner?.isControl ? ' (winner)' : ''}: ${arms.join(', ')}`);
+  }
   for (const r of verdict.reasons) lines.push(`  - ${r}`);
   return lines.join('\n');
 }

@@ -34,7 +34,7 @@ export function renderHtmlReport({ report, verdict, history, generatedAt }: Html
     `<header><h1>Impact report: <code>${esc(report.flagKey)}</code></h1>`,
     `<p class="meta">Control <code>${esc(report.control)}</code> · ${confidence} intervals · generated ${esc(generatedAt)}</p></header>`,
     verdictSection(verdict),
-    variantsSection(report),
+    variantsSection(report, verdict),
     ...report.treatments.map((t) => treatmentSection(report, t.variant, confidence)),
     srmSection(report),
     historySection(history),
@@ -56,11 +56,21 @@ function verdictSection(verdict: GateVerdict): string {
 </section>`;
 }
 
-function variantsSection(report: ImpactReport): string {
+function variantsSection(report: ImpactReport, verdict: GateVerdict): string {
+  // Per arm: the gate's verdict against control, and which arm won, when one did.
+  const arm = new Map(verdict.treatments.map((t) => [t.variant, t.decision]));
+  const tags = (variant: string) =>
+    [
+      variant === report.control ? '<span class="tag">control</span>' : '',
+      verdict.treatments.length > 1 && arm.has(variant) ? `<span class="tag arm-${arm.get(variant)}" data-field="arm">${arm.get(variant)}</span>` : '',
+      verdict.winner?.variant === variant ? '<span class="tag winner" data-field="winner">winner</span>' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
   const rows = report.variants
     .map(
-      (v) => `<tr data-variant="${esc(v.variant)}">
-<td><code>${esc(v.variant)}</code>${v.variant === report.control ? ' <span class="tag">control</span>' : ''}</td>
+      (v) => `<tr data-variant="${esc(v.variant)}"${verdict.winner?.variant === v.variant ? ' class="winner"' : ''}>
+<td><code>${esc(v.variant)}</code> ${tags(v.variant)}</td>
 <td class="num" data-field="units">${v.size.units}</td><td class="num" data-field="exposures">${v.size.exposures}</td>
 <td class="num" data-field="outcomes">${v.size.outcomes}</td>
 <td class="num">${opt(v.qualityMean, (x) => x.toFixed(2))}</td><td class="num">${opt(v.latencyP95, (x) => x.toFixed(1))}</td>
@@ -175,7 +185,7 @@ h1{font-size:1.5rem;margin:0}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}code{font
 th{font-weight:600;color:#4a535e}.num{text-align:right;font-variant-numeric:tabular-nums}.ci{color:#66707c;font-size:.85em}
 .tag{font-size:.75em;background:#eef1f4;border-radius:3px;padding:0 .3em}
 .verdict{border-radius:6px;padding:.6rem 1rem;margin-top:1rem}.verdict h2{margin:.2rem 0}.verdict.promote{background:#e7f6ec}
-.verdict.rollback{background:#fdeaea}.verdict.continue{background:#fff6e0}.decision{text-transform:uppercase;letter-spacing:.04em}
+.verdict.rollback{background:#fdeaea}tr.winner td{background:#e7f6ec}.tag.winner{background:#1a7f37;color:#fff}.tag.arm-drop{background:#fdeaea}.verdict.continue{background:#fff6e0}.decision{text-transform:uppercase;letter-spacing:.04em}
 .better{color:#127a3a}.worse{color:#b3261e}.good{color:#127a3a}.bad{color:#b3261e}
 svg.forest line.zero{stroke:#9aa3ad;stroke-dasharray:3 3}svg.forest line.bar,svg.forest line.cap{stroke-width:2.5}
 svg.forest.better line.bar,svg.forest.better line.cap{stroke:#127a3a}svg.forest.better circle{fill:#127a3a}

@@ -4,7 +4,7 @@
  * precomputed, so the hot path is a few property reads, the rule predicates and one hash.
  */
 import { splitAllocation } from '../bucketing/allocation.js';
-import { createRolloutBucketer, createSplitBucketer, type BucketingSettings } from '../bucketing/bucketers.js';
+import { createRolloutBucketer, createSplitBucketer, type BucketingSettings, type SplitBucketer } from '../bucketing/bucketers.js';
 import { readTargetingKey, readUnit } from '../bucketing/unit.js';
 import type { FlagDefinition, KillSwitch, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
 import type { LiveState } from '../live-state.js';
@@ -18,8 +18,11 @@ export interface FlagProgram {
   evaluate(ctx: EvaluationContext, live: LiveState | undefined): EvaluationResult;
 }
 
-/** Serves a result for a context; `percentage` (0-100) replaces a rollout's own when >= 0. */
-type Outcome = (ctx: EvaluationContext, percentage: number) => EvaluationResult;
+/**
+ * Serves a result for a context; `percentage` (0-100) replaces a rollout's own when >= 0, and a split
+ * re-splits the units of `dropped` arms among the others.
+ */
+type Outcome = (ctx: EvaluationContext, percentage: number, dropped?: readonly string[]) => EvaluationResult;
 
 const NO_OVERRIDE = -1;
 
@@ -83,10 +86,29 @@ export function compileFlagProgram(
       entries.map((e) => e.weight),
     );
     const served = entries.map((e) => results.get(e.variant) as EvaluationResult);
-    return (ctx) => {
+    // One re-split per set of dropped arms, built on first use: a unit whose arm was dropped is bucketed
+    // again, under a salt of its own, over the remaining arms' weights; other units keep their arm.
+    const resplits = new Map<string, { keep: boolean[]; bucketer: SplitBucketer; remaining: EvaluationResult[] } | null>();
+    const resplitFor = (dropped: readonly string[]) => {
+      const id = dropped.join('\u0000');
+      let r = resplits.get(id);
+      if (r === undefined) {
+        const keep = entries.map((e) => !dropped.includes(e.variant));
+        const left = entries.filter((_, i) => keep[i] && entries[i]!.weight > 0);
+        const salted = { ...settings, flagKey: `${key}#resplit`, salt: `${settings.salt}#resplit`, groupId: `${settings.groupId}#resplit` };
+        r = left.length === 0 || keep.every(Boolean) ? null : { keep, bucketer: createSplitBucketer(salted, rescale(left.map((e) => e.weight))), remaining: left.map((e) => results.get(e.variant) as EvaluationResult) };
+        if (resplits.size < 64) resplits.set(id, r);
+      }
+      return r;
+    };
+    return (ctx, _percentage, dropped) => {
       const unit = unitOf(ctx);
       if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;
-      return served[bucketer.pick(unit)] as EvaluationResult;
+      const arm = bucketer.pick(unit);
+      if (dropped === undefined) return served[arm] as EvaluationResult;
+      const r = resplitFor(dropped);
+      if (r === null || r.keep[arm]) return served[arm] as EvaluationResult;
+      return r.remaining[r.bucketer.pick(unit)] as EvaluationResult;
     };
   };
 
@@ -109,12 +131,15 @@ export function compileFlagProgram(
         : fixed(matchResults.get(rule.variant as string) as EvaluationResult),
   );
   const ruleCount = ruleOutcomes.length;
+  const staticByVariant: Record<string, EvaluationResult> = Object.fromEntries(staticResults);
   const fileEnabled = def.enabled;
 
   return {
     evaluate(ctx, live) {
       let enabled = fileEnabled;
       let percentage = NO_OVERRIDE;
+      let promoted: EvaluationResult | undefined;
+      let dropped: readonly string[] | undefined;
       if (live !== undefined) {
         const o = ownEntry(live.flags, key);
         if (o !== undefined && o !== null) {
@@ -123,15 +148,27 @@ export function compileFlagProgram(
           if (typeof e === 'boolean') enabled = e;
           const p = ownEntry(o as Record<string, unknown>, 'percentage');
           if (typeof p === 'number' && p >= 0 && p <= 100) percentage = p;
+          const v = ownEntry(o as Record<string, unknown>, 'variant');
+          if (typeof v === 'string') promoted = ownEntry(staticByVariant, v);
+          const d = ownEntry(o as Record<string, unknown>, 'droppedVariants');
+          if (Array.isArray(d) && d.length > 0) dropped = d.filter((x): x is string => typeof x === 'string');
         }
       }
       if (!enabled) return disabled;
       for (let i = 0; i < ruleCount; i++) {
         if ((rulePredicates[i] as ContextPredicate)(ctx)) return (ruleOutcomes[i] as Outcome)(ctx, NO_OVERRIDE);
       }
-      return top(ctx, percentage);
+      if (promoted !== undefined) return promoted;
+      return top(ctx, percentage, dropped);
     },
   };
+}
+
+/** Weights scaled to sum to 100, as the bucketers expect of a split. */
+function rescale(weights: number[]): number[] {
+  let total = 0;
+  for (const w of weights) total += w;
+  return weights.map((w) => (w * 100) / total);
 }
 
 /** A kill switch: `on` (STATIC) unless killed in live state or `enabled: false` in the file (DISABLED). */

@@ -96,6 +96,9 @@ export function liveStateProblem(value: unknown): string | undefined {
     if (entry.enabled !== undefined && typeof entry.enabled !== 'boolean') return `flags.${key}.enabled: expected a boolean`;
     const p = entry.percentage;
     if (p !== undefined && (typeof p !== 'number' || !(p >= 0 && p <= 100))) return `flags.${key}.percentage: expected a number from 0 to 100`;
+    if (entry.variant !== undefined && (typeof entry.variant !== 'string' || entry.variant === '')) return `flags.${key}.variant: expected a variant name`;
+    const d = entry.droppedVariants;
+    if (d !== undefined && (!Array.isArray(d) || !d.every((x) => typeof x === 'string'))) return `flags.${key}.droppedVariants: expected a list of variant names`;
   }
   return undefined;
 }

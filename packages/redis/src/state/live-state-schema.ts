@@ -17,6 +17,8 @@ export const flagOverrideSchema = z.object({
   rolloutStep: z.number().int().nonnegative().optional(),
   stepStartedAt: isoTime.optional(),
   rolloutStatus: z.enum(['running', 'rolled-back', 'promoted', 'paused']).optional(),
+  variant: z.string().min(1).optional(),
+  droppedVariants: z.array(z.string().min(1)).optional(),
 });
 
 /** The first problem of a value against a schema, as `field: message`; undefined when valid. */
