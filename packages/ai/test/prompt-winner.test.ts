@@ -4,8 +4,9 @@
  * is checked against the closed form for two arms and symmetry for three.
  */
 import { describe, expect, it } from 'vitest';
-import { normalCdf, validateFlags } from '@aiflags/core';
-import { analyzeImpact, decide, expectedShares, MemoryMetricStore, probabilityBest, renderImpactReport } from '../src/index.js';
+import { evaluate, HOUR_MS, normalCdf, validateFlags } from '@aiflags/core';
+import { MemoryStateStore } from '@aiflags/provider';
+import { analyzeImpact, decide, expectedShares, MemoryMetricStore, probabilityBest, renderImpactReport, RolloutController } from '../src/index.js';
 import { seededRandom, simulateUnits, type VariantBehaviour } from './simulate.js';
 
 const FLAG = 'system-prompt';
@@ -109,5 +110,49 @@ describe('probabilityBest', () => {
     ];
     const total = [0, 1, 2].map((i) => probabilityBest(arms, i)).reduce((x, y) => x + y);
     expect(Math.abs(total - 1)).toBeLessThan(1e-6);
+  });
+});
+
+describe('the rollout controller runs a three-way test per arm (seeded)', () => {
+  it('drops the worse arm at once, keeps every other unit on its arm, and promotes the winner after the hold', async () => {
+    let now = Date.UTC(2026, 10, 1);
+    const state = new MemoryStateStore();
+    const metrics = new MemoryMetricStore({ clock: () => now });
+    const controller = new RolloutController({ state, metrics, flags: set, clock: () => now });
+    const rand = seededRandom(21);
+    const behaviour = { helpful: base, concise: { ...base, quality: 3.5 }, expert: { ...base, quality: 4.4 } };
+    const traffic = (hours: number, tag: string) => {
+      const shares = expectedShares(set.flags.get(FLAG)!, state.current().flags[FLAG])!;
+      for (let h = 0; h < hours; h++) {
+        now += HOUR_MS;
+        simulateUnits(metrics, rand, { flagKey: FLAG, units: 300, shares: Object.fromEntries(Object.entries(shares).map(([v, p]) => [v, p / 100])), behaviour, at: now, unitPrefix: `${tag}${h}` });
+      }
+    };
+
+    expect((await controller.tick()).map((a) => a.action)).toEqual(['start']);
+    traffic(6, 'a');
+    const [drop] = await controller.tick();
+    expect(drop).toMatchObject({ action: 'drop', dropped: ['concise'], from: 66, to: 49.254 }); // expert 33 of the remaining 67
+    expect(state.current().flags[FLAG]).toMatchObject({ droppedVariants: ['concise'], rolloutStatus: 'running' });
+
+    // Sticky: every unit on helpful or expert keeps its arm; concise's units now get one of the two.
+    const users = Array.from({ length: 5_000 }, (_, i) => ({ targetingKey: `user-${i}` }));
+    for (const ctx of users) {
+      const before = evaluate(set, FLAG, ctx).variant;
+      const after = evaluate(set, FLAG, ctx, state.current()).variant;
+      if (before === 'concise') expect(['helpful', 'expert']).toContain(after);
+      else expect(after).toBe(before);
+    }
+
+    traffic(12, 'b');
+    const [early] = await controller.tick();
+    expect(early!.action).toBe('hold');
+    expect(early!.reasons[0]).toMatch(/^hold: 12 h of 24 h$/);
+    traffic(13, 'c');
+    const [promote] = await controller.tick();
+    expect(promote, promote!.reasons.join('\n')).toMatchObject({ action: 'promote', variant: 'expert', to: 100 });
+    expect(state.current().flags[FLAG]).toMatchObject({ variant: 'expert', rolloutStatus: 'promoted' });
+    expect((await state.audit.list({ limit: 10 })).map((e) => e.action).reverse()).toEqual(['rollout-start', 'rollout-drop', 'rollout-promote']);
+    for (const ctx of users.slice(0, 200)) expect(evaluate(set, FLAG, ctx, state.current()).variant).toBe('expert');
   });
 });

@@ -24,6 +24,8 @@ export {
   fillTemplate,
   MemoryMetricStore,
   OutcomeTracker,
+  probabilityBest,
+  promotedVariant,
   renderImpactReport,
   RolloutController,
   rolloutPlans,
@@ -33,6 +35,7 @@ export type {
   AiFlags,
   AiFlagsOptions,
   AnalyzeImpactOptions,
+  ArmDecision,
   Decision,
   FeedbackKind,
   FileMetricStoreOptions,
@@ -44,6 +47,7 @@ export type {
   MemoryMetricStoreOptions,
   MetricDelta,
   ModelConfig,
+  NoWinner,
   ModelSelection,
   OutcomeInput,
   PromptSelection,
@@ -60,6 +64,7 @@ export type {
   TreatmentVerdict,
   VariantSelection,
   VariantSummary,
+  Winner,
 } from '@aiflags/ai';
 
 // The flag file and the evaluator.

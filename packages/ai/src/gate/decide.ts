@@ -111,6 +111,16 @@ export function decide(report: ImpactReport, criteria: GateCriteria = {}): GateV
   };
 }
 
+/**
+ * The variant a verdict says to serve to everyone: the winner of a multi-arm test, or the one treatment
+ * when the gate promotes it (equal or better on quality, every guardrail met); undefined otherwise.
+ */
+export function promotedVariant(verdict: GateVerdict): string | undefined {
+  if (verdict.winner) return verdict.winner.variant;
+  if (verdict.treatments.length === 1 && verdict.decision === 'promote') return verdict.treatments[0]!.variant;
+  return undefined;
+}
+
 function describeWinner(w: Winner, report: ImpactReport): string {
   const evidence = `quality ${fmt(w.mean)} vs ${fmt(w.runnerUpMean)} for '${w.runnerUp}' (${signed(w.diff)}, ${fmtCi(w.ci, report.alpha)}, ${fmtP(w.p)}), probability best ${pct(w.probabilityBest)}`;
   return w.isControl ? `winner: control '${w.variant}': keep it and end the test; ${evidence}` : `winner: '${w.variant}', ${evidence}`;

@@ -1,5 +1,5 @@
 import { HOUR_MS, type ChangeMeta, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
-import { decide, type GateCriteria } from '../gate/decide.js';
+import { decide, promotedVariant, type GateCriteria } from '../gate/decide.js';
 import { analyzeImpact } from '../impact/analyze-impact.js';
 import { expectedShares } from '../impact/expected-shares.js';
 import { rolloutPlans, type RolloutPlan, type RolloutPlans } from './plans.js';
@@ -21,7 +21,7 @@ export interface RolloutControllerOptions {
   actor?: string;
 }
 
-export type RolloutActionKind = 'start' | 'advance' | 'promote' | 'rollback' | 'hold';
+export type RolloutActionKind = 'start' | 'advance' | 'promote' | 'rollback' | 'hold' | 'drop';
 
 /** What one tick did (or decided not to do) for one flag. */
 export interface RolloutAction {
@@ -33,6 +33,9 @@ export interface RolloutAction {
   /** Step index after the action. */
   step: number;
   reasons: string[];
+  /** A multi-arm test: the arms taken out by this action ('drop'), or the variant now served to everyone ('promote'). */
+  dropped?: string[];
+  variant?: string;
 }
 
 /** Where a flag stands in its plan. */
@@ -110,11 +113,93 @@ export class RolloutController {
       });
   }
 
-  /** One pass over every managed flag; returns what happened to each. */
+  /**
+   * The multi-arm tests the controller runs: flags with a `changeType` and a top-level `split` over two or
+   * more variants (a prompt A/B/C test). Their plan's first step sets the minimum time and units per arm.
+   */
+  managedTests(): Array<{ flag: CompiledFlag; plan: RolloutPlan }> {
+    const set = typeof this.options.flags === 'function' ? this.options.flags() : this.options.flags;
+    if (!set) return [];
+    const out: Array<{ flag: CompiledFlag; plan: RolloutPlan }> = [];
+    for (const flag of set.flags.values()) {
+      const plan = flag.changeType ? this.plans[flag.changeType] : undefined;
+      const split = flag.definition.split;
+      if (plan && plan.steps.length > 0 && !flag.definition.rollout && split && Object.values(split).filter((w) => w > 0).length >= 2) out.push({ flag, plan });
+    }
+    return out;
+  }
+
+  /** One pass over every managed flag and test; returns what happened to each. */
   async tick(): Promise<RolloutAction[]> {
     const actions: RolloutAction[] = [];
     for (const { flag, plan } of this.managed()) actions.push(await this.tickFlag(flag, plan));
+    for (const { flag, plan } of this.managedTests()) actions.push(await this.tickTest(flag, plan));
     return actions;
+  }
+
+  /**
+   * A multi-arm test, per arm: an arm the gate drops is taken out at once (its units re-split over the
+   * others by their weights; everyone else keeps their arm) and the measurement window restarts; when
+   * every arm is dropped, or the control wins, the test rolls back to control; a winner is promoted once
+   * the plan's first-step hold and units per arm are met. `percentage` in the actions is the share of
+   * units on a variant other than control.
+   */
+  private async tickTest(flag: CompiledFlag, plan: RolloutPlan): Promise<RolloutAction> {
+    const key = flag.key;
+    const now = this.clock();
+    const override = this.options.state.current().flags[key];
+    const control = flag.definition.defaultVariant;
+    const status = override?.rolloutStatus;
+    const treated = () => {
+      const shares = expectedShares(flag, override) ?? {};
+      return Math.round((100 - (shares[control] ?? 0)) * 1000) / 1000;
+    };
+    const current = treated();
+    if (status === 'rolled-back' || status === 'promoted' || status === 'paused') {
+      return { flagKey: key, action: 'hold', from: current, to: current, step: 0, reasons: [`test ${status}; nothing to do`] };
+    }
+    const step = plan.steps[0]!;
+    if (status !== 'running') {
+      const arms = Object.keys(flag.definition.split!).join(', ');
+      await this.write(key, override, { rolloutStatus: 'running', rolloutStep: 0, stepStartedAt: iso(now) }, 'rollout-start', `${plan.changeType} test of ${arms} started`);
+      return { flagKey: key, action: 'start', from: current, to: current, step: 0, reasons: [`started the ${plan.changeType} test of ${arms}: at least ${fmtHours(step.holdMs)} and ${step.minUnitsPerGroup} units per arm`] };
+    }
+    const startedAt = override?.stepStartedAt ? Date.parse(override.stepStartedAt) : now;
+    const shares = expectedShares(flag, override);
+    const alreadyDropped = new Set(override?.droppedVariants ?? []);
+    const report = await analyzeImpact(this.options.metrics, key, {
+      control,
+      treatments: Object.keys(flag.definition.split!).filter((v) => v !== control && !alreadyDropped.has(v)),
+      since: Math.ceil(startedAt / HOUR_MS) * HOUR_MS,
+      ...(shares ? { expectedShares: shares } : {}),
+      ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
+    });
+    const verdict = decide(report, this.options.criteria);
+
+    if (verdict.decision === 'rollback') {
+      const reason = `rolled back to '${control}': ${verdict.reasons.join('; ')}`;
+      await this.write(key, override, { variant: control, rolloutStatus: 'rolled-back', stepStartedAt: iso(now) }, 'rollout-rollback', reason);
+      return { flagKey: key, action: 'rollback', from: current, to: 0, step: 0, reasons: verdict.reasons, variant: control, dropped: verdict.dropped };
+    }
+    const newlyDropped = verdict.dropped.filter((v) => !alreadyDropped.has(v));
+    if (newlyDropped.length > 0) {
+      const droppedVariants = [...alreadyDropped, ...newlyDropped];
+      const reason = `dropped ${newlyDropped.map((v) => `'${v}'`).join(', ')}: ${verdict.reasons.filter((r) => newlyDropped.some((v) => r.startsWith(`${v}: `))).join('; ')}`;
+      await this.write(key, override, { droppedVariants, stepStartedAt: iso(now) }, 'rollout-drop', reason);
+      const to = Math.round((100 - (expectedShares(flag, { ...override, droppedVariants })?.[control] ?? 0)) * 1000) / 1000;
+      return { flagKey: key, action: 'drop', from: current, to, step: 0, reasons: verdict.reasons, dropped: newlyDropped };
+    }
+    const waiting: string[] = [];
+    if (now - startedAt < step.holdMs) waiting.push(`hold: ${fmtHours(now - startedAt)} of ${fmtHours(step.holdMs)}`);
+    const fewest = Math.min(...report.variants.filter((v) => !alreadyDropped.has(v.variant)).map((v) => v.size.units));
+    if (!(fewest >= step.minUnitsPerGroup)) waiting.push(`samples: ${Number.isFinite(fewest) ? fewest : 0} of ${step.minUnitsPerGroup} units per arm`);
+    const winner = promotedVariant(verdict);
+    if (winner === undefined) waiting.push(...verdict.reasons);
+    if (waiting.length > 0 || winner === undefined) return { flagKey: key, action: 'hold', from: current, to: current, step: 0, reasons: waiting };
+
+    const reason = `promoted '${winner}': ${verdict.reasons.join('; ')}`;
+    await this.write(key, override, { variant: winner, rolloutStatus: 'promoted', stepStartedAt: iso(now) }, 'rollout-promote', reason);
+    return { flagKey: key, action: 'promote', from: current, to: winner === control ? 0 : 100, step: 0, reasons: verdict.reasons, variant: winner };
   }
 
   private async tickFlag(flag: CompiledFlag, plan: RolloutPlan): Promise<RolloutAction> {

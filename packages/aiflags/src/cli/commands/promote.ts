@@ -2,7 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { parseFlags, type CompiledFlag } from '@aiflags/core';
-import { analyzeImpact, decide, expectedShares } from '@aiflags/ai';
+import { analyzeImpact, decide, expectedShares, promotedVariant } from '@aiflags/ai';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
@@ -84,8 +84,8 @@ async function chooseWinner(flag: CompiledFlag, metrics: Parameters<typeof analy
   const shares = expectedShares(flag, live);
   const report = await analyzeImpact(metrics, flag.key, { control: flag.definition.defaultVariant, ...(shares ? { expectedShares: shares } : {}) });
   const verdict = decide(report);
-  if (verdict.winner) return verdict.winner.variant;
-  if (verdict.treatments.length === 1 && verdict.decision === 'promote') return verdict.treatments[0]!.variant;
+  const winner = promotedVariant(verdict);
+  if (winner !== undefined) return winner;
   const why = verdict.reasons.find((r) => r.startsWith('no winner yet')) ?? `the gate says ${verdict.decision}: ${verdict.reasons[0] ?? 'no data'}`;
   throw new CliError(`${flag.key}: nothing to promote yet (${why}); name the variant to promote it anyway: aiflags promote ${flag.key} <variant>`);
 }

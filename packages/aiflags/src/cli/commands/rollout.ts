@@ -134,5 +134,8 @@ function formatProgress(p: RolloutProgress): string {
 
 function formatAction(a: RolloutAction): string {
   const move = a.from === a.to ? `stays at ${a.to} %` : `${a.from} % → ${a.to} %`;
-  return `${printable(a.flagKey)}: ${printable(a.action)} (${move})${a.reasons.map((r) => `\n  - ${printable(r)}`).join('')}`;
+  // A multi-arm test: which arms went, or which variant everyone gets now.
+  const arms = a.dropped?.length ? `, dropped ${a.dropped.map((v) => `'${printable(v)}'`).join(', ')}` : '';
+  const serves = a.variant !== undefined ? `, everyone gets '${printable(a.variant)}'` : '';
+  return `${printable(a.flagKey)}: ${printable(a.action)} (${move}${arms}${serves})${a.reasons.map((r) => `\n  - ${printable(r)}`).join('')}`;
 }
