@@ -41,7 +41,7 @@ describe('LocalProvider over a watched file', () => {
     const provider = new LocalProvider({ file, watch: { pollMs: 100, debounceMs: 20 } });
     await OpenFeature.setProviderAndWait(domain, provider);
     const client = OpenFeature.getClient(domain);
-    return { client, events: new EventQueue(client), close: () => OpenFeature.clearProviders() };
+    return { client, provider, events: new EventQueue(client), close: () => OpenFeature.clearProviders() };
   }
 
   /** Saves like an editor does: write a temporary file, rename it over the flag file. */
@@ -92,12 +92,11 @@ describe('LocalProvider over a watched file', () => {
   });
 
   it('a rejected reload is logged once per distinct error through the OpenFeature logger, and exposed until a good load', async () => {
-    const { client, events } = await start();
+    const { client, provider, events } = await start();
     const errors: string[] = [];
     client.setLogger({ error: (...args: unknown[]) => errors.push(args.map(String).join(' ')), warn: () => {}, info: () => {}, debug: () => {} });
     // OpenFeature hands the client's logger to each evaluation; the provider logs reloads there.
     await client.getObjectDetails('chat-model', {}, { targetingKey: 'u1' });
-    const provider = OpenFeature.getProviderForClient(client.metadata.domain) as LocalProvider;
     const goodVersion = provider.flagSet?.version;
     const first = events.next(ProviderEvents.Error);
     await atomicSave(flagsYaml(1000));
