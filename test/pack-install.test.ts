@@ -61,6 +61,21 @@ describe('packed packages installed into a new app', { timeout: 240_000 }, () =>
       tarballs.push(join(work, info!.filename));
     }
 
+    // As a registry would see them: publint on each package (warnings count), and @arethetypeswrong on each
+    // tarball for node16 (from ESM and from CommonJS) and bundler resolution. Two findings are accepted on
+    // purpose: the packages are ESM only, so a CommonJS `require()` resolves to ESM (Node >= 20.19 loads it,
+    // as the CommonJS run below proves), and node10 resolution, which ignores the exports map, is not supported.
+    for (const dir of packages) {
+      const lint = await sh(join(ROOT, 'node_modules', '.bin', 'publint'), ['--strict', dir], ROOT, { NO_COLOR: '1', FORCE_COLOR: '0' }).catch((e: { stdout: string; stderr: string }) => ({ stdout: `${e.stdout}${e.stderr}` }));
+      expect(`${dir}: ${lint.stdout.trim().split('\n').at(-1)}`).toBe(`${dir}: All good!`);
+    }
+    for (const tarball of tarballs) {
+      const attw = await sh(join(ROOT, 'node_modules', '.bin', 'attw'), [tarball, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'json'], ROOT).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
+      const byKind = (JSON.parse(attw.stdout) as { problems?: Record<string, Array<{ kind: string; entrypoint?: string; resolutionKind?: string }>> }).problems ?? {};
+      const counted = Object.values(byKind).flat().filter((p) => p.kind !== 'CJSResolvesToESM' && p.resolutionKind !== 'node10');
+      expect({ tarball, problems: counted }).toEqual({ tarball, problems: [] });
+    }
+
     await sh('mkdir', ['-p', app], work);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'new-app', version: '1.0.0', private: true }));
     await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, locked('@openfeature/server-sdk'), locked('@openfeature/core'), locked('@types/node')], app);

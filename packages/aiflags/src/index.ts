@@ -1,11 +1,101 @@
+/**
+ * What an app imports: the backend switch, the AI helpers on the runtime's stores, and the types and
+ * functions of the other packages an app reaches for. Each name is listed on purpose (see api-report.md);
+ * everything else stays importable from its own package (`@aiflags/core`, `@aiflags/ai`, ...).
+ */
+
+// This package: backend choice, runtime stores, and aiFlags recording to them by default.
 export * from './config.js';
-// Shadows @aiflags/ai's aiFlags: the same helpers, recording to the runtime's store by default.
-export { aiFlags, type DefaultAiFlagsOptions } from './ai-flags.js';
-export { closeDefaultMetrics, defaultMetrics } from './default-metrics.js';
 export * from './create-provider.js';
 export * from './runtime.js';
-export * from '@aiflags/provider';
-export * from '@aiflags/ai';
-export * from '@aiflags/core';
-// Names both @aiflags/ai and @aiflags/core define with the same meaning; the core ones are exported.
-export { DEFAULT_RETRY_AFTER_S, type Interval } from '@aiflags/core';
+export { aiFlags, type DefaultAiFlagsOptions } from './ai-flags.js';
+export { closeDefaultMetrics, defaultMetrics } from './default-metrics.js';
+
+// The AI helpers: selections, kill switches, tracking, measurement, the gate and rollouts.
+export {
+  analyzeImpact,
+  decide,
+  DEFAULT_GATE_CRITERIA,
+  DEFAULT_ROLLOUT_PLANS,
+  expectedShares,
+  exposureHook,
+  FeatureDisabledError,
+  FileMetricStore,
+  fillTemplate,
+  MemoryMetricStore,
+  OutcomeTracker,
+  renderImpactReport,
+  RolloutController,
+  rolloutPlans,
+  TrackEvents,
+} from '@aiflags/ai';
+export type {
+  AiFlags,
+  AiFlagsOptions,
+  AnalyzeImpactOptions,
+  Decision,
+  FeedbackKind,
+  FileMetricStoreOptions,
+  GateCriteria,
+  GateVerdict,
+  GuardDenial,
+  ImpactMetric,
+  ImpactReport,
+  MemoryMetricStoreOptions,
+  MetricDelta,
+  ModelConfig,
+  ModelSelection,
+  OutcomeInput,
+  PromptSelection,
+  RolloutAction,
+  RolloutControllerOptions,
+  RolloutPlan,
+  RolloutPlans,
+  RolloutProgress,
+  RolloutStep,
+  SelectionError,
+  SrmCheck,
+  Tracker,
+  TreatmentImpact,
+  TreatmentVerdict,
+  VariantSelection,
+  VariantSummary,
+} from '@aiflags/ai';
+
+// The flag file and the evaluator.
+export { CHANGE_TYPES, DEFAULT_RETRY_AFTER_S, evaluate, FlagConfigError, parseFlags, redactUrl, validateFlags } from '@aiflags/core';
+export type {
+  AuditEntry,
+  AuditLog,
+  ChangeMeta,
+  ChangeType,
+  EvaluationContext,
+  EvaluationResult,
+  FlagDefinition,
+  FlagFile,
+  FlagOverride,
+  FlagSet,
+  FlagType,
+  FlagValue,
+  Interval,
+  KillSwitch,
+  KillSwitchState,
+  LiveState,
+  MetricStore,
+  Outcome,
+  StateStore,
+} from '@aiflags/core';
+
+// The local OpenFeature provider and its live-state stores.
+export {
+  FileAuditLog,
+  FileStateStore,
+  LiveStateError,
+  LocalProvider,
+  LockTimeoutError,
+  MemoryAuditLog,
+  MemoryStateStore,
+  StateCommitError,
+  StateUnreadableError,
+} from '@aiflags/provider';
+export type { FileStateStoreOptions, LiveStateErrorCode, LocalProviderOptions, StateRepair } from '@aiflags/provider';

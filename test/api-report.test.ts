@@ -1,0 +1,22 @@
+/**
+ * Each published package's public surface is checked in (packages/<name>/api-report.md, written by
+ * `npm run api-report`): adding, removing or retyping an export fails here until the report is
+ * regenerated and the change reviewed with it.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { apiReports } from '../scripts/api-report.js';
+
+describe('API reports', { timeout: 60_000 }, () => {
+  const reports = apiReports();
+
+  it('covers every published package', () => {
+    expect(reports.map((r) => r.name).sort()).toEqual(['@aiflags/ai', '@aiflags/core', '@aiflags/launchdarkly', '@aiflags/provider', '@aiflags/redis', '@aiflags/unleash', 'aiflags']);
+  });
+
+  it.each(reports.map((r) => [r.name, r] as const))('%s matches its checked-in api-report.md (else run npm run api-report and review the diff)', (_, report) => {
+    const checkedIn = existsSync(report.file) ? readFileSync(report.file, 'utf8') : `(missing: ${relative(process.cwd(), report.file)})`;
+    expect(checkedIn).toBe(report.text);
+  });
+});
