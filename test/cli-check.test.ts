@@ -35,7 +35,14 @@ describe('aiflags check', { timeout: 120_000 }, () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ flags: './flags.yaml', files: 2, keysUsed: 4, stale: ['legacy_flag', 'ai_agent_enabled'] });
-    expect(out.problems[0]).toMatchObject({ key: 'ai_agent_enabld', call: 'guard', file: 'src/app.ts', line: 5, problem: 'missing', didYouMean: 'ai_agent_enabled' });
+    expect(out.problems[0]).toMatchObject({
+      key: 'ai_agent_enabld',
+      call: 'guard',
+      file: 'src/app.ts',
+      line: 5,
+      problem: 'missing',
+      didYouMean: 'ai_agent_enabled',
+    });
     expect(out.problems[1]).toMatchObject({ key: 'new_system_prompt', problem: 'wrong-type' });
   });
 
@@ -43,7 +50,9 @@ describe('aiflags check', { timeout: 120_000 }, () => {
     await writeFile(join(dir, 'clean.mjs'), "await flags.guard('ai_agent_enabled', ctx);\nawait client.getObjectDetails('chat-model', {}, ctx);\n");
     const r = await runCli(['check', 'clean.mjs', 'src/lib'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('not read by any checked code (stale?): system-prompt, legacy_flag\n./flags.yaml: 3 keys used in 2 files, 0 problems, 2 not read — OK\n');
+    expect(r.stdout).toBe(
+      'not read by any checked code (stale?): system-prompt, legacy_flag\n./flags.yaml: 3 keys used in 2 files, 0 problems, 2 not read — OK\n',
+    );
   });
 
   it('a missing source path exits 1 with one line', async () => {

@@ -10,7 +10,10 @@ const example = fileURLToPath(new URL('..', import.meta.url));
 /** Runs the real CLI in this process and returns its exit code and what it printed. */
 async function aiflags(...args: string[]): Promise<{ code: number; out: string }> {
   const chunks: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
   try {
     return { code: await runCli(args), out: chunks.join('') };
   } finally {
@@ -34,6 +37,8 @@ describe('aiflags check on the chat service', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace("flags.guard('ai_agent_enabled'", "flags.guard('ai_agent_enabld'"));
     const r = await aiflags('--flags', join(example, 'flags.yaml'), 'check', join(copy, 'src'));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/chat-service\.ts:\d+:\d+: guard\('ai_agent_enabld'\): no kill switch or flag 'ai_agent_enabld' in .*flags\.yaml; did you mean 'ai_agent_enabled'\?/);
+    expect(r.out).toMatch(
+      /chat-service\.ts:\d+:\d+: guard\('ai_agent_enabld'\): no kill switch or flag 'ai_agent_enabld' in .*flags\.yaml; did you mean 'ai_agent_enabled'\?/,
+    );
   });
 });

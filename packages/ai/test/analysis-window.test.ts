@@ -3,7 +3,12 @@ import { analysisWindow, analyzeImpact, decide, MemoryMetricStore, renderImpactR
 import { seededRandom, simulateUnits } from './simulate.js';
 
 const at = (hhmm: string) => Date.parse(`2026-12-02T${hhmm}:00.000Z`);
-const running = (startedAt: string) => ({ percentage: 5, rolloutStep: 1, stepStartedAt: new Date(at(startedAt)).toISOString(), rolloutStatus: 'running' as const });
+const running = (startedAt: string) => ({
+  percentage: 5,
+  rolloutStep: 1,
+  stepStartedAt: new Date(at(startedAt)).toISOString(),
+  rolloutStatus: 'running' as const,
+});
 const behaviour = { quality: 4, latencyMs: 700, costUsd: 0.002, errorRate: 0.02 };
 
 describe('the report window', () => {
@@ -28,16 +33,40 @@ describe('the report window', () => {
     const window = analysisWindow({ live: running('05:10'), since: at('02:41'), now: at('05:41') });
     expect(window.skipSrm).toBe("the window starts before 2026-12-02 05:10 UTC, when the rollout's current step changed the split");
     expect(window.notes[0]).toContain('the hour from 2026-12-02 02:00 UTC is included');
-    expect(analysisWindow({ live: { ...running('05:10'), rolloutStatus: 'promoted' }, now: at('05:41') })).toEqual({ since: undefined, fromStep: false, notes: [] });
+    expect(analysisWindow({ live: { ...running('05:10'), rolloutStatus: 'promoted' }, now: at('05:41') })).toEqual({
+      since: undefined,
+      fromStep: false,
+      notes: [],
+    });
   });
 
   it('the report at 05:41 includes the partial hour, says since 05:10, and leaves the SRM for the first whole hour', async () => {
     const store = new MemoryMetricStore();
     // Traffic at 05:05 (the previous step, in the hour the step started) and at 05:20 (this step).
-    simulateUnits(store, seededRandom(3), { flagKey: 'chat-model', units: 400, shares: { control: 0.99, treatment: 0.01 }, behaviour: { control: behaviour, treatment: behaviour }, at: at('05:05'), unitPrefix: 'early' });
-    simulateUnits(store, seededRandom(4), { flagKey: 'chat-model', units: 400, shares: { control: 0.95, treatment: 0.05 }, behaviour: { control: behaviour, treatment: behaviour }, at: at('05:20'), unitPrefix: 'late' });
+    simulateUnits(store, seededRandom(3), {
+      flagKey: 'chat-model',
+      units: 400,
+      shares: { control: 0.99, treatment: 0.01 },
+      behaviour: { control: behaviour, treatment: behaviour },
+      at: at('05:05'),
+      unitPrefix: 'early',
+    });
+    simulateUnits(store, seededRandom(4), {
+      flagKey: 'chat-model',
+      units: 400,
+      shares: { control: 0.95, treatment: 0.05 },
+      behaviour: { control: behaviour, treatment: behaviour },
+      at: at('05:20'),
+      unitPrefix: 'late',
+    });
     const window = analysisWindow({ live: running('05:10'), now: at('05:41') });
-    const report = await analyzeImpact(store, 'chat-model', { control: 'control', since: window.since!, srmSince: window.srmSince!, notes: window.notes, expectedShares: { control: 95, treatment: 5 } });
+    const report = await analyzeImpact(store, 'chat-model', {
+      control: 'control',
+      since: window.since!,
+      srmSince: window.srmSince!,
+      notes: window.notes,
+      expectedShares: { control: 95, treatment: 5 },
+    });
     // Both batches are in: the store cannot split the 05:00 hour.
     expect(report.variants.reduce((n, v) => n + v.size.exposures, 0)).toBe(800);
     expect(report.srm).toBeUndefined();
@@ -50,9 +79,21 @@ describe('the report window', () => {
 
   it('once the step has a whole hour, the SRM check counts from it and says so', async () => {
     const store = new MemoryMetricStore();
-    simulateUnits(store, seededRandom(5), { flagKey: 'chat-model', units: 2000, shares: { control: 0.95, treatment: 0.05 }, behaviour: { control: behaviour, treatment: behaviour }, at: at('06:20'), unitPrefix: 'u' });
+    simulateUnits(store, seededRandom(5), {
+      flagKey: 'chat-model',
+      units: 2000,
+      shares: { control: 0.95, treatment: 0.05 },
+      behaviour: { control: behaviour, treatment: behaviour },
+      at: at('06:20'),
+      unitPrefix: 'u',
+    });
     const window = analysisWindow({ live: running('05:10'), now: at('06:41') });
-    const report = await analyzeImpact(store, 'chat-model', { control: 'control', since: window.since!, srmSince: window.srmSince!, expectedShares: { control: 95, treatment: 5 } });
+    const report = await analyzeImpact(store, 'chat-model', {
+      control: 'control',
+      since: window.since!,
+      srmSince: window.srmSince!,
+      expectedShares: { control: 95, treatment: 5 },
+    });
     expect(report.srm).toMatchObject({ since: at('06:00'), mismatch: false });
     expect(renderImpactReport(report, decide(report))).toContain("(counted from 2026-12-02 06:00 UTC, the step's first whole hour)");
   });

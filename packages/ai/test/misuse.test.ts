@@ -75,7 +75,11 @@ describe('misuse is loud', () => {
     const { flags, logger } = await setup();
     for (let i = 0; i < 3; i++) {
       const m = await flags.model('new_system_prompt', ctx, fallback);
-      expect(m).toMatchObject({ model: 'gpt-4o-mini', variant: 'fallback', error: { code: 'TYPE_MISMATCH', message: expect.stringContaining("flag 'new_system_prompt' has boolean values, not object") } });
+      expect(m).toMatchObject({
+        model: 'gpt-4o-mini',
+        variant: 'fallback',
+        error: { code: 'TYPE_MISMATCH', message: expect.stringContaining("flag 'new_system_prompt' has boolean values, not object") },
+      });
     }
     const mine = logger.warnings.filter((w) => w.includes("model('new_system_prompt')"));
     expect(mine).toHaveLength(1);
@@ -96,7 +100,14 @@ describe('misuse is loud', () => {
   });
 
   it('a throwing logger never reaches the caller', async () => {
-    const bad: Logger = { warn: () => { throw new Error('boom'); }, error: () => {}, info: () => {}, debug: () => {} };
+    const bad: Logger = {
+      warn: () => {
+        throw new Error('boom');
+      },
+      error: () => {},
+      info: () => {},
+      debug: () => {},
+    };
     const { flags } = await setup({ logger: bad });
     expect(await flags.guard('no_such_switch_xyz', ctx)).toBeNull();
   });

@@ -39,6 +39,7 @@ export type {
   GateCriteria,
   GateVerdict,
   GuardDenial,
+  GuardOptions,
   ImpactMetric,
   ImpactReport,
   MemoryMetricStoreOptions,
@@ -98,4 +99,4 @@ export {
   StateCommitError,
   StateUnreadableError,
 } from '@aiflags/provider';
-export type { FileStateStoreOptions, LiveStateErrorCode, LocalProviderOptions, StateRepair } from '@aiflags/provider';
+export type { FileStateStoreOptions, LiveStateErrorCode, LocalProviderOptions, ReloadError, StateRepair } from '@aiflags/provider';

@@ -27,14 +27,17 @@ describe('finding the keys code uses', () => {
   });
 
   it("leaves out literals that are no key (window.prompt('Your name?')) and counts computed keys of method calls", () => {
-    const s = scan('a.js', "window.prompt('Your name?'); flags.model(key, ctx, fb); model(key); flags.variant(`v-${n}`, ctx, 1)");
+    const s = scan('a.js', "window.prompt('Your name?'); flags.model(key, ctx, fb); model(key); flags.variant(`v-$" + '{n}`, ctx, 1)');
     expect(s.uses).toEqual([]);
     expect(s.dynamic.map((d) => d.call)).toEqual(['model', 'variant']);
   });
 });
 
 describe('checking them against a flag file', () => {
-  const set = parseFlags('flags:\n  chat-model: { variants: { a: { model: x } }, defaultVariant: a }\n  beta: { enabled: true }\nkillSwitches:\n  ai_agent_enabled: {}\n', 'flags.yaml');
+  const set = parseFlags(
+    'flags:\n  chat-model: { variants: { a: { model: x } }, defaultVariant: a }\n  beta: { enabled: true }\nkillSwitches:\n  ai_agent_enabled: {}\n',
+    'flags.yaml',
+  );
 
   it('accepts a switch or a boolean flag for guard, and matching types', () => {
     const s = scan('a.ts', "flags.guard('ai_agent_enabled'); flags.guard('beta'); flags.model('chat-model'); client.getBooleanValue('ai_agent_enabled', true)");
@@ -43,8 +46,14 @@ describe('checking them against a flag file', () => {
 
   it('reports a missing key with did you mean, a wrong type, and the keys nothing reads', () => {
     const result = checkKeys(set, scan('a.ts', "flags.model('chat-modle'); flags.prompt('chat-model'); flags.guard('chat-model')"));
-    expect(result.problems.map((p) => [p.problem, p.didYouMean])).toEqual([['missing', 'chat-model'], ['wrong-type', undefined], ['wrong-type', undefined]]);
-    expect(result.problems[2]!.message).toBe("a.ts:1:68: guard('chat-model'): 'chat-model' is a flag with object values in flags.yaml; guard() reads boolean values");
+    expect(result.problems.map((p) => [p.problem, p.didYouMean])).toEqual([
+      ['missing', 'chat-model'],
+      ['wrong-type', undefined],
+      ['wrong-type', undefined],
+    ]);
+    expect(result.problems[2]!.message).toBe(
+      "a.ts:1:68: guard('chat-model'): 'chat-model' is a flag with object values in flags.yaml; guard() reads boolean values",
+    );
     expect(result.stale).toEqual(['beta', 'ai_agent_enabled']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestKey, FlagConfigError, MODEL_CONFIG_KEYS, parseFlags, validateFlags } from '../src/index.js';
+import { closestKey, FlagConfigError, ModelConfigSchema, parseFlags, validateFlags } from '../src/index.js';
 
 const modelSwap = (treatment: string, extra = '') => `flags:
   chat-model:
@@ -23,12 +23,14 @@ function rejection(text: string): FlagConfigError {
 describe('model-config variants', () => {
   it("rejects { modle: claude-sonnet-4 } in a model swap with did you mean 'model', naming file, flag, variant and field", () => {
     const error = rejection(modelSwap('{ modle: claude-sonnet-4 }'));
-    expect(error.message).toMatch(/^flags\.yaml: flag 'chat-model', field 'variants\.treatment\.modle': unknown model-config key 'modle'; did you mean 'model'\?/);
+    expect(error.message).toMatch(
+      /^flags\.yaml: flag 'chat-model', field 'variants\.treatment\.modle': unknown model-config key 'modle'; did you mean 'model'\?/,
+    );
     expect(error).toMatchObject({ file: 'flags.yaml', flag: 'chat-model', field: 'variants.treatment.modle' });
   });
 
   it.each([
-    ['{ model: x, temprature: 0.2 }', "variants.treatment.temprature", "did you mean 'temperature'?"],
+    ['{ model: x, temprature: 0.2 }', 'variants.treatment.temprature', "did you mean 'temperature'?"],
     ['{ model: x, max_token: 10 }', 'variants.treatment.max_token', "did you mean 'max_tokens'?"],
     ['{ provider: anthropic }', 'variants.treatment.model', "a model config needs 'model'"],
     ['{ model: "" }', 'variants.treatment.model', 'expected a non-empty model name'],
@@ -44,7 +46,9 @@ describe('model-config variants', () => {
 
   it('accepts the known keys in both spellings, and anything under params', () => {
     const set = parseFlags(
-      modelSwap('{ model: claude-sonnet-4, provider: anthropic, temperature: 0.7, max_tokens: 800, maxTokens: 800, topP: 0.9, top_p: 0.9, stop: ["\\n"], seed: 4, params: { thinking: { budget: 1024 } } }'),
+      modelSwap(
+        '{ model: claude-sonnet-4, provider: anthropic, temperature: 0.7, max_tokens: 800, maxTokens: 800, topP: 0.9, top_p: 0.9, stop: ["\\n"], seed: 4, params: { thinking: { budget: 1024 } } }',
+      ),
       'flags.yaml',
     );
     expect(set.flags.get('chat-model')?.type).toBe('object');
@@ -68,17 +72,21 @@ describe('model-config variants', () => {
   });
 
   it('does not check object flags that are not model configs', () => {
-    expect(() => validateFlags({ flags: { tools: { changeType: 'new-tool', variants: { a: { search: true } }, defaultVariant: 'a' } } }, 'flags')).not.toThrow();
+    expect(() =>
+      validateFlags({ flags: { tools: { changeType: 'new-tool', variants: { a: { search: true } }, defaultVariant: 'a' } } }, 'flags'),
+    ).not.toThrow();
   });
 
   it('rejects an unknown kind', () => {
-    expect(rejection(`flags:\n  x:\n    kind: model\n    variants: { a: 1 }\n    defaultVariant: a\n`).message).toContain("field 'kind': expected one of model-config");
+    expect(rejection(`flags:\n  x:\n    kind: model\n    variants: { a: 1 }\n    defaultVariant: a\n`).message).toContain(
+      "field 'kind': expected one of model-config",
+    );
   });
 });
 
 describe('closestKey', () => {
   it('suggests a likely typo and nothing for an unrelated key', () => {
-    expect(closestKey('modle', MODEL_CONFIG_KEYS)).toBe('model');
+    expect(closestKey('modle', Object.keys(ModelConfigSchema.shape))).toBe('model');
     expect(closestKey('ai_agent_enabld', ['web_search_enabled', 'ai_agent_enabled'])).toBe('ai_agent_enabled');
     expect(closestKey('chat-modle', ['system-prompt', 'chat-model'])).toBe('chat-model');
     expect(closestKey('chat-model', ['ai_agent_enabled'])).toBeUndefined();

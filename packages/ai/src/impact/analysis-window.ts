@@ -42,7 +42,13 @@ export function analysisWindow({ live, since, now }: AnalysisWindowOptions): Ana
     const start = Math.min(since, now);
     const notes = partialHour(start, 'the window starts');
     if (step !== undefined && start < step) {
-      return { since: start, skipSrm: `the window starts before ${formatUtcMinute(step)} UTC, when the rollout's current step changed the split`, ...withStep, fromStep: false, notes };
+      return {
+        since: start,
+        skipSrm: `the window starts before ${formatUtcMinute(step)} UTC, when the rollout's current step changed the split`,
+        ...withStep,
+        fromStep: false,
+        notes,
+      };
     }
     return { since: start, ...withStep, fromStep: false, notes };
   }
@@ -62,7 +68,9 @@ function partialHour(start: number, what: string): string[] {
   const hour = hourOf(start);
   if (hour === start) return [];
   const minutes = Math.round((start - hour) / 60_000);
-  return [`${what} at ${formatUtcMinute(start)} UTC; the store keeps whole hours, so the hour from ${formatUtcMinute(hour)} UTC is included (up to ${minutes} min before the start)`];
+  return [
+    `${what} at ${formatUtcMinute(start)} UTC; the store keeps whole hours, so the hour from ${formatUtcMinute(hour)} UTC is included (up to ${minutes} min before the start)`,
+  ];
 }
 
 /** `2026-12-02 05:10`: epoch ms as a UTC date and minute, as reports print times. */

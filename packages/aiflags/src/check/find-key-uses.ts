@@ -71,7 +71,13 @@ export async function findKeyUses(ts: typeof TS, root: string, cwd: string = pro
 
 /** Adds the key uses in one file's text to `scan`. */
 export function scanSource(ts: typeof TS, file: string, text: string, scan: Pick<KeyScan, 'uses' | 'dynamic'>): void {
-  const kind = /\.[cm]?tsx?$/.test(file) ? (file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : file.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+  const kind = /\.[cm]?tsx?$/.test(file)
+    ? file.endsWith('x')
+      ? ts.ScriptKind.TSX
+      : ts.ScriptKind.TS
+    : file.endsWith('x')
+      ? ts.ScriptKind.JSX
+      : ts.ScriptKind.JS;
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
   const visit = (node: TS.Node): void => {
     if (ts.isCallExpression(node)) {

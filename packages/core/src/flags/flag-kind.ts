@@ -5,5 +5,9 @@ import { z } from 'zod';
  * variant is a model configuration, checked against the model-config schema (model-config.ts).
  */
 export const FLAG_KINDS = ['model-config'] as const;
-export const FlagKindSchema = z.enum(FLAG_KINDS).describe("model-config: every variant is a model configuration ({ model, provider, temperature, maxTokens, topP, params, ... }), checked like a model-swap flag's object variants");
+export const FlagKindSchema = z
+  .enum(FLAG_KINDS)
+  .describe(
+    "model-config: every variant is a model configuration ({ model, provider, temperature, maxTokens, topP, params, ... }), checked like a model-swap flag's object variants",
+  );
 export type FlagKind = z.infer<typeof FlagKindSchema>;

@@ -12,18 +12,23 @@ import type { FlagKind } from './flag-kind.js';
 
 const nonNegativeInt = z.number().int({ error: 'expected a whole number' }).min(0, { error: 'expected a number >= 0' });
 const json = z.json();
+/** A number from `min` to `max`, with one message for a wrong type and a value out of range. */
+const between = (min: number, max: number) => {
+  const error = `expected a number from ${min} to ${max}`;
+  return z.number({ error }).min(min, { error }).max(max, { error });
+};
 
 /** One model configuration, as a variant value. Parameter ranges are the providers' common ones. */
 export const ModelConfigSchema = z.strictObject({
   model: z.string({ error: 'expected the model name as a string' }).min(1, { error: 'expected a non-empty model name' }),
   provider: z.string({ error: 'expected the provider name as a string' }).optional(),
-  temperature: z.number({ error: 'expected a number from 0 to 2' }).min(0, { error: 'expected a number from 0 to 2' }).max(2, { error: 'expected a number from 0 to 2' }).optional(),
+  temperature: between(0, 2).optional(),
   maxTokens: nonNegativeInt.optional(),
   max_tokens: nonNegativeInt.optional(),
   maxOutputTokens: nonNegativeInt.optional(),
   max_output_tokens: nonNegativeInt.optional(),
-  topP: z.number({ error: 'expected a number from 0 to 1' }).min(0, { error: 'expected a number from 0 to 1' }).max(1, { error: 'expected a number from 0 to 1' }).optional(),
-  top_p: z.number({ error: 'expected a number from 0 to 1' }).min(0, { error: 'expected a number from 0 to 1' }).max(1, { error: 'expected a number from 0 to 1' }).optional(),
+  topP: between(0, 1).optional(),
+  top_p: between(0, 1).optional(),
   topK: nonNegativeInt.optional(),
   top_k: nonNegativeInt.optional(),
   frequencyPenalty: z.number().optional(),
