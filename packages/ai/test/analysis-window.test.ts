@@ -11,6 +11,19 @@ const running = (startedAt: string) => ({
 });
 const behaviour = { quality: 4, latencyMs: 700, costUsd: 0.002, errorRate: 0.02 };
 
+/** `units` new units of chat-model at `when`, a `treated` fraction on the treatment, both behaving alike. */
+function traffic(store: MemoryMetricStore, seed: number, units: number, treated: number, when: number, unitPrefix: string): void {
+  const shares = { control: 1 - treated, treatment: treated };
+  simulateUnits(store, seededRandom(seed), {
+    flagKey: 'chat-model',
+    units,
+    shares,
+    behaviour: { control: behaviour, treatment: behaviour },
+    at: when,
+    unitPrefix,
+  });
+}
+
 describe('the report window', () => {
   it('at 05:41 during a step started 05:10 starts at 05:10, not 06:00, and says the hour from 05:00 is included', () => {
     const window = analysisWindow({ live: running('05:10'), now: at('05:41') });
@@ -43,22 +56,8 @@ describe('the report window', () => {
   it('the report at 05:41 includes the partial hour, says since 05:10, and leaves the SRM for the first whole hour', async () => {
     const store = new MemoryMetricStore();
     // Traffic at 05:05 (the previous step, in the hour the step started) and at 05:20 (this step).
-    simulateUnits(store, seededRandom(3), {
-      flagKey: 'chat-model',
-      units: 400,
-      shares: { control: 0.99, treatment: 0.01 },
-      behaviour: { control: behaviour, treatment: behaviour },
-      at: at('05:05'),
-      unitPrefix: 'early',
-    });
-    simulateUnits(store, seededRandom(4), {
-      flagKey: 'chat-model',
-      units: 400,
-      shares: { control: 0.95, treatment: 0.05 },
-      behaviour: { control: behaviour, treatment: behaviour },
-      at: at('05:20'),
-      unitPrefix: 'late',
-    });
+    traffic(store, 3, 400, 0.01, at('05:05'), 'early');
+    traffic(store, 4, 400, 0.05, at('05:20'), 'late');
     const window = analysisWindow({ live: running('05:10'), now: at('05:41') });
     const report = await analyzeImpact(store, 'chat-model', {
       control: 'control',
@@ -79,14 +78,7 @@ describe('the report window', () => {
 
   it('once the step has a whole hour, the SRM check counts from it and says so', async () => {
     const store = new MemoryMetricStore();
-    simulateUnits(store, seededRandom(5), {
-      flagKey: 'chat-model',
-      units: 2000,
-      shares: { control: 0.95, treatment: 0.05 },
-      behaviour: { control: behaviour, treatment: behaviour },
-      at: at('06:20'),
-      unitPrefix: 'u',
-    });
+    traffic(store, 5, 2000, 0.05, at('06:20'), 'u');
     const window = analysisWindow({ live: running('05:10'), now: at('06:41') });
     const report = await analyzeImpact(store, 'chat-model', {
       control: 'control',
