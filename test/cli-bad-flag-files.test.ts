@@ -40,7 +40,7 @@ describe('malformed flag files (the core table)', () => {
     const r = await runCli(['validate', ...files, 'good.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(r.stdout).toMatch(/^good\.yaml: \d+ flags, \d+ segments?, \d+ kill switch(es)? — OK\n$/);
+    expect(r.stdout).toMatch(/^good\.yaml: \d+ flags, \d+ segments?, \d+ kill switch(es)? — OK\n {2}prompt 'system-prompt': no \{\{variables\}\} \(a, b, c\)\n$/);
     const lines = r.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(BAD_FLAG_FILES.length);
     BAD_FLAG_FILES.forEach((fixture, i) => expectNamed(lines[i]!, files[i]!, fixture));
@@ -57,7 +57,9 @@ describe('malformed flag files (the core table)', () => {
     const file = join(dir, 'flags.yaml');
     await writeFile(file, VALID_FLAGS_YAML);
     const domain = randomUUID();
-    await OpenFeature.setProviderAndWait(domain, new LocalProvider({ file, watch: { pollMs: 100, debounceMs: 20 } }));
+    const logged: string[] = [];
+    const logger = { error: (line: string) => logged.push(line), warn: () => {}, info: () => {}, debug: () => {} };
+    await OpenFeature.setProviderAndWait(domain, new LocalProvider({ file, watch: { pollMs: 100, debounceMs: 20 }, logger }));
     const client = OpenFeature.getClient(domain);
     const events = new EventQueue(client);
     const before = await client.getObjectDetails('chat-model', {}, { targetingKey: 'user-1' });
@@ -71,6 +73,8 @@ describe('malformed flag files (the core table)', () => {
       await rename(temp, file);
       const { details } = await error;
       expectNamed(details.message!, file, fixture);
+      // The operator sees it too: the same line, logged once.
+      expect(logged.filter((line) => line.endsWith(details.message!)), fixture.name).toHaveLength(1);
       const now = await client.getObjectDetails('chat-model', {}, { targetingKey: 'user-1' });
       expect(now, fixture.name).toEqual(before);
     }

@@ -38,6 +38,32 @@ describe('aiflags validate', { timeout: 120_000 }, () => {
     expect(r.stderr).toBe(`${line}\n`);
   });
 
+  it("lists each prompt's {{variables}}, per variant when they differ", async () => {
+    const prompts = `flags:
+  system-prompt:
+    changeType: system-prompt
+    variants:
+      helpful: "You help {{user}} with {{product}}."
+      concise: "Be brief about {{ product }}, {{user}}."
+      legacy: "You are an assistant."
+    defaultVariant: helpful
+  greeting:
+    changeType: system-prompt
+    variants: { a: "Hi {{name}}", b: "Hello {{name}}" }
+    defaultVariant: a
+`;
+    await writeFile(join(dir, 'prompts.yaml'), prompts);
+    const r = await runCli(['validate', 'prompts.yaml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      "prompts.yaml: 2 flags, 0 segments, 0 kill switches — OK\n" +
+        "  prompt 'system-prompt': helpful: {{user}}, {{product}}; concise: {{product}}, {{user}}; legacy: no {{variables}}\n" +
+        "  prompt 'greeting': {{name}} in every variant (a, b)\n",
+    );
+    const json = await runCli(['validate', 'prompts.yaml', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout).prompts).toEqual({ 'system-prompt': { helpful: ['user', 'product'], concise: ['product', 'user'], legacy: [] }, greeting: { a: ['name'], b: ['name'] } });
+  });
+
   it('--json on a bad file prints the error as JSON and exits 1', async () => {
     await writeFile(join(dir, 'bad.yaml'), SAMPLE_FLAGS_YAML.replace('defaultVariant: low', 'defaultVariant: medium'));
     const r = await runCli(['validate', 'bad.yaml', '--json'], { cwd: dir });

@@ -41,7 +41,7 @@ describe('LocalProvider over a watched file', () => {
     const provider = new LocalProvider({ file, watch: { pollMs: 100, debounceMs: 20 } });
     await OpenFeature.setProviderAndWait(domain, provider);
     const client = OpenFeature.getClient(domain);
-    return { client, events: new EventQueue(client), close: () => OpenFeature.clearProviders() };
+    return { client, provider, events: new EventQueue(client), close: () => OpenFeature.clearProviders() };
   }
 
   /** Saves like an editor does: write a temporary file, rename it over the flag file. */
@@ -89,6 +89,32 @@ describe('LocalProvider over a watched file', () => {
     expect((await changed).details.flagsChanged).toEqual(['chat-model']);
     expect(client.providerStatus).toBe(ProviderStatus.READY);
     expect((await client.getObjectDetails('chat-model', {}, { targetingKey: 'u1' })).variant).toBe('treatment');
+  });
+
+  it('a rejected reload is logged once per distinct error through the OpenFeature logger, and exposed until a good load', async () => {
+    const { client, provider, events } = await start();
+    const errors: string[] = [];
+    client.setLogger({ error: (...args: unknown[]) => errors.push(args.map(String).join(' ')), warn: () => {}, info: () => {}, debug: () => {} });
+    // OpenFeature hands the client's logger to each evaluation; the provider logs reloads there.
+    await client.getObjectDetails('chat-model', {}, { targetingKey: 'u1' });
+    const goodVersion = provider.flagSet?.version;
+    const first = events.next(ProviderEvents.Error);
+    await atomicSave(flagsYaml(1000));
+    await first;
+    const second = events.next(ProviderEvents.Error);
+    await atomicSave(`${flagsYaml(1000)}# the same mistake, saved again\n`);
+    await second;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^aiflags: reload rejected, serving the last good flags \(version \w+\): .*flags\.yaml: flag 'chat-model', field 'rollout\.percentage': expected a number from 0 to 100, got 1000$/);
+    expect(provider.lastReloadError).toMatchObject({ code: 'PARSE_ERROR', servingVersion: goodVersion, message: expect.stringContaining('got 1000') });
+    const third = events.next(ProviderEvents.Error);
+    await atomicSave(flagsYaml(100).replace('defaultVariant: control', 'defaultVariant: nowhere'));
+    await third;
+    expect(errors).toHaveLength(2);
+    const ready = events.next(ProviderEvents.Ready);
+    await atomicSave(flagsYaml(5));
+    await ready;
+    expect(provider.lastReloadError).toBeUndefined();
   });
 
   it('a deleted file emits STALE and keeps serving; the file back emits READY', async () => {

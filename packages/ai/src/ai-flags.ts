@@ -1,6 +1,7 @@
-import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue } from '@openfeature/server-sdk';
+import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue, Logger } from '@openfeature/server-sdk';
 import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
-import { guardSwitch, guardSwitchOrThrow, type GuardDenial } from './kill-switches/guard.js';
+import { guardSwitch, guardSwitchOrThrow, type GuardDenial, type GuardOptions } from './kill-switches/guard.js';
+import { isMisuse, logMisuse } from './misuse/misuse-log.js';
 import { exposureHook, recordExposure } from './selection/exposure-hook.js';
 import { safeEvaluate, selectionError, type SelectionError } from './selection/safe-evaluate.js';
 import { fillTemplate } from './selection/template.js';
@@ -27,6 +28,16 @@ export interface AiFlagsOptions {
    * await in the server SDK, about a fifth of an evaluation's cost).
    */
   exposures?: 'hook' | 'direct';
+  /**
+   * Fail closed on an unknown kill switch: `guard` refuses a key the flags do not define (or a flag that is
+   * not boolean) instead of allowing it. Default false (allowed, and logged once). Per call: `guard(name, ctx, { strict })`.
+   */
+  strict?: boolean;
+  /**
+   * Where misuse (an unknown key, a flag of the wrong type) is logged, once per key and process, as a warning.
+   * Default: the client's OpenFeature logger (`client.setLogger()` / `OpenFeature.setLogger()`), else the console.
+   */
+  logger?: Logger;
 }
 
 /** A model configuration as the caller's fallback: `model` and `provider` plus any parameters. */
@@ -74,10 +85,13 @@ export interface AiFlags {
   prompt(flag: string, ctx: EvaluationContext, fallback: string, vars?: Record<string, unknown>): Promise<PromptSelection>;
   /** Any other flag (tool sets, temperatures, workflows); the fallback's type picks the OpenFeature method. */
   variant<T extends FlagValue>(flag: string, ctx: EvaluationContext, fallback: T): Promise<VariantSelection<T>>;
-  /** null when the kill switch allows the feature; a denial with `retryAfter` (seconds) when it is off. */
-  guard(name: string, ctx?: EvaluationContext): Promise<GuardDenial | null>;
-  /** Throws `FeatureDisabledError` when the kill switch is off. */
-  guardOrThrow(name: string, ctx?: EvaluationContext): Promise<void>;
+  /**
+   * null when the kill switch allows the feature; a denial with `retryAfter` (seconds) when it is off. An
+   * unknown switch is allowed and logged once, or refused with the problem in `cause` when `strict`.
+   */
+  guard(name: string, ctx?: EvaluationContext, options?: Pick<GuardOptions, 'strict'>): Promise<GuardDenial | null>;
+  /** Throws `FeatureDisabledError` when the kill switch is off (or, when `strict`, unknown). */
+  guardOrThrow(name: string, ctx?: EvaluationContext, options?: Pick<GuardOptions, 'strict'>): Promise<void>;
   /** A tracker for a flag evaluated elsewhere. */
   tracker(target: TrackerTarget): Tracker;
 }
@@ -96,6 +110,15 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
   const direct = options.exposures === 'direct' ? store : undefined;
   const evalOptions: FlagEvaluationOptions | undefined = store && !direct ? { hooks: [exposureHook(store)] } : undefined;
   const retryAfterDefault = options.retryAfterDefault ?? DEFAULT_RETRY_AFTER_S;
+  const logger = options.logger;
+  // Built once: guard is on the hot path of every request.
+  const [lenient, strict]: GuardOptions[] = [false, true].map((s) => ({ retryAfterDefault, strict: s, ...(logger ? { logger } : {}) }));
+  const guardOptions = (call?: Pick<GuardOptions, 'strict'>): GuardOptions => ((call?.strict ?? options.strict) === true ? strict! : lenient!);
+  /** Logs a missing flag or a wrong type once per key; returns the error for the selection. */
+  const misuse = (call: string, flag: string, error: SelectionError | undefined): SelectionError | undefined => {
+    if (isMisuse(error)) logMisuse(client, logger, call, flag, error, 'served the fallback');
+    return error;
+  };
 
   const served = (details: EvaluationDetails<OFValue>, ctx: EvaluationContext): { variant: string; inExperiment: boolean } => {
     if (details.variant === undefined || details.errorCode !== undefined) return { variant: FALLBACK_VARIANT, inExperiment: false };
@@ -115,6 +138,7 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
         inExperiment = false;
         error ??= { code: 'TYPE_MISMATCH', message: `flag "${flag}" did not give a model configuration (an object with a string "model")` };
       }
+      misuse('model', flag, error);
       const { model, provider, ...params } = config as ModelConfig;
       const providerName = typeof provider === 'string' ? provider : undefined;
       const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, model, provider: providerName, inExperiment });
@@ -128,7 +152,7 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
       const { variant, inExperiment } = served(details, ctx);
       const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, inExperiment });
       const selection: PromptSelection = { text: fillTemplate(details.value, vars), variant, tracker };
-      const error = selectionError(details);
+      const error = misuse('prompt', flag, selectionError(details));
       if (error) selection.error = error;
       return selection;
     },
@@ -138,13 +162,13 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
       const { variant, inExperiment } = served(details, ctx);
       const tracker = new OutcomeTracker(sinks, { flagKey: flag, variant, ctx, inExperiment });
       const selection: VariantSelection<T> = { value: details.value, variant, flagKey: flag, tracker };
-      const error = selectionError(details);
+      const error = misuse('variant', flag, selectionError(details));
       if (error) selection.error = error;
       return selection;
     },
 
-    guard: (name, ctx) => guardSwitch(client, name, ctx, retryAfterDefault),
-    guardOrThrow: (name, ctx) => guardSwitchOrThrow(client, name, ctx, retryAfterDefault),
+    guard: (name, ctx, call) => guardSwitch(client, name, ctx, guardOptions(call)),
+    guardOrThrow: (name, ctx, call) => guardSwitchOrThrow(client, name, ctx, guardOptions(call)),
     tracker: (target) => new OutcomeTracker(sinks, target),
   };
 }

@@ -42,6 +42,7 @@ export type {
   GateCriteria,
   GateVerdict,
   GuardDenial,
+  GuardOptions,
   ImpactMetric,
   ImpactReport,
   MemoryMetricStoreOptions,
@@ -103,4 +104,4 @@ export {
   StateCommitError,
   StateUnreadableError,
 } from '@aiflags/provider';
-export type { FileStateStoreOptions, LiveStateErrorCode, LocalProviderOptions, StateRepair } from '@aiflags/provider';
+export type { FileStateStoreOptions, LiveStateErrorCode, LocalProviderOptions, ReloadError, StateRepair } from '@aiflags/provider';

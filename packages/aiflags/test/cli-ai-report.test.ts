@@ -88,11 +88,16 @@ describe('aiflags report and rollout', () => {
     const s2 = await runCli(['--flags', flagsPath, 'rollout', 'status', 'chat-model']);
     expect(s2.stdout).toMatch(/^chat-model {2}model-swap {2}running {2}5 % on 'treatment', hold 4\d(\.\d)? h left\n {2}plan 1 % → \[5 %\] → 25 %/);
 
-    // The report now starts at the step's first whole hour: nothing yet, and it says how to see the hours before.
+    // The report now starts when the step started: nothing yet, and it says how to see the hours before.
     const fresh = await runCli(['--flags', flagsPath, 'report', 'chat-model']);
     expect(fresh.stdout).toMatch(
       /\nno exposures or outcomes recorded for this flag since \d{4}-\d\d-\d\d \d\d:\d\d UTC\n\(the rollout's current step started then; .* --since /,
     );
+    // The header never shows a time in the future (it used to round the step's start up to the next hour).
+    const shown = /since (\d{4}-\d\d-\d\d \d\d:\d\d) UTC/.exec(fresh.stdout)![1]!;
+    expect(Date.parse(`${shown.replace(' ', 'T')}:00Z`)).toBeLessThanOrEqual(Date.now());
+    const future = await runCli(['--flags', flagsPath, 'report', 'chat-model', '--since', '2999-01-01T00:00:00Z']);
+    expect(future).toMatchObject({ code: 1, stderr: '--since: 2999-01-01T00:00:00.000Z is in the future\n' });
     const earlier = await runCli(['--flags', flagsPath, 'report', 'chat-model', '--since', '3h']);
     expect(earlier.stdout).toMatch(/\ntreatment vs control\n/);
     // Those hours ran before the step: no one set of expected shares fits them, so SRM is not checked, and says so.

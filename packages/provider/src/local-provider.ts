@@ -1,15 +1,17 @@
 import {
+  DefaultLogger,
   ErrorCode,
   OpenFeatureEventEmitter,
   ProviderEvents,
   StandardResolutionReasons,
   type EvaluationContext,
   type JsonValue,
+  type Logger,
   type Provider,
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
-import { evaluate, parseFlags, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
+import { didYouMean, evaluate, parseFlags, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
 import { changedFlags } from './source/changed-flags.js';
 import { loadFlagFile, readFlagFileBytes } from './source/load-flag-file.js';
 import type { TrackSink } from './track-sink.js';
@@ -28,7 +30,27 @@ export interface LocalProviderOptions {
   trackSink?: TrackSink;
   /** Runs when OpenFeature closes the provider, after it stopped watching (e.g. closing the live-state store). */
   dispose?: () => Promise<void>;
+  /**
+   * Where a rejected reload is logged (as an error, once per distinct message until a good load). Default:
+   * the OpenFeature logger of the latest evaluation (`client.setLogger()` / `OpenFeature.setLogger()`), else the console.
+   */
+  logger?: Logger;
 }
+
+/** Why the last reload of the flag file was not applied; the last good flags keep serving meanwhile. */
+export interface ReloadError {
+  /** The one-line message: a FlagConfigError naming file, flag and field, or a read error naming the file. */
+  message: string;
+  /** `PARSE_ERROR` for a file that fails validation, `READ_ERROR` for one that cannot be read (missing, unreadable). */
+  code: 'PARSE_ERROR' | 'READ_ERROR';
+  /** When the reload was rejected (ISO-8601). */
+  at: string;
+  /** The version still serving (flagMetadata.flagSetVersion), or undefined when none ever loaded. */
+  servingVersion: string | undefined;
+}
+
+/** Distinct reload errors remembered as already logged; more than this many are logged again. */
+const MAX_REMEMBERED_RELOAD_ERRORS = 100;
 
 type FlagType = 'boolean' | 'string' | 'number' | 'object';
 
@@ -52,6 +74,11 @@ export class LocalProvider implements Provider {
   private watcher: FileWatcher | undefined;
   private unsubscribe: (() => void) | undefined;
   private reloading: Promise<void> = Promise.resolve();
+  private reloadError: ReloadError | undefined;
+  /** Reload messages logged since the last good load: each distinct one is logged once. */
+  private readonly loggedReloadErrors = new Set<string>();
+  /** The logger OpenFeature passed to the latest evaluation: where reload errors go when none was configured. */
+  private evaluationLogger: Logger | undefined;
 
   /**
    * Hands `track()` events to the `trackSink`. Present only when there is a sink: OpenFeature then sees a
@@ -87,6 +114,11 @@ export class LocalProvider implements Provider {
   /** The flag set being served, or undefined when none ever loaded. */
   get flagSet(): FlagSet | undefined {
     return this.set;
+  }
+
+  /** Why the latest reload was rejected, while the last good flags serve; undefined after a good load. */
+  get lastReloadError(): ReloadError | undefined {
+    return this.reloadError;
   }
 
   async initialize(): Promise<void> {
@@ -126,19 +158,23 @@ export class LocalProvider implements Provider {
     await this.options.dispose?.();
   }
 
-  resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext): Promise<ResolutionDetails<boolean>> {
+  resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<boolean>> {
+    this.evaluationLogger = logger;
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'boolean'));
   }
 
-  resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext): Promise<ResolutionDetails<string>> {
+  resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<string>> {
+    this.evaluationLogger = logger;
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'string'));
   }
 
-  resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext): Promise<ResolutionDetails<number>> {
+  resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<number>> {
+    this.evaluationLogger = logger;
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'number'));
   }
 
-  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext): Promise<ResolutionDetails<T>> {
+  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<T>> {
+    this.evaluationLogger = logger;
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'object'));
   }
 
@@ -160,11 +196,13 @@ export class LocalProvider implements Provider {
       return { value: defaultValue, reason: StandardResolutionReasons.ERROR, errorCode: ErrorCode.GENERAL, errorMessage: (error as Error).message };
     }
     if (result.errorCode !== undefined) {
+      // A typo'd key is the common case: name the closest kill switch or flag (switches first, for guard).
+      const hint = result.errorCode === ErrorCode.FLAG_NOT_FOUND ? didYouMean(flagKey, [...set.killSwitches.keys(), ...set.flags.keys()]) : '';
       return {
         value: defaultValue,
         reason: result.reason,
         errorCode: result.errorCode as ErrorCode,
-        errorMessage: result.errorMessage,
+        errorMessage: `${result.errorMessage ?? result.errorCode}${hint}`,
         flagMetadata: result.flagMetadata,
       };
     }
@@ -177,7 +215,7 @@ export class LocalProvider implements Provider {
         value: defaultValue,
         reason: StandardResolutionReasons.ERROR,
         errorCode: ErrorCode.TYPE_MISMATCH,
-        errorMessage: `flag "${flagKey}" has ${typeof value} values, not ${type}`,
+        errorMessage: `${set.source}: flag '${flagKey}' has ${typeof value} values, not ${type}`,
         flagMetadata: result.flagMetadata,
       };
     }
@@ -197,7 +235,7 @@ export class LocalProvider implements Provider {
       this.lastSeen = undefined;
       const message = (error as Error).message;
       // A missing file is often mid-save (some editors delete, then write); the watcher fires again when it is back.
-      this.fail(message.endsWith('file not found') ? ProviderEvents.Stale : ProviderEvents.Error, message);
+      this.fail(message.endsWith('file not found') ? ProviderEvents.Stale : ProviderEvents.Error, message, 'READ_ERROR');
       return;
     }
     if (this.lastSeen?.equals(bytes)) return;
@@ -207,13 +245,15 @@ export class LocalProvider implements Provider {
     try {
       set = parseFlags(bytes, file);
     } catch (error) {
-      this.fail(ProviderEvents.Error, (error as Error).message);
+      this.fail(ProviderEvents.Error, (error as Error).message, 'PARSE_ERROR');
       return;
     }
     const before = this.set;
     this.set = set;
     this.lastBytes = bytes;
     this.loadError = undefined;
+    this.reloadError = undefined;
+    this.loggedReloadErrors.clear();
     if (this.degraded) {
       this.degraded = false;
       this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
@@ -221,9 +261,24 @@ export class LocalProvider implements Provider {
     this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(before, set), message: `${file}: flags reloaded` });
   }
 
-  /** Reports a failed reload (ERROR carries the FlagConfigError message as is); the last good flags keep serving. */
-  private fail(event: ProviderEvents.Error | ProviderEvents.Stale, message: string): void {
+  /**
+   * Reports a failed reload (ERROR carries the FlagConfigError message as is); the last good flags keep
+   * serving. An ERROR is also logged once per distinct message; a missing file (STALE, often mid-save) is not.
+   */
+  private fail(event: ProviderEvents.Error | ProviderEvents.Stale, message: string, code: ReloadError['code']): void {
     this.degraded = true;
+    const servingVersion = this.set?.version;
+    this.reloadError = { message, code, at: new Date().toISOString(), servingVersion };
     this.events.emit(event, { message: event === ProviderEvents.Stale ? `${message}; serving the last good flags` : message });
+    if (event === ProviderEvents.Error && !this.loggedReloadErrors.has(message)) {
+      if (this.loggedReloadErrors.size >= MAX_REMEMBERED_RELOAD_ERRORS) this.loggedReloadErrors.clear();
+      this.loggedReloadErrors.add(message);
+      const serving = servingVersion !== undefined ? `serving the last good flags (version ${servingVersion})` : 'no flags loaded yet';
+      try {
+        (this.options.logger ?? this.evaluationLogger ?? new DefaultLogger()).error(`aiflags: reload rejected, ${serving}: ${message}`);
+      } catch {
+        // A throwing logger must not stop the watcher.
+      }
+    }
   }
 }

@@ -16,6 +16,7 @@ import {
   type TimeRange,
   type VariantAggregate,
 } from '@aiflags/core';
+import { formatUtcMinute } from './analysis-window.js';
 import type { GroupSize, ImpactMetric, ImpactReport, MetricDelta, SrmCheck, TreatmentImpact, VariantSummary } from './impact-report.js';
 
 export interface AnalyzeImpactOptions extends TimeRange {
@@ -35,6 +36,13 @@ export interface AnalyzeImpactOptions extends TimeRange {
    * change of the split: no single set of expected shares fits it.
    */
   skipSrm?: string;
+  /**
+   * Count the SRM check from here (epoch ms) instead of from `since`: the first whole hour of a rollout step,
+   * since the hour the step started in mixes the previous split with the new one (see `analysisWindow`).
+   */
+  srmSince?: number;
+  /** Lines the report carries about its window (e.g. `analysisWindow(...).notes`). */
+  notes?: string[];
   /** Which comparisons to compute (default: all). The p95 comparison is the costly one. */
   metrics?: ImpactMetric[];
   /** Guardrail metrics that can trigger a rollback; the sequential intervals are Bonferroni-split over them (default 4). */
@@ -80,8 +88,22 @@ export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: 
       deltas.forEach((d, i) => (d.pAdjusted = adjusted[i]!));
     }
   }
-  if (options.skipSrm) return { flagKey, control, range, alpha, variants, treatments, srm: undefined, srmNotChecked: options.skipSrm };
-  return { flagKey, control, range, alpha, variants, treatments, srm: srmCheck([control, ...treatmentKeys], aggregates, units, options.expectedShares) };
+  const base = { flagKey, control, range, alpha, variants, treatments, ...(options.notes?.length ? { notes: options.notes } : {}) };
+  if (options.skipSrm) return { ...base, srm: undefined, srmNotChecked: options.skipSrm };
+  const srmSince = options.srmSince;
+  if (srmSince === undefined || (range.since !== undefined && srmSince <= range.since)) {
+    return { ...base, srm: srmCheck([control, ...treatmentKeys], aggregates, units, options.expectedShares) };
+  }
+  // The SRM counts over whole hours of the step only: a second query from its first whole hour.
+  const whole = await store.query(flagKey, { ...range, since: srmSince });
+  const wholeUnits = new Map<string, number>();
+  for (const [v, a] of Object.entries(whole)) wholeUnits.set(v, Math.round(uniqueUnits(a)));
+  const srm = srmCheck([control, ...treatmentKeys], whole, wholeUnits, options.expectedShares);
+  if (srm === undefined) {
+    const why = Object.keys(whole).length === 0 ? 'no traffic yet in' : 'fewer than two variants with traffic in';
+    return { ...base, srm, srmNotChecked: `${why} the whole hours of the step, from ${formatUtcMinute(srmSince)} UTC; the hour before mixes the previous split` };
+  }
+  return { ...base, srm: { ...srm, since: srmSince } };
 }
 
 /**

@@ -83,6 +83,8 @@ export interface SrmCheck {
   p: number;
   /** true when p < 0.001: the split is broken and no comparison can be trusted. */
   mismatch: boolean;
+  /** Epoch ms the counts start when later than the report's window (the rollout step's first whole hour). */
+  since?: number;
 }
 
 export interface ImpactReport {
@@ -95,6 +97,8 @@ export interface ImpactReport {
   treatments: TreatmentImpact[];
   /** Undefined when fewer than two variants have traffic, or when the check was left out (`srmNotChecked`). */
   srm: SrmCheck | undefined;
-  /** Why the SRM check was left out, when the caller asked for that. */
+  /** Why the SRM check was left out, when the caller asked for that or the step has no whole hour yet. */
   srmNotChecked?: string;
+  /** What the window holds beyond its range, in words (e.g. the partial hour before a step started). */
+  notes?: string[];
 }

@@ -1,13 +1,15 @@
 import { fmt, fmtCi, fmtP, pct, signed, signedPct } from '../gate/format.js';
 import type { GateVerdict } from '../gate/decide.js';
+import { formatUtcMinute } from './analysis-window.js';
 import type { ImpactReport, MetricDelta, VariantSummary } from './impact-report.js';
 
 /** The report as lines for a terminal: per-variant table, per-treatment deltas, SRM, verdict. */
 export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): string {
   const lines: string[] = [];
-  const range = [report.range.since, report.range.until].map((t) => (t === undefined ? undefined : new Date(t).toISOString().slice(0, 16).replace('T', ' ')));
+  const range = [report.range.since, report.range.until].map((t) => (t === undefined ? undefined : formatUtcMinute(t)));
   const window = range[0] || range[1] ? `, ${range[0] ?? 'start'} → ${range[1] ?? 'now'} UTC` : '';
   lines.push(`${report.flagKey} — control '${report.control}'${window}`);
+  for (const note of report.notes ?? []) lines.push(`(${note})`);
   if (report.variants.length === 0) {
     lines.push(range[0] ? `no exposures or outcomes recorded for this flag since ${range[0]} UTC` : 'no exposures or outcomes recorded for this flag yet');
     return lines.join('\n');
@@ -28,7 +30,8 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): 
   lines.push('');
   if (srm) {
     const counts = srm.variants.map((v, i) => `${v} ${srm.observed[i]} (expected ${pct(srm.expected[i]!)})`).join(', ');
-    lines.push(`sample ratio: ${srm.mismatch ? 'MISMATCH' : 'ok'} — ${srm.basis} ${counts}, ${fmtP(srm.p)}`);
+    const from = srm.since !== undefined ? ` (counted from ${formatUtcMinute(srm.since)} UTC, the step's first whole hour)` : '';
+    lines.push(`sample ratio: ${srm.mismatch ? 'MISMATCH' : 'ok'} — ${srm.basis} ${counts}, ${fmtP(srm.p)}${from}`);
   } else lines.push(`sample ratio: not checked (${report.srmNotChecked ?? 'fewer than two variants with traffic, or no configured split'})`);
   lines.push('', `verdict: ${verdict.decision.toUpperCase()}`);
   if (verdict.treatments.length > 1) {

@@ -1,5 +1,6 @@
 import { HOUR_MS, type ChangeMeta, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
 import { decide, promotedVariant, type GateCriteria } from '../gate/decide.js';
+import { analysisWindow } from '../impact/analysis-window.js';
 import { analyzeImpact } from '../impact/analyze-impact.js';
 import { expectedShares } from '../impact/expected-shares.js';
 import { rolloutPlans, type RolloutPlan, type RolloutPlans } from './plans.js';
@@ -167,10 +168,14 @@ export class RolloutController {
     const startedAt = override?.stepStartedAt ? Date.parse(override.stepStartedAt) : now;
     const shares = expectedShares(flag, override);
     const alreadyDropped = new Set(override?.droppedVariants ?? []);
+    // As for a rollout step: from the test's (or the last drop's) start, the sample-ratio check over whole hours.
+    const window = analysisWindow({ live: { ...override, rolloutStatus: 'running', stepStartedAt: iso(startedAt) }, now });
     const report = await analyzeImpact(this.options.metrics, key, {
       control,
       treatments: Object.keys(flag.definition.split!).filter((v) => v !== control && !alreadyDropped.has(v)),
-      since: Math.ceil(startedAt / HOUR_MS) * HOUR_MS,
+      ...(window.since !== undefined ? { since: window.since } : {}),
+      ...(window.srmSince !== undefined ? { srmSince: window.srmSince } : {}),
+      notes: window.notes,
       ...(shares ? { expectedShares: shares } : {}),
       ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
     });
@@ -226,14 +231,16 @@ export class RolloutController {
 
     const step = plan.steps[stepIndex]!;
     const startedAt = override?.stepStartedAt ? Date.parse(override.stepStartedAt) : now;
-    // Hour buckets straddling the step change hold traffic from the previous percentage, which would read
-    // as a sample-ratio mismatch; the analysis starts at the first whole hour of this step.
-    const since = Math.ceil(startedAt / HOUR_MS) * HOUR_MS;
+    // The step's window, as `aiflags report` reads it: from the step's start (its hour read whole), with
+    // the sample-ratio check over the step's whole hours, since the first one mixes the previous split.
+    const window = analysisWindow({ live: { ...override, rolloutStatus: 'running', stepStartedAt: iso(startedAt) }, now });
     const shares = expectedShares(flag, { percentage: step.percentage });
     const report = await analyzeImpact(this.options.metrics, key, {
       control: flag.definition.defaultVariant,
       treatments: [rollout.variant],
-      since,
+      ...(window.since !== undefined ? { since: window.since } : {}),
+      ...(window.srmSince !== undefined ? { srmSince: window.srmSince } : {}),
+      notes: window.notes,
       ...(shares ? { expectedShares: shares } : {}),
       ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
     });

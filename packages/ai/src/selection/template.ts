@@ -21,3 +21,10 @@ function toJson(value: object): string {
     return String(value);
   }
 }
+
+/** The `{{name}}` placeholders of a prompt, each once, in the order they first appear. */
+export function templateVariables(text: string): string[] {
+  const names = new Set<string>();
+  for (const match of text.matchAll(PLACEHOLDER)) names.add(match[1]!);
+  return [...names];
+}

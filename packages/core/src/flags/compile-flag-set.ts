@@ -8,6 +8,7 @@ import { compileFlagProgram, compileKillSwitchProgram, type FlagProgram } from '
 import { parseAttributePath } from '../rules/attribute-path.js';
 import { allOf, compileCondition, type ContextPredicate } from '../rules/condition.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
+import { checkModelConfigVariants, isModelConfigFlag } from './model-config.js';
 import {
   DEFAULT_RETRY_AFTER_S,
   typeOfValue,
@@ -137,6 +138,7 @@ function compileFlag(
   const variantKeys = Object.keys(full.variants);
   if (variantKeys.length === 0) fail(at('variants'), 'expected at least one variant');
   const type = commonType(full.variants, at, fail);
+  if (isModelConfigFlag(input, type)) checkModelConfigVariants(full.variants, (variant, ...field) => at('variants', variant, ...(field as (string | number)[])), fail);
   const variantExists = (variant: string, path: ConfigPath): string =>
     Object.hasOwn(full.variants, variant)
       ? variant
@@ -200,6 +202,7 @@ function compileFlag(
     key,
     type,
     ...(input.changeType !== undefined ? { changeType: input.changeType } : {}),
+    ...(input.kind !== undefined ? { kind: input.kind } : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.owner !== undefined ? { owner: input.owner } : {}),
     definition,

@@ -5,6 +5,7 @@
  * has to know the shorthand or the defaults.
  */
 import type { FlagMetadata, FlagValue, JsonValue } from '../evaluation/result.js';
+import type { FlagKind } from './flag-kind.js';
 import type { ChangeType, ConditionInput, FlagInput, HashMode, KillSwitchInput, SegmentInput } from './schema.js';
 
 /** The type every variant value of a flag shares; what the provider checks for TYPE_MISMATCH. */
@@ -66,6 +67,8 @@ export interface CompiledFlag {
   readonly key: string;
   readonly type: FlagType;
   readonly changeType?: ChangeType;
+  /** `model-config`: every variant was checked against the model-config schema. */
+  readonly kind?: FlagKind;
   readonly description?: string;
   readonly owner?: string;
   /** Normalized full form (shorthand expanded, defaults filled in). */

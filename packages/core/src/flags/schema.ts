@@ -5,6 +5,7 @@
  * file/flag/field message.
  */
 import { z } from 'zod';
+import { FlagKindSchema } from './flag-kind.js';
 
 /** Flag, segment, variant and switch keys. */
 export const KEY_PATTERN = /^[A-Za-z0-9_.\-]+$/;
@@ -109,6 +110,7 @@ const flagMeta = {
   description: z.string().optional(),
   owner: z.string().optional(),
   changeType: ChangeTypeSchema.optional(),
+  kind: FlagKindSchema.optional(),
   bucketing: BucketingSchema.optional(),
 };
 

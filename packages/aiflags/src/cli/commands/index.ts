@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as audit } from './audit.js';
+import { register as check } from './check.js';
 import { register as evalCommand } from './eval.js';
 import { register as exportCommand } from './export.js';
 import { register as init } from './init.js';
@@ -12,4 +13,4 @@ import { register as state } from './state.js';
 import { register as validate } from './validate.js';
 
 /** Each command lives in its own file and adds itself to the program. */
-export const commands: Array<(program: Command) => void> = [init, validate, evalCommand, exportCommand, kill, revive, promote, report, rollout, audit, state];
+export const commands: Array<(program: Command) => void> = [init, validate, check, evalCommand, exportCommand, kill, revive, promote, report, rollout, audit, state];

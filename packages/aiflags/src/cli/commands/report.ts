@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { HOUR_MS } from '@aiflags/core';
-import { analyzeImpact, decide, expectedShares, renderImpactReport } from '@aiflags/ai';
+import { analysisWindow, analyzeImpact, decide, expectedShares, renderImpactReport } from '@aiflags/ai';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .description('measure a flag: quality, p95 latency, cost and error-rate deltas per variant, SRM check, verdict')
     .argument('<flag>', 'flag key')
     .option('--control <variant>', "control variant (default: the flag's defaultVariant)")
-    .option('--since <time>', 'ISO time or hours back (e.g. 48h); default: start of the current rollout step, else all data')
+    .option('--since <time>', 'ISO time or hours back (e.g. 48h); default: when the current rollout step started, else all data')
     .option('--json', 'print the report and verdict as JSON')
     .option('--html <file>', 'also write a self-contained HTML report with a picture of every delta and the rollout history')
     .action(
@@ -32,24 +32,22 @@ export function register(program: Command): void {
         const runtime = await resolveRuntime({ flags: flagsPath });
         try {
           const live = runtime.state.current().flags[flagKey];
-          const currentStep = live?.rolloutStatus === 'running' ? stepStart(live.stepStartedAt) : undefined;
-          const fromStep = opts.since === undefined ? currentStep : undefined;
-          const since = opts.since !== undefined ? parseSince(opts.since) : fromStep;
-          // Units assigned before the step ran at another percentage: no one set of expected shares fits them.
-          const spansSteps = currentStep !== undefined && since !== undefined && since < currentStep;
-          const skipSrm = spansSteps ? `the window starts before ${new Date(currentStep).toISOString().slice(0, 16).replace('T', ' ')} UTC, when the rollout's current step changed the split` : undefined;
+          const now = Date.now();
+          const window = analysisWindow({ live, since: opts.since !== undefined ? parseSince(opts.since, now) : undefined, now });
           const shares = expectedShares(flag, live);
           const report = await analyzeImpact(runtime.metrics, flagKey, {
             control,
-            ...(since !== undefined ? { since } : {}),
+            ...(window.since !== undefined ? { since: window.since } : {}),
+            ...(window.srmSince !== undefined ? { srmSince: window.srmSince } : {}),
             ...(shares ? { expectedShares: shares } : {}),
-            ...(skipSrm ? { skipSrm } : {}),
+            ...(window.skipSrm ? { skipSrm: window.skipSrm } : {}),
+            notes: window.notes,
           });
           const verdict = decide(report);
           if (opts.json) process.stdout.write(`${JSON.stringify({ report, verdict }, null, 2)}\n`);
           else {
             process.stdout.write(`${renderImpactReport(report, verdict)}\n`);
-            if (fromStep !== undefined && report.variants.length === 0) {
+            if (window.fromStep && report.variants.length === 0) {
               process.stdout.write(`(the rollout's current step started then; earlier hours ran at another percentage: --since <ISO time | 72h> shows them)\n`);
             }
           }
@@ -65,13 +63,6 @@ export function register(program: Command): void {
     );
 }
 
-/** The first whole hour of the current rollout step: earlier hours were served at another percentage. */
-function stepStart(iso: string | undefined): number | undefined {
-  if (!iso) return undefined;
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? Math.ceil(t / HOUR_MS) * HOUR_MS : undefined;
-}
-
 /** The longest `--since <n>h` window: ten years, in hours; beyond it no metrics exist, and the time would overflow a Date. */
 export const MAX_SINCE_HOURS = 10 * 366 * 24;
 
@@ -85,5 +76,6 @@ export function parseSince(text: string, now = Date.now()): number {
   }
   const t = Date.parse(text);
   if (!Number.isFinite(t)) throw new CliError(`--since: expected an ISO time or hours back like 48h, got '${text}'`);
+  if (t > now) throw new CliError(`--since: ${new Date(t).toISOString()} is in the future`);
   return t;
 }

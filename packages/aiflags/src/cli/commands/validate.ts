@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { FlagSet } from '@aiflags/core';
+import { templateVariables } from '@aiflags/ai';
 import { action, oneLine } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable, printableJson } from '../printable.js';
@@ -25,6 +26,32 @@ export function register(program: Command): void {
     );
 }
 
+/** The `{{variables}}` of each prompt: the string variants of every `changeType: system-prompt` flag. */
+export function promptVariables(set: FlagSet): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const flag of set.flags.values()) {
+    if (flag.changeType !== 'system-prompt' || flag.type !== 'string') continue;
+    const variants: Record<string, string[]> = {};
+    for (const [variant, text] of Object.entries(flag.definition.variants)) variants[variant] = templateVariables(text as string);
+    out[flag.key] = variants;
+  }
+  return out;
+}
+
+/** "  prompt 'system-prompt': {{product}} in every variant (helpful, concise)", or one part per variant when they differ. */
+export function promptLines(set: FlagSet): string[] {
+  return Object.entries(promptVariables(set)).map(([key, variants]) => {
+    const show = (names: string[]) => (names.length === 0 ? 'no {{variables}}' : names.map((n) => `{{${n}}}`).join(', '));
+    const lists = Object.values(variants).map((names) => [...names].sort().join('\u0000'));
+    const same = lists.every((l) => l === lists[0]);
+    const first = Object.values(variants)[0] ?? [];
+    const body = same
+      ? `${show(first)}${first.length > 0 ? ' in every variant' : ''} (${Object.keys(variants).join(', ')})`
+      : Object.entries(variants).map(([variant, names]) => `${variant}: ${show(names)}`).join('; ');
+    return `  prompt '${key}': ${body}`;
+  });
+}
+
 /** Validates one file and prints its line; returns whether it is good. */
 async function validateOne(file: string, json: boolean): Promise<boolean> {
   let set: FlagSet;
@@ -43,9 +70,9 @@ async function validateOne(file: string, json: boolean): Promise<boolean> {
   }
   if (json) {
     const counts = { flags: set.flags.size, segments: set.segments.size, killSwitches: set.killSwitches.size };
-    process.stdout.write(`${printableJson({ file, ok: true, id: set.id, version: set.version, ...counts })}\n`);
+    process.stdout.write(`${printableJson({ file, ok: true, id: set.id, version: set.version, ...counts, prompts: promptVariables(set) })}\n`);
   } else {
-    process.stdout.write(`${printable(summaryLine(file, set))}\n`);
+    process.stdout.write(`${[summaryLine(file, set), ...promptLines(set)].map(printable).join('\n')}\n`);
   }
   return true;
 }
