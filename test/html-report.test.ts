@@ -37,7 +37,7 @@ interface Delta {
 describe.skipIf(!haveBrowser)('aiflags report --html', () => {
   let dir: string;
   let browser: Browser;
-  let json: { report: { treatments: Array<Record<string, Delta | string | undefined> & { variant: string }>; variants: Array<{ variant: string; size: { units: number } }>; srm: { p: number; mismatch: boolean } }; verdict: { decision: string; reasons: string[] } };
+  let json: { report: { treatments: Array<Record<string, Delta | string | undefined> & { variant: string }>; variants: Array<{ variant: string; size: { units: number } }>; srm: { p: number; mismatch: boolean } }; verdict: { decision: string; reasons: string[]; treatments: Array<{ variant: string; decision: string }>; winner?: { variant: string } } };
   let htmlPath: string;
 
   beforeAll(async () => {
@@ -123,6 +123,13 @@ describe.skipIf(!haveBrowser)('aiflags report --html', () => {
     for (const v of json.report.variants) {
       expect(await page.locator(`tr[data-variant="${v.variant}"] [data-field=units]`).textContent()).toBe(String(v.size.units));
     }
+    // Each arm's own verdict, and the winner marked, as --json has them.
+    for (const t of json.verdict.treatments) {
+      expect(await page.locator(`tr[data-variant="${t.variant}"] [data-field=arm]`).textContent()).toBe(t.decision);
+    }
+    const winners = await page.locator('tr.winner').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-variant')));
+    expect(winners).toEqual(json.verdict.winner ? [json.verdict.winner.variant] : []);
+    expect(json.verdict.winner?.variant).toBe('expert'); // seeded: expert +0.1 quality at +15 % cost, concise dropped
     expect(await page.getAttribute('[data-testid=srm]', 'data-mismatch')).toBe(String(json.report.srm.mismatch));
     expect(Number(await page.getAttribute('[data-testid=srm]', 'data-p'))).toBe(json.report.srm.p);
 

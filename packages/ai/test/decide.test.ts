@@ -95,3 +95,70 @@ describe('decide', () => {
     expect(decide({ ...r, treatments: [bad, { ...bad, variant: 'treatment-c' }] }).decision).toBe('rollback');
   });
 });
+
+/** The verdict's wording, exactly, for each case a person meets (issue #20). */
+describe('verdict wording', () => {
+  const variantRow = (variant: string, n: number, mean: number, sd: number) => ({
+    variant,
+    size: size(n),
+    qualityMean: mean,
+    qualityScores: { n, mean, sd },
+    inputTokens: 0,
+    outputTokens: 0,
+    feedbackPositive: 0,
+    feedbackNegative: 0,
+  });
+  const arm = (variant: string, quality: MetricDelta): TreatmentImpact => ({ ...equalTreatment(), variant, quality });
+  const threeArms = (rows: ReturnType<typeof variantRow>[], arms: TreatmentImpact[]): ImpactReport => ({ ...report(arms[0]!), variants: rows, treatments: arms });
+
+  it('a winner, with its lead over the runner-up and its probability of being best', () => {
+    const r = threeArms(
+      [variantRow('control', 500, 4, 1), variantRow('concise', 500, 4.01, 1), variantRow('expert', 500, 4.4, 1)],
+      [arm('concise', delta('quality', 4, 4.01, [-0.1, 0.12], 0.85)), arm('expert', delta('quality', 4, 4.4, [0.28, 0.52], 0.0001))],
+    );
+    const v = decide(r);
+    expect(v.decision).toBe('promote');
+    expect(v.reasons[0]).toBe("winner: 'expert', quality 4.4 vs 4.01 for 'concise' (+0.39, 95 % CI 0.266 to 0.514, p < 0.001), probability best 100 %");
+    expect(v.reasons[1]).toBe('expert: quality +0.4 (95 % CI 0.28 to 0.52, p < 0.001): better than control');
+  });
+
+  // P(best) 59.4 %: a Monte Carlo of the same three normal means (400,000 draws) gives 0.594.
+  it('no winner yet: who leads, and the scores that would settle it', () => {
+    const r = threeArms(
+      [variantRow('control', 150, 4, 1), variantRow('concise', 150, 4.05, 1), variantRow('expert', 150, 4.1, 1)],
+      [arm('concise', delta('quality', 4, 4.05, [-0.17, 0.27], 0.65)), arm('expert', delta('quality', 4, 4.1, [-0.12, 0.32], 0.38))],
+    );
+    const v = decide(r);
+    expect(v.decision).toBe('continue');
+    expect(v.reasons[0]).toBe(
+      "no winner yet: 'expert' leads 'concise' on quality by 0.05 (95 % CI −0.177 to 0.277, p = 0.665), probability best 59.4 %; telling a difference of 0.2 apart takes about 394 quality scores per arm (244 more)",
+    );
+  });
+
+  it('every arm dropped: keep control', () => {
+    const bad = delta('quality', 4, 3.5, [-0.7, -0.3], 0.0001, [-0.8, -0.2]);
+    const v = decide(threeArms([], [arm('concise', bad), arm('expert', bad)]));
+    expect(v.reasons).toEqual([
+      "every arm is dropped: keep control 'control' and end the test",
+      'concise: drop — quality −0.5 (95 % CI −0.7 to −0.3, p < 0.001): worse than control',
+      'expert: drop — quality −0.5 (95 % CI −0.7 to −0.3, p < 0.001): worse than control',
+    ]);
+  });
+
+  it('a metric significantly worse that is not a rollback yet says why', () => {
+    const t = equalTreatment();
+    t.quality = delta('quality', 4, 3.7, [-0.5, -0.1], 0.004, [-0.62, 0.02]);
+    expect(decide(report(t)).reasons[0]).toBe(
+      'quality −0.3 (95 % CI −0.5 to −0.1, p = 0.004): cannot yet rule out a drop of more than 0.2; not a rollback yet: the always-valid interval a rollback needs (−0.62 to 0.02) does not yet exclude it',
+    );
+  });
+
+  it('an interval end that is zero up to rounding prints 0; cost pairs share their decimals', () => {
+    const t = equalTreatment();
+    t.quality = delta('quality', 4, 4.2, [-1.42e-14, 0.4], 0.05);
+    t.cost = delta('cost', 0.0012, 0.00125, [-0.0001, 0.0002], 0.4);
+    const reasons = decide(report(t)).reasons;
+    expect(reasons[0]).toBe('quality +0.2 (95 % CI 0 to 0.4, p = 0.050): not worse than control by more than 0.2');
+    expect(reasons[2]).toBe('cost per request $0.00125 vs $0.00120 (+4.17 %, p = 0.400): within +20 %');
+  });
+});
