@@ -1,4 +1,4 @@
-import { fmt, fmtCi, fmtP, pct, signed, signedPct } from '../gate/format.js';
+import { fmt, fmtCi, fmtP, fmtPair, pct, signed, signedPct } from '../gate/format.js';
 import type { GateVerdict } from '../gate/decide.js';
 import { formatUtcMinute } from './analysis-window.js';
 import type { ImpactReport, MetricDelta, VariantSummary } from './impact-report.js';
@@ -21,7 +21,7 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): 
     const rows: Array<[string, MetricDelta | undefined, (d: MetricDelta) => string]> = [
       ['quality', t.quality, (d) => `${signed(d.diff)} (${fmtCi(d.ci, report.alpha)}, ${fmtP(d.p)}${holm(d, report)})`],
       ['p95 latency', t.latencyP95, (d) => `${signed(d.diff)} ms (${signedPct(d.relative ?? 0)}, ${fmtCi(d.ci, report.alpha, 1, ' ms')})`],
-      ['cost/request', t.cost, (d) => `${signedPct(d.relative ?? 0)} ($${fmt(d.treatment)} vs $${fmt(d.control)}, ${fmtP(d.p)}${holm(d, report)})`],
+      ['cost/request', t.cost, (d) => `${signedPct(d.relative ?? 0)} ($${fmtPair(d.treatment, d.control).join(' vs $')}, ${fmtP(d.p)}${holm(d, report)})`],
       ['error rate', t.errorRate, (d) => `${signed(d.diff * 100)} points (${pct(d.treatment)} vs ${pct(d.control)}, ${fmtP(d.p)}${holm(d, report)})`],
     ];
     for (const [name, d, show] of rows) lines.push(`  ${name.padEnd(13)}${d ? show(d) : 'not enough data'}`);
