@@ -1,4 +1,5 @@
 import type { FileWatcherOptions, TrackSink } from '@aiflags/provider';
+import { backendFrom, flagsPathFrom } from './runtime-spec.js';
 
 export type BackendName = 'local' | 'launchdarkly' | 'unleash';
 
@@ -46,18 +47,12 @@ export interface BackendConfig {
   unleash?: UnleashBackendOptions;
 }
 
-const BACKENDS: readonly string[] = ['local', 'launchdarkly', 'unleash'];
-
 /** The backend named by the config or AIFLAGS_BACKEND; throws a one-line error for an unknown name. */
 export function backendOf(config: BackendConfig = {}): BackendName {
-  const name = config.backend ?? process.env.AIFLAGS_BACKEND ?? 'local';
-  if (!BACKENDS.includes(name)) {
-    throw new Error(`AIFLAGS_BACKEND: unknown backend '${name}' (expected local, launchdarkly or unleash)`);
-  }
-  return name as BackendName;
+  return backendFrom(config);
 }
 
 /** The flag file path named by the config or AIFLAGS_FLAGS (default ./flags.yaml). */
 export function flagsPathOf(config: Pick<BackendConfig, 'flags'> = {}): string {
-  return config.flags ?? process.env.AIFLAGS_FLAGS ?? './flags.yaml';
+  return flagsPathFrom(config);
 }

@@ -4,6 +4,7 @@ export { aiFlags, type DefaultAiFlagsOptions } from './ai-flags.js';
 export { closeDefaultMetrics, defaultMetrics } from './default-metrics.js';
 export * from './create-provider.js';
 export * from './runtime.js';
+export { resolveRuntimeSpec, RUNTIME_ENV, type RuntimeEnv, type RuntimeSpec, type StoreSpec } from './runtime-spec.js';
 export * from '@aiflags/provider';
 export * from '@aiflags/ai';
 export * from '@aiflags/core';

@@ -16,8 +16,8 @@ export interface RedisKeys {
   metricUnits(flagKey: string, variant: string, bucketStart: number): string;
 }
 
-/** The default key prefix: `aiflags:<env>`, env from AIFLAGS_ENV or `default`. */
-export function defaultPrefix(env: string | undefined = process.env.AIFLAGS_ENV): string {
+/** The default key prefix: `aiflags:<env>`, env `default` when none is given (the aiflags runtime passes AIFLAGS_ENV). */
+export function defaultPrefix(env?: string): string {
   return `aiflags:${env ?? 'default'}`;
 }
 

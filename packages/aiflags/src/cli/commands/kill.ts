@@ -47,7 +47,7 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
   try {
     const meta: { reason?: string; actor?: string; retryAfter?: number } = {};
     if (opts.reason !== undefined) meta.reason = opts.reason;
-    if (opts.actor !== undefined) meta.actor = opts.actor;
+    meta.actor = opts.actor ?? runtime.spec.actor;
     if (retryAfter !== undefined) meta.retryAfter = retryAfter;
     const state = await runtime.state.setKillSwitch(name, killed, meta);
     const after = state.killSwitches[name]!;
