@@ -39,6 +39,11 @@ export interface BackendConfig {
   redisUrl?: string;
   /** Prefix of every Redis key. Default `aiflags:<AIFLAGS_ENV or default>`, one namespace per environment. */
   redisPrefix?: string;
+  /**
+   * Announce this process in the live-state store so `aiflags kill` can confirm delivery and `aiflags
+   * instances` lists it. false turns it off; `heartbeatMs` (default 5000) sets how often it is refreshed.
+   */
+  presence?: false | { heartbeatMs?: number; app?: string };
   /** Hot reload of the flag file (local backend): false turns it off. */
   watch?: boolean | FileWatcherOptions;
   /** Receives OpenFeature `track()` events on the local backend. */

@@ -16,6 +16,9 @@ export async function createProvider(config: BackendConfig = {}): Promise<Provid
   return new LocalProvider({
     file: runtime.flagsPath,
     state: runtime.state,
+    ...(config.presence !== false
+      ? { presence: { store: runtime.presence, storeLabel: spec.storeLabel, app: config.presence?.app ?? spec.appName, ...(config.presence?.heartbeatMs !== undefined ? { heartbeatMs: config.presence.heartbeatMs } : {}) } }
+      : {}),
     ...(config.watch !== undefined ? { watch: config.watch } : {}),
     ...(config.trackSink ? { trackSink: config.trackSink } : {}),
     dispose: () => runtime.close(),

@@ -1,6 +1,6 @@
 import { FileMetricStore } from '@aiflags/ai';
-import type { MetricStore, StateStore } from '@aiflags/core';
-import { FileStateStore } from '@aiflags/provider';
+import type { MetricStore, PresenceStore, StateStore } from '@aiflags/core';
+import { FilePresenceStore, FileStateStore } from '@aiflags/provider';
 import type { RuntimeSpec } from './runtime-spec.js';
 
 /** The stores of one place (a `.aiflags/` folder, or a Redis URL and prefix), opened once per process. */
@@ -9,6 +9,8 @@ export interface OpenedStores {
   state: StateStore;
   /** Opened on first use: a consumer that only reads live state never starts a metric store's flush timer. */
   readonly metrics: MetricStore;
+  /** Where instances reading this place announce themselves. */
+  readonly presence: PresenceStore;
   close(): Promise<void>;
 }
 
@@ -96,8 +98,10 @@ function openStores(spec: RuntimeSpec): OpenedStores | Promise<OpenedStores> {
   const dir = spec.store.dir;
   const state = new FileStateStore(dir);
   let metrics: FileMetricStore | undefined;
+  const presence = new FilePresenceStore(dir);
   return {
     state,
+    presence,
     get metrics() {
       return (metrics ??= new FileMetricStore({ dir }));
     },

@@ -1,4 +1,4 @@
-import type { MetricStore, StateStore } from '@aiflags/core';
+import type { MetricStore, PresenceStore, StateStore } from '@aiflags/core';
 import type { BackendConfig } from './config.js';
 import { runtimeRegistry } from './runtime-registry.js';
 import { resolveRuntimeSpec, type RuntimeEnv, type RuntimeSpec } from './runtime-spec.js';
@@ -15,6 +15,8 @@ export interface Runtime {
   state: StateStore;
   /** Opened on first use: a provider that only reads live state never starts a metric store's flush timer. */
   readonly metrics: MetricStore;
+  /** Where instances reading this store announce themselves (`aiflags instances`, `aiflags kill`'s confirmation). */
+  readonly presence: PresenceStore;
   /** Releases this hold; the stores stop watching, flush and close when no one else in the process holds them. */
   close(): Promise<void>;
 }
@@ -47,6 +49,9 @@ export async function openRuntime(spec: RuntimeSpec): Promise<Runtime> {
     state: lease.stores.state,
     get metrics() {
       return lease.stores.metrics;
+    },
+    get presence() {
+      return lease.stores.presence;
     },
     close: () => lease.release(),
   };

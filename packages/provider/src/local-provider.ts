@@ -10,6 +10,8 @@ import {
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import { evaluate, parseFlags, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
+import { createHash } from 'node:crypto';
+import { PresenceAnnouncer, type PresenceOptions } from './presence/presence-announcer.js';
 import { changedFlags } from './source/changed-flags.js';
 import { loadFlagFile, readFlagFileBytes } from './source/load-flag-file.js';
 import type { TrackSink } from './track-sink.js';
@@ -26,6 +28,11 @@ export interface LocalProviderOptions {
   state?: StateStore;
   /** Receives `track()` events. Default: none (events are dropped). */
   trackSink?: TrackSink;
+  /**
+   * Announces this instance in the live-state store it reads (with `state`), so `aiflags kill` can wait
+   * for it to confirm a change and `aiflags instances` lists it with the versions it serves.
+   */
+  presence?: PresenceOptions;
   /** Runs when OpenFeature closes the provider, after it stopped watching (e.g. closing the live-state store). */
   dispose?: () => Promise<void>;
 }
@@ -52,6 +59,9 @@ export class LocalProvider implements Provider {
   private watcher: FileWatcher | undefined;
   private unsubscribe: (() => void) | undefined;
   private reloading: Promise<void> = Promise.resolve();
+  private announcer: PresenceAnnouncer | undefined;
+  /** Hash of the content of the last rejected reload, while the last good flags serve in its place. */
+  private rejected: string | undefined;
 
   /**
    * Hands `track()` events to the `trackSink`. Present only when there is a sink: OpenFeature then sees a
@@ -111,10 +121,28 @@ export class LocalProvider implements Provider {
         await this.watcher.start();
       }
     }
+    if (state && this.options.presence) {
+      this.announcer = new PresenceAnnouncer({
+        ...this.options.presence,
+        state,
+        layer: 'local',
+        backend: 'local',
+        flags: () => ({
+          ...(this.lastBytes ? { version: shortHash(this.lastBytes) } : {}),
+          ...(this.rejected !== undefined ? { rejected: this.rejected } : {}),
+        }),
+      });
+      await this.announcer.start();
+    }
     if (this.loadError) {
       this.degraded = true;
       throw this.loadError;
     }
+  }
+
+  /** The presence id this provider announces, when it announces one. */
+  get instanceId(): string | undefined {
+    return this.announcer?.id;
   }
 
   async onClose(): Promise<void> {
@@ -123,6 +151,8 @@ export class LocalProvider implements Provider {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.reloading;
+    await this.announcer?.close();
+    this.announcer = undefined;
     await this.options.dispose?.();
   }
 
@@ -207,9 +237,12 @@ export class LocalProvider implements Provider {
     try {
       set = parseFlags(bytes, file);
     } catch (error) {
+      this.rejected = shortHash(bytes);
+      this.announcer?.announce();
       this.fail(ProviderEvents.Error, (error as Error).message);
       return;
     }
+    this.rejected = undefined;
     const before = this.set;
     this.set = set;
     this.lastBytes = bytes;
@@ -218,6 +251,7 @@ export class LocalProvider implements Provider {
       this.degraded = false;
       this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
     }
+    this.announcer?.announce();
     this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(before, set), message: `${file}: flags reloaded` });
   }
 
@@ -226,4 +260,9 @@ export class LocalProvider implements Provider {
     this.degraded = true;
     this.events.emit(event, { message: event === ProviderEvents.Stale ? `${message}; serving the last good flags` : message });
   }
+}
+
+/** The flag-file version an instance announces: the first 12 hex digits of the content's sha256. */
+export function shortHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
 }

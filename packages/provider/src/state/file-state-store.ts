@@ -77,6 +77,8 @@ export class FileStateStore implements StateStore {
       this.watcher = new FileWatcher(this.statePath, () => void this.reload(), {
         pollMs: this.options.pollMs ?? 250,
         debounceMs: 10,
+        // state.json only ever lands by atomic rename: there is no half-written file to wait out.
+        settleMs: 0,
       });
       await this.watcher.start();
     }

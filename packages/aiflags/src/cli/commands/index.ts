@@ -3,6 +3,7 @@ import { register as audit } from './audit.js';
 import { register as evalCommand } from './eval.js';
 import { register as exportCommand } from './export.js';
 import { register as init } from './init.js';
+import { register as instances } from './instances.js';
 import { register as kill } from './kill.js';
 import { register as report } from './report.js';
 import { register as revive } from './revive.js';
@@ -11,4 +12,4 @@ import { register as state } from './state.js';
 import { register as validate } from './validate.js';
 
 /** Each command lives in its own file and adds itself to the program. */
-export const commands: Array<(program: Command) => void> = [init, validate, evalCommand, exportCommand, kill, revive, report, rollout, audit, state];
+export const commands: Array<(program: Command) => void> = [init, validate, evalCommand, exportCommand, kill, revive, instances, report, rollout, audit, state];
