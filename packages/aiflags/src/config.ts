@@ -44,6 +44,11 @@ export interface BackendConfig {
    * instances` lists it. false turns it off; `heartbeatMs` (default 5000) sets how often it is refreshed.
    */
   presence?: false | { heartbeatMs?: number; app?: string };
+  /**
+   * On LaunchDarkly and Unleash: aiflags' live state (kill switches, flags switched off) over the vendor's
+   * answers, so `aiflags kill` works there too. false returns the vendor's provider alone. Default on.
+   */
+  overlay?: boolean;
   /** Hot reload of the flag file (local backend): false turns it off. */
   watch?: boolean | FileWatcherOptions;
   /** Receives OpenFeature `track()` events on the local backend. */

@@ -5,3 +5,4 @@ export * from './source/changed-flags.js';
 export * from './source/load-flag-file.js';
 export * from './watch/file-watcher.js';
 export * from './presence/index.js';
+export * from './overlay/live-state-overlay-provider.js';
