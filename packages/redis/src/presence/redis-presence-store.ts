@@ -34,10 +34,11 @@ export class RedisPresenceStore implements PresenceStore {
     const ttl = PRESENCE_MISSED_HEARTBEATS * record.heartbeatMs;
     await this.client
       .multi()
+      // The ack first: a waiting `aiflags kill` hears it before the record is stored.
+      .publish(this.keys.acks, json)
       .hset(this.keys.instances, record.id, json)
       .pexpire(this.keys.instances, ttl, 'NX')
       .pexpire(this.keys.instances, ttl, 'GT')
-      .publish(this.keys.acks, json)
       .exec();
   }
 
