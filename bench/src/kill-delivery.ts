@@ -19,7 +19,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { resolveRuntime, type Runtime } from 'aiflags';
 import { watchDelivery } from '@aiflags/provider';
-import { createRedisClient } from '@aiflags/redis';
+import { createRedisClient, redisKeys } from '@aiflags/redis';
 import type { BenchOptions, BenchRow } from './report.js';
 
 const PROCESSES = 20;
@@ -184,18 +184,12 @@ async function floors(url: string, flips: number, warmup = 3): Promise<{ oneWay:
   return out;
 }
 
-async function deletePrefix(url: string, prefix: string): Promise<void> {
+/** Removes the keys the bench wrote under `prefix` (state, audit, presence). */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const keys = redisKeys(prefix);
   const client = createRedisClient(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
+  await client.del(keys.state, keys.audit, keys.instances).catch(() => undefined);
+  client.disconnect();
 }
 
 /** Runs both benches; `quick` does 10 flips instead of 100. */
@@ -221,7 +215,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     } finally {
       await runtime.close();
       await Promise.all(apps.map((a) => a.stop()));
-      await deletePrefix(url, prefix);
+      await deleteKeys(url, prefix);
     }
   }
   const floor = await floors(url, flips);
