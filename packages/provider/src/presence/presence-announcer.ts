@@ -19,7 +19,7 @@ export interface PresenceAnnouncerOptions extends PresenceOptions {
   backend: string;
   /** The flag-file hash served, and the hash of a rejected reload, read at each announcement. */
   flags?: () => { version?: string; rejected?: string };
-  /** Called once with the first announcement failure; later ones are not repeated (the heartbeat retries). */
+  /** Called once with the first announcement failure; later ones are not repeated (the heartbeat retries). Default: a process warning. */
   onError?: (error: Error) => void;
 }
 
@@ -89,7 +89,8 @@ export class PresenceAnnouncer {
         } catch (error) {
           if (!this.reported) {
             this.reported = true;
-            this.options.onError?.(error as Error);
+            const report = this.options.onError ?? ((e: Error) => process.emitWarning(`aiflags: cannot announce this instance in ${this.options.store.where} (${e.message}); \`aiflags kill\` will not see it until it can`));
+            report(error as Error);
           }
         }
       } while (this.again && !this.closed);
