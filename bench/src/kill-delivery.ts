@@ -95,22 +95,26 @@ interface Flips {
   confirmed: number[];
   /** ms from the flip to each process's CONFIGURATION_CHANGED, per (flip, process). */
   applied: number[];
+  /** ms the write itself took (setKillSwitch: lock, fsync, audit entry, rename; or the Redis script). */
+  write: number[];
 }
 
 /** Flips `bench-switch` `flips` times through the runtime, each time waiting for every confirmation as `aiflags kill` does. */
 async function flipAndConfirm(runtime: Runtime, apps: Child[], flips: number, warmup = 3): Promise<Flips> {
-  const out: Flips = { confirmed: [], applied: [] };
+  const out: Flips = { confirmed: [], applied: [], write: [] };
   for (let flip = 0; flip < flips + warmup; flip++) {
     const wait = await watchDelivery(runtime.presence);
     const seen = apps.map((a) => a.changes.length);
     const flippedAt = now();
     const started = performance.now();
     const state = await runtime.state.setKillSwitch('bench-switch', flip % 2 === 0, { actor: 'bench' });
+    const wrote = performance.now() - started;
     const report = await wait.until(state.version, 10_000, started);
     if (report.total !== PROCESSES || report.missing.length > 0) throw new Error(`flip ${flip}: ${report.confirmed} of ${report.total} confirmed`);
     await Promise.all(apps.map((a, i) => a.until(() => a.changes.length > seen[i]!, 10_000)));
     if (flip >= warmup) {
       out.confirmed.push(report.slowestMs!);
+      out.write.push(wrote);
       apps.forEach((a, i) => out.applied.push(a.changes[seen[i]!]! - flippedAt));
     }
     await new Promise((r) => setTimeout(r, 20));
@@ -230,6 +234,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     { suite: 'kill-delivery', name: `Redis: flip → last confirmation p99 (${PROCESSES} processes)`, value: round(quantile(confirmed, 0.99)), unit: 'ms', note: load() },
     { suite: 'kill-delivery', name: `Redis: flip → applied p50 (each process)`, value: round(quantile(sort(redis.applied), 0.5)), unit: 'ms', note: 'CONFIGURATION_CHANGED in the app' },
     { suite: 'kill-delivery', name: `Redis: flip → applied p99 (each process)`, value: round(quantile(sort(redis.applied), 0.99)), unit: 'ms', note: load() },
+    { suite: 'kill-delivery', name: `Redis: the write itself p50 (part of every figure above)`, value: round(quantile(sort(redis.write), 0.5)), unit: 'ms', note: 'the change script: entry, version, audit entry, publish' },
     { suite: 'kill-delivery', name: `floor: bare pub/sub round trip p50 (${PROCESSES} subscribers ack)`, value: round(quantile(rtt, 0.5)), unit: 'ms', note: 'publish → 20 ioredis subscribers each publish an ack → last ack heard' },
     { suite: 'kill-delivery', name: `floor: bare pub/sub round trip p99`, value: round(quantile(rtt, 0.99)), unit: 'ms', note: load() },
     { suite: 'kill-delivery', name: `floor: bare pub/sub one way, last arrival p50`, value: round(quantile(oneWayLast, 0.5)), unit: 'ms', note: 'publish → the 20th subscriber stamps it' },
@@ -258,6 +263,8 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       { suite: 'kill-delivery', name: `file store: flip → applied p99 (${PROCESSES} processes)`, value: round(quantile(applied, 0.99)), unit: 'ms', note: `goal < 50 ms: ${quantile(applied, 0.99) < 50 ? 'met' : 'missed'}; ${load()}` },
       { suite: 'kill-delivery', name: `file store: flip → last confirmation p50`, value: round(quantile(last, 0.5)), unit: 'ms', note: 'what aiflags kill waits for' },
       { suite: 'kill-delivery', name: `file store: flip → last confirmation p99`, value: round(quantile(last, 0.99)), unit: 'ms', note: load() },
+      { suite: 'kill-delivery', name: `file store: the write itself p50 (part of every figure above)`, value: round(quantile(sort(file.write), 0.5)), unit: 'ms', note: 'lock, fsync of the new state, audit entry, rename, last-good copy' },
+      { suite: 'kill-delivery', name: `file store: the write itself p99`, value: round(quantile(sort(file.write), 0.99)), unit: 'ms', note: load() },
     );
   }
   return rows;
