@@ -54,6 +54,14 @@ describe('on the file store: 10 processes', () => {
     await runCli(['revive', 'ai_agent_enabled', '--flags', file, '--no-wait'], { env });
   });
 
+  it('a process that closes cleanly removes its record at once', { timeout: 60_000 }, async () => {
+    const leaving = apps.pop()!;
+    await leaving.stop();
+    const listed = JSON.parse((await runCli(['instances', '--flags', file, '--json'], { env })).stdout) as { instances: InstanceRecord[] };
+    expect(listed.instances.map((i) => i.pid)).not.toContain(leaving.pid);
+    expect(listed.instances).toHaveLength(9);
+  });
+
   it('a process killed without closing expires within 3 heartbeats, and kill stops waiting for it', { timeout: 60_000 }, async () => {
     const dead = apps.pop()!;
     dead.child.kill('SIGKILL');
@@ -71,7 +79,7 @@ describe('on the file store: 10 processes', () => {
     expect(goneAfter).toBeLessThanOrEqual(3 * HEARTBEAT_MS + 2000 /* one CLI start, the check's granularity */);
     const kill = await runCli(['kill', 'ai_agent_enabled', '--flags', file, '--json'], { env });
     expect(kill.code).toBe(0);
-    expect((JSON.parse(kill.stdout) as KillJson).instances).toMatchObject({ confirmed: 9, total: 9 });
+    expect((JSON.parse(kill.stdout) as KillJson).instances).toMatchObject({ confirmed: 8, total: 8 });
   });
 });
 
