@@ -23,6 +23,10 @@ import type { AiFlags } from 'aiflags';
 import { CLIENT_TOKEN, shouldRunUnleashTests, startUnleashServer } from './unleash-server/harness.js';
 import type { UnleashServer } from './unleash-server/harness.js';
 import { FLAGS, user } from './unleash-server/parity-fixtures.js';
+import { deletePrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
+import { DENIED, type KillJson } from './support/delivery-fixtures.js';
+import { startApps } from './support/flag-app-fleet.js';
+import { runCli } from './support/run-cli.js';
 
 const run = shouldRunUnleashTests();
 
@@ -299,6 +303,32 @@ describe.skipIf(!run)('a real unleash-server', () => {
         await server.admin.setEnabled('ai_agent_enabled', false);
         await changed;
         expect(await flags.guard('ai_agent_enabled', users[0])).toEqual({ error: 'Feature temporarily disabled', retryAfter: 300 });
+      });
+
+      it('aiflags kill through the live-state overlay (Redis) reaches the guard of an app on Unleash, and the CLI waits for it', { timeout: 120_000 }, async () => {
+        // Unleash on again (the test above switched it off there), so only the overlay can refuse.
+        await server.admin.setEnabled('ai_agent_enabled', true);
+        const name = `unleash-overlay-${randomUUID().slice(0, 8)}`;
+        const env = { AIFLAGS_BACKEND: 'unleash', UNLEASH_URL: server.apiUrl, UNLEASH_API_TOKEN: CLIENT_TOKEN, UNLEASH_REFRESH_INTERVAL_MS: '250', REDIS_URL: testRedisUrl, AIFLAGS_ENV: name };
+        const flagsPath = join(dir, 'flags.yaml');
+        const [app] = await startApps(1, { ...env, AIFLAGS_FLAGS: flagsPath, HEARTBEAT_MS: '1000' }, 'unleash-app');
+        try {
+          const deadline = Date.now() + 10_000;
+          while ((await app!.guard('ai_agent_enabled')) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+          expect(await app!.guard('ai_agent_enabled')).toBeNull();
+          const kill = await runCli(['kill', 'ai_agent_enabled', '--flags', flagsPath, '--json'], { env });
+          expect(kill.stderr).toBe('');
+          expect(kill.code).toBe(0);
+          const json = JSON.parse(kill.stdout) as KillJson;
+          expect(json.layer).toBe('aiflags live-state overlay over unleash');
+          expect(json.instances).toMatchObject({ confirmed: 1, total: 1, missing: [] });
+          expect(await app!.guard('ai_agent_enabled')).toEqual(DENIED);
+          expect((await runCli(['revive', 'ai_agent_enabled', '--flags', flagsPath], { env })).code).toBe(0);
+          expect(await app!.guard('ai_agent_enabled')).toBeNull();
+        } finally {
+          await app!.stop();
+          await deletePrefix(`aiflags:${name}`);
+        }
       });
     });
   });

@@ -1,4 +1,5 @@
 import type { FileWatcherOptions, TrackSink } from '@aiflags/provider';
+import { backendFrom, flagsPathFrom } from './runtime-spec.js';
 
 export type BackendName = 'local' | 'launchdarkly' | 'unleash';
 
@@ -38,6 +39,16 @@ export interface BackendConfig {
   redisUrl?: string;
   /** Prefix of every Redis key. Default `aiflags:<AIFLAGS_ENV or default>`, one namespace per environment. */
   redisPrefix?: string;
+  /**
+   * Announce this process in the live-state store so `aiflags kill` can confirm delivery and `aiflags
+   * instances` lists it. false turns it off; `heartbeatMs` (default 5000) sets how often it is refreshed.
+   */
+  presence?: false | { heartbeatMs?: number; app?: string };
+  /**
+   * On LaunchDarkly and Unleash: aiflags' live state (kill switches, flags switched off) over the vendor's
+   * answers, so `aiflags kill` works there too. false returns the vendor's provider alone. Default on.
+   */
+  overlay?: boolean;
   /** Hot reload of the flag file (local backend): false turns it off. */
   watch?: boolean | FileWatcherOptions;
   /** Receives OpenFeature `track()` events on the local backend. */
@@ -46,18 +57,12 @@ export interface BackendConfig {
   unleash?: UnleashBackendOptions;
 }
 
-const BACKENDS: readonly string[] = ['local', 'launchdarkly', 'unleash'];
-
 /** The backend named by the config or AIFLAGS_BACKEND; throws a one-line error for an unknown name. */
 export function backendOf(config: BackendConfig = {}): BackendName {
-  const name = config.backend ?? process.env.AIFLAGS_BACKEND ?? 'local';
-  if (!BACKENDS.includes(name)) {
-    throw new Error(`AIFLAGS_BACKEND: unknown backend '${name}' (expected local, launchdarkly or unleash)`);
-  }
-  return name as BackendName;
+  return backendFrom(config);
 }
 
 /** The flag file path named by the config or AIFLAGS_FLAGS (default ./flags.yaml). */
 export function flagsPathOf(config: Pick<BackendConfig, 'flags'> = {}): string {
-  return config.flags ?? process.env.AIFLAGS_FLAGS ?? './flags.yaml';
+  return flagsPathFrom(config);
 }

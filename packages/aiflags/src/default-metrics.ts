@@ -1,38 +1,50 @@
-import { FileMetricStore } from '@aiflags/ai';
 import type { Exposure, MetricStore, Outcome, TimeRange, VariantAggregate } from '@aiflags/core';
-import { stateDirOf, type RuntimeConfig } from './runtime.js';
+import type { RuntimeConfig } from './runtime.js';
+import { runtimeRegistry, type StoreLease } from './runtime-registry.js';
+import { resolveRuntimeSpec } from './runtime-spec.js';
 
-const stores = new Map<string, MetricStore>();
+interface Held {
+  store: MetricStore;
+  lease: Promise<StoreLease | undefined>;
+}
+
+const held = new Map<string, Held>();
 
 /**
  * Where `aiFlags(client)` records when the caller names no store: the same store `aiflags report` reads —
- * `.aiflags/` beside the flag file, or Redis when REDIS_URL is set. One per process and place.
+ * `.aiflags/` beside the flag file, or Redis when REDIS_URL is set. One per process and place, shared with
+ * the provider's runtime through the runtime registry.
  */
 export function defaultMetrics(config: RuntimeConfig = {}): MetricStore {
-  const redisUrl = config.redisUrl ?? process.env.REDIS_URL;
-  const key = redisUrl ? `redis:${redisUrl}:${config.redisPrefix ?? ''}` : `file:${stateDirOf(config)}`;
-  let store = stores.get(key);
-  if (!store) {
-    store = redisUrl ? new DeferredMetricStore(redisMetrics(redisUrl, config.redisPrefix)) : new FileMetricStore({ dir: stateDirOf(config) });
-    stores.set(key, store);
+  const spec = resolveRuntimeSpec(config);
+  let entry = held.get(spec.storeKey);
+  if (!entry) {
+    const now = runtimeRegistry.acquireNow(spec);
+    if (now) {
+      entry = { store: now.stores.metrics, lease: Promise.resolve(now) };
+    } else {
+      const lease = runtimeRegistry.acquire(spec);
+      entry = { store: new DeferredMetricStore(lease.then((l) => l.stores.metrics)), lease: lease.catch(() => undefined) };
+    }
+    held.set(spec.storeKey, entry);
   }
-  return store;
+  return entry.store;
 }
 
 /**
- * Flushes and closes every store `defaultMetrics` opened; call it at shutdown. The file store also writes
- * at process exit on its own, but a Redis store can only send what it buffers (up to a second) from here.
+ * Flushes every store `defaultMetrics` opened and lets go of it (closing it unless a provider still holds
+ * it); call it at shutdown. The file store also writes at process exit on its own, but a Redis store can
+ * only send what it buffers (up to a second) from here.
  */
 export async function closeDefaultMetrics(): Promise<void> {
-  const open = [...stores.values()];
-  stores.clear();
-  await Promise.all(open.map((store) => store.close()));
-}
-
-/** The metric store alone (no live state: the provider's runtime has that), loaded on demand like the rest of the Redis backend. */
-async function redisMetrics(url: string, prefix: string | undefined): Promise<MetricStore> {
-  const { createRedisMetrics } = await import('./backends/redis.js');
-  return createRedisMetrics({ url, ...(prefix !== undefined ? { prefix } : {}) });
+  const open = [...held.values()];
+  held.clear();
+  await Promise.all(
+    open.map(async ({ store, lease }) => {
+      await store.flush();
+      await (await lease)?.release();
+    }),
+  );
 }
 
 /**

@@ -8,6 +8,7 @@
 export * from './config.js';
 export * from './create-provider.js';
 export * from './runtime.js';
+export { resolveRuntimeSpec, RUNTIME_ENV, type RuntimeEnv, type RuntimeSpec, type StoreSpec } from './runtime-spec.js';
 export { aiFlags, type DefaultAiFlagsOptions } from './ai-flags.js';
 export { closeDefaultMetrics, defaultMetrics } from './default-metrics.js';
 

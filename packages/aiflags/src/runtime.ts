@@ -1,8 +1,7 @@
-import { dirname, join, resolve } from 'node:path';
-import { FileMetricStore } from '@aiflags/ai';
-import type { MetricStore, StateStore } from '@aiflags/core';
-import { FileStateStore } from '@aiflags/provider';
-import { flagsPathOf, type BackendConfig } from './config.js';
+import type { MetricStore, PresenceStore, StateStore } from '@aiflags/core';
+import type { BackendConfig } from './config.js';
+import { runtimeRegistry } from './runtime-registry.js';
+import { resolveRuntimeSpec, type RuntimeEnv, type RuntimeSpec } from './runtime-spec.js';
 
 /** Where live state and metrics live for one flag file: `.aiflags/` on disk, or Redis when REDIS_URL is set. */
 export interface Runtime {
@@ -10,11 +9,15 @@ export interface Runtime {
   flagsPath: string;
   /** `.aiflags/` beside the flag file (or config.stateDir), absolute. */
   stateDir: string;
+  /** What the runtime was opened from: backend, store, key prefix, audit log. */
+  spec: RuntimeSpec;
   /** Started: `current()` holds the state as loaded. */
   state: StateStore;
   /** Opened on first use: a provider that only reads live state never starts a metric store's flush timer. */
   readonly metrics: MetricStore;
-  /** Stops watching, flushes metrics and closes connections. */
+  /** Where instances reading this store announce themselves (`aiflags instances`, `aiflags kill`'s confirmation). */
+  readonly presence: PresenceStore;
+  /** Releases this hold; the stores stop watching, flush and close when no one else in the process holds them. */
   close(): Promise<void>;
 }
 
@@ -22,45 +25,34 @@ export type RuntimeConfig = Pick<BackendConfig, 'flags' | 'stateDir' | 'redisUrl
 
 /** `.aiflags/` beside the flag file (or config.stateDir), absolute. */
 export function stateDirOf(config: Pick<RuntimeConfig, 'flags' | 'stateDir'> = {}): string {
-  return resolve(config.stateDir ?? join(dirname(resolve(flagsPathOf(config))), '.aiflags'));
+  return resolveRuntimeSpec(config).stateDir;
 }
 
-/** Opens the live-state and metric stores the CLI and the local provider share. */
-export async function resolveRuntime(config: RuntimeConfig = {}): Promise<Runtime> {
-  const flagsPath = resolve(flagsPathOf(config));
-  const stateDir = stateDirOf(config);
-  const redisUrl = config.redisUrl ?? process.env.REDIS_URL;
-  if (redisUrl) {
-    const { createRedisRuntime } = await import('./backends/redis.js');
-    const redis = await createRedisRuntime({ url: redisUrl, ...(config.redisPrefix !== undefined ? { prefix: config.redisPrefix } : {}) });
-    try {
-      await redis.state.start();
-    } catch (error) {
-      await redis.close();
-      throw error;
-    }
-    return {
-      flagsPath,
-      stateDir,
-      state: redis.state,
-      get metrics() {
-        return redis.metrics;
-      },
-      close: () => redis.close(),
-    };
+/** Opens (or shares, within the process) the live-state and metric stores the CLI and the providers use. */
+export async function resolveRuntime(config: RuntimeConfig = {}, env?: RuntimeEnv): Promise<Runtime> {
+  return openRuntime(resolveRuntimeSpec(config, env));
+}
+
+/** Like `resolveRuntime`, from a spec already resolved. */
+export async function openRuntime(spec: RuntimeSpec): Promise<Runtime> {
+  const lease = await runtimeRegistry.acquire(spec);
+  try {
+    await lease.stores.state.start();
+  } catch (error) {
+    await lease.release();
+    throw error;
   }
-  const state = new FileStateStore(stateDir);
-  await state.start();
-  let metrics: FileMetricStore | undefined;
   return {
-    flagsPath,
-    stateDir,
-    state,
+    flagsPath: spec.flagsPath,
+    stateDir: spec.stateDir,
+    spec,
+    state: lease.stores.state,
     get metrics() {
-      return (metrics ??= new FileMetricStore({ dir: stateDir }));
+      return lease.stores.metrics;
     },
-    close: async () => {
-      await Promise.all([state.close(), metrics?.close()]);
+    get presence() {
+      return lease.stores.presence;
     },
+    close: () => lease.release(),
   };
 }

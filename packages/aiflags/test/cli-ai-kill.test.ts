@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { aiFlags, type AiFlags } from '@aiflags/ai';
-import { FileStateStore, LocalProvider } from '@aiflags/provider';
+import { FilePresenceStore, FileStateStore, LocalProvider } from '@aiflags/provider';
 import { runCli } from './cli-ai-run.js';
 
 const FLAGS = `
@@ -43,7 +43,8 @@ describe('aiflags kill / revive on the local backend', () => {
     // Two app instances, each with its own provider and its own view of `.aiflags/` (as two processes would have).
     for (const name of ['instance-a', 'instance-b']) {
       const state = new FileStateStore(join(dir, '.aiflags'));
-      const provider = new LocalProvider({ file: flagsPath, state, dispose: () => state.close() });
+      // Each announces itself in `.aiflags/instances/`, so `aiflags kill` waits for both to confirm.
+      const provider = new LocalProvider({ file: flagsPath, state, presence: { store: new FilePresenceStore(join(dir, '.aiflags')), app: name }, dispose: () => state.close() });
       await OpenFeature.setProviderAndWait(`${name}-${dir}`, provider);
       instances.push(aiFlags(OpenFeature.getClient(`${name}-${dir}`), { meter: false }));
     }
@@ -61,7 +62,7 @@ describe('aiflags kill / revive on the local backend', () => {
     const kill = await runCli(['--flags', flagsPath, 'kill', 'ai_agent_enabled', '--reason', 'runaway tool loop', '--actor', 'alice']);
     expect(kill.stderr).toBe('');
     expect(kill.code).toBe(0);
-    expect(kill.stdout).toMatch(/^killed ai_agent_enabled: callers get 'Feature temporarily disabled', retry after 300 s\n {2}by alice at .* — runaway tool loop\n$/);
+    expect(kill.stdout).toMatch(/^killed ai_agent_enabled: callers get 'Feature temporarily disabled', retry after 300 s\n {2}by alice at .* — runaway tool loop\n {2}applied by 2 of 2 instances in [\d.]+ ms \(slowest: instance-[ab] pid \d+\)\n$/);
 
     const waits = await Promise.all(instances.map((flags) => msUntil(async () => (await flags.guard('ai_agent_enabled', ctx)) !== null, 1_000)));
     for (const ms of waits) expect(ms).toBeLessThan(1_000);

@@ -77,10 +77,10 @@ describe('aiflags promote', () => {
 
   it('the winner is served to everyone at once, audited, and the file edit is printed', async () => {
     await seed({ helpful: { quality: 4 }, concise: { quality: 4 }, expert: { quality: 4.4 } }, 2);
-    const r = await runCli(['promote', 'system-prompt', '--flags', flagsPath, '--actor', 'maria']);
+    const r = await runCli(['promote', 'system-prompt', '--flags', flagsPath, '--actor', 'maria', '--no-wait']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("promoted system-prompt: every user now gets 'expert'");
+    expect(r.stdout).toContain("promoted system-prompt: every user now gets 'expert'\n  by maria — promoted the winner 'expert'\n");
     expect(r.stdout).toContain(`live state only, until the flag file says so: in ${flagsPath}, flags.system-prompt: set defaultVariant: expert and remove split (or run again with --write)`);
     const { o, entry } = await liveOverride();
     expect(o).toMatchObject({ variant: 'expert', rolloutStatus: 'promoted' });
@@ -91,8 +91,15 @@ describe('aiflags promote', () => {
     for (let i = 0; i < 200; i++) expect(evaluate(set, 'system-prompt', { targetingKey: `u${i}` }, live).variant).toBe('expert');
   });
 
+  it('like a kill, it waits for the running instances: with none reading the store it says so and exits 2', async () => {
+    const r = await runCli(['promote', 'system-prompt', 'expert', '--wait', '0.5', '--flags', flagsPath]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^aiflags: no instance reads this store: the change is written to /);
+    expect((await liveOverride()).o).toMatchObject({ variant: 'expert' });
+  });
+
   it('--write edits the file keeping its comments and layout, and clears the live override', async () => {
-    const r = await runCli(['promote', 'system-prompt', 'expert', '--write', '--flags', flagsPath]);
+    const r = await runCli(['promote', 'system-prompt', 'expert', '--write', '--no-wait', '--flags', flagsPath]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const text = await readFile(flagsPath, 'utf8');

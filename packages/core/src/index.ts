@@ -5,5 +5,6 @@ export * from './rules/index.js';
 export * from './stats/index.js';
 export * from './metrics/index.js';
 export * from './live-state.js';
+export * from './presence.js';
 export * from './export.js';
 export * from './redact/index.js';

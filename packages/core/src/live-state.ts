@@ -62,9 +62,11 @@ function diffRecords(a: Record<string, unknown>, b: Record<string, unknown>, out
   for (const key of Object.keys(b)) if (!(key in a)) out.push(key);
 }
 
-/** The name recorded in the audit log when a change names no actor: the OS user running the process. */
+/**
+ * The name recorded in the audit log when a change names no actor: the OS user running the process.
+ * (The aiflags CLI passes $USER as the actor; core reads no environment.)
+ */
 export function defaultActor(): string {
-  if (process.env.USER) return process.env.USER;
   try {
     return userInfo().username;
   } catch {

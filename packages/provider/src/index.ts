@@ -4,3 +4,5 @@ export * from './state/index.js';
 export * from './source/changed-flags.js';
 export * from './source/load-flag-file.js';
 export * from './watch/file-watcher.js';
+export * from './presence/index.js';
+export * from './overlay/live-state-overlay-provider.js';

@@ -12,6 +12,8 @@ import {
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import { didYouMean, evaluate, parseFlags, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
+import { createHash } from 'node:crypto';
+import { PresenceAnnouncer, type PresenceOptions } from './presence/presence-announcer.js';
 import { changedFlags } from './source/changed-flags.js';
 import { loadFlagFile, readFlagFileBytes } from './source/load-flag-file.js';
 import type { TrackSink } from './track-sink.js';
@@ -28,6 +30,11 @@ export interface LocalProviderOptions {
   state?: StateStore;
   /** Receives `track()` events. Default: none (events are dropped). */
   trackSink?: TrackSink;
+  /**
+   * Announces this instance in the live-state store it reads (with `state`), so `aiflags kill` can wait
+   * for it to confirm a change and `aiflags instances` lists it with the versions it serves.
+   */
+  presence?: PresenceOptions;
   /** Runs when OpenFeature closes the provider, after it stopped watching (e.g. closing the live-state store). */
   dispose?: () => Promise<void>;
   /**
@@ -79,6 +86,9 @@ export class LocalProvider implements Provider {
   private readonly loggedReloadErrors = new Set<string>();
   /** The logger OpenFeature passed to the latest evaluation: where reload errors go when none was configured. */
   private evaluationLogger: Logger | undefined;
+  private announcer: PresenceAnnouncer | undefined;
+  /** Hash of the content of the last rejected reload, while the last good flags serve in its place. */
+  private rejected: string | undefined;
 
   /**
    * Hands `track()` events to the `trackSink`. Present only when there is a sink: OpenFeature then sees a
@@ -143,10 +153,28 @@ export class LocalProvider implements Provider {
         await this.watcher.start();
       }
     }
+    if (state && this.options.presence) {
+      this.announcer = new PresenceAnnouncer({
+        ...this.options.presence,
+        state,
+        layer: 'local',
+        backend: 'local',
+        flags: () => ({
+          ...(this.lastBytes ? { version: shortHash(this.lastBytes) } : {}),
+          ...(this.rejected !== undefined ? { rejected: this.rejected } : {}),
+        }),
+      });
+      await this.announcer.start();
+    }
     if (this.loadError) {
       this.degraded = true;
       throw this.loadError;
     }
+  }
+
+  /** The presence id this provider announces, when it announces one. */
+  get instanceId(): string | undefined {
+    return this.announcer?.id;
   }
 
   async onClose(): Promise<void> {
@@ -155,6 +183,8 @@ export class LocalProvider implements Provider {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.reloading;
+    await this.announcer?.close();
+    this.announcer = undefined;
     await this.options.dispose?.();
   }
 
@@ -245,9 +275,12 @@ export class LocalProvider implements Provider {
     try {
       set = parseFlags(bytes, file);
     } catch (error) {
+      this.rejected = shortHash(bytes);
+      this.announcer?.announce();
       this.fail(ProviderEvents.Error, (error as Error).message, 'PARSE_ERROR');
       return;
     }
+    this.rejected = undefined;
     const before = this.set;
     this.set = set;
     this.lastBytes = bytes;
@@ -258,6 +291,7 @@ export class LocalProvider implements Provider {
       this.degraded = false;
       this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
     }
+    this.announcer?.announce();
     this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(before, set), message: `${file}: flags reloaded` });
   }
 
@@ -281,4 +315,9 @@ export class LocalProvider implements Provider {
       }
     }
   }
+}
+
+/** The flag-file version an instance announces: the first 12 hex digits of the content's sha256. */
+export function shortHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
 }

@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './audit/redis-audit-log.js';
 export * from './state/redis-state-store.js';
 export * from './metrics/redis-metric-store.js';
+export * from './presence/redis-presence-store.js';

@@ -10,14 +10,18 @@ export interface RedisKeys {
   audit: string;
   /** Pub/sub channel for change messages. */
   changes: string;
+  /** Hash of presence records, instance id -> JSON record. */
+  instances: string;
+  /** Pub/sub channel where instances announce (and so acknowledge) the live-state version they applied. */
+  acks: string;
   /** Metric keys for one flag: a sorted set of bucket starts, then one hash and one HyperLogLog per bucket. */
   metricBuckets(flagKey: string): string;
   metricCells(flagKey: string, bucketStart: number): string;
   metricUnits(flagKey: string, variant: string, bucketStart: number): string;
 }
 
-/** The default key prefix: `aiflags:<env>`, env from AIFLAGS_ENV or `default`. */
-export function defaultPrefix(env: string | undefined = process.env.AIFLAGS_ENV): string {
+/** The default key prefix: `aiflags:<env>`, env `default` when none is given (the aiflags runtime passes AIFLAGS_ENV). */
+export function defaultPrefix(env?: string): string {
   return `aiflags:${env ?? 'default'}`;
 }
 
@@ -29,6 +33,8 @@ export function redisKeys(prefix: string): RedisKeys {
     state: `${tag}:state`,
     audit: `${tag}:audit`,
     changes: `${prefix}:changes`,
+    instances: `${prefix}:instances`,
+    acks: `${prefix}:acks`,
     metricBuckets: (flagKey) => `${prefix}:m:{${flagKey}}:buckets`,
     metricCells: (flagKey, bucketStart) => `${prefix}:m:{${flagKey}}:${bucketStart}`,
     metricUnits: (flagKey, variant, bucketStart) => `${prefix}:m:{${flagKey}}:${bucketStart}:u:${variant}`,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Provider } from '@openfeature/server-sdk';
 import { parseFlags } from '@aiflags/core';
 import type { FlagCatalog, LaunchDarklyExport } from '@aiflags/launchdarkly';
-import { flagsPathOf, type BackendConfig } from '../config.js';
+import type { RuntimeSpec } from '../runtime-spec.js';
 import { importOptionalPeer } from './optional-peer.js';
 
 const SDK = '@launchdarkly/node-server-sdk';
@@ -12,14 +12,12 @@ const SDK = '@launchdarkly/node-server-sdk';
  * LAUNCHDARKLY_BASE_URI (relay / local endpoint) or LAUNCHDARKLY_DATA_FILE (an exported file, no connection).
  * Variant keys come from the export file's catalog, else from the flag file if one is there.
  */
-export async function createBackendProvider(config: BackendConfig): Promise<Provider> {
+export async function createBackendProvider(spec: RuntimeSpec): Promise<Provider> {
   const { FileDataSourceFactory } = await importOptionalPeer(() => import('@launchdarkly/node-server-sdk/integrations'), 'launchdarkly', SDK);
   const { createLaunchDarklyProvider, exportToLaunchDarkly } = await importOptionalPeer(() => import('@aiflags/launchdarkly'), 'launchdarkly', SDK);
-  const options = config.launchdarkly ?? {};
-  const sdkKey = options.sdkKey ?? process.env.LAUNCHDARKLY_SDK_KEY;
-  const baseUri = options.baseUri ?? process.env.LAUNCHDARKLY_BASE_URI;
-  const dataFile = options.dataFile ?? process.env.LAUNCHDARKLY_DATA_FILE;
-  const catalog = dataFile ? await catalogOfExport(dataFile) : await catalogOfFlagFile(flagsPathOf(config), exportToLaunchDarkly);
+  const options = spec.launchdarkly;
+  const { sdkKey, baseUri, dataFile } = options;
+  const catalog = dataFile ? await catalogOfExport(dataFile) : await catalogOfFlagFile(spec.flagsPath, exportToLaunchDarkly);
   const common = {
     ...(catalog ? { catalog } : {}),
     ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),

@@ -1,5 +1,5 @@
-import type { MetricStore, StateStore } from '@aiflags/core';
-import { createRedisClient, RedisMetricStore, RedisStateStore } from '@aiflags/redis';
+import type { MetricStore, PresenceStore, StateStore } from '@aiflags/core';
+import { createRedisClient, RedisMetricStore, RedisPresenceStore, RedisStateStore } from '@aiflags/redis';
 
 export interface RedisRuntimeOptions {
   /** redis:// or rediss:// URL (ACL user and password in the URL). */
@@ -12,6 +12,8 @@ export interface RedisRuntime {
   state: StateStore;
   /** Created on first use, on the shared connection. */
   readonly metrics: MetricStore;
+  /** Created on first use, on the shared connection. */
+  readonly presence: PresenceStore;
   close(): Promise<void>;
 }
 
@@ -22,10 +24,14 @@ export async function createRedisRuntime(options: RedisRuntimeOptions): Promise<
   const shared = { client, ...(options.prefix !== undefined ? { prefix: options.prefix } : {}) };
   const state = new RedisStateStore(shared);
   let metrics: RedisMetricStore | undefined;
+  let presence: RedisPresenceStore | undefined;
   return {
     state,
     get metrics() {
       return (metrics ??= new RedisMetricStore(shared));
+    },
+    get presence() {
+      return (presence ??= new RedisPresenceStore({ ...shared, url: options.url }));
     },
     close: async () => {
       await Promise.all([state.close(), metrics?.close()]);

@@ -1,5 +1,6 @@
 import type { Provider } from '@openfeature/server-sdk';
 import type { BackendConfig } from '../config.js';
+import type { RuntimeSpec } from '../runtime-spec.js';
 import { importOptionalPeer } from './optional-peer.js';
 
 /**
@@ -7,13 +8,10 @@ import { importOptionalPeer } from './optional-peer.js';
  * https://unleash.example.com/api/) and UNLEASH_API_TOKEN (a backend token); optionally UNLEASH_APP_NAME
  * and UNLEASH_REFRESH_INTERVAL_MS. `track()` events go to `config.trackSink`, as on the local backend.
  */
-export async function createBackendProvider(config: BackendConfig): Promise<Provider> {
+export async function createBackendProvider(config: BackendConfig, spec: RuntimeSpec): Promise<Provider> {
   const { createUnleashProvider } = await importOptionalPeer(() => import('@aiflags/unleash'), 'unleash', 'unleash-client');
-  const options = config.unleash ?? {};
-  const url = options.url ?? process.env.UNLEASH_URL;
-  const apiToken = options.apiToken ?? process.env.UNLEASH_API_TOKEN;
-  const appName = options.appName ?? process.env.UNLEASH_APP_NAME;
-  const refreshInterval = options.refreshInterval ?? numberFromEnv('UNLEASH_REFRESH_INTERVAL_MS');
+  const options = spec.unleash;
+  const { url, apiToken, appName, refreshInterval } = options;
   return createUnleashProvider({
     ...(url ? { url } : {}),
     ...(apiToken ? { apiToken } : {}),
@@ -22,12 +20,4 @@ export async function createBackendProvider(config: BackendConfig): Promise<Prov
     ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),
     ...(config.trackSink ? { trackSink: config.trackSink } : {}),
   });
-}
-
-function numberFromEnv(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}: expected a positive number of ms, got '${raw}'`);
-  return value;
 }

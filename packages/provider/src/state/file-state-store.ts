@@ -76,7 +76,9 @@ export class FileStateStore implements StateStore {
     if (!this.watcher) {
       this.watcher = new FileWatcher(this.statePath, () => void this.reload(), {
         pollMs: this.options.pollMs ?? 250,
-        debounceMs: 10,
+        // state.json only ever lands by atomic rename (one event, never a half-written file): nothing to wait out.
+        debounceMs: 1,
+        settleMs: 0,
       });
       await this.watcher.start();
     }

@@ -3,7 +3,7 @@ import { redisOptionsFromUrl } from './redis-url.js';
 
 /** Where to connect: a URL (REDIS_URL when absent) or an ioredis client the caller owns. */
 export interface RedisConnectionOptions {
-  /** redis:// or rediss:// URL; defaults to REDIS_URL, then redis://127.0.0.1:6379. */
+  /** redis:// or rediss:// URL; defaults to redis://127.0.0.1:6379 (the aiflags runtime passes REDIS_URL). */
   url?: string;
   /** An existing client; the store duplicates it for its subscription and never closes it. */
   client?: Redis;
@@ -24,12 +24,10 @@ export const clientDefaults: RedisOptions = {
 };
 
 /** The URL a store connects to when none is given. */
-export function defaultRedisUrl(): string {
-  return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-}
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** A lazily connecting client with the stores' reconnect settings, for sharing between stores. */
-export function createRedisClient(url: string = defaultRedisUrl()): Redis {
+export function createRedisClient(url: string = DEFAULT_REDIS_URL): Redis {
   return new Redis(redisOptionsFromUrl(url, clientDefaults));
 }
 

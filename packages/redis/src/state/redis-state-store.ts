@@ -22,7 +22,7 @@ import { flagOverrideSchema, killSwitchStateSchema, readFlagOverride, readKillSw
 export interface RedisStateStoreOptions extends RedisConnectionOptions {
   /** Key prefix; defaults to `aiflags:<env>`. */
   prefix?: string;
-  /** Environment name used in the default prefix; defaults to AIFLAGS_ENV, then `default`. */
+  /** Environment name used in the default prefix; defaults to `default`. */
   env?: string;
   logger?: Logger;
   /** The audit stream is trimmed to about this many entries (default 10 000). */

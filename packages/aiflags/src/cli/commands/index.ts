@@ -4,6 +4,7 @@ import { register as check } from './check.js';
 import { register as evalCommand } from './eval.js';
 import { register as exportCommand } from './export.js';
 import { register as init } from './init.js';
+import { register as instances } from './instances.js';
 import { register as kill } from './kill.js';
 import { register as promote } from './promote.js';
 import { register as report } from './report.js';
@@ -13,4 +14,4 @@ import { register as state } from './state.js';
 import { register as validate } from './validate.js';
 
 /** Each command lives in its own file and adds itself to the program. */
-export const commands: Array<(program: Command) => void> = [init, validate, check, evalCommand, exportCommand, kill, revive, promote, report, rollout, audit, state];
+export const commands: Array<(program: Command) => void> = [init, validate, check, evalCommand, exportCommand, kill, revive, promote, instances, report, rollout, audit, state];

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { MAX_RETRY_AFTER_S, RetryAfterSchema } from '@aiflags/core';
+import { MAX_RETRY_AFTER_S, RetryAfterSchema, type InstanceRecord } from '@aiflags/core';
+import { watchDelivery, type DeliveryReport, type DeliveryWait } from '@aiflags/provider';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
@@ -15,13 +16,21 @@ export function register(program: Command): void {
     .option('--reason <text>', 'why; recorded in the audit log')
     .option('--retry-after <seconds>', 'seconds refused callers should wait (default: the switch setting)')
     .option('--actor <name>', 'who; default: the OS user')
-    .option('--json', 'print the new switch state as JSON')
+    .option('--json', 'print the new switch state and who confirmed it as JSON')
+    .option('--wait <seconds>', `how long to wait for every running instance to confirm (default ${DEFAULT_WAIT_S})`)
+    .option('--no-wait', 'write the change and do not wait for confirmations')
     .action(
-      action(async (name: string, opts: { reason?: string; retryAfter?: string; actor?: string; json?: boolean }, command: Command) => {
+      action(async (name: string, opts: KillSwitchChangeOptions, command: Command) => {
         await changeKillSwitch(flagsPathFor(command), name, true, opts);
       }),
     );
 }
+
+/** Seconds `aiflags kill|revive` waits for confirmations by default. */
+export const DEFAULT_WAIT_S = 2;
+
+/** Exit code when the change is written but not every running instance confirmed it (or none reads the store). */
+export const EXIT_UNCONFIRMED = 2;
 
 
 export interface KillSwitchChangeOptions {
@@ -29,6 +38,8 @@ export interface KillSwitchChangeOptions {
   retryAfter?: string;
   actor?: string;
   json?: boolean;
+  /** Seconds as typed, or false for --no-wait. */
+  wait?: string | boolean;
 }
 
 /**
@@ -43,16 +54,24 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
     throw new CliError(`${flagsPath}: no kill switch '${name}'${hint}`);
   }
   const retryAfter = opts.retryAfter !== undefined ? parseRetryAfter(opts.retryAfter) : undefined;
+  const waitS = parseWait(opts.wait);
   const runtime = await resolveRuntime({ flags: flagsPath });
+  let delivery: DeliveryWait | undefined;
   try {
+    // Listening starts before the write, so a fast instance's confirmation cannot slip past.
+    delivery = waitS === undefined ? undefined : await watchDelivery(runtime.presence);
+    const startedAt = performance.now();
     const meta: { reason?: string; actor?: string; retryAfter?: number } = {};
     if (opts.reason !== undefined) meta.reason = opts.reason;
-    if (opts.actor !== undefined) meta.actor = opts.actor;
+    meta.actor = opts.actor ?? runtime.spec.actor;
     if (retryAfter !== undefined) meta.retryAfter = retryAfter;
     const state = await runtime.state.setKillSwitch(name, killed, meta);
     const after = state.killSwitches[name]!;
+    const report = delivery && waitS !== undefined ? await delivery.until(state.version, waitS * 1000, startedAt) : undefined;
+    const store = runtime.spec.storeLabel;
+    if (report !== undefined && !deliveryConfirmed(report)) process.exitCode = EXIT_UNCONFIRMED;
     if (opts.json) {
-      process.stdout.write(`${printableJson({ switch: name, ...after })}\n`);
+      process.stdout.write(`${printableJson({ switch: name, ...after, store, layer: layerOf(runtime.spec.backend), instances: deliveryJson(report) })}\n`);
       return;
     }
     const wait = after.retryAfter ?? set.killSwitches.get(name)?.retryAfter ?? 300;
@@ -60,9 +79,77 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
     const what = killed ? `killed ${shown}: callers get 'Feature temporarily disabled', retry after ${wait} s` : `revived ${shown}: the feature is on again`;
     // The reason and actor are free text from the command line: escaped, so they cannot forge a line or drive the terminal.
     process.stdout.write(`${what}\n  by ${printable(after.actor ?? 'unknown')} at ${printable(after.at)}${after.reason ? ` — ${printable(after.reason)}` : ''}\n`);
+    printDelivery(report, store, waitS);
   } finally {
+    await delivery?.stop();
     await runtime.close();
   }
+}
+
+
+/**
+ * What a live-state change reached, for a person: nothing when not waited for (--no-wait), the applied
+ * line, and on stderr who did not confirm or that no instance reads the store (the exit code is set by
+ * the caller from the same report).
+ */
+export function printDelivery(report: DeliveryReport | undefined, store: string, waitS: number | undefined): void {
+  if (report === undefined) {
+    process.stdout.write(`  written to ${printable(store)}; not waiting for confirmation (--no-wait)\n`);
+    return;
+  }
+  if (report.confirmed > 0) process.stdout.write(`  ${appliedLine(report)}\n`);
+  if (report.total === 0) {
+    process.stderr.write(
+      `aiflags: no instance reads this store: the change is written to ${printable(store)}, but no running process announced itself there. ` +
+        `Check that the app runs with the same REDIS_URL, AIFLAGS_ENV and flag file (see \`aiflags instances\`)\n`,
+    );
+  } else if (report.missing.length > 0) {
+    const names = report.missing.map((m) => printable(`${m.app} pid ${m.pid} on ${m.host}`)).join(', ');
+    process.stderr.write(
+      `aiflags: ${report.missing.length} of ${report.total} instances did not confirm version ${report.version} within ${waitS} s: ${names}. ` +
+        `The change is written to ${printable(store)}; they apply it when they read the store again\n`,
+    );
+  }
+}
+
+/** The `instances` part of a --json answer: who confirmed, who did not. */
+export function deliveryJson(report: DeliveryReport | undefined) {
+  return report
+    ? { confirmed: report.confirmed, total: report.total, slowestMs: report.slowestMs === undefined ? null : round(report.slowestMs), missing: report.missing.map(describe) }
+    : null;
+}
+
+/** Confirmed when at least one instance reads the store and every one of them confirmed. */
+export function deliveryConfirmed(report: DeliveryReport | undefined): boolean {
+  return report !== undefined && report.total > 0 && report.missing.length === 0;
+}
+
+/** `applied by 12 of 12 instances in 9 ms (slowest: web-3 pid 4411)`. */
+function appliedLine(report: DeliveryReport): string {
+  const slowest = report.slowest ? ` (slowest: ${printable(report.slowest.app)} pid ${report.slowest.pid})` : '';
+  return `applied by ${report.confirmed} of ${report.total} instance${report.total === 1 ? '' : 's'} in ${round(report.slowestMs ?? 0)} ms${slowest}`;
+}
+
+function describe(record: InstanceRecord): { id: string; app: string; host: string; pid: number; liveStateVersion: number } {
+  return { id: record.id, app: record.app, host: record.host, pid: record.pid, liveStateVersion: record.liveStateVersion };
+}
+
+/** Which layer a kill changes: the local provider's live state, or the overlay over a vendor backend. */
+export function layerOf(backend: string): string {
+  return backend === 'local' ? 'live state (local provider)' : `aiflags live-state overlay over ${backend}`;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** `--wait <s>` (default 2) or `--no-wait` (undefined: do not wait). */
+export function parseWait(wait: string | boolean | undefined): number | undefined {
+  if (wait === false) return undefined;
+  if (wait === undefined || wait === true) return DEFAULT_WAIT_S;
+  const seconds = /^\d+(\.\d+)?$/.test(wait) ? Number(wait) : NaN;
+  if (!Number.isFinite(seconds) || seconds > 3600) throw new CliError(`--wait: expected seconds from 0 to 3600, got '${wait}'`);
+  return seconds;
 }
 
 /**

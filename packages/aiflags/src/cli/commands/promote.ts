@@ -3,17 +3,21 @@ import type { Command } from 'commander';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { parseFlags, type CompiledFlag } from '@aiflags/core';
 import { analyzeImpact, decide, expectedShares, promotedVariant } from '@aiflags/ai';
+import { watchDelivery, type DeliveryWait } from '@aiflags/provider';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable, printableJson } from '../printable.js';
 import { readFlagSet } from '../read-flag-set.js';
+import { DEFAULT_WAIT_S, deliveryConfirmed, deliveryJson, EXIT_UNCONFIRMED, parseWait, printDelivery } from './kill.js';
 
 interface PromoteOptions {
   reason?: string;
   actor?: string;
   write?: boolean;
   json?: boolean;
+  /** Seconds as typed, or false for --no-wait. */
+  wait?: string | boolean;
 }
 
 /**
@@ -30,7 +34,9 @@ export function register(program: Command): void {
     .option('--reason <text>', 'why; recorded in the audit log')
     .option('--actor <name>', 'who; default: the OS user')
     .option('--write', 'also edit the flag file: defaultVariant becomes the variant, the split or rollout goes')
-    .option('--json', 'print what changed as JSON')
+    .option('--json', 'print what changed, and who confirmed it, as JSON')
+    .option('--wait <seconds>', `how long to wait for every running instance to confirm (default ${DEFAULT_WAIT_S})`)
+    .option('--no-wait', 'write the change and do not wait for confirmations')
     .action(
       action(async (flagKey: string, variant: string | undefined, opts: PromoteOptions, command: Command) => {
         await promote(flagsPathFor(command), flagKey, variant, opts);
@@ -46,13 +52,24 @@ async function promote(flagsPath: string, flagKey: string, named: string | undef
   if (named !== undefined && !variants.includes(named)) {
     throw new CliError(`${flagsPath}: flag '${flagKey}' has no variant '${named}' (variants: ${variants.join(', ')})`);
   }
+  const waitS = parseWait(opts.wait);
   const runtime = await resolveRuntime({ flags: flagsPath });
+  let delivery: DeliveryWait | undefined;
   try {
+    if (runtime.spec.backend !== 'local') {
+      // The overlay on a vendor backend applies kill switches and flags switched off; the vendor serves the rest.
+      throw new CliError(`AIFLAGS_BACKEND=${runtime.spec.backend}: the vendor serves this flag's variants, so promote it there (aiflags promote acts on the local backend's live state)`);
+    }
     const live = runtime.state.current().flags[flagKey];
     const variant = named ?? (await chooseWinner(flag, runtime.metrics, live));
     const reason = opts.reason ?? (named === undefined ? `promoted the winner '${variant}'` : `promoted '${variant}'`);
-    const meta = { action: 'promote', reason, ...(opts.actor !== undefined ? { actor: opts.actor } : {}) };
-    await runtime.state.setFlagOverride(flagKey, { ...live, variant, rolloutStatus: 'promoted' }, meta);
+    const meta = { action: 'promote', reason, actor: opts.actor ?? runtime.spec.actor };
+    // Listening starts before the write, so a fast instance's confirmation cannot slip past.
+    delivery = waitS === undefined ? undefined : await watchDelivery(runtime.presence);
+    const startedAt = performance.now();
+    const state = await runtime.state.setFlagOverride(flagKey, { ...live, variant, rolloutStatus: 'promoted' }, meta);
+    const report = delivery && waitS !== undefined ? await delivery.until(state.version, waitS * 1000, startedAt) : undefined;
+    if (report !== undefined && !deliveryConfirmed(report)) process.exitCode = EXIT_UNCONFIRMED;
 
     const edit = `in ${flagsPath}, flags.${flagKey}: set defaultVariant: ${variant}${flag.definition.split ? ' and remove split' : ''}${flag.definition.rollout ? ' and remove rollout' : ''}`;
     let written = false;
@@ -61,20 +78,22 @@ async function promote(flagsPath: string, flagKey: string, named: string | undef
       written = true;
       // The file now says it; a live override left behind would pin the variant through the next test.
       const { variant: _promoted, rolloutStatus: _status, droppedVariants: _dropped, ...rest } = runtime.state.current().flags[flagKey] ?? {};
-      await runtime.state.setFlagOverride(flagKey, Object.keys(rest).length ? rest : null, { action: 'clear-override', reason: `promotion of '${variant}' written to ${flagsPath}`, ...(opts.actor !== undefined ? { actor: opts.actor } : {}) });
+      await runtime.state.setFlagOverride(flagKey, Object.keys(rest).length ? rest : null, { action: 'clear-override', reason: `promotion of '${variant}' written to ${flagsPath}`, actor: meta.actor });
     }
     if (opts.json) {
-      process.stdout.write(`${printableJson({ flag: flagKey, variant, live: !written, fileEdit: written ? 'written' : edit })}\n`);
+      process.stdout.write(`${printableJson({ flag: flagKey, variant, live: !written, fileEdit: written ? 'written' : edit, store: runtime.spec.storeLabel, instances: deliveryJson(report) })}\n`);
       return;
     }
     const rules = flag.definition.rules.length ? ' (targeting rules still apply)' : '';
-    process.stdout.write(`promoted ${printable(flagKey)}: every user now gets '${printable(variant)}'${rules}\n  reason: ${printable(reason)}\n`);
+    process.stdout.write(`promoted ${printable(flagKey)}: every user now gets '${printable(variant)}'${rules}\n  by ${printable(meta.actor)} — ${printable(reason)}\n`);
+    printDelivery(report, runtime.spec.storeLabel, waitS);
     process.stdout.write(
       written
         ? `  ${printable(flagsPath)} updated (defaultVariant: ${printable(variant)}); the live override is cleared\n`
         : `  live state only, until the flag file says so: ${printable(edit)} (or run again with --write)\n`,
     );
   } finally {
+    await delivery?.stop();
     await runtime.close();
   }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
-import { changeKillSwitch } from './kill.js';
+import { changeKillSwitch, DEFAULT_WAIT_S, type KillSwitchChangeOptions } from './kill.js';
 
 /** `aiflags revive <switch>`: switches a killed switch back on. */
 export function register(program: Command): void {
@@ -11,9 +11,11 @@ export function register(program: Command): void {
     .argument('<switch>', 'kill switch key from the killSwitches section')
     .option('--reason <text>', 'why; recorded in the audit log')
     .option('--actor <name>', 'who; default: the OS user')
-    .option('--json', 'print the new switch state as JSON')
+    .option('--json', 'print the new switch state and who confirmed it as JSON')
+    .option('--wait <seconds>', `how long to wait for every running instance to confirm (default ${DEFAULT_WAIT_S})`)
+    .option('--no-wait', 'write the change and do not wait for confirmations')
     .action(
-      action(async (name: string, opts: { reason?: string; actor?: string; json?: boolean }, command: Command) => {
+      action(async (name: string, opts: KillSwitchChangeOptions, command: Command) => {
         await changeKillSwitch(flagsPathFor(command), name, false, opts);
       }),
     );

@@ -1,0 +1,3 @@
+export * from './file-presence-store.js';
+export * from './presence-announcer.js';
+export * from './wait-for-applied.js';
