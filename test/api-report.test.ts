@@ -12,11 +12,22 @@ describe('API reports', { timeout: 60_000 }, () => {
   const reports = apiReports();
 
   it('covers every published package', () => {
-    expect(reports.map((r) => r.name).sort()).toEqual(['@aiflags/ai', '@aiflags/core', '@aiflags/launchdarkly', '@aiflags/provider', '@aiflags/redis', '@aiflags/unleash', 'aiflags']);
+    expect(reports.map((r) => r.name).sort()).toEqual([
+      '@aiflags/ai',
+      '@aiflags/core',
+      '@aiflags/launchdarkly',
+      '@aiflags/provider',
+      '@aiflags/redis',
+      '@aiflags/unleash',
+      'aiflags',
+    ]);
   });
 
-  it.each(reports.map((r) => [r.name, r] as const))('%s matches its checked-in api-report.md (else run npm run api-report and review the diff)', (_, report) => {
-    const checkedIn = existsSync(report.file) ? readFileSync(report.file, 'utf8') : `(missing: ${relative(process.cwd(), report.file)})`;
-    expect(checkedIn).toBe(report.text);
-  });
+  it.each(reports.map((r) => [r.name, r] as const))(
+    '%s matches its checked-in api-report.md (else run npm run api-report and review the diff)',
+    (_, report) => {
+      const checkedIn = existsSync(report.file) ? readFileSync(report.file, 'utf8') : `(missing: ${relative(process.cwd(), report.file)})`;
+      expect(checkedIn).toBe(report.text);
+    },
+  );
 });

@@ -40,10 +40,14 @@ describe('malformed flag files (the core table)', () => {
     const r = await runCli(['validate', ...files, 'good.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(r.stdout).toMatch(/^good\.yaml: \d+ flags, \d+ segments?, \d+ kill switch(es)? — OK\n {2}prompt 'system-prompt': no \{\{variables\}\} \(a, b, c\)\n$/);
+    expect(r.stdout).toMatch(
+      /^good\.yaml: \d+ flags, \d+ segments?, \d+ kill switch(es)? — OK\n {2}prompt 'system-prompt': no \{\{variables\}\} \(a, b, c\)\n$/,
+    );
     const lines = r.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(BAD_FLAG_FILES.length);
-    BAD_FLAG_FILES.forEach((fixture, i) => expectNamed(lines[i]!, files[i]!, fixture));
+    BAD_FLAG_FILES.forEach((fixture, i) => {
+      expectNamed(lines[i]!, files[i]!, fixture);
+    });
 
     // And alone, as a user runs it: exactly one line.
     const single = await runCli(['validate', files[6]!], { cwd: dir });
@@ -74,7 +78,10 @@ describe('malformed flag files (the core table)', () => {
       const { details } = await error;
       expectNamed(details.message!, file, fixture);
       // The operator sees it too: the same line, logged once.
-      expect(logged.filter((line) => line.endsWith(details.message!)), fixture.name).toHaveLength(1);
+      expect(
+        logged.filter((line) => line.endsWith(details.message!)),
+        fixture.name,
+      ).toHaveLength(1);
       const now = await client.getObjectDetails('chat-model', {}, { targetingKey: 'user-1' });
       expect(now, fixture.name).toEqual(before);
     }

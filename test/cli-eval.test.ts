@@ -42,7 +42,10 @@ describe('aiflags eval', { timeout: 120_000 }, () => {
     const r = await runCli(['eval', 'flags.yaml', '--flag', 'chat-model', '--users-file', 'users.txt'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const out = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { user: string; variant: string; reason: string });
+    const out = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { user: string; variant: string; reason: string });
     expect(out).toHaveLength(10_000);
     for (let i = 0; i < 10_000; i += 97) {
       const ctx = i % 2 === 0 ? { targetingKey: `user-${i}` } : (JSON.parse(lines[i]!) as { targetingKey: string });

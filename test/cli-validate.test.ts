@@ -56,12 +56,15 @@ describe('aiflags validate', { timeout: 120_000 }, () => {
     const r = await runCli(['validate', 'prompts.yaml'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      "prompts.yaml: 2 flags, 0 segments, 0 kill switches — OK\n" +
+      'prompts.yaml: 2 flags, 0 segments, 0 kill switches — OK\n' +
         "  prompt 'system-prompt': helpful: {{user}}, {{product}}; concise: {{product}}, {{user}}; legacy: no {{variables}}\n" +
         "  prompt 'greeting': {{name}} in every variant (a, b)\n",
     );
     const json = await runCli(['validate', 'prompts.yaml', '--json'], { cwd: dir });
-    expect(JSON.parse(json.stdout).prompts).toEqual({ 'system-prompt': { helpful: ['user', 'product'], concise: ['product', 'user'], legacy: [] }, greeting: { a: ['name'], b: ['name'] } });
+    expect(JSON.parse(json.stdout).prompts).toEqual({
+      'system-prompt': { helpful: ['user', 'product'], concise: ['product', 'user'], legacy: [] },
+      greeting: { a: ['name'], b: ['name'] },
+    });
   });
 
   it('--json on a bad file prints the error as JSON and exits 1', async () => {

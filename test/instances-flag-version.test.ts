@@ -23,10 +23,20 @@ describe('aiflags instances and the flag version each instance serves', () => {
   it('current, then marked when the file on disk was rejected on reload, then older once the file moves on', { timeout: 60_000 }, async () => {
     const stateDir = join(dir, '.aiflags');
     const state = new FileStateStore(stateDir);
-    const provider = new LocalProvider({ file, state, watch: { pollMs: 50, debounceMs: 10, settleMs: 0 }, presence: { store: new FilePresenceStore(stateDir), app: 'web-1' }, dispose: () => state.close() });
+    const provider = new LocalProvider({
+      file,
+      state,
+      watch: { pollMs: 50, debounceMs: 10, settleMs: 0 },
+      presence: { store: new FilePresenceStore(stateDir), app: 'web-1' },
+      dispose: () => state.close(),
+    });
     await OpenFeature.setProviderAndWait('instances-flag-version', provider);
     const env = { REDIS_URL: '' };
-    const view = async () => JSON.parse((await runCli(['instances', '--flags', file, '--json'], { env })).stdout) as { flagsVersion: string; instances: Array<{ app: string; flags: string; flagsVersion: string }> };
+    const view = async () =>
+      JSON.parse((await runCli(['instances', '--flags', file, '--json'], { env })).stdout) as {
+        flagsVersion: string;
+        instances: Array<{ app: string; flags: string; flagsVersion: string }>;
+      };
 
     const first = await view();
     expect(first.instances).toMatchObject([{ app: 'web-1', flags: 'current', flagsVersion: first.flagsVersion }]);

@@ -82,4 +82,3 @@ describe('on the file store: 10 processes', () => {
     expect((JSON.parse(kill.stdout) as KillJson).instances).toMatchObject({ confirmed: 8, total: 8 });
   });
 });
-

@@ -61,7 +61,9 @@ describe('on Redis: 20 processes', () => {
     expect(await stopped.guard('ai_agent_enabled')).toBeNull();
   });
 
-  it('from a shell with another AIFLAGS_ENV (another key prefix): "no instance reads this store", exit non-zero, state written there', { timeout: 60_000 }, async () => {
+  it('from a shell with another AIFLAGS_ENV (another key prefix): "no instance reads this store", exit non-zero, state written there', {
+    timeout: 60_000,
+  }, async () => {
     const other = `${name}-other`;
     const kill = await runCli(['kill', 'ai_agent_enabled', '--flags', file, '--wait', '0.5'], { env: { ...env, AIFLAGS_ENV: other } });
     try {

@@ -18,7 +18,16 @@ const equality = ['pro', 'Pro', 5, '5', 6, true, 'true', false, ['x', 'pro'], []
 const strings = ['abc', 'cab', 'xabx', 'AB', 5, ['zz', 'abz'], ['zz'], '', MISSING];
 const numbers = [5, 10, 15, -1, 10.5, 'x', true, [1, 20], [20], '5', '15', MISSING];
 const versions = ['2.1.0', '2.1', '2', '2.0.9', '2.1.1', '2.1.0-beta', '2.1.0+build', '10.0.0', 'v2.1.0', 'x', 2, MISSING];
-const dates = ['2025-06-01T00:00:00Z', '2027-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1_700_000_000_000, 1_900_000_000_000, new Date(Date.UTC(2030, 0, 1)), 'garbage', MISSING];
+const dates = [
+  '2025-06-01T00:00:00Z',
+  '2027-01-01T00:00:00Z',
+  '2026-01-01T00:00:00Z',
+  1_700_000_000_000,
+  1_900_000_000_000,
+  new Date(Date.UTC(2030, 0, 1)),
+  'garbage',
+  MISSING,
+];
 const patterns = ['gpt-4o', 'gpt-4', 'claude', 'xgpt-4o', 5, ['claude', 'gpt-5'], MISSING];
 
 /**
@@ -85,7 +94,11 @@ describe.each(CASES)('operator %s %j', (op, values, attributes) => {
       const known = KNOWN_DIFFERENCES[op] ?? [];
       expect(rows.filter((r) => r.local !== r.ld && !known.includes(r.a))).toEqual([]);
       // The known differences are real (so the README stays true): each listed value does differ.
-      for (const a of known) expect(rows.find((r) => r.a === a && r.local !== r.ld), `${op} ${String(a)}`).toBeDefined();
+      for (const a of known)
+        expect(
+          rows.find((r) => r.a === a && r.local !== r.ld),
+          `${op} ${String(a)}`,
+        ).toBeDefined();
       // Not vacuous: each operator matches some value and misses another.
       expect(new Set(rows.map((r) => r.local))).toEqual(new Set(['yes', 'no']));
     } finally {

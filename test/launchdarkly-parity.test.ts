@@ -164,7 +164,10 @@ describe('LaunchDarkly parity: exported flags in the real SDK vs the local evalu
   });
 
   it('the comparison catches a difference: with murmur3 bucketing users move (and the exporter says so)', async () => {
-    const murmur = parseFlags(FLAGS.replace('split: { a: 33, b: 33, c: 34 }\n    bucketing: { hash: launchdarkly }', 'split: { a: 33, b: 33, c: 34 }'), 'murmur.yaml');
+    const murmur = parseFlags(
+      FLAGS.replace('split: { a: 33, b: 33, c: 34 }\n    bucketing: { hash: launchdarkly }', 'split: { a: 33, b: 33, c: 34 }'),
+      'murmur.yaml',
+    );
     const { data, problems } = exportToLaunchDarkly(murmur);
     expect(problems).toEqual([expect.objectContaining({ flag: 'system-prompt', field: 'bucketing.hash' })]);
     const td = new TestData();
@@ -239,13 +242,11 @@ flags:
 });
 
 /** Weights in 1/100000 that sum to 100000, as percents with 0.001 resolution. */
-const splitWeights = fc
-  .array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 4 })
-  .map((cuts) => {
-    const sorted = [...cuts].sort((a, b) => a - b);
-    const bounds = [0, ...sorted, 100_000];
-    return bounds.slice(1).map((b, i) => (b - (bounds[i] as number)) / 1000);
-  });
+const splitWeights = fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 4 }).map((cuts) => {
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const bounds = [0, ...sorted, 100_000];
+  return bounds.slice(1).map((b, i) => (b - (bounds[i] as number)) / 1000);
+});
 
 describe('random rollouts and splits (fast-check): exported flags keep every assignment', () => {
   it('any split, salt, seed and bucketing attribute: the real SDK and the local evaluator agree', async () => {
@@ -255,7 +256,10 @@ describe('random rollouts and splits (fast-check): exported flags keep every ass
         fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/),
         fc.option(fc.integer({ min: -1_000_000, max: 1_000_000 }), { nil: undefined }),
         fc.boolean(),
-        fc.option(fc.integer({ min: 0, max: 100_000 }).map((w) => w / 1000), { nil: undefined }),
+        fc.option(
+          fc.integer({ min: 0, max: 100_000 }).map((w) => w / 1000),
+          { nil: undefined },
+        ),
         async (weights, salt, seed, byOrg, rolloutPercent) => {
           const variants = Object.fromEntries(weights.map((_, i) => [`v${i}`, `value-${i}`]));
           const serve =

@@ -66,21 +66,44 @@ describe('packed packages installed into a new app', { timeout: 240_000 }, () =>
     // purpose: the packages are ESM only, so a CommonJS `require()` resolves to ESM (Node >= 20.19 loads it,
     // as the CommonJS run below proves), and node10 resolution, which ignores the exports map, is not supported.
     for (const dir of packages) {
-      const lint = await sh(join(ROOT, 'node_modules', '.bin', 'publint'), ['--strict', dir], ROOT, { NO_COLOR: '1', FORCE_COLOR: '0' }).catch((e: { stdout: string; stderr: string }) => ({ stdout: `${e.stdout}${e.stderr}` }));
+      const lint = await sh(join(ROOT, 'node_modules', '.bin', 'publint'), ['--strict', dir], ROOT, { NO_COLOR: '1', FORCE_COLOR: '0' }).catch(
+        (e: { stdout: string; stderr: string }) => ({ stdout: `${e.stdout}${e.stderr}` }),
+      );
       expect(`${dir}: ${lint.stdout.trim().split('\n').at(-1)}`).toBe(`${dir}: All good!`);
     }
     for (const tarball of tarballs) {
-      const attw = await sh(join(ROOT, 'node_modules', '.bin', 'attw'), [tarball, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'json'], ROOT).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
-      const byKind = (JSON.parse(attw.stdout) as { problems?: Record<string, Array<{ kind: string; entrypoint?: string; resolutionKind?: string }>> }).problems ?? {};
-      const counted = Object.values(byKind).flat().filter((p) => p.kind !== 'CJSResolvesToESM' && p.resolutionKind !== 'node10');
+      const attw = await sh(
+        join(ROOT, 'node_modules', '.bin', 'attw'),
+        [tarball, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'json'],
+        ROOT,
+      ).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
+      const byKind =
+        (JSON.parse(attw.stdout) as { problems?: Record<string, Array<{ kind: string; entrypoint?: string; resolutionKind?: string }>> }).problems ?? {};
+      const counted = Object.values(byKind)
+        .flat()
+        .filter((p) => p.kind !== 'CJSResolvesToESM' && p.resolutionKind !== 'node10');
       expect({ tarball, problems: counted }).toEqual({ tarball, problems: [] });
     }
 
     await sh('mkdir', ['-p', app], work);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'new-app', version: '1.0.0', private: true }));
-    await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, locked('@openfeature/server-sdk'), locked('@openfeature/core'), locked('@types/node')], app);
+    await sh(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        ...tarballs,
+        locked('@openfeature/server-sdk'),
+        locked('@openfeature/core'),
+        locked('@types/node'),
+      ],
+      app,
+    );
     // Optional is optional: no vendor SDK and no OpenTelemetry came with it.
-    for (const peer of ['@launchdarkly/node-server-sdk', 'unleash-client', '@opentelemetry/api']) expect(existsSync(join(app, 'node_modules', peer))).toBe(false);
+    for (const peer of ['@launchdarkly/node-server-sdk', 'unleash-client', '@opentelemetry/api'])
+      expect(existsSync(join(app, 'node_modules', peer))).toBe(false);
 
     const version = await sh('npx', ['--no-install', 'aiflags', '--version'], app);
     expect(version.stdout.trim()).toBe('0.1.0');
@@ -91,7 +114,10 @@ describe('packed packages installed into a new app', { timeout: 240_000 }, () =>
     const validate = await sh('npx', ['--no-install', 'aiflags', 'validate'], app);
     expect(validate.stdout).toMatch(/flags\.yaml: 5 flags, 0 segments, 1 kill switch — OK/);
 
-    writeFileSync(join(app, 'esm.mjs'), `import { OpenFeature } from '@openfeature/server-sdk';\nimport { aiFlags, createProvider } from 'aiflags';\n${INTEGRATION_BODY}`);
+    writeFileSync(
+      join(app, 'esm.mjs'),
+      `import { OpenFeature } from '@openfeature/server-sdk';\nimport { aiFlags, createProvider } from 'aiflags';\n${INTEGRATION_BODY}`,
+    );
     expect((await sh('node', ['esm.mjs'], app)).stdout).toMatch(/^answered by (gpt-4o|claude-sonnet-4)$/m);
     writeFileSync(
       join(app, 'cjs.cjs'),
@@ -104,19 +130,32 @@ describe('packed packages installed into a new app', { timeout: 240_000 }, () =>
     expect(cli.stdout.trim()).toBe('function alive');
 
     // A backend whose SDK is missing: one line saying what to install.
-    const ld = await sh('node', ['-e', "import('aiflags').then((a) => a.createProvider()).catch((e) => console.log(e.message))"], app, { AIFLAGS_BACKEND: 'launchdarkly' });
-    expect(ld.stdout.trim()).toBe('AIFLAGS_BACKEND=launchdarkly needs @launchdarkly/node-server-sdk, which is not installed: npm install @launchdarkly/node-server-sdk');
+    const ld = await sh('node', ['-e', "import('aiflags').then((a) => a.createProvider()).catch((e) => console.log(e.message))"], app, {
+      AIFLAGS_BACKEND: 'launchdarkly',
+    });
+    expect(ld.stdout.trim()).toBe(
+      'AIFLAGS_BACKEND=launchdarkly needs @launchdarkly/node-server-sdk, which is not installed: npm install @launchdarkly/node-server-sdk',
+    );
 
     writeFileSync(
       join(app, 'index.ts'),
       `import { OpenFeature } from '@openfeature/server-sdk';\nimport { aiFlags, createProvider } from 'aiflags';\nimport { runCli } from 'aiflags/cli';\n` +
         `declare function callModel(model: string, params: object, message: string): Promise<{ text: string; quality: number; costUsd: number }>;\n` +
-        `export async function main(): Promise<unknown> {\n${INTEGRATION_BODY.replace(/^const callModel.*$/m, '').replace('answer(userId, message)', 'answer(userId: string, message: string)').replace(/^console\.log.*$/m, "return [await answer('u', 'hi'), await runCli(['--version'])];")}}\n`,
+        `export async function main(): Promise<unknown> {\n${INTEGRATION_BODY.replace(/^const callModel.*$/m, '')
+          .replace('answer(userId, message)', 'answer(userId: string, message: string)')
+          .replace(/^console\.log.*$/m, "return [await answer('u', 'hi'), await runCli(['--version'])];")}}\n`,
     );
-    for (const [module, moduleResolution] of [['nodenext', 'nodenext'], ['node16', 'node16'], ['esnext', 'bundler']] as const) {
+    for (const [module, moduleResolution] of [
+      ['nodenext', 'nodenext'],
+      ['node16', 'node16'],
+      ['esnext', 'bundler'],
+    ] as const) {
       writeFileSync(
         join(app, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { module, moduleResolution, target: 'es2022', lib: ['es2023'], types: ['node'], strict: true, skipLibCheck: false, noEmit: true }, files: ['index.ts'] }),
+        JSON.stringify({
+          compilerOptions: { module, moduleResolution, target: 'es2022', lib: ['es2023'], types: ['node'], strict: true, skipLibCheck: false, noEmit: true },
+          files: ['index.ts'],
+        }),
       );
       // node16/nodenext read "type" to decide ESM; the TS file is an ES module.
       writeFileSync(join(app, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')), type: 'module' }, null, 2));

@@ -105,7 +105,9 @@ describe('LocalProvider over a watched file', () => {
     await atomicSave(`${flagsYaml(1000)}# the same mistake, saved again\n`);
     await second;
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^aiflags: reload rejected, serving the last good flags \(version \w+\): .*flags\.yaml: flag 'chat-model', field 'rollout\.percentage': expected a number from 0 to 100, got 1000$/);
+    expect(errors[0]).toMatch(
+      /^aiflags: reload rejected, serving the last good flags \(version \w+\): .*flags\.yaml: flag 'chat-model', field 'rollout\.percentage': expected a number from 0 to 100, got 1000$/,
+    );
     expect(provider.lastReloadError).toMatchObject({ code: 'PARSE_ERROR', servingVersion: goodVersion, message: expect.stringContaining('got 1000') });
     const third = events.next(ProviderEvents.Error);
     await atomicSave(flagsYaml(100).replace('defaultVariant: control', 'defaultVariant: nowhere'));

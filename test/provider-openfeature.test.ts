@@ -89,7 +89,11 @@ describe('LocalProvider through the OpenFeature client', () => {
 
   it('FLAG_NOT_FOUND returns the caller default', async () => {
     const client = await open(new LocalProvider({ flags: FLAGS }));
-    expect(await client.getBooleanDetails('nope', true, { targetingKey: 'u' })).toMatchObject({ value: true, reason: 'ERROR', errorCode: ErrorCode.FLAG_NOT_FOUND });
+    expect(await client.getBooleanDetails('nope', true, { targetingKey: 'u' })).toMatchObject({
+      value: true,
+      reason: 'ERROR',
+      errorCode: ErrorCode.FLAG_NOT_FOUND,
+    });
   });
 
   it('TARGETING_KEY_MISSING on a rollout without a unit returns the caller default', async () => {

@@ -22,11 +22,17 @@ describe('redactUrl never lets a password through', () => {
   it('REDIS_URL errors never carry the password', () => {
     for (const url of ['redis://user:pa/ss@host:6379', 'redis://u:80/ss@h', 'redis://u:p#ss@h']) {
       expect(() => parseRedisUrl(url)).toThrow();
-      try { parseRedisUrl(url); } catch (e) { expect((e as Error).message).not.toMatch(/pa\/ss|ss@h|p#ss/); }
+      try {
+        parseRedisUrl(url);
+      } catch (e) {
+        expect((e as Error).message).not.toMatch(/pa\/ss|ss@h|p#ss/);
+      }
     }
   });
 
   it('an invalid UNLEASH_URL is a one-line redacted error, not an uncaught TypeError', () => {
-    expect(() => createUnleashProvider({ url: 'http://admin:pa/ss@127.0.0.1:1/api/', apiToken: 't' })).toThrow(/UNLEASH_URL "http:\/\/admin:\*\*\*@127\.0\.0\.1:1\/api\/" is not an http\(s\) URL/);
+    expect(() => createUnleashProvider({ url: 'http://admin:pa/ss@127.0.0.1:1/api/', apiToken: 't' })).toThrow(
+      /UNLEASH_URL "http:\/\/admin:\*\*\*@127\.0\.0\.1:1\/api\/" is not an http\(s\) URL/,
+    );
   });
 });

@@ -23,11 +23,17 @@ describe(`kill switch across ${PROCESSES} processes (real Redis)`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'aiflags-multi-'));
     const flagsFile = join(dir, 'flags.yaml');
     // fault-flag is the flag the instances record outcomes for (fixtures/instance.ts).
-    writeFileSync(flagsFile, 'flags:\n  fault-flag:\n    variants: { control: gpt-4o, treatment: gpt-4o-mini }\n    defaultVariant: control\nkillSwitches:\n  ai_agent_enabled: {}\n');
+    writeFileSync(
+      flagsFile,
+      'flags:\n  fault-flag:\n    variants: { control: gpt-4o, treatment: gpt-4o-mini }\n    defaultVariant: control\nkillSwitches:\n  ai_agent_enabled: {}\n',
+    );
     const cliEnv = { env: { REDIS_URL: testRedisUrl, AIFLAGS_ENV: env } };
     instances = await startInstances(PROCESSES, { REDIS_URL: testRedisUrl, AIFLAGS_PREFIX: prefix, RECORD_EVERY_MS: '20' });
 
-    const cli = await runCli(['kill', 'ai_agent_enabled', '--reason', 'agent loops on tool calls', '--actor', 'oncall', '--flags', flagsFile, '--json'], cliEnv);
+    const cli = await runCli(
+      ['kill', 'ai_agent_enabled', '--reason', 'agent loops on tool calls', '--actor', 'oncall', '--flags', flagsFile, '--json'],
+      cliEnv,
+    );
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
     const flipped = JSON.parse(cli.stdout) as { killed: boolean; at: string };
@@ -58,7 +64,12 @@ describe(`kill switch across ${PROCESSES} processes (real Redis)`, () => {
 
     const audit = await runCli(['audit', '--target', 'ai_agent_enabled', '--json', '--flags', flagsFile], cliEnv);
     expect(audit.code).toBe(0);
-    expect(audit.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { action: string }).action)).toEqual(['revive', 'kill']);
+    expect(
+      audit.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { action: string }).action),
+    ).toEqual(['revive', 'kill']);
 
     // `aiflags report` reads the metrics every process wrote, merged.
     for (const i of instances) i.send('stop');

@@ -142,9 +142,9 @@ describe.skipIf(!run)('a real unleash-server', () => {
 
       // Through OpenFeature, as an app sees it: setProviderAndWait fails, evaluations get the default.
       const domain = randomUUID();
-      await expect(
-        OpenFeature.setProviderAndWait(domain, provider({ apiToken: 'default:development.wrong', initTimeoutMs: 20_000 })),
-      ).rejects.toThrow(/UNLEASH_API_TOKEN/);
+      await expect(OpenFeature.setProviderAndWait(domain, provider({ apiToken: 'default:development.wrong', initTimeoutMs: 20_000 }))).rejects.toThrow(
+        /UNLEASH_API_TOKEN/,
+      );
       await expect(OpenFeature.getClient(domain).getBooleanDetails('p-bool-on', false, { targetingKey: 'u1' })).resolves.toMatchObject({
         value: false,
         errorCode: ErrorCode.PROVIDER_FATAL,
@@ -186,10 +186,7 @@ describe.skipIf(!run)('a real unleash-server', () => {
 
     it('10,000 users, every flag: zero mismatches in value and variant', () => {
       const defaults: Record<FlagType, boolean | string | number | object> = { boolean: false, string: '', number: -1, object: {} };
-      const keys = [
-        ...[...set.flags.values()].map((f) => [f.key, f.type] as const),
-        ...[...set.killSwitches.keys()].map((k) => [k, 'boolean'] as const),
-      ];
+      const keys = [...[...set.flags.values()].map((f) => [f.key, f.type] as const), ...[...set.killSwitches.keys()].map((k) => [k, 'boolean'] as const)];
       const mismatches: unknown[] = [];
       const served = new Map<string, Map<string, number>>();
       for (let i = 0; i < 10_000; i++) {
@@ -305,11 +302,20 @@ describe.skipIf(!run)('a real unleash-server', () => {
         expect(await flags.guard('ai_agent_enabled', users[0])).toEqual({ error: 'Feature temporarily disabled', retryAfter: 300 });
       });
 
-      it('aiflags kill through the live-state overlay (Redis) reaches the guard of an app on Unleash, and the CLI waits for it', { timeout: 120_000 }, async () => {
+      it('aiflags kill through the live-state overlay (Redis) reaches the guard of an app on Unleash, and the CLI waits for it', {
+        timeout: 120_000,
+      }, async () => {
         // Unleash on again (the test above switched it off there), so only the overlay can refuse.
         await server.admin.setEnabled('ai_agent_enabled', true);
         const name = `unleash-overlay-${randomUUID().slice(0, 8)}`;
-        const env = { AIFLAGS_BACKEND: 'unleash', UNLEASH_URL: server.apiUrl, UNLEASH_API_TOKEN: CLIENT_TOKEN, UNLEASH_REFRESH_INTERVAL_MS: '250', REDIS_URL: testRedisUrl, AIFLAGS_ENV: name };
+        const env = {
+          AIFLAGS_BACKEND: 'unleash',
+          UNLEASH_URL: server.apiUrl,
+          UNLEASH_API_TOKEN: CLIENT_TOKEN,
+          UNLEASH_REFRESH_INTERVAL_MS: '250',
+          REDIS_URL: testRedisUrl,
+          AIFLAGS_ENV: name,
+        };
         const flagsPath = join(dir, 'flags.yaml');
         const [app] = await startApps(1, { ...env, AIFLAGS_FLAGS: flagsPath, HEARTBEAT_MS: '1000' }, 'unleash-app');
         try {

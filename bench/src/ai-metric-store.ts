@@ -54,9 +54,27 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     `${rate.cpu >= 2_000_000 ? 'goal ≥ 2 M/s met' : 'goal ≥ 2 M/s MISSED'}; per CPU-second (wall clock: ${Math.round(rate.wall)}/s)`;
   const flat = atTotal.heap - atFirst.heap;
   return [
-    { suite: 'ai-metric-store', name: `ingestion, first ${label(first)}`, value: Math.round(rateFirst.cpu), unit: 'outcomes/s', note: `${goal(rateFirst)}; ${load}` },
-    { suite: 'ai-metric-store', name: `ingestion, ${label(first)} → ${label(total)}`, value: Math.round(rateRest.cpu), unit: 'outcomes/s', note: goal(rateRest) },
-    { suite: 'ai-metric-store', name: `heap after ${label(first)}`, value: round1(atFirst.heap - base.heap), unit: 'MB', note: `rss ${round1(atFirst.rss)} MB; ${store.stats().dropped} dropped` },
+    {
+      suite: 'ai-metric-store',
+      name: `ingestion, first ${label(first)}`,
+      value: Math.round(rateFirst.cpu),
+      unit: 'outcomes/s',
+      note: `${goal(rateFirst)}; ${load}`,
+    },
+    {
+      suite: 'ai-metric-store',
+      name: `ingestion, ${label(first)} → ${label(total)}`,
+      value: Math.round(rateRest.cpu),
+      unit: 'outcomes/s',
+      note: goal(rateRest),
+    },
+    {
+      suite: 'ai-metric-store',
+      name: `heap after ${label(first)}`,
+      value: round1(atFirst.heap - base.heap),
+      unit: 'MB',
+      note: `rss ${round1(atFirst.rss)} MB; ${store.stats().dropped} dropped`,
+    },
     {
       suite: 'ai-metric-store',
       name: `heap after ${label(total)}`,

@@ -49,7 +49,11 @@ async function setup(domain: string): Promise<{ client: Client; meterProvider: M
  * Runs each contender `rounds` times interleaved (so load bursts hit all alike); returns the median CPU
  * time per op in ns (process.cpuUsage: on a busy shared machine wall time mostly measures waiting).
  */
-async function interleaved(contenders: Array<{ name: string; batch: (n: number) => Promise<void> }>, ops: number, rounds: number): Promise<Map<string, number>> {
+async function interleaved(
+  contenders: Array<{ name: string; batch: (n: number) => Promise<void> }>,
+  ops: number,
+  rounds: number,
+): Promise<Map<string, number>> {
   const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < rounds + 2; r++) {
     for (const c of contenders) {
@@ -141,7 +145,14 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
             handSums[2]! += outcome.costUsd;
             handSums[3]! += outcome.inputTokens;
             handSums[4]! += outcome.outputTokens;
-            client.track('ai.outcome', ctx, { flagKey: 'chat-model', variant, value: outcome.quality, model: config.model, provider: config.provider, ...outcome });
+            client.track('ai.outcome', ctx, {
+              flagKey: 'chat-model',
+              variant,
+              value: outcome.quality,
+              model: config.model,
+              provider: config.provider,
+              ...outcome,
+            });
             handStore.record({ flagKey: 'chat-model', variant, unitId: ctx.targetingKey, ...outcome });
           }
         },
@@ -172,10 +183,34 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       unit: 'outcomes/s',
       note: `${trackerRate >= 200_000 ? 'goal ≥ 200 k/s met' : 'goal ≥ 200 k/s MISSED'}; per CPU-second, median of ${rounds} rounds × ${ops}; ${load}`,
     },
-    { suite: 'ai-tracker', name: 'OpenFeature: boolean + object evaluation', value: Math.round(base), unit: 'ns/request', note: 'CPU time; LocalProvider, 10 000 users' },
-    { suite: 'ai-tracker', name: 'AI path: guard + model + record', value: Math.round(ns.get('ai-full')!), unit: 'ns/request', note: 'exposure hook, track, OTel SDK, store' },
-    { suite: 'ai-tracker', name: 'same request written by hand', value: Math.round(hand), unit: 'ns/request', note: 'no aiflags helper: same hook, track, OTel records, store' },
-    { suite: 'ai-tracker', name: 'AI path / OpenFeature', value: ratio(vsBase('ai-full')), unit: 'ratio', note: `${goal(vsBase('ai-full'))} (records the outcome three ways; the bare evaluations record nothing)` },
+    {
+      suite: 'ai-tracker',
+      name: 'OpenFeature: boolean + object evaluation',
+      value: Math.round(base),
+      unit: 'ns/request',
+      note: 'CPU time; LocalProvider, 10 000 users',
+    },
+    {
+      suite: 'ai-tracker',
+      name: 'AI path: guard + model + record',
+      value: Math.round(ns.get('ai-full')!),
+      unit: 'ns/request',
+      note: 'exposure hook, track, OTel SDK, store',
+    },
+    {
+      suite: 'ai-tracker',
+      name: 'same request written by hand',
+      value: Math.round(hand),
+      unit: 'ns/request',
+      note: 'no aiflags helper: same hook, track, OTel records, store',
+    },
+    {
+      suite: 'ai-tracker',
+      name: 'AI path / OpenFeature',
+      value: ratio(vsBase('ai-full')),
+      unit: 'ratio',
+      note: `${goal(vsBase('ai-full'))} (records the outcome three ways; the bare evaluations record nothing)`,
+    },
     {
       suite: 'ai-tracker',
       name: 'written by hand / OpenFeature',
@@ -183,7 +218,13 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       unit: 'ratio',
       note: 'the floor the parts set: OpenFeature hook stages + track + OTel SDK records, no aiflags code',
     },
-    { suite: 'ai-tracker', name: 'AI path / written by hand', value: ratio(ns.get('ai-full')! / hand), unit: 'ratio', note: `${goal(ns.get('ai-full')! / hand)}: what the helpers themselves add` },
+    {
+      suite: 'ai-tracker',
+      name: 'AI path / written by hand',
+      value: ratio(ns.get('ai-full')! / hand),
+      unit: 'ratio',
+      note: `${goal(ns.get('ai-full')! / hand)}: what the helpers themselves add`,
+    },
     {
       suite: 'ai-tracker',
       name: 'AI path, no OTel SDK / OpenFeature',
@@ -198,7 +239,13 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       unit: 'ratio',
       note: `${goal(vsBase('ai-direct'))} (track, OTel SDK, store; exposure recorded without the hook stages)`,
     },
-    { suite: 'ai-tracker', name: 'AI path (store only) / OpenFeature', value: ratio(vsBase('ai-store-only')), unit: 'ratio', note: `${goal(vsBase('ai-store-only'))} (no OTel, no track)` },
+    {
+      suite: 'ai-tracker',
+      name: 'AI path (store only) / OpenFeature',
+      value: ratio(vsBase('ai-store-only')),
+      unit: 'ratio',
+      note: `${goal(vsBase('ai-store-only'))} (no OTel, no track)`,
+    },
   ];
 }
 

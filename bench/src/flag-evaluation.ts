@@ -109,8 +109,7 @@ export async function runFlagEvaluation(options: {
   /** Keep only contenders whose id contains one of these (case-insensitive); all when empty. */
   match?: readonly string[];
 }): Promise<EvaluationReport> {
-  const wanted = (id: string) =>
-    !options.match || options.match.length === 0 || options.match.some((m) => id.toLowerCase().includes(m.toLowerCase()));
+  const wanted = (id: string) => !options.match || options.match.length === 0 || options.match.some((m) => id.toLowerCase().includes(m.toLowerCase()));
   const ready: ContenderHandle[] = [];
   const skipped: EvaluationRow[] = [];
   try {
@@ -129,7 +128,8 @@ export async function runFlagEvaluation(options: {
     );
     for (const m of measurements) {
       // Same users, same flag: any drift between the sanity pass and the timed rounds is a bug, not noise.
-      if (m.hits !== sanityHits.get(m.contender)) throw new Error(`${m.contender.name}: timed rounds gave ${m.hits} hits, sanity pass ${sanityHits.get(m.contender)}`);
+      if (m.hits !== sanityHits.get(m.contender))
+        throw new Error(`${m.contender.name}: timed rounds gave ${m.hits} hits, sanity pass ${sanityHits.get(m.contender)}`);
     }
     const rows: EvaluationRow[] = measurements.map((m) => ({
       name: m.contender.name,

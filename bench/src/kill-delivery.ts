@@ -25,7 +25,8 @@ import type { BenchOptions, BenchRow } from './report.js';
 const PROCESSES = 20;
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const appScript = fileURLToPath(new URL('../../test/support/flag-app.ts', import.meta.url));
-const FLAGS = 'flags:\n  chat-model:\n    variants: { control: gpt-4o, treatment: gpt-4o-mini }\n    defaultVariant: control\nkillSwitches:\n  bench-switch: {}\n';
+const FLAGS =
+  'flags:\n  chat-model:\n    variants: { control: gpt-4o, treatment: gpt-4o-mini }\n    defaultVariant: control\nkillSwitches:\n  bench-switch: {}\n';
 const now = (): number => performance.timeOrigin + performance.now();
 
 /** A child process writing JSON lines; keeps the times (epoch ms) of its `change` lines. */
@@ -115,7 +116,9 @@ async function flipAndConfirm(runtime: Runtime, apps: Child[], flips: number, wa
     if (flip >= warmup) {
       out.confirmed.push(report.slowestMs!);
       out.write.push(wrote);
-      apps.forEach((a, i) => out.applied.push(a.changes[seen[i]!]! - flippedAt));
+      apps.forEach((a, i) => {
+        out.applied.push(a.changes[seen[i]!]! - flippedAt);
+      });
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -230,17 +233,65 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   const ratioRtt = quantile(confirmed, 0.99) / quantile(rtt, 0.99);
   const ratioOneWay = quantile(confirmed, 0.99) / quantile(oneWayLast, 0.99);
   rows.push(
-    { suite: 'kill-delivery', name: `Redis: flip → last confirmation p50 (${PROCESSES} processes)`, value: round(quantile(confirmed, 0.5)), unit: 'ms', note: `${samples}; what aiflags kill waits for` },
-    { suite: 'kill-delivery', name: `Redis: flip → last confirmation p99 (${PROCESSES} processes)`, value: round(quantile(confirmed, 0.99)), unit: 'ms', note: load() },
-    { suite: 'kill-delivery', name: `Redis: flip → applied p50 (each process)`, value: round(quantile(sort(redis.applied), 0.5)), unit: 'ms', note: 'CONFIGURATION_CHANGED in the app' },
+    {
+      suite: 'kill-delivery',
+      name: `Redis: flip → last confirmation p50 (${PROCESSES} processes)`,
+      value: round(quantile(confirmed, 0.5)),
+      unit: 'ms',
+      note: `${samples}; what aiflags kill waits for`,
+    },
+    {
+      suite: 'kill-delivery',
+      name: `Redis: flip → last confirmation p99 (${PROCESSES} processes)`,
+      value: round(quantile(confirmed, 0.99)),
+      unit: 'ms',
+      note: load(),
+    },
+    {
+      suite: 'kill-delivery',
+      name: `Redis: flip → applied p50 (each process)`,
+      value: round(quantile(sort(redis.applied), 0.5)),
+      unit: 'ms',
+      note: 'CONFIGURATION_CHANGED in the app',
+    },
     { suite: 'kill-delivery', name: `Redis: flip → applied p99 (each process)`, value: round(quantile(sort(redis.applied), 0.99)), unit: 'ms', note: load() },
-    { suite: 'kill-delivery', name: `Redis: the write itself p50 (part of every figure above)`, value: round(quantile(sort(redis.write), 0.5)), unit: 'ms', note: 'the change script: entry, version, audit entry, publish' },
-    { suite: 'kill-delivery', name: `floor: bare pub/sub round trip p50 (${PROCESSES} subscribers ack)`, value: round(quantile(rtt, 0.5)), unit: 'ms', note: 'publish → 20 ioredis subscribers each publish an ack → last ack heard' },
+    {
+      suite: 'kill-delivery',
+      name: `Redis: the write itself p50 (part of every figure above)`,
+      value: round(quantile(sort(redis.write), 0.5)),
+      unit: 'ms',
+      note: 'the change script: entry, version, audit entry, publish',
+    },
+    {
+      suite: 'kill-delivery',
+      name: `floor: bare pub/sub round trip p50 (${PROCESSES} subscribers ack)`,
+      value: round(quantile(rtt, 0.5)),
+      unit: 'ms',
+      note: 'publish → 20 ioredis subscribers each publish an ack → last ack heard',
+    },
     { suite: 'kill-delivery', name: `floor: bare pub/sub round trip p99`, value: round(quantile(rtt, 0.99)), unit: 'ms', note: load() },
-    { suite: 'kill-delivery', name: `floor: bare pub/sub one way, last arrival p50`, value: round(quantile(oneWayLast, 0.5)), unit: 'ms', note: 'publish → the 20th subscriber stamps it' },
+    {
+      suite: 'kill-delivery',
+      name: `floor: bare pub/sub one way, last arrival p50`,
+      value: round(quantile(oneWayLast, 0.5)),
+      unit: 'ms',
+      note: 'publish → the 20th subscriber stamps it',
+    },
     { suite: 'kill-delivery', name: `floor: bare pub/sub one way, last arrival p99`, value: round(quantile(oneWayLast, 0.99)), unit: 'ms', note: load() },
-    { suite: 'kill-delivery', name: 'ratio: confirmation p99 / round-trip floor p99', value: round(ratioRtt), unit: 'ratio', note: `goal ≤ 2: ${ratioRtt <= 2 ? 'met' : 'missed'}` },
-    { suite: 'kill-delivery', name: 'ratio: confirmation p99 / one-way floor p99', value: round(ratioOneWay), unit: 'ratio', note: `goal ≤ 2: ${ratioOneWay <= 2 ? 'met' : 'missed'} (a confirmation travels there and back)` },
+    {
+      suite: 'kill-delivery',
+      name: 'ratio: confirmation p99 / round-trip floor p99',
+      value: round(ratioRtt),
+      unit: 'ratio',
+      note: `goal ≤ 2: ${ratioRtt <= 2 ? 'met' : 'missed'}`,
+    },
+    {
+      suite: 'kill-delivery',
+      name: 'ratio: confirmation p99 / one-way floor p99',
+      value: round(ratioOneWay),
+      unit: 'ratio',
+      note: `goal ≤ 2: ${ratioOneWay <= 2 ? 'met' : 'missed'} (a confirmation travels there and back)`,
+    },
   );
 
   // File store.
@@ -259,11 +310,35 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     const applied = sort(file.applied);
     const last = sort(file.confirmed);
     rows.push(
-      { suite: 'kill-delivery', name: `file store: flip → applied p50 (${PROCESSES} processes)`, value: round(quantile(applied, 0.5)), unit: 'ms', note: `${samples}; CONFIGURATION_CHANGED in each app` },
-      { suite: 'kill-delivery', name: `file store: flip → applied p99 (${PROCESSES} processes)`, value: round(quantile(applied, 0.99)), unit: 'ms', note: `goal < 50 ms: ${quantile(applied, 0.99) < 50 ? 'met' : 'missed'}; ${load()}` },
-      { suite: 'kill-delivery', name: `file store: flip → last confirmation p50`, value: round(quantile(last, 0.5)), unit: 'ms', note: 'what aiflags kill waits for' },
+      {
+        suite: 'kill-delivery',
+        name: `file store: flip → applied p50 (${PROCESSES} processes)`,
+        value: round(quantile(applied, 0.5)),
+        unit: 'ms',
+        note: `${samples}; CONFIGURATION_CHANGED in each app`,
+      },
+      {
+        suite: 'kill-delivery',
+        name: `file store: flip → applied p99 (${PROCESSES} processes)`,
+        value: round(quantile(applied, 0.99)),
+        unit: 'ms',
+        note: `goal < 50 ms: ${quantile(applied, 0.99) < 50 ? 'met' : 'missed'}; ${load()}`,
+      },
+      {
+        suite: 'kill-delivery',
+        name: `file store: flip → last confirmation p50`,
+        value: round(quantile(last, 0.5)),
+        unit: 'ms',
+        note: 'what aiflags kill waits for',
+      },
       { suite: 'kill-delivery', name: `file store: flip → last confirmation p99`, value: round(quantile(last, 0.99)), unit: 'ms', note: load() },
-      { suite: 'kill-delivery', name: `file store: the write itself p50 (part of every figure above)`, value: round(quantile(sort(file.write), 0.5)), unit: 'ms', note: 'lock, fsync of the new state, audit entry, rename, last-good copy' },
+      {
+        suite: 'kill-delivery',
+        name: `file store: the write itself p50 (part of every figure above)`,
+        value: round(quantile(sort(file.write), 0.5)),
+        unit: 'ms',
+        note: 'lock, fsync of the new state, audit entry, rename, last-good copy',
+      },
       { suite: 'kill-delivery', name: `file store: the write itself p99`, value: round(quantile(sort(file.write), 0.99)), unit: 'ms', note: load() },
     );
   }

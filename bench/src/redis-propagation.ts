@@ -18,11 +18,6 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const instanceScript = fileURLToPath(new URL('../../packages/redis/test/fixtures/instance.ts', import.meta.url));
 const now = (): number => performance.timeOrigin + performance.now();
 
-interface Applied {
-  version: number;
-  at: number;
-}
-
 /** One app process; records when it applied each state version. */
 class Instance {
   readonly applied = new Map<number, number>();
@@ -108,18 +103,48 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   const samples = `${flips} flips × ${PROCESSES} processes = ${delays.length} arrivals`;
   const rows: BenchRow[] = [
     { suite: 'redis-kill-switch', name: `flip → applied p50 (${PROCESSES} processes)`, value: round(p50), unit: 'ms', note: samples },
-    { suite: 'redis-kill-switch', name: `flip → applied p99 (${PROCESSES} processes)`, value: round(p99), unit: 'ms', note: `goal < 10 ms: ${p99 < 10 ? 'met' : 'missed'}; ${load}` },
+    {
+      suite: 'redis-kill-switch',
+      name: `flip → applied p99 (${PROCESSES} processes)`,
+      value: round(p99),
+      unit: 'ms',
+      note: `goal < 10 ms: ${p99 < 10 ? 'met' : 'missed'}; ${load}`,
+    },
     { suite: 'redis-kill-switch', name: `flip → applied max (${PROCESSES} processes)`, value: round(delays.at(-1)!), unit: 'ms', note: load },
   ];
   const bare = await bareSubscribers(url, flips);
   rows.push(
-    { suite: 'redis-kill-switch', name: `floor: bare subscriber p50 (${PROCESSES} processes)`, value: round(quantile(bare, 0.5)), unit: 'ms', note: 'ioredis SUBSCRIBE that only stamps the arrival: the machine, not aiflags' },
-    { suite: 'redis-kill-switch', name: `floor: bare subscriber p99 (${PROCESSES} processes)`, value: round(quantile(bare, 0.99)), unit: 'ms', note: `load avg ${loadavg()[0]!.toFixed(1)}` },
+    {
+      suite: 'redis-kill-switch',
+      name: `floor: bare subscriber p50 (${PROCESSES} processes)`,
+      value: round(quantile(bare, 0.5)),
+      unit: 'ms',
+      note: 'ioredis SUBSCRIBE that only stamps the arrival: the machine, not aiflags',
+    },
+    {
+      suite: 'redis-kill-switch',
+      name: `floor: bare subscriber p99 (${PROCESSES} processes)`,
+      value: round(quantile(bare, 0.99)),
+      unit: 'ms',
+      note: `load avg ${loadavg()[0]!.toFixed(1)}`,
+    },
   );
   const local = await inProcess(url, options.quick ? 50 : 500);
   rows.push(
-    { suite: 'redis-kill-switch', name: 'flip → applied p50 (same process)', value: round(quantile(local, 0.5)), unit: 'ms', note: `${local.length} flips; the code path without cross-process wake-ups` },
-    { suite: 'redis-kill-switch', name: 'flip → applied p99 (same process)', value: round(quantile(local, 0.99)), unit: 'ms', note: `load avg ${loadavg()[0]!.toFixed(1)}` },
+    {
+      suite: 'redis-kill-switch',
+      name: 'flip → applied p50 (same process)',
+      value: round(quantile(local, 0.5)),
+      unit: 'ms',
+      note: `${local.length} flips; the code path without cross-process wake-ups`,
+    },
+    {
+      suite: 'redis-kill-switch',
+      name: 'flip → applied p99 (same process)',
+      value: round(quantile(local, 0.99)),
+      unit: 'ms',
+      note: `load avg ${loadavg()[0]!.toFixed(1)}`,
+    },
   );
   return rows;
 }

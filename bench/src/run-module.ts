@@ -10,9 +10,12 @@ async function main(): Promise<void> {
   if (!file || !process.send) throw new Error('run-module: start me through bench-modules.ts with a module path');
   const options = JSON.parse(optionsJson ?? '{"quick":false}') as BenchOptions;
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const runners = typeof mod.run === 'function'
-    ? [mod.run as BenchModuleRun]
-    : Object.entries(mod).filter(([name, value]) => /^run[A-Z]/.test(name) && typeof value === 'function').map(([, value]) => value as BenchModuleRun);
+  const runners =
+    typeof mod.run === 'function'
+      ? [mod.run as BenchModuleRun]
+      : Object.entries(mod)
+          .filter(([name, value]) => /^run[A-Z]/.test(name) && typeof value === 'function')
+          .map(([, value]) => value as BenchModuleRun);
   if (runners.length === 0) throw new Error(`${file} exports no run function`);
   const rows: BenchRow[] = [];
   for (const run of runners) rows.push(...(await run(options)));

@@ -56,7 +56,10 @@ async function main(): Promise<void> {
   let failed = false;
 
   if (only === undefined || only === 'flags') {
-    const match = values.match?.split(',').map((m) => m.trim()).filter((m) => m !== '');
+    const match = values.match
+      ?.split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
     const report = await runFlagEvaluation({ users, plan, log, ...(match ? { match } : {}) });
     print(renderEvaluationReport(report, format), '');
   }
@@ -71,7 +74,13 @@ async function main(): Promise<void> {
       if (outcome.error !== undefined) {
         failed = true;
         log(`module ${file} failed: ${outcome.error}`);
-        rows.push({ suite: file.replace(/^.*\//, '').replace(/\.[jt]s$/, ''), name: 'FAILED', value: Number.NaN, unit: '', note: outcome.error.split('\n')[0]! });
+        rows.push({
+          suite: file.replace(/^.*\//, '').replace(/\.[jt]s$/, ''),
+          name: 'FAILED',
+          value: Number.NaN,
+          unit: '',
+          note: outcome.error.split('\n')[0]!,
+        });
       }
     }
     if (rows.length > 0) print(format === 'markdown' ? '### Other benches' : 'Other benches', '', renderBenchRows(rows, format), '');

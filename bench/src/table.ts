@@ -5,7 +5,12 @@ import type { BenchRow } from './report.js';
 export type TableFormat = 'text' | 'markdown';
 
 /** Renders rows of cells as an aligned plain-text table or a GitHub markdown table. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], format: TableFormat, rightAligned: ReadonlySet<number> = new Set()): string {
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  format: TableFormat,
+  rightAligned: ReadonlySet<number> = new Set(),
+): string {
   if (format === 'markdown') {
     const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
     const rule = header.map((_, i) => (rightAligned.has(i) ? '---:' : '---'));
@@ -13,7 +18,10 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const pad = (cells: readonly string[]) =>
-    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [pad(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(pad)].join('\n');
 }
 

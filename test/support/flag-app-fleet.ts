@@ -43,7 +43,8 @@ export class FlagApp {
     for (;;) {
       const found = this.messages.slice(from).find(match);
       if (found) return found;
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`app ${this.child.pid}: no matching message; got ${JSON.stringify(this.messages.slice(-3))}`);
+      if (Date.now() > deadline || this.child.exitCode !== null)
+        throw new Error(`app ${this.child.pid}: no matching message; got ${JSON.stringify(this.messages.slice(-3))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 100);
         this.waiters.push(() => {

@@ -197,26 +197,17 @@ export class AdminApi {
   }
 
   async addStrategy(feature: string, strategy: StrategyInput): Promise<{ id: string }> {
-    return (await this.request(
-      'POST',
-      `/api/admin/projects/${PROJECT}/features/${feature}/environments/${ENVIRONMENT}/strategies`,
-      strategy,
-    )) as { id: string };
+    return (await this.request('POST', `/api/admin/projects/${PROJECT}/features/${feature}/environments/${ENVIRONMENT}/strategies`, strategy)) as {
+      id: string;
+    };
   }
 
   async updateStrategy(feature: string, id: string, strategy: StrategyInput): Promise<void> {
-    await this.request(
-      'PUT',
-      `/api/admin/projects/${PROJECT}/features/${feature}/environments/${ENVIRONMENT}/strategies/${id}`,
-      strategy,
-    );
+    await this.request('PUT', `/api/admin/projects/${PROJECT}/features/${feature}/environments/${ENVIRONMENT}/strategies/${id}`, strategy);
   }
 
   async setEnabled(feature: string, enabled: boolean): Promise<void> {
-    await this.request(
-      'POST',
-      `/api/admin/projects/${PROJECT}/features/${feature}/environments/${ENVIRONMENT}/${enabled ? 'on' : 'off'}`,
-    );
+    await this.request('POST', `/api/admin/projects/${PROJECT}/features/${feature}/environments/${ENVIRONMENT}/${enabled ? 'on' : 'off'}`);
   }
 
   async createSegment(name: string, constraints: Array<Record<string, unknown>>): Promise<number> {
@@ -274,7 +265,10 @@ export class AdminApi {
       body: JSON.stringify({ username: 'admin', password: 'unleash4all' }),
     });
     if (!login.ok) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const created = await fetch(`${this.baseUrl}/api/admin/user/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },

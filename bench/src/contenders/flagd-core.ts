@@ -9,7 +9,12 @@ export function flagdConfig(flag: BenchFlag): string {
         state: 'ENABLED',
         variants: { on: true, off: false },
         defaultVariant: 'off',
-        targeting: { fractional: [['on', flag.percentage], ['off', 100 - flag.percentage]] },
+        targeting: {
+          fractional: [
+            ['on', flag.percentage],
+            ['off', 100 - flag.percentage],
+          ],
+        },
       },
     },
   });

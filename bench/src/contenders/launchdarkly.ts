@@ -17,7 +17,14 @@ export function launchDarklyFlag(flag: BenchFlag): Record<string, unknown> {
     contextTargets: [],
     rules: [],
     prerequisites: [],
-    fallthrough: { rollout: { variations: [{ variation: 0, weight: on }, { variation: 1, weight: 100_000 - on }] } },
+    fallthrough: {
+      rollout: {
+        variations: [
+          { variation: 0, weight: on },
+          { variation: 1, weight: 100_000 - on },
+        ],
+      },
+    },
   };
 }
 

@@ -31,7 +31,14 @@ export function createChatService({ flags, client, product = 'Acme' }: { flags: 
       // Both experiments see the same call: time it once for each so each flag's report has latency and errors.
       const reply = await m.tracker.trackDurationOf(() =>
         p.tracker.trackDurationOf(() =>
-          client.complete({ model: m.model, provider: m.provider ?? 'unknown', params: m.params, system: p.text, message: request.message, userId: request.userId }),
+          client.complete({
+            model: m.model,
+            provider: m.provider ?? 'unknown',
+            params: m.params,
+            system: p.text,
+            message: request.message,
+            userId: request.userId,
+          }),
         ),
       );
       const outcome = { quality: reply.quality, costUsd: reply.costUsd, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens };

@@ -11,7 +11,18 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { OpenFeature } from '@openfeature/server-sdk';
-import { aiFlags, analyzeImpact, createProvider, decide, expectedShares, FileMetricStore, renderImpactReport, parseFlags, RolloutController, resolveRuntime } from 'aiflags';
+import {
+  aiFlags,
+  analyzeImpact,
+  createProvider,
+  decide,
+  expectedShares,
+  FileMetricStore,
+  renderImpactReport,
+  parseFlags,
+  RolloutController,
+  resolveRuntime,
+} from 'aiflags';
 import { createChatService, type ChatResponse } from './chat-service.js';
 import { SimulatedModelClient } from './model-client.js';
 import { createChatServer } from './server.js';
@@ -86,12 +97,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     if (start) out(`rollout: ${start.flagKey} ${describe(start)}`);
 
     now += HOUR_MS;
-    await drive(`wave 1: ${requests.toLocaleString('en')} requests from ${users.toLocaleString('en')} users`, requests, (i) => `user-${i % users}`, post, concurrency, out);
+    await drive(
+      `wave 1: ${requests.toLocaleString('en')} requests from ${users.toLocaleString('en')} users`,
+      requests,
+      (i) => `user-${i % users}`,
+      post,
+      concurrency,
+      out,
+    );
     await metrics.flush();
 
     for (const flagKey of ['chat-model', 'system-prompt']) {
       const flag = flagSet.flags.get(flagKey)!;
-      const report = await analyzeImpact(metrics, flagKey, { control: flag.definition.defaultVariant, expectedShares: expectedShares(flag, runtime.state.current().flags[flagKey]) });
+      const report = await analyzeImpact(metrics, flagKey, {
+        control: flag.definition.defaultVariant,
+        expectedShares: expectedShares(flag, runtime.state.current().flags[flagKey]),
+      });
       const verdict = decide(report);
       verdicts[flagKey] = verdict.decision;
       out(renderImpactReport(report, verdict));
@@ -102,7 +123,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     out('\nrollout: 47 hours later, after a second wave of traffic');
     now += 23 * HOUR_MS;
-    await drive(`wave 2: ${requests.toLocaleString('en')} requests from ${(users * 4).toLocaleString('en')} new users`, requests, (i) => `later-user-${i % (users * 4)}`, post, concurrency, out);
+    await drive(
+      `wave 2: ${requests.toLocaleString('en')} requests from ${(users * 4).toLocaleString('en')} new users`,
+      requests,
+      (i) => `later-user-${i % (users * 4)}`,
+      post,
+      concurrency,
+      out,
+    );
     await metrics.flush();
     now += 24 * HOUR_MS;
     const [step] = await controller.tick();
@@ -125,7 +153,14 @@ function describe(a: { action: string; from: number; to: number; reasons: string
 }
 
 /** Sends `total` requests with at most `concurrency` in flight, drawing a one-line progress bar. */
-async function drive(label: string, total: number, userOf: (i: number) => string, post: (userId: string) => Promise<ChatResponse>, concurrency: number, out: (line: string) => void) {
+async function drive(
+  label: string,
+  total: number,
+  userOf: (i: number) => string,
+  post: (userId: string) => Promise<ChatResponse>,
+  concurrency: number,
+  out: (line: string) => void,
+) {
   const started = performance.now();
   const statuses = new Map<number, number>();
   let next = 0;
@@ -140,7 +175,10 @@ async function drive(label: string, total: number, userOf: (i: number) => string
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   if (tty) process.stdout.write('\r\x1b[2K');
-  const counts = [...statuses].sort().map(([s, n]) => `${s}: ${n}`).join(', ');
+  const counts = [...statuses]
+    .sort()
+    .map(([s, n]) => `${s}: ${n}`)
+    .join(', ');
   out(`${label}: done in ${((performance.now() - started) / 1000).toFixed(1)} s (${counts})`);
 }
 

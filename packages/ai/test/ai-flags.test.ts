@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { metrics } from '@opentelemetry/api';
-import {
-  InMemoryProvider,
-  OpenFeature,
-  type EvaluationContext,
-  type ResolutionDetails,
-  type TrackingEventDetails,
-} from '@openfeature/server-sdk';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
+import { InMemoryProvider, OpenFeature, type EvaluationContext, type ResolutionDetails, type TrackingEventDetails } from '@openfeature/server-sdk';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { aiFlags, FeatureDisabledError, fillTemplate, MemoryMetricStore } from '../src/index.js';
 
 /** The SDK's own in-memory provider, plus what a real backend adds: track() and flag metadata on switches. */
@@ -189,7 +178,10 @@ describe('tracker', () => {
 
     // OpenTelemetry, through a real MeterProvider and reader
     await reader.forceFlush();
-    const metrics = exporter.getMetrics().at(-1)!.scopeMetrics.flatMap((s) => s.metrics);
+    const metrics = exporter
+      .getMetrics()
+      .at(-1)!
+      .scopeMetrics.flatMap((s) => s.metrics);
     const byName = new Map(metrics.map((md) => [md.descriptor.name, md]));
     const expectedAttrs = {
       'feature_flag.key': 'chat-model',
@@ -239,7 +231,13 @@ describe('tracker', () => {
     m.tracker.record({ latencyMs: Number.NaN, quality: Number.POSITIVE_INFINITY, costUsd: Number.NaN, inputTokens: Number.NaN });
     m.tracker.record({ latencyMs: -3, error: false });
     await reader.forceFlush();
-    const byName = new Map(exporter.getMetrics().at(-1)!.scopeMetrics.flatMap((s) => s.metrics).map((md) => [md.descriptor.name, md]));
+    const byName = new Map(
+      exporter
+        .getMetrics()
+        .at(-1)!
+        .scopeMetrics.flatMap((s) => s.metrics)
+        .map((md) => [md.descriptor.name, md]),
+    );
     expect(byName.get('gen_ai.client.operation.duration')!.dataPoints[0]!.value).toMatchObject({ count: 2, sum: 0.2, min: 0 });
     expect(byName.get('aiflags.ai.quality')!.dataPoints[0]!.value).toMatchObject({ count: 1, sum: 4 });
     expect(byName.get('aiflags.ai.cost')!.dataPoints[0]!.value).toBeCloseTo(0.002);
@@ -248,11 +246,17 @@ describe('tracker', () => {
 
   it('never throws into the request when a sink fails', async () => {
     const { client } = await setup();
-    const broken = { recordExposure: () => { throw new Error('x'); }, record: () => { throw new Error('x'); } };
+    const broken = {
+      recordExposure: () => {
+        throw new Error('x');
+      },
+      record: () => {
+        throw new Error('x');
+      },
+    };
     const flags = aiFlags(client, { metrics: broken, meter: false });
     const m = await flags.model('chat-model', { targetingKey: 'u1' }, { model: 'x' });
     expect(() => m.tracker.record({ quality: 1 })).not.toThrow();
     expect(m.model).toBe('gpt-4o');
   });
 });
-

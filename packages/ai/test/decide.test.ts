@@ -1,9 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type ImpactReport, type MetricDelta, type TreatmentImpact } from '../src/index.js';
 
-function delta(metric: MetricDelta['metric'], control: number, treatment: number, ci: [number, number], p: number, seq?: [number, number], n = 500): MetricDelta {
+function delta(
+  metric: MetricDelta['metric'],
+  control: number,
+  treatment: number,
+  ci: [number, number],
+  p: number,
+  seq?: [number, number],
+  n = 500,
+): MetricDelta {
   const diff = treatment - control;
-  return { metric, control, treatment, diff, relative: control ? diff / control : undefined, ci, p, pAdjusted: p, sequentialCi: seq ?? [ci[0] * 2, ci[1] * 2], n: [n, n] };
+  return {
+    metric,
+    control,
+    treatment,
+    diff,
+    relative: control ? diff / control : undefined,
+    ci,
+    p,
+    pAdjusted: p,
+    sequentialCi: seq ?? [ci[0] * 2, ci[1] * 2],
+    n: [n, n],
+  };
 }
 
 const size = (units: number) => ({ exposures: units, units, outcomes: units });
@@ -47,23 +66,76 @@ describe('decide', () => {
 
   it.each<[string, 'continue' | 'rollback', (t: TreatmentImpact) => void, RegExp]>([
     ['too few units', 'continue', (t) => (t.n.treatment = size(80)), /^sample size: 500 control and 80 treatment units, need 100 per group$/],
-    ['quality CI reaching below the margin', 'continue', (t) => (t.quality = delta('quality', 4, 3.9, [-0.3, 0.1], 0.2, [-0.6, 0.4])), /cannot yet rule out a drop of more than 0.2/],
-    ['quality significantly worse (sequential)', 'rollback', (t) => (t.quality = delta('quality', 4, 3.69, [-0.45, -0.17], 0.0001, [-0.5, -0.1])), /^quality −0.31 \(95 % CI −0.45 to −0.17, p < 0.001\): worse than control$/],
-    ['quality worse at fixed horizon only', 'continue', (t) => (t.quality = delta('quality', 4, 3.85, [-0.28, -0.02], 0.03, [-0.4, 0.1])), /cannot yet rule out/],
-    ['p95 latency over budget', 'continue', (t) => (t.latencyP95 = delta('latencyP95', 1000, 1150, [50, 250], 0.01)), /p95 latency 1150 ms vs 1000 ms \(\+15 %.*above the \+10 % budget/],
-    ['mean latency significantly over budget', 'rollback', (t) => (t.latencyMean = delta('latencyMean', 800, 1000, [150, 250], 0.0001, [120, 280])), /mean latency \+200 ms \(\+25 %.*more than 10 % slower than control/],
-    ['cost over budget', 'continue', (t) => (t.cost = delta('cost', 0.002, 0.0025, [0.0001, 0.0009], 0.01, [-0.0001, 0.0011])), /cost per request .*\+25 %.*above the \+20 % budget/],
-    ['cost significantly over budget', 'rollback', (t) => (t.cost = delta('cost', 0.002, 0.004, [0.0018, 0.0022], 0.0001, [0.0015, 0.0025])), /significantly above the \+20 % budget/],
-    ['error rate up at fixed horizon', 'continue', (t) => (t.errorRate = delta('errorRate', 0.02, 0.035, [0.002, 0.028], 0.02, [-0.01, 0.04])), /error rate 3.5 % vs 2 % .*: higher than control/],
-    ['error rate up sequentially', 'rollback', (t) => (t.errorRate = delta('errorRate', 0.02, 0.06, [0.02, 0.06], 0.0001, [0.01, 0.07])), /: more errors than control$/],
+    [
+      'quality CI reaching below the margin',
+      'continue',
+      (t) => (t.quality = delta('quality', 4, 3.9, [-0.3, 0.1], 0.2, [-0.6, 0.4])),
+      /cannot yet rule out a drop of more than 0.2/,
+    ],
+    [
+      'quality significantly worse (sequential)',
+      'rollback',
+      (t) => (t.quality = delta('quality', 4, 3.69, [-0.45, -0.17], 0.0001, [-0.5, -0.1])),
+      /^quality −0.31 \(95 % CI −0.45 to −0.17, p < 0.001\): worse than control$/,
+    ],
+    [
+      'quality worse at fixed horizon only',
+      'continue',
+      (t) => (t.quality = delta('quality', 4, 3.85, [-0.28, -0.02], 0.03, [-0.4, 0.1])),
+      /cannot yet rule out/,
+    ],
+    [
+      'p95 latency over budget',
+      'continue',
+      (t) => (t.latencyP95 = delta('latencyP95', 1000, 1150, [50, 250], 0.01)),
+      /p95 latency 1150 ms vs 1000 ms \(\+15 %.*above the \+10 % budget/,
+    ],
+    [
+      'mean latency significantly over budget',
+      'rollback',
+      (t) => (t.latencyMean = delta('latencyMean', 800, 1000, [150, 250], 0.0001, [120, 280])),
+      /mean latency \+200 ms \(\+25 %.*more than 10 % slower than control/,
+    ],
+    [
+      'cost over budget',
+      'continue',
+      (t) => (t.cost = delta('cost', 0.002, 0.0025, [0.0001, 0.0009], 0.01, [-0.0001, 0.0011])),
+      /cost per request .*\+25 %.*above the \+20 % budget/,
+    ],
+    [
+      'cost significantly over budget',
+      'rollback',
+      (t) => (t.cost = delta('cost', 0.002, 0.004, [0.0018, 0.0022], 0.0001, [0.0015, 0.0025])),
+      /significantly above the \+20 % budget/,
+    ],
+    [
+      'error rate up at fixed horizon',
+      'continue',
+      (t) => (t.errorRate = delta('errorRate', 0.02, 0.035, [0.002, 0.028], 0.02, [-0.01, 0.04])),
+      /error rate 3.5 % vs 2 % .*: higher than control/,
+    ],
+    [
+      'error rate up sequentially',
+      'rollback',
+      (t) => (t.errorRate = delta('errorRate', 0.02, 0.06, [0.02, 0.06], 0.0001, [0.01, 0.07])),
+      /: more errors than control$/,
+    ],
     ['no quality scores', 'continue', (t) => delete t.quality, /^quality: no scores recorded/],
-    ['a regression with too few observations to trust', 'continue', (t) => (t.quality = delta('quality', 4, 3, [-1.5, -0.5], 0.001, [-1.8, -0.2], 10)), /cannot yet rule out/],
+    [
+      'a regression with too few observations to trust',
+      'continue',
+      (t) => (t.quality = delta('quality', 4, 3, [-1.5, -0.5], 0.001, [-1.8, -0.2], 10)),
+      /cannot yet rule out/,
+    ],
   ])('%s → %s', (_label, decision, change, reason) => {
     const t = equalTreatment();
     change(t);
     const v = decide(report(t));
     expect(v.decision).toBe(decision);
-    expect(v.reasons.some((r) => reason.test(r)), v.reasons.join('\n')).toBe(true);
+    expect(
+      v.reasons.some((r) => reason.test(r)),
+      v.reasons.join('\n'),
+    ).toBe(true);
   });
 
   it('a sample ratio mismatch blocks promotion even when every metric passes', () => {
@@ -109,7 +181,11 @@ describe('verdict wording', () => {
     feedbackNegative: 0,
   });
   const arm = (variant: string, quality: MetricDelta): TreatmentImpact => ({ ...equalTreatment(), variant, quality });
-  const threeArms = (rows: ReturnType<typeof variantRow>[], arms: TreatmentImpact[]): ImpactReport => ({ ...report(arms[0]!), variants: rows, treatments: arms });
+  const threeArms = (rows: ReturnType<typeof variantRow>[], arms: TreatmentImpact[]): ImpactReport => ({
+    ...report(arms[0]!),
+    variants: rows,
+    treatments: arms,
+  });
 
   it('a winner, with its lead over the runner-up and its probability of being best', () => {
     const r = threeArms(

@@ -37,8 +37,12 @@ describe('FileMetricStore', () => {
 
     // The same numbers as one in-memory store fed everything.
     const mem = new MemoryMetricStore();
-    for (const [variant, count, prefix] of [['control', 300, 'a'], ['treatment', 200, 'b']] as const) {
-      for (let i = 0; i < count; i++) mem.record({ flagKey: 'chat-model', variant, unitId: `${prefix}-${i}`, quality: i % 5, latencyMs: 100 + i, costUsd: 0.001, error: i % 10 === 0 });
+    for (const [variant, count, prefix] of [
+      ['control', 300, 'a'],
+      ['treatment', 200, 'b'],
+    ] as const) {
+      for (let i = 0; i < count; i++)
+        mem.record({ flagKey: 'chat-model', variant, unitId: `${prefix}-${i}`, quality: i % 5, latencyMs: 100 + i, costUsd: 0.001, error: i % 10 === 0 });
     }
     const expected = (await mem.query('chat-model'))['treatment']!;
     expect(agg['treatment']!.quality).toEqual(expected.quality);

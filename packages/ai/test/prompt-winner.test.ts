@@ -41,7 +41,9 @@ describe('a three-way prompt test (seeded)', () => {
     expect(verdict.winner).toMatchObject({ variant: 'expert', isControl: false, metric: 'quality' });
     expect(verdict.winner!.ci[0]).toBeGreaterThan(0);
     expect(verdict.winner!.probabilityBest).toBeGreaterThan(0.99);
-    expect(verdict.reasons[0]).toMatch(/^winner: 'expert', quality 4\.\d+ vs 4\.\d+ for '(helpful|concise)' \(\+0\.\d+, 95 % CI 0\.\d+ to 0\.\d+, p < 0\.001\), probability best \d+(\.\d+)? %$/);
+    expect(verdict.reasons[0]).toMatch(
+      /^winner: 'expert', quality 4\.\d+ vs 4\.\d+ for '(helpful|concise)' \(\+0\.\d+, 95 % CI 0\.\d+ to 0\.\d+, p < 0\.001\), probability best \d+(\.\d+)? %$/,
+    );
     expect(renderImpactReport(report, verdict)).toContain("winner: 'expert'");
   });
 
@@ -51,7 +53,9 @@ describe('a three-way prompt test (seeded)', () => {
     expect(verdict.dropped).toEqual(['expert']);
     expect(verdict.winner).toMatchObject({ variant: 'concise', runnerUp: 'helpful' });
     expect(verdict.decision).toBe('promote');
-    expect(verdict.reasons.find((r) => r.startsWith('expert: drop — '))).toMatch(/cost per request \$0\.\d+ vs \$0\.\d+ .*significantly above the \+20 % budget/);
+    expect(verdict.reasons.find((r) => r.startsWith('expert: drop — '))).toMatch(
+      /cost per request \$0\.\d+ vs \$0\.\d+ .*significantly above the \+20 % budget/,
+    );
   });
 
   it('all arms equal: no winner yet, with the scores per arm that would tell a margin-sized difference', async () => {
@@ -125,7 +129,14 @@ describe('the rollout controller runs a three-way test per arm (seeded)', () => 
       const shares = expectedShares(set.flags.get(FLAG)!, state.current().flags[FLAG])!;
       for (let h = 0; h < hours; h++) {
         now += HOUR_MS;
-        simulateUnits(metrics, rand, { flagKey: FLAG, units: 300, shares: Object.fromEntries(Object.entries(shares).map(([v, p]) => [v, p / 100])), behaviour, at: now, unitPrefix: `${tag}${h}` });
+        simulateUnits(metrics, rand, {
+          flagKey: FLAG,
+          units: 300,
+          shares: Object.fromEntries(Object.entries(shares).map(([v, p]) => [v, p / 100])),
+          behaviour,
+          at: now,
+          unitPrefix: `${tag}${h}`,
+        });
       }
     };
 

@@ -34,7 +34,15 @@ export interface Sink {
 export function simulateUnits(
   sink: Sink,
   rand: () => number,
-  options: { flagKey: string; units: number; shares: Record<string, number>; behaviour: Record<string, VariantBehaviour>; at: number; unitPrefix: string; withoutUnitIds?: boolean },
+  options: {
+    flagKey: string;
+    units: number;
+    shares: Record<string, number>;
+    behaviour: Record<string, VariantBehaviour>;
+    at: number;
+    unitPrefix: string;
+    withoutUnitIds?: boolean;
+  },
 ): void {
   const gauss = normal(rand);
   const variants = Object.keys(options.shares);

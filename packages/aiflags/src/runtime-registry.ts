@@ -60,7 +60,7 @@ class RuntimeRegistry {
   }
 
   private entryFor(spec: RuntimeSpec): Entry {
-    let entry = this.entries.get(spec.storeKey);
+    const entry = this.entries.get(spec.storeKey);
     if (entry) return entry;
     const opened = openStores(spec);
     const created: Entry = opened instanceof Promise ? { refs: 0, opened } : { refs: 0, opened: Promise.resolve(opened), now: opened };

@@ -14,8 +14,8 @@ export type RuntimeEnv = Readonly<Record<string, string | undefined>>;
 
 /** Where live state, metrics, the audit log and instance presence live. */
 export type StoreSpec =
-  | { kind: 'file'; /** `.aiflags/`, absolute. */ dir: string }
-  | { kind: 'redis'; url: string; /** Prefix of every key, e.g. `aiflags:prod`. */ prefix: string };
+  | { kind: 'file' /** `.aiflags/`, absolute. */; dir: string }
+  | { kind: 'redis'; url: string /** Prefix of every key, e.g. `aiflags:prod`. */; prefix: string };
 
 export interface RuntimeSpec {
   backend: BackendName;

@@ -44,7 +44,12 @@ describe('aiflags kill / revive on the local backend', () => {
     for (const name of ['instance-a', 'instance-b']) {
       const state = new FileStateStore(join(dir, '.aiflags'));
       // Each announces itself in `.aiflags/instances/`, so `aiflags kill` waits for both to confirm.
-      const provider = new LocalProvider({ file: flagsPath, state, presence: { store: new FilePresenceStore(join(dir, '.aiflags')), app: name }, dispose: () => state.close() });
+      const provider = new LocalProvider({
+        file: flagsPath,
+        state,
+        presence: { store: new FilePresenceStore(join(dir, '.aiflags')), app: name },
+        dispose: () => state.close(),
+      });
       await OpenFeature.setProviderAndWait(`${name}-${dir}`, provider);
       instances.push(aiFlags(OpenFeature.getClient(`${name}-${dir}`), { meter: false }));
     }
@@ -62,7 +67,9 @@ describe('aiflags kill / revive on the local backend', () => {
     const kill = await runCli(['--flags', flagsPath, 'kill', 'ai_agent_enabled', '--reason', 'runaway tool loop', '--actor', 'alice']);
     expect(kill.stderr).toBe('');
     expect(kill.code).toBe(0);
-    expect(kill.stdout).toMatch(/^killed ai_agent_enabled: callers get 'Feature temporarily disabled', retry after 300 s\n {2}by alice at .* — runaway tool loop\n {2}applied by 2 of 2 instances in [\d.]+ ms \(slowest: instance-[ab] pid \d+\)\n$/);
+    expect(kill.stdout).toMatch(
+      /^killed ai_agent_enabled: callers get 'Feature temporarily disabled', retry after 300 s\n {2}by alice at .* — runaway tool loop\n {2}applied by 2 of 2 instances in [\d.]+ ms \(slowest: instance-[ab] pid \d+\)\n$/,
+    );
 
     const waits = await Promise.all(instances.map((flags) => msUntil(async () => (await flags.guard('ai_agent_enabled', ctx)) !== null, 1_000)));
     for (const ms of waits) expect(ms).toBeLessThan(1_000);
@@ -75,7 +82,10 @@ describe('aiflags kill / revive on the local backend', () => {
 
     const audit = await runCli(['--flags', flagsPath, 'audit', '--json', '--target', 'ai_agent_enabled']);
     expect(audit.code).toBe(0);
-    const [entry] = audit.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [entry] = audit.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(entry).toMatchObject({ actor: 'alice', action: 'kill', target: 'ai_agent_enabled', reason: 'runaway tool loop' });
     expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(before - 1_000);
 

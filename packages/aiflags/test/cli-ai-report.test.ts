@@ -110,7 +110,10 @@ describe('aiflags report and rollout', () => {
     expect(action.reasons[0]).toMatch(/^hold: 0 h of 48 h at 5 %/);
 
     const audit = await runCli(['--flags', flagsPath, 'audit', '--json']);
-    const [entry] = audit.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [entry] = audit.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(entry).toMatchObject({ actor: 'rollout-controller', action: 'rollout-start', target: 'chat-model' });
     expect(entry.after).toMatchObject({ percentage: 5, rolloutStep: 1, rolloutStatus: 'running' });
 

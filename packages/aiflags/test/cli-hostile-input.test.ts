@@ -27,6 +27,7 @@ killSwitches:
 `;
 
 /** No raw control character (other than the newlines between lines), no bidi override, no line separator. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for exactly these characters
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 let dir: string;

@@ -65,7 +65,9 @@ describe('aiflags promote', () => {
     await seed({ helpful: { quality: 4 }, concise: { quality: 4 }, expert: { quality: 4 } }, 1);
     const r = await runCli(['promote', 'system-prompt', '--flags', flagsPath]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^system-prompt: nothing to promote yet \(no winner yet: .*\); name the variant to promote it anyway: aiflags promote system-prompt <variant>\n$/);
+    expect(r.stderr).toMatch(
+      /^system-prompt: nothing to promote yet \(no winner yet: .*\); name the variant to promote it anyway: aiflags promote system-prompt <variant>\n$/,
+    );
     expect((await liveOverride()).o).toBeUndefined();
   });
 
@@ -81,7 +83,9 @@ describe('aiflags promote', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("promoted system-prompt: every user now gets 'expert'\n  by maria — promoted the winner 'expert'\n");
-    expect(r.stdout).toContain(`live state only, until the flag file says so: in ${flagsPath}, flags.system-prompt: set defaultVariant: expert and remove split (or run again with --write)`);
+    expect(r.stdout).toContain(
+      `live state only, until the flag file says so: in ${flagsPath}, flags.system-prompt: set defaultVariant: expert and remove split (or run again with --write)`,
+    );
     const { o, entry } = await liveOverride();
     expect(o).toMatchObject({ variant: 'expert', rolloutStatus: 'promoted' });
     expect(entry).toMatchObject({ action: 'promote', actor: 'maria', target: 'system-prompt', reason: "promoted the winner 'expert'" });

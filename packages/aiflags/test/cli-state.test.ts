@@ -48,7 +48,12 @@ describe('aiflags kill / revive / state repair when the live state is damaged', 
     expect((await runCli(['kill', '--no-wait', 's1', '--flags', flagsPath])).code).toBe(0);
     expect((await stateOnDisk()).killSwitches).toMatchObject({ s0: { killed: true }, s1: { killed: true } });
     const audit = await runCli(['audit', '--json', '--flags', flagsPath]);
-    expect(audit.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action)).toEqual(['kill', 'repair', 'kill']);
+    expect(
+      audit.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { action: string }).action),
+    ).toEqual(['kill', 'repair', 'kill']);
   });
 
   it('a kill whose audit entry cannot be written exits 1, says it was not applied, and leaves state.json as it was', { timeout: 120_000 }, async () => {

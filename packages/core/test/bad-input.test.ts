@@ -34,9 +34,7 @@ describe('malformed flag files', () => {
 
   it('formats the message the way the contract shows', () => {
     const text = VALID_FLAGS_YAML.replace('percentage: 5 }', 'percentage: 140 }');
-    expect(() => parseFlags(text, 'flags.yaml')).toThrow(
-      "flags.yaml: flag 'chat-model', field 'rollout.percentage': expected a number from 0 to 100, got 140",
-    );
+    expect(() => parseFlags(text, 'flags.yaml')).toThrow("flags.yaml: flag 'chat-model', field 'rollout.percentage': expected a number from 0 to 100, got 140");
   });
 
   it('rejects __proto__ in an object given to validateFlags', () => {
@@ -56,7 +54,7 @@ describe('malformed flag files', () => {
 describe('hostile evaluation contexts never throw', () => {
   const set = parseFlags(
     VALID_FLAGS_YAML.replace(
-      "conditions: [ { attribute: country, op: not_in, values: [FR] } ]",
+      'conditions: [ { attribute: country, op: not_in, values: [FR] } ]',
       "conditions: [ { attribute: country, op: not_in, values: [FR] }, { attribute: email, op: matches, values: ['^[a-z]+@'] }, { attribute: appVersion, op: semver_gte, values: ['1.2'] }, { attribute: age, op: gt, values: [18] }, { attribute: signupAt, op: before, values: ['2030-01-01'] } ]",
     ),
     'flags.yaml',
@@ -87,7 +85,17 @@ describe('hostile evaluation contexts never throw', () => {
     ['constructor attribute', { targetingKey: 'u', constructor: 'x', account: { constructor: { plan: 'pro' } } }],
     ['null-prototype object', Object.assign(Object.create(null), { targetingKey: 'u', email: 'a@acme.com' })],
     ['getter that throws', throwing],
-    ['Proxy that throws', new Proxy({}, { get: () => { throw new Error('trap'); } })],
+    [
+      'Proxy that throws',
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ],
     ['deeply nested account', { targetingKey: 'u', account: { plan: { plan: { plan: 'pro' } } } }],
     ['array context', ['a', 'b']],
   ];

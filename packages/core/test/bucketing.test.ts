@@ -149,7 +149,14 @@ describe('launchdarkly mode', () => {
       salt: 'chat-model-v1',
       variations: [true, false],
       offVariation: 1,
-      fallthrough: { rollout: { variations: [{ variation: 0, weight: 10_000 }, { variation: 1, weight: 90_000 }] } },
+      fallthrough: {
+        rollout: {
+          variations: [
+            { variation: 0, weight: 10_000 },
+            { variation: 1, weight: 90_000 },
+          ],
+        },
+      },
     });
     const client = init('sdk-key', { updateProcessor: td.getFactory(), sendEvents: false, diagnosticOptOut: true, logger: silent });
     await client.waitForInitialization({ timeout: 5 });

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  evaluate,
-  evaluateTyped,
-  flagTypeOf,
-  parseFlags,
-  validateFlags,
-  type EvaluationContext,
-  type LiveState,
-} from '../src/index.js';
+import { evaluate, evaluateTyped, flagTypeOf, parseFlags, validateFlags, type EvaluationContext, type LiveState } from '../src/index.js';
 import { VALID_FLAGS_YAML } from './fixtures/valid-flags.js';
 
 const set = parseFlags(VALID_FLAGS_YAML, 'flags.yaml');
@@ -123,7 +115,13 @@ describe('disabled flags', () => {
   const s = validateFlags(
     {
       flags: {
-        off: { enabled: false, variants: { a: 'A', b: 'B' }, defaultVariant: 'a', offVariant: 'b', rules: [{ conditions: [{ attribute: 'x', op: 'in', values: ['1'] }], variant: 'a' }] },
+        off: {
+          enabled: false,
+          variants: { a: 'A', b: 'B' },
+          defaultVariant: 'a',
+          offVariant: 'b',
+          rules: [{ conditions: [{ attribute: 'x', op: 'in', values: ['1'] }], variant: 'a' }],
+        },
         offDefault: { enabled: false, variants: { a: 'A', b: 'B' }, defaultVariant: 'a' },
         shortOff: { enabled: false, percentage: 100 },
       },

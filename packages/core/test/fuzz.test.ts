@@ -18,10 +18,7 @@ function parsesOrRejectsCleanly(run: () => FlagSet): FlagSet | undefined {
   }
 }
 
-const hostileKey = fc.oneof(
-  fc.string(),
-  fc.constantFrom('__proto__', 'constructor', 'toString', '<<', '1', 'true', 'a\nb', 'x\u2028y', '\u001b[31mred', ''),
-);
+const hostileKey = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', '<<', '1', 'true', 'a\nb', 'x\u2028y', '\u001b[31mred', ''));
 const leaf = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null));
 const flagLike = fc.record(
   {
@@ -34,7 +31,14 @@ const flagLike = fc.record(
     bucketing: fc.record({ hash: fc.constantFrom('murmur3', 'md5', 'launchdarkly', 'unleash', 'sha', 1), by: hostileKey }, { requiredKeys: [] }),
     rules: fc.array(
       fc.record({
-        conditions: fc.array(fc.record({ attribute: hostileKey, op: fc.constantFrom('in', 'matches', 'lt', 'before', 'semver_gt', 'zz'), values: fc.array(leaf, { maxLength: 3 }) }), { maxLength: 2 }),
+        conditions: fc.array(
+          fc.record({
+            attribute: hostileKey,
+            op: fc.constantFrom('in', 'matches', 'lt', 'before', 'semver_gt', 'zz'),
+            values: fc.array(leaf, { maxLength: 3 }),
+          }),
+          { maxLength: 2 },
+        ),
         variant: hostileKey,
       }),
       { maxLength: 2 },
@@ -45,7 +49,11 @@ const flagLike = fc.record(
 const document = fc.record(
   {
     flags: fc.dictionary(hostileKey, fc.oneof(flagLike, leaf), { maxKeys: 4 }),
-    killSwitches: fc.dictionary(hostileKey, fc.oneof(fc.record({ enabled: fc.boolean(), retryAfter: fc.oneof(fc.integer(), leaf) }, { requiredKeys: [] }), leaf), { maxKeys: 2 }),
+    killSwitches: fc.dictionary(
+      hostileKey,
+      fc.oneof(fc.record({ enabled: fc.boolean(), retryAfter: fc.oneof(fc.integer(), leaf) }, { requiredKeys: [] }), leaf),
+      { maxKeys: 2 },
+    ),
     segments: fc.dictionary(hostileKey, fc.anything({ maxDepth: 2 }), { maxKeys: 2 }),
   },
   { requiredKeys: [] },
@@ -73,7 +81,10 @@ describe('fuzz: the parser only ever throws FlagConfigError, in one line; evalua
   it('arbitrary documents, as objects, as JSON text and as YAML-ish JSON; evaluating whatever validates', () => {
     fc.assert(
       fc.property(document, context, (doc, ctx) => {
-        for (const set of [parsesOrRejectsCleanly(() => validateFlags(doc, 'flags')), parsesOrRejectsCleanly(() => parseFlags(JSON.stringify(doc), 'flags.json'))]) {
+        for (const set of [
+          parsesOrRejectsCleanly(() => validateFlags(doc, 'flags')),
+          parsesOrRejectsCleanly(() => parseFlags(JSON.stringify(doc), 'flags.json')),
+        ]) {
           if (!set) continue;
           for (const key of [...set.flags.keys(), ...set.killSwitches.keys(), 'missing']) evaluate(set, key, ctx as never);
         }

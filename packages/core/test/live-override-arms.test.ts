@@ -54,9 +54,16 @@ describe.each(['murmur3', 'md5', 'launchdarkly', 'unleash'] as const)('bucketing
 describe('hostile overrides change nothing they should not', () => {
   const set = parseFlags(FILE, 'flags.yaml');
   it('an unknown promoted variant, a non-list or every arm dropped leaves the split as it is', () => {
-    for (const o of [{ variant: 'nope' }, { variant: '__proto__' }, { droppedVariants: 'concise' }, { droppedVariants: ['helpful', 'concise', 'expert'] }, { droppedVariants: [7] }]) {
+    for (const o of [
+      { variant: 'nope' },
+      { variant: '__proto__' },
+      { droppedVariants: 'concise' },
+      { droppedVariants: ['helpful', 'concise', 'expert'] },
+      { droppedVariants: [7] },
+    ]) {
       const state = live({ 'system-prompt': o as never });
-      for (const u of users.slice(0, 300)) expect(evaluate(set, 'system-prompt', { targetingKey: u }, state).variant).toBe(evaluate(set, 'system-prompt', { targetingKey: u }).variant);
+      for (const u of users.slice(0, 300))
+        expect(evaluate(set, 'system-prompt', { targetingKey: u }, state).variant).toBe(evaluate(set, 'system-prompt', { targetingKey: u }).variant);
     }
   });
 });

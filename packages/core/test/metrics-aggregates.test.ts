@@ -180,7 +180,18 @@ function fill(os: Outcome[]): VariantAggregate {
 describe('VariantAggregate', () => {
   it('counts every field of an outcome', () => {
     const agg = createAggregate();
-    addOutcome(agg, { flagKey: 'f', variant: 'v', unitId: 'u1', quality: 4, latencyMs: 120, costUsd: 0.002, inputTokens: 812, outputTokens: 240, error: true, feedback: 'negative' });
+    addOutcome(agg, {
+      flagKey: 'f',
+      variant: 'v',
+      unitId: 'u1',
+      quality: 4,
+      latencyMs: 120,
+      costUsd: 0.002,
+      inputTokens: 812,
+      outputTokens: 240,
+      error: true,
+      feedback: 'negative',
+    });
     addOutcome(agg, { flagKey: 'f', variant: 'v', unitId: 'u2', quality: Number.NaN, latencyMs: -5, feedback: 'positive' });
     addExposure(agg, { flagKey: 'f', variant: 'v', unitId: 'u3' });
     expect(agg).toMatchObject({ exposures: 1, outcomes: 2, errors: 1, inputTokens: 812, outputTokens: 240, feedbackPositive: 1, feedbackNegative: 1 });
@@ -241,7 +252,10 @@ describe('VariantAggregate', () => {
   });
 
   it('names the field of a value no measurement can have, so stores can reject and count the outcome', () => {
-    expect(outcomeProblem({ flagKey: 'f', variant: 'v', quality: 1e200 })).toEqual({ field: 'quality', message: expect.stringMatching(/flag 'f' variant 'v': quality 1e\+200 is beyond/) });
+    expect(outcomeProblem({ flagKey: 'f', variant: 'v', quality: 1e200 })).toEqual({
+      field: 'quality',
+      message: expect.stringMatching(/flag 'f' variant 'v': quality 1e\+200 is beyond/),
+    });
     expect(outcomeProblem({ flagKey: 'f', variant: 'v', latencyMs: -1e120 })?.field).toBe('latencyMs');
     expect(outcomeProblem({ flagKey: 'f', variant: 'v', costUsd: -0.5 })?.message).toMatch(/costUsd -0.5 is negative/);
     expect(outcomeProblem({ flagKey: 'f', variant: 'v', outputTokens: -1 })?.field).toBe('outputTokens');

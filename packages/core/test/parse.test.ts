@@ -101,7 +101,7 @@ describe('validateFlags', () => {
 describe('a FlagSet is immutable', () => {
   const set = parseFlags(VALID_FLAGS_YAML, 'flags.yaml');
   it.each([
-    ['set', () => (set as unknown as { id: string }).id = 'x'],
+    ['set', () => ((set as unknown as { id: string }).id = 'x')],
     ['flags map', () => (set.flags as Map<string, unknown>).set('x', {})],
     ['flags map delete', () => (set.flags as Map<string, unknown>).delete('chat-model')],
     ['flag', () => ((set.flags.get('chat-model') as unknown as { type: string }).type = 'string')],

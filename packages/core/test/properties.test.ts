@@ -12,7 +12,12 @@ describe.each(HASH_MODES.map((h) => [h]))('%s', (hash) => {
   const set = validateFlags(
     {
       flags: {
-        f: { variants: { control: 'c', treatment: 't' }, defaultVariant: 'control', rollout: { variant: 'treatment', percentage: 5 }, bucketing: { hash, salt: 'prop' } },
+        f: {
+          variants: { control: 'c', treatment: 't' },
+          defaultVariant: 'control',
+          rollout: { variant: 'treatment', percentage: 5 },
+          bucketing: { hash, salt: 'prop' },
+        },
         s: { variants: { a: 1, b: 2, c: 3 }, defaultVariant: 'a', split: { a: 20, b: 30, c: 50 }, bucketing: { hash } },
         byAttr: { enabled: true, percentage: 50, bucketing: { hash, by: 'account.id' } },
       },
@@ -59,9 +64,7 @@ describe.each(HASH_MODES.map((h) => [h]))('%s', (hash) => {
   it('an integer unit buckets like its decimal string', () => {
     fc.assert(
       fc.property(fc.integer(), (n) => {
-        expect(evaluate(set, 's', { targetingKey: n } as unknown as EvaluationContext).variant).toBe(
-          evaluate(set, 's', { targetingKey: String(n) }).variant,
-        );
+        expect(evaluate(set, 's', { targetingKey: n } as unknown as EvaluationContext).variant).toBe(evaluate(set, 's', { targetingKey: String(n) }).variant);
       }),
       { numRuns: 300 },
     );

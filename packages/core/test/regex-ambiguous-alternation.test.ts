@@ -9,5 +9,4 @@ const SAFE = ['^(foo|bar)+$', '^(?:x|y)*$', '^([a-z]|_)+$', '^(\\d|x)+$', '^(a|b
 describe('findAmbiguousAlternation: a repeated group whose alternatives can start alike', () => {
   it.each(AMBIGUOUS)('%s is found', (pattern) => expect(findAmbiguousAlternation(pattern)).toBeDefined());
   it.each(SAFE)('%s is not', (pattern) => expect(findAmbiguousAlternation(pattern)).toBeUndefined());
-
 });

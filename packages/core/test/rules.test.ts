@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileCondition,
-  findNestedQuantifier,
-  OPERATORS,
-  parseVersion,
-  type ConditionInput,
-  type EvaluationContext,
-  type Operator,
-} from '../src/index.js';
+import { compileCondition, findNestedQuantifier, OPERATORS, parseVersion, type ConditionInput, type EvaluationContext, type Operator } from '../src/index.js';
 
 const fail = (field: (string | number)[], message: string): never => {
   throw new Error(`${field.join('.')}: ${message}`);
@@ -88,7 +80,13 @@ describe('operators', () => {
   });
 
   it.each(OPERATORS.map((op) => [op]))('%s: a missing attribute never matches (negated ops included)', (op) => {
-    const values = op.startsWith('semver') ? ['1.0.0'] : ['lt', 'lte', 'gt', 'gte'].includes(op) ? [1] : op === 'before' || op === 'after' ? ['2026-01-01'] : ['x'];
+    const values = op.startsWith('semver')
+      ? ['1.0.0']
+      : ['lt', 'lte', 'gt', 'gte'].includes(op)
+        ? [1]
+        : op === 'before' || op === 'after'
+          ? ['2026-01-01']
+          : ['x'];
     const predicate = compileCondition({ attribute: 'a', op, values }, fail);
     expect(predicate({})).toBe(false);
     expect(predicate({ a: null })).toBe(false);
@@ -142,12 +140,9 @@ describe('regex safety', () => {
     expect(findNestedQuantifier(pattern)).toBe(fragment);
   });
 
-  it.each(['^[a-z]+@acme\\.com$', '(ab)+', '(a+)?', '(a|b)*c', '[(a+)+]', '\\(a+\\)+', 'a{2}(b+)', '(?:a+)b+'])(
-    'accepts %s',
-    (pattern) => {
-      expect(findNestedQuantifier(pattern)).toBeUndefined();
-    },
-  );
+  it.each(['^[a-z]+@acme\\.com$', '(ab)+', '(a+)?', '(a|b)*c', '[(a+)+]', '\\(a+\\)+', 'a{2}(b+)', '(?:a+)b+'])('accepts %s', (pattern) => {
+    expect(findNestedQuantifier(pattern)).toBeUndefined();
+  });
 
   it('evaluates in linear time on a 1 MB adversarial input', () => {
     const p = compileCondition({ attribute: 'a', op: 'matches', values: ['^(a|aa)*c$'] }, fail);

@@ -53,12 +53,17 @@ describe('sequentialTest (always-valid interval)', () => {
     const rnd = seededRandom(77);
     let rejected = 0;
     for (let run = 0; run < 1000; run++) {
-      let nc = 0, ec = 0, nt = 0, et = 0;
+      let nc = 0,
+        ec = 0,
+        nt = 0,
+        et = 0;
       let hit = false;
       for (let look = 0; look < 20; look++) {
         for (let i = 0; i < 100; i++) {
-          nc++; if (rnd() < 0.05) ec++;
-          nt++; if (rnd() < 0.05) et++;
+          nc++;
+          if (rnd() < 0.05) ec++;
+          nt++;
+          if (rnd() < 0.05) et++;
         }
         if (sequentialTest(proportionSummary({ n: nc, events: ec }), proportionSummary({ n: nt, events: et })).excludesZero) hit = true;
       }

@@ -24,7 +24,7 @@ const sleep1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
 const sleep2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4];
 
 describe('welchTTest', () => {
-  it('matches R t.test(extra ~ group, data = sleep), the Welch example of R\'s documentation', () => {
+  it("matches R t.test(extra ~ group, data = sleep), the Welch example of R's documentation", () => {
     // R prints: t = -1.8608, df = 17.776, p-value = 0.07939, 95 percent CI -3.3654832 0.2054832
     // (group 1 − group 2). Tolerance: half a unit in the last printed digit.
     const r = welchTTest(summarize(sleep2), summarize(sleep1));
@@ -94,7 +94,7 @@ describe('twoProportionZTest', () => {
     [9, 10, 3, 10, 0.1705, 0.809],
     [6, 7, 2, 7, 0.0582, 0.8062],
     [5, 56, 0, 29, -0.0381, 0.1926],
-  ])('ci is Newcombe\'s score interval: %d/%d − %d/%d → [%d, %d]', (et, nt, ec, nc, lo, hi) => {
+  ])("ci is Newcombe's score interval: %d/%d − %d/%d → [%d, %d]", (et, nt, ec, nc, lo, hi) => {
     const r = twoProportionZTest({ n: nc, events: ec }, { n: nt, events: et });
     expect(Math.abs(r.ci[0] - lo)).toBeLessThan(5e-5);
     expect(Math.abs(r.ci[1] - hi)).toBeLessThan(5e-5);
@@ -207,7 +207,9 @@ describe('holmCorrection', () => {
     const r = holmCorrection([0.01, 0.04, 0.03, 0.005]);
     expect(r.rejected).toEqual([true, false, false, true]);
     // R p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
-    r.adjusted.forEach((p, i) => expect(p).toBeCloseTo([0.03, 0.06, 0.06, 0.02][i]!, 14));
+    r.adjusted.forEach((p, i) => {
+      expect(p).toBeCloseTo([0.03, 0.06, 0.06, 0.02][i]!, 14);
+    });
   });
 
   it('caps at 1 and keeps adjusted p monotone in the raw order', () => {
@@ -223,7 +225,14 @@ describe('srmTest on HyperLogLog unit estimates', () => {
     for (let run = 0; run < 30; run++) {
       const groups = [new HyperLogLog(), new HyperLogLog()];
       for (let i = 0; i < 80_000; i++) groups[rnd() < 0.5 ? 0 : 1]!.add(`run${run}-user${i}`);
-      if (srmTest(groups.map((g) => g.estimate()), [1, 1], { countRelativeError: HLL_RELATIVE_ERROR }).mismatch) flagged++;
+      if (
+        srmTest(
+          groups.map((g) => g.estimate()),
+          [1, 1],
+          { countRelativeError: HLL_RELATIVE_ERROR },
+        ).mismatch
+      )
+        flagged++;
     }
     expect(flagged).toBeLessThanOrEqual(1);
   });

@@ -1,12 +1,5 @@
 import { ErrorCode, OpenFeatureEventEmitter, ProviderEvents, ProviderNotReadyError, StandardResolutionReasons } from '@openfeature/server-sdk';
-import type {
-  EvaluationContext,
-  FlagValue,
-  JsonValue,
-  Provider,
-  ResolutionDetails,
-  TrackingEventDetails,
-} from '@openfeature/server-sdk';
+import type { EvaluationContext, FlagValue, JsonValue, Provider, ResolutionDetails, TrackingEventDetails } from '@openfeature/server-sdk';
 import type { LDClient } from '@launchdarkly/node-server-sdk';
 import type { FlagCatalog } from './flag-catalog.js';
 import { translateContext } from './translate-context.js';
@@ -102,12 +95,7 @@ export class LaunchDarklyProvider implements Provider {
     if (this.options.ownsClient) this.client.close();
   }
 
-  private async resolve<T extends FlagValue>(
-    flagKey: string,
-    type: FlagValueType,
-    defaultValue: T,
-    context: EvaluationContext,
-  ): Promise<ResolutionDetails<T>> {
+  private async resolve<T extends FlagValue>(flagKey: string, type: FlagValueType, defaultValue: T, context: EvaluationContext): Promise<ResolutionDetails<T>> {
     try {
       const detail = await this.client.variationDetail(flagKey, translateContext(context), defaultValue);
       return translateResult(detail, type, defaultValue, this.catalog[flagKey]);

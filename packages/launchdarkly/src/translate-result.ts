@@ -24,9 +24,7 @@ export function translateReason(reason: LDEvaluationReason, entry?: FlagCatalogE
     case 'RULE_MATCH':
       return StandardResolutionReasons.TARGETING_MATCH;
     case 'FALLTHROUGH':
-      return reason.inExperiment === true || entry?.fallthroughRollout === true
-        ? StandardResolutionReasons.SPLIT
-        : StandardResolutionReasons.STATIC;
+      return reason.inExperiment === true || entry?.fallthroughRollout === true ? StandardResolutionReasons.SPLIT : StandardResolutionReasons.STATIC;
     case 'ERROR':
       return StandardResolutionReasons.ERROR;
     default:

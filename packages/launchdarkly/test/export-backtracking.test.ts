@@ -16,9 +16,7 @@ describe('the LaunchDarkly exporter refuses patterns that backtrack exponentiall
   it.each(['^(a|a)+$', '^(a|aa)*b$'])('%s: reported with flag, field and pattern, and left out of the clause', (pattern) => {
     const set = parseFlags(fileWith([pattern, '@acme\\.com$']), 'flags.yaml'); // re2js evaluates it linearly: valid locally
     const { data, problems } = exportToLaunchDarkly(set);
-    expect(problems).toEqual([
-      { flag: 'gated', field: 'rules.0.conditions.0.values.0', message: expect.stringContaining(JSON.stringify(pattern)) },
-    ]);
+    expect(problems).toEqual([{ flag: 'gated', field: 'rules.0.conditions.0.values.0', message: expect.stringContaining(JSON.stringify(pattern)) }]);
     expect(problems[0]?.message).toContain('backtrack');
     const clause = data.flags['gated']?.rules[0]?.clauses[0];
     expect(clause?.values).toEqual(['@acme\\.com$']);

@@ -56,7 +56,10 @@ describe('translateCondition', () => {
     [['5.0'], ['5.0']],
     [[true], [true, 'true']],
     [['false'], ['false', false]],
-    [['pro', 'enterprise'], ['pro', 'enterprise']],
+    [
+      ['pro', 'enterprise'],
+      ['pro', 'enterprise'],
+    ],
   ])('in %j is widened to %j so strict equality matches what string comparison matches', (values, widened) => {
     const [clause] = translateCondition({ attribute: 'x', op: 'in', values } as ConditionDefinition, where, []);
     expect(clause?.values).toEqual(widened);
@@ -107,7 +110,14 @@ describe('exportToLaunchDarkly', () => {
       offVariation: 1,
       salt: 'new_prompt',
       fallthrough: {
-        rollout: { kind: 'rollout', contextKind: 'user', variations: [{ variation: 0, weight: 10000 }, { variation: 1, weight: 90000 }] },
+        rollout: {
+          kind: 'rollout',
+          contextKind: 'user',
+          variations: [
+            { variation: 0, weight: 10000 },
+            { variation: 1, weight: 90000 },
+          ],
+        },
       },
     });
     expect(data.catalog['new_prompt']).toMatchObject({ variants: ['on', 'off'], fallthroughRollout: true });
@@ -174,8 +184,6 @@ describe('exportToLaunchDarkly', () => {
   });
 
   it('lists what cannot keep its assignments instead of dropping it', () => {
-    expect(problems).toEqual([
-      expect.objectContaining({ flag: 'legacy', field: 'bucketing.hash', message: expect.stringMatching(/md5/) }),
-    ]);
+    expect(problems).toEqual([expect.objectContaining({ flag: 'legacy', field: 'bucketing.hash', message: expect.stringMatching(/md5/) })]);
   });
 });

@@ -4,7 +4,7 @@ import type { JsonValue } from '@openfeature/server-sdk';
 import { init } from '@launchdarkly/node-server-sdk';
 import type { LDClient, LDLogger } from '@launchdarkly/node-server-sdk';
 import { TestData } from '@launchdarkly/node-server-sdk/integrations';
-import { createLaunchDarklyProvider, LaunchDarklyProvider } from '../src/index.js';
+import { createLaunchDarklyProvider, type LaunchDarklyProvider } from '../src/index.js';
 import { LocalLDServer } from './helpers/local-ld-server.js';
 
 const quiet: LDLogger = { error() {}, warn() {}, info() {}, debug() {} };

@@ -26,10 +26,20 @@ describe('changedFlags', () => {
     ['a kill switch changed', () => set((f) => (f.killSwitches.k = { retryAfter: 60 } as never)), ['k']],
     ['a segment changed: every flag may be affected', () => set((f) => (f.segments.staff.conditions[0]!.values = ['@acme.org'])), ['a', 'b', 'c']],
   ])('%s', (_name, next, expected) => {
-    expect(changedFlags(set(() => {}), next()).sort()).toEqual(expected);
+    expect(
+      changedFlags(
+        set(() => {}),
+        next(),
+      ).sort(),
+    ).toEqual(expected);
   });
 
   it('everything is new when there was no set before', () => {
-    expect(changedFlags(undefined, set(() => {})).sort()).toEqual(['a', 'b', 'c', 'k']);
+    expect(
+      changedFlags(
+        undefined,
+        set(() => {}),
+      ).sort(),
+    ).toEqual(['a', 'b', 'c', 'k']);
   });
 });

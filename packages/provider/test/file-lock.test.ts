@@ -16,7 +16,9 @@ async function deadPid(): Promise<number> {
 
 /** Starts a process that takes the lock and holds it until killed; resolves once it holds it. */
 async function startHolder(lockPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', fixture('lock-holder.ts'), lockPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', fixture('lock-holder.ts'), lockPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
     child.on('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
@@ -56,9 +58,11 @@ describe('withFileLock', () => {
           },
           { warn },
         );
-      await Promise.all(Array.from({ length: 6 }, async () => {
-        for (let i = 0; i < 25; i++) await increment();
-      }));
+      await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          for (let i = 0; i < 25; i++) await increment();
+        }),
+      );
       lost.push(150 - Number(await readFile(counter, 'utf8')));
     }
     expect(lost).toEqual(Array(25).fill(0));

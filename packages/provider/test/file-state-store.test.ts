@@ -135,7 +135,9 @@ describe('FileStateStore across real processes', () => {
       const script = join(import.meta.dirname, 'fixtures', 'state-writer.ts');
       const run = (prefix: string) =>
         new Promise<void>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script, stateDir, prefix, '25'], { stdio: ['ignore', 'ignore', 'pipe'] });
+          const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script, stateDir, prefix, '25'], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
           let stderr = '';
           child.stderr.on('data', (d) => (stderr += d));
           child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${prefix} exited ${code}: ${stderr}`))));

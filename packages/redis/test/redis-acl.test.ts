@@ -32,7 +32,10 @@ describe('ACL user and password from the URL (private redis-server)', () => {
 
   it('a wrong password fails start() with a message that does not echo it', async () => {
     const store = new RedisStateStore({ url: `redis://flags-app:wrong-secret@127.0.0.1:${server.port}`, prefix: 'acl-test', logger: recordingLogger() });
-    const error = await store.start().then(() => undefined, (e: Error) => e);
+    const error = await store.start().then(
+      () => undefined,
+      (e: Error) => e,
+    );
     await store.close();
     expect(error?.message).toMatch(/cannot load live state from Redis at redis:\/\/flags-app:\*\*\*@127\.0\.0\.1/);
     expect(error?.message).toMatch(/WRONGPASS|invalid username-password/);

@@ -181,10 +181,14 @@ describe('RedisMetricStore', () => {
       await s.flush();
       await server.kill();
       await server.start();
-      await eventually(async () => {
-        await s.flush().catch(() => undefined);
-        return (await s.query('f').catch(() => ({}) as Record<string, never>)).a?.outcomes === 300;
-      }, 10_000, 'cells written back after the restart');
+      await eventually(
+        async () => {
+          await s.flush().catch(() => undefined);
+          return (await s.query('f').catch(() => ({}) as Record<string, never>)).a?.outcomes === 300;
+        },
+        10_000,
+        'cells written back after the restart',
+      );
       for (let i = 0; i < 10; i++) s.record({ flagKey: 'f', variant: 'a', unitId: `after-${i}`, at: now });
       await s.flush();
       const reader = new RedisMetricStore({ url: server.url, prefix: 'restart', flushIntervalMs: 0 });

@@ -9,7 +9,10 @@ describe('parseRedisUrl', () => {
     ['redis://:s3cret@cache:6379', { host: 'cache', port: 6379, db: 0, password: 's3cret' }],
     ['redis://app:s3cret@cache:6379/1', { host: 'cache', port: 6379, db: 1, username: 'app', password: 's3cret' }],
     ['redis://app:p%40ss%3Aw%2Frd@cache', { host: 'cache', port: 6379, db: 0, username: 'app', password: 'p@ss:w/rd' }],
-    ['rediss://app:tok@redis.example.com:6380', { host: 'redis.example.com', port: 6380, db: 0, username: 'app', password: 'tok', tls: { servername: 'redis.example.com' } }],
+    [
+      'rediss://app:tok@redis.example.com:6380',
+      { host: 'redis.example.com', port: 6380, db: 0, username: 'app', password: 'tok', tls: { servername: 'redis.example.com' } },
+    ],
     ['rediss://redis.example.com', { host: 'redis.example.com', port: 6379, db: 0, tls: { servername: 'redis.example.com' } }],
     ['redis://[::1]:6379', { host: '::1', port: 6379, db: 0 }],
   ])('%s', (url, expected) => {

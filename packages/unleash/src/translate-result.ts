@@ -93,7 +93,10 @@ export function payloadValue(variant: UnleashVariant, type: Exclude<FlagValueTyp
     case 'number':
       value = Number(payload.value);
       if (payload.value.trim() === '' || Number.isNaN(value)) {
-        return { error: ErrorCode.PARSE_ERROR, message: `variant "${variant.name}" has a number payload that is not a number: ${JSON.stringify(payload.value)}` };
+        return {
+          error: ErrorCode.PARSE_ERROR,
+          message: `variant "${variant.name}" has a number payload that is not a number: ${JSON.stringify(payload.value)}`,
+        };
       }
       break;
     default:

@@ -6,14 +6,7 @@ import {
   ProviderNotReadyError,
   StandardResolutionReasons,
 } from '@openfeature/server-sdk';
-import type {
-  EvaluationContext,
-  FlagValue,
-  JsonValue,
-  Provider,
-  ResolutionDetails,
-  TrackingEventDetails,
-} from '@openfeature/server-sdk';
+import type { EvaluationContext, FlagValue, JsonValue, Provider, ResolutionDetails, TrackingEventDetails } from '@openfeature/server-sdk';
 import type { Unleash } from 'unleash-client';
 import { redactUrl } from '@aiflags/core';
 import type { TrackSink } from './track-sink.js';
@@ -140,12 +133,7 @@ export class UnleashProvider implements Provider {
   }
 
   /** Synchronous evaluation (the OpenFeature methods wrap it). Never throws. */
-  resolve<T extends FlagValue>(
-    flagKey: string,
-    type: FlagValueType,
-    defaultValue: T,
-    context: EvaluationContext = {},
-  ): ResolutionDetails<T> {
+  resolve<T extends FlagValue>(flagKey: string, type: FlagValueType, defaultValue: T, context: EvaluationContext = {}): ResolutionDetails<T> {
     if (this.state === 'starting' || (this.state === 'error' && !this.unleash.isSynchronized())) {
       return {
         value: defaultValue,

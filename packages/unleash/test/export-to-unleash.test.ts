@@ -15,9 +15,7 @@ flags:
 `);
     expect(problems).toEqual([]);
     expect(data.features).toEqual([{ name: 'new_prompt', type: 'release', impressionData: false }]);
-    expect(data.featureEnvironments).toEqual([
-      { name: 'new_prompt', featureName: 'new_prompt', environment: 'development', enabled: true, variants: [] },
-    ]);
+    expect(data.featureEnvironments).toEqual([{ name: 'new_prompt', featureName: 'new_prompt', environment: 'development', enabled: true, variants: [] }]);
     expect(strategiesOf(data, 'new_prompt')).toEqual([
       expect.objectContaining({
         name: 'flexibleRollout',
@@ -71,7 +69,9 @@ flags:
     ['numbers', '{ a: 0.2, b: 0.9 }', { type: 'number', value: '0.9' }],
     ['arrays', '{ a: [1], b: [2, 3] }', { type: 'json', value: '[2,3]' }],
   ])('writes %s as typed payloads', (_name, variants, payload) => {
-    const { data } = exportYaml(`flags: { f: { variants: ${variants}, defaultVariant: a, rules: [ { conditions: [ { attribute: plan, op: in, values: [pro] } ], variant: b } ] } }`);
+    const { data } = exportYaml(
+      `flags: { f: { variants: ${variants}, defaultVariant: a, rules: [ { conditions: [ { attribute: plan, op: in, values: [pro] } ], variant: b } ] } }`,
+    );
     expect(strategiesOf(data, 'f')[0]?.variants[0]?.payload).toEqual(payload);
   });
 
@@ -206,8 +206,7 @@ flags:
 });
 
 describe('conditionToConstraints', () => {
-  const c = (attribute: string, op: ConditionDefinition['op'], values: Array<string | number>) =>
-    conditionToConstraints({ attribute, op, values });
+  const c = (attribute: string, op: ConditionDefinition['op'], values: Array<string | number>) => conditionToConstraints({ attribute, op, values });
   it.each([
     ['in', c('plan', 'in', ['pro', 'team']), { contextName: 'plan', operator: 'IN', values: ['pro', 'team'], inverted: false }],
     ['equals on targetingKey', c('targetingKey', 'equals', ['u1']), { contextName: 'userId', operator: 'IN', values: ['u1'] }],

@@ -16,11 +16,7 @@ describe('translateContext', () => {
     ['currentTime from an ISO string', { currentTime: '2026-01-02T03:04:05.000Z' }, { currentTime: new Date('2026-01-02T03:04:05.000Z') }],
     ['currentTime from epoch ms', { currentTime: 0 }, { currentTime: new Date(0) }],
     ['an invalid currentTime is dropped', { currentTime: 'soon' }, {}],
-    [
-      'other attributes become string properties',
-      { plan: 'pro', seats: 50, beta: true },
-      { properties: { plan: 'pro', seats: '50', beta: 'true' } },
-    ],
+    ['other attributes become string properties', { plan: 'pro', seats: 50, beta: true }, { properties: { plan: 'pro', seats: '50', beta: 'true' } }],
     [
       'nested objects flatten to the dot paths conditions use',
       { account: { plan: 'pro', owner: { country: 'FR' } } },

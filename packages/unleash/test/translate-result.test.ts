@@ -39,7 +39,13 @@ describe('translateResult: booleans', () => {
 
 describe('translateResult: variants and payloads', () => {
   it.each<[string, FlagValueType, UnleashVariant, unknown, Record<string, unknown>]>([
-    ['a string payload', 'string', matched('a', { type: 'string', value: 'You are helpful.' }), 'dflt', { value: 'You are helpful.', variant: 'a', reason: 'STATIC' }],
+    [
+      'a string payload',
+      'string',
+      matched('a', { type: 'string', value: 'You are helpful.' }),
+      'dflt',
+      { value: 'You are helpful.', variant: 'a', reason: 'STATIC' },
+    ],
     ['a csv payload is text', 'string', matched('a', { type: 'csv', value: 'x,y' }), 'dflt', { value: 'x,y' }],
     ['a string flag without payload serves the variant name', 'string', matched('blue'), 'dflt', { value: 'blue', variant: 'blue' }],
     ['a JSON string payload for a string flag', 'string', matched('a', json('"hi"')), 'dflt', { value: 'hi' }],
@@ -47,7 +53,13 @@ describe('translateResult: variants and payloads', () => {
     ['a JSON number payload', 'number', matched('low', json('7')), 1, { value: 7 }],
     ['a JSON object payload', 'object', matched('t', json('{"model":"claude-sonnet-4"}')), {}, { value: { model: 'claude-sonnet-4' } }],
     ['a JSON array is object-typed', 'object', matched('t', json('[1,2]')), {}, { value: [1, 2] }],
-    ['a number payload that is not a number', 'number', matched('x', { type: 'number', value: 'abc' }), 1, { value: 1, errorCode: 'PARSE_ERROR', variant: 'x' }],
+    [
+      'a number payload that is not a number',
+      'number',
+      matched('x', { type: 'number', value: 'abc' }),
+      1,
+      { value: 1, errorCode: 'PARSE_ERROR', variant: 'x' },
+    ],
     ['an empty number payload', 'number', matched('x', { type: 'number', value: ' ' }), 1, { value: 1, errorCode: 'PARSE_ERROR' }],
     ['JSON that does not parse', 'object', matched('x', json('{"model":')), { d: 1 }, { value: { d: 1 }, errorCode: 'PARSE_ERROR', reason: 'ERROR' }],
     ['a string payload for a number flag', 'number', matched('x', { type: 'string', value: '3' }), 1, { value: 1, errorCode: 'TYPE_MISMATCH' }],

@@ -99,7 +99,13 @@ export function decide(report: ImpactReport, criteria: GateCriteria = {}): GateV
   if (winner) {
     const win = describeWinner(winner, report);
     const passes = winner.isControl ? [] : named(verdicts.find((v) => v.variant === winner.variant)!);
-    return { decision: winner.isControl ? 'rollback' : 'promote', reasons: [win, ...passes, ...dropReasons], treatments: verdicts, dropped: droppedNames, winner };
+    return {
+      decision: winner.isControl ? 'rollback' : 'promote',
+      reasons: [win, ...passes, ...dropReasons],
+      treatments: verdicts,
+      dropped: droppedNames,
+      winner,
+    };
   }
   const waiting = verdicts.filter((v) => v.decision === 'continue').flatMap((v) => named(v));
   return {

@@ -66,7 +66,12 @@ export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: 
   const aggregates = await store.query(flagKey, range);
   const control = options.control;
   const controlAgg = aggregates[control];
-  const treatmentKeys = (options.treatments ?? Object.keys(aggregates).filter((v) => v !== control).sort()).filter((v) => aggregates[v] !== undefined);
+  const treatmentKeys = (
+    options.treatments ??
+    Object.keys(aggregates)
+      .filter((v) => v !== control)
+      .sort()
+  ).filter((v) => aggregates[v] !== undefined);
 
   // HyperLogLog estimates cost a pass over 4096 registers: count each variant's units once.
   const units = new Map<string, number>();
@@ -81,11 +86,14 @@ export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: 
     // Bonferroni over guardrails × treatments keeps the family-wise false-rollback rate ≤ alpha.
     const wanted = new Set<ImpactMetric>(options.metrics ?? HOLM_METRICS);
     const seqAlpha = alpha / ((options.guardrails ?? 4) * Math.max(1, treatmentKeys.length));
-    for (const v of treatmentKeys) treatments.push(compare(v, controlAgg, aggregates[v]!, { control: sizeOf(control), treatment: sizeOf(v) }, wanted, alpha, seqAlpha));
+    for (const v of treatmentKeys)
+      treatments.push(compare(v, controlAgg, aggregates[v]!, { control: sizeOf(control), treatment: sizeOf(v) }, wanted, alpha, seqAlpha));
     for (const metric of HOLM_METRICS) {
       const deltas = treatments.map((t) => t[metric]).filter((d): d is MetricDelta => d !== undefined);
       const { adjusted } = holmCorrection(deltas.map((d) => d.p));
-      deltas.forEach((d, i) => (d.pAdjusted = adjusted[i]!));
+      deltas.forEach((d, i) => {
+        d.pAdjusted = adjusted[i]!;
+      });
     }
   }
   const base = { flagKey, control, range, alpha, variants, treatments, ...(options.notes?.length ? { notes: options.notes } : {}) };
@@ -101,7 +109,11 @@ export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: 
   const srm = srmCheck([control, ...treatmentKeys], whole, wholeUnits, options.expectedShares);
   if (srm === undefined) {
     const why = Object.keys(whole).length === 0 ? 'no traffic yet in' : 'fewer than two variants with traffic in';
-    return { ...base, srm, srmNotChecked: `${why} the whole hours of the step, from ${formatUtcMinute(srmSince)} UTC; the hour before mixes the previous split` };
+    return {
+      ...base,
+      srm,
+      srmNotChecked: `${why} the whole hours of the step, from ${formatUtcMinute(srmSince)} UTC; the hour before mixes the previous split`,
+    };
   }
   return { ...base, srm: { ...srm, since: srmSince } };
 }

@@ -162,8 +162,21 @@ export class RolloutController {
     const step = plan.steps[0]!;
     if (status !== 'running') {
       const arms = Object.keys(flag.definition.split!).join(', ');
-      await this.write(key, override, { rolloutStatus: 'running', rolloutStep: 0, stepStartedAt: iso(now) }, 'rollout-start', `${plan.changeType} test of ${arms} started`);
-      return { flagKey: key, action: 'start', from: current, to: current, step: 0, reasons: [`started the ${plan.changeType} test of ${arms}: at least ${fmtHours(step.holdMs)} and ${step.minUnitsPerGroup} units per arm`] };
+      await this.write(
+        key,
+        override,
+        { rolloutStatus: 'running', rolloutStep: 0, stepStartedAt: iso(now) },
+        'rollout-start',
+        `${plan.changeType} test of ${arms} started`,
+      );
+      return {
+        flagKey: key,
+        action: 'start',
+        from: current,
+        to: current,
+        step: 0,
+        reasons: [`started the ${plan.changeType} test of ${arms}: at least ${fmtHours(step.holdMs)} and ${step.minUnitsPerGroup} units per arm`],
+      };
     }
     const startedAt = override?.stepStartedAt ? Date.parse(override.stepStartedAt) : now;
     const shares = expectedShares(flag, override);
@@ -222,11 +235,27 @@ export class RolloutController {
     if (stepIndex === undefined || plan.steps[stepIndex] === undefined) {
       // A flag already live at some percentage joins its plan at the highest step not above it, so a
       // model swap the file serves at 5 % is not cut back to 1 %, and exposure never widens unmeasured.
-      const startIndex = Math.max(0, plan.steps.findLastIndex((s) => s.percentage <= current));
+      const startIndex = Math.max(
+        0,
+        plan.steps.findLastIndex((s) => s.percentage <= current),
+      );
       const first = plan.steps[startIndex]!;
       const steps = plan.steps.map((s) => `${s.percentage} %`).join(' → ');
-      await this.write(key, override, { percentage: first.percentage, rolloutStep: startIndex, stepStartedAt: iso(now), rolloutStatus: 'running' }, 'rollout-start', `${plan.changeType} plan started at ${first.percentage} %`);
-      return { flagKey: key, action: 'start', from: current, to: first.percentage, step: startIndex, reasons: [`started the ${plan.changeType} plan (${steps}) at ${first.percentage} %`] };
+      await this.write(
+        key,
+        override,
+        { percentage: first.percentage, rolloutStep: startIndex, stepStartedAt: iso(now), rolloutStatus: 'running' },
+        'rollout-start',
+        `${plan.changeType} plan started at ${first.percentage} %`,
+      );
+      return {
+        flagKey: key,
+        action: 'start',
+        from: current,
+        to: first.percentage,
+        step: startIndex,
+        reasons: [`started the ${plan.changeType} plan (${steps}) at ${first.percentage} %`],
+      };
     }
 
     const step = plan.steps[stepIndex]!;
@@ -248,7 +277,13 @@ export class RolloutController {
 
     if (verdict.decision === 'rollback') {
       const reason = `rolled back from ${step.percentage} %: ${verdict.reasons.join('; ')}`;
-      await this.write(key, override, { percentage: 0, rolloutStep: stepIndex, stepStartedAt: iso(now), rolloutStatus: 'rolled-back' }, 'rollout-rollback', reason);
+      await this.write(
+        key,
+        override,
+        { percentage: 0, rolloutStep: stepIndex, stepStartedAt: iso(now), rolloutStatus: 'rolled-back' },
+        'rollout-rollback',
+        reason,
+      );
       return { flagKey: key, action: 'rollback', from: current, to: 0, step: stepIndex, reasons: verdict.reasons };
     }
 
@@ -265,11 +300,23 @@ export class RolloutController {
     const next = plan.steps[nextIndex];
     if (!next || next.percentage >= 100) {
       const reason = `promoted to 100 % after ${plan.steps.length - 1} steps: ${verdict.reasons.join('; ')}`;
-      await this.write(key, override, { percentage: 100, rolloutStep: next ? nextIndex : stepIndex, stepStartedAt: iso(now), rolloutStatus: 'promoted' }, 'rollout-promote', reason);
+      await this.write(
+        key,
+        override,
+        { percentage: 100, rolloutStep: next ? nextIndex : stepIndex, stepStartedAt: iso(now), rolloutStatus: 'promoted' },
+        'rollout-promote',
+        reason,
+      );
       return { flagKey: key, action: 'promote', from: current, to: 100, step: next ? nextIndex : stepIndex, reasons: verdict.reasons };
     }
     const reason = `advanced ${step.percentage} % → ${next.percentage} %: ${verdict.reasons.join('; ')}`;
-    await this.write(key, override, { percentage: next.percentage, rolloutStep: nextIndex, stepStartedAt: iso(now), rolloutStatus: 'running' }, 'rollout-advance', reason);
+    await this.write(
+      key,
+      override,
+      { percentage: next.percentage, rolloutStep: nextIndex, stepStartedAt: iso(now), rolloutStatus: 'running' },
+      'rollout-advance',
+      reason,
+    );
     return { flagKey: key, action: 'advance', from: current, to: next.percentage, step: nextIndex, reasons: verdict.reasons };
   }
 

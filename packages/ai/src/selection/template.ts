@@ -1,4 +1,4 @@
-const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
 /**
  * Fills `{{name}}` placeholders from `vars`. A placeholder with no value is left as written, so a missing
@@ -7,7 +7,7 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}/g;
 export function fillTemplate(text: string, vars?: Record<string, unknown>): string {
   if (!vars || text.indexOf('{{') < 0) return text;
   return text.replace(PLACEHOLDER, (whole, name: string) => {
-    const value = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
     if (value === undefined || value === null) return whole;
     return typeof value === 'string' ? value : typeof value === 'object' ? toJson(value) : String(value);
   });

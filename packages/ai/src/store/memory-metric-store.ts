@@ -1,4 +1,13 @@
-import { AggregateTable, outcomeProblem, type Exposure, type OutcomeProblem, type MetricStore, type Outcome, type TimeRange, type VariantAggregate } from '@aiflags/core';
+import {
+  AggregateTable,
+  outcomeProblem,
+  type Exposure,
+  type OutcomeProblem,
+  type MetricStore,
+  type Outcome,
+  type TimeRange,
+  type VariantAggregate,
+} from '@aiflags/core';
 
 export interface MemoryMetricStoreOptions {
   /**
@@ -30,7 +39,10 @@ export class MemoryMetricStore implements MetricStore {
   }
 
   recordExposure(e: Exposure): void {
-    if (this.table.size >= this.maxCells) return this.drop();
+    if (this.table.size >= this.maxCells) {
+      this.drop();
+      return;
+    }
     try {
       this.table.addExposure(e);
     } catch {
@@ -40,8 +52,14 @@ export class MemoryMetricStore implements MetricStore {
 
   record(o: Outcome): void {
     const problem = outcomeProblem(o);
-    if (problem !== undefined) return this.reject(problem);
-    if (this.table.size >= this.maxCells) return this.drop();
+    if (problem !== undefined) {
+      this.reject(problem);
+      return;
+    }
+    if (this.table.size >= this.maxCells) {
+      this.drop();
+      return;
+    }
     try {
       this.table.addOutcome(o);
     } catch {

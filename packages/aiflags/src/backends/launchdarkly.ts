@@ -40,7 +40,10 @@ async function catalogOfExport(path: string): Promise<FlagCatalog | undefined> {
 }
 
 // The flag file is optional on this backend: without it variants are LaunchDarkly's variation indexes.
-async function catalogOfFlagFile(path: string, exportToLaunchDarkly: typeof import('@aiflags/launchdarkly').exportToLaunchDarkly): Promise<FlagCatalog | undefined> {
+async function catalogOfFlagFile(
+  path: string,
+  exportToLaunchDarkly: typeof import('@aiflags/launchdarkly').exportToLaunchDarkly,
+): Promise<FlagCatalog | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -40,7 +40,12 @@ function typedValue(raw: string): unknown {
  * One line of a users file: a bare id, or a JSON object with the id in targetingKey (or key / id / user)
  * and the other fields as attributes. Returns undefined for a blank line.
  */
-export function contextFromLine(line: string, base: Record<string, unknown>, lineNumber: number, file: string): { user: string; context: EvaluationContext } | undefined {
+export function contextFromLine(
+  line: string,
+  base: Record<string, unknown>,
+  lineNumber: number,
+  file: string,
+): { user: string; context: EvaluationContext } | undefined {
   const trimmed = line.trim();
   if (trimmed === '') return undefined;
   if (!trimmed.startsWith('{')) return { user: trimmed, context: { ...base, targetingKey: trimmed } };

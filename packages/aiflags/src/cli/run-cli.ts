@@ -4,9 +4,7 @@ import { commands } from './commands/index.js';
 import { addGlobalOptions } from './global-options.js';
 
 /** The version in this package's package.json (src/cli and dist/cli are both two levels below it). */
-export const CLI_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const CLI_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The `aiflags` program with every command registered; parsing it never exits the process. */
 export function createProgram(): Command {

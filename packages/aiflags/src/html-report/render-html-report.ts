@@ -24,7 +24,13 @@ const METRICS: MetricSpec[] = [
   { key: 'quality', label: 'Quality', higherIsBetter: true, format: (v) => v.toFixed(2), formatDiff: (v) => signed(v.toFixed(3)) },
   { key: 'latencyP95', label: 'p95 latency', higherIsBetter: false, format: (v) => `${v.toFixed(1)} ms`, formatDiff: (v) => `${signed(v.toFixed(1))} ms` },
   { key: 'cost', label: 'Cost / request', higherIsBetter: false, format: (v) => `$${v.toFixed(5)}`, formatDiff: (v) => `${signed(v.toFixed(5))} $` },
-  { key: 'errorRate', label: 'Error rate', higherIsBetter: false, format: (v) => `${(v * 100).toFixed(2)} %`, formatDiff: (v) => `${signed((v * 100).toFixed(2))} pt` },
+  {
+    key: 'errorRate',
+    label: 'Error rate',
+    higherIsBetter: false,
+    format: (v) => `${(v * 100).toFixed(2)} %`,
+    formatDiff: (v) => `${signed((v * 100).toFixed(2))} pt`,
+  },
 ];
 
 /** A self-contained HTML page (inline CSS and SVG, no scripts, no network) for one flag's impact report. */
@@ -95,7 +101,7 @@ function treatmentSection(report: ImpactReport, variant: string, confidence: str
 function metricRow(m: MetricSpec, d: MetricDelta | undefined): string {
   if (!d) return `<tr data-metric="${m.key}"><td>${m.label}</td><td colspan="6" class="muted">not enough data</td></tr>`;
   const significant = d.ci[0] > 0 || d.ci[1] < 0;
-  const better = significant && (d.diff > 0) === m.higherIsBetter;
+  const better = significant && d.diff > 0 === m.higherIsBetter;
   const tone = !significant ? 'neutral' : better ? 'better' : 'worse';
   return `<tr data-metric="${m.key}" data-diff="${d.diff}" data-ci-low="${d.ci[0]}" data-ci-high="${d.ci[1]}" data-p="${d.p}">
 <td>${m.label}</td><td class="num">${m.format(d.control)}</td><td class="num">${m.format(d.treatment)}</td>
@@ -128,7 +134,10 @@ function srmSection(report: ImpactReport): string {
   }
   const total = srm.observed.reduce((a, b) => a + b, 0);
   const rows = srm.variants
-    .map((v, i) => `<tr><td><code>${esc(v)}</code></td><td class="num">${srm.observed[i]}</td><td class="num">${((srm.observed[i]! / total) * 100).toFixed(2)} %</td><td class="num">${(srm.expected[i]! * 100).toFixed(2)} %</td></tr>`)
+    .map(
+      (v, i) =>
+        `<tr><td><code>${esc(v)}</code></td><td class="num">${srm.observed[i]}</td><td class="num">${((srm.observed[i]! / total) * 100).toFixed(2)} %</td><td class="num">${(srm.expected[i]! * 100).toFixed(2)} %</td></tr>`,
+    )
     .join('');
   return `<section data-testid="srm" data-mismatch="${srm.mismatch}" data-p="${srm.p}">
 <h2>Sample ratio ${srm.mismatch ? '<span class="bad">mismatch</span>' : '<span class="good">OK</span>'}</h2>
@@ -140,7 +149,10 @@ function srmSection(report: ImpactReport): string {
 function historySection(history: AuditEntry[]): string {
   const entries = [...history].sort((a, b) => a.at.localeCompare(b.at));
   const list = entries
-    .map((e) => `<li><time>${esc(e.at)}</time> <b>${esc(e.action)}</b> by ${esc(e.actor)}${percentOf(e.after) !== undefined ? ` → ${percentOf(e.after)} %` : ''}${e.reason ? `: ${esc(e.reason)}` : ''}</li>`)
+    .map(
+      (e) =>
+        `<li><time>${esc(e.at)}</time> <b>${esc(e.action)}</b> by ${esc(e.actor)}${percentOf(e.after) !== undefined ? ` → ${percentOf(e.after)} %` : ''}${e.reason ? `: ${esc(e.reason)}` : ''}</li>`,
+    )
     .join('');
   const points = entries.flatMap((e) => {
     const p = percentOf(e.after);
@@ -163,7 +175,12 @@ function stepChart(points: Array<{ t: number; p: number }>): string {
   let d = `M ${x(t0)} ${y(0)}`;
   for (const pt of points) d += ` H ${x(pt.t)} V ${y(pt.p)}`;
   d += ` H ${x(end)}`;
-  const ticks = [0, 25, 50, 75, 100].map((p) => `<text x="${left - 6}" y="${y(p)}" class="tick" text-anchor="end" dominant-baseline="middle">${p} %</text><line class="grid" x1="${left}" x2="${w - pad}" y1="${y(p)}" y2="${y(p)}"/>`).join('');
+  const ticks = [0, 25, 50, 75, 100]
+    .map(
+      (p) =>
+        `<text x="${left - 6}" y="${y(p)}" class="tick" text-anchor="end" dominant-baseline="middle">${p} %</text><line class="grid" x1="${left}" x2="${w - pad}" y1="${y(p)}" y2="${y(p)}"/>`,
+    )
+    .join('');
   const dots = points.map((pt) => `<circle cx="${x(pt.t)}" cy="${y(pt.p)}" r="3"/>`).join('');
   return `<svg class="steps" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="rollout percentage over time">${ticks}<path d="${d}"/>${dots}</svg>`;
 }

@@ -12,12 +12,7 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  * Evaluates flag or kill switch `key` for `ctx`, overlaying `live` (flag overrides, kill switches) when
  * given. Results are frozen and may be shared between calls: copy one before changing it.
  */
-export function evaluate(
-  set: FlagSet,
-  key: string,
-  ctx: EvaluationContext | null | undefined,
-  live?: LiveState,
-): EvaluationResult {
+export function evaluate(set: FlagSet, key: string, ctx: EvaluationContext | null | undefined, live?: LiveState): EvaluationResult {
   let flag: FlagRuntime | KillSwitchRuntime | undefined;
   try {
     const context = ctx !== null && typeof ctx === 'object' ? ctx : EMPTY_CONTEXT;
@@ -71,11 +66,7 @@ export function evaluateTyped<T extends FlagType>(
   const actual = flagTypeOf(set, key);
   if (actual !== undefined && actual !== type) {
     const meta = set.flags.get(key)?.flagMetadata ?? set.killSwitches.get(key)?.flagMetadata ?? set.flagMetadata;
-    return errorResult(
-      ErrorCodes.TYPE_MISMATCH,
-      `flag '${key}' is a ${actual} flag, requested as ${type}`,
-      meta,
-    ) as EvaluationResult<FlagTypeMap[T]>;
+    return errorResult(ErrorCodes.TYPE_MISMATCH, `flag '${key}' is a ${actual} flag, requested as ${type}`, meta) as EvaluationResult<FlagTypeMap[T]>;
   }
   return evaluate(set, key, ctx, live) as EvaluationResult<FlagTypeMap[T]>;
 }

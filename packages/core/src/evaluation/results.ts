@@ -19,10 +19,6 @@ export function makeResult(
 }
 
 /** An error result: value undefined (the caller's default applies), reason ERROR. */
-export function errorResult(
-  errorCode: ErrorCode,
-  errorMessage: string,
-  flagMetadata: Readonly<FlagMetadata>,
-): EvaluationResult {
+export function errorResult(errorCode: ErrorCode, errorMessage: string, flagMetadata: Readonly<FlagMetadata>): EvaluationResult {
   return makeResult(undefined, undefined, Reasons.ERROR, flagMetadata, errorCode, errorMessage);
 }

@@ -69,5 +69,7 @@ function position(lines: LineCounter, offset: number): string {
 /** A key for a message: quoted, escaped onto one line, and cut short. */
 function quote(key: string): string {
   const shown = key.length > 60 ? `${key.slice(0, 57)}...` : key;
-  return JSON.stringify(shown).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(shown)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

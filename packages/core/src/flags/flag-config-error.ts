@@ -50,6 +50,7 @@ function formatMessage(loc: FlagConfigLocation, detail: string): string {
  * starts an ANSI sequence, a newline forges a line; U+009B is a one-character CSI on some terminals),
  * and characters that break or disguise a line: line/paragraph separators, bidi marks and overrides.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it exists to find
 export const UNPRINTABLE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 /**

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { FlagKindSchema } from './flag-kind.js';
 
 /** Flag, segment, variant and switch keys. */
-export const KEY_PATTERN = /^[A-Za-z0-9_.\-]+$/;
+export const KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 /** Keys that would reach Object.prototype when copied into a plain object; rejected everywhere. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -54,21 +54,13 @@ export const HashModeSchema = z.enum(HASH_MODES);
 export const OperatorSchema = z.enum(OPERATORS);
 
 /** A variant value: boolean, string, number, or a JSON object (arrays allowed as object-typed JSON). */
-export const VariantValueSchema = z.union([
-  z.boolean(),
-  z.string(),
-  z.number(),
-  z.record(z.string(), z.json()),
-  z.array(z.json()),
-]);
+export const VariantValueSchema = z.union([z.boolean(), z.string(), z.number(), z.record(z.string(), z.json()), z.array(z.json())]);
 
 export const ConditionSchema = z.strictObject({
   /** Context attribute; a dot path reads a nested attribute (`account.plan`). */
   attribute: z.string().min(1, { error: 'expected a non-empty attribute name' }),
   op: OperatorSchema,
-  values: z
-    .array(z.union([z.string(), z.number(), z.boolean()]))
-    .min(1, { error: 'expected at least one value' }),
+  values: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1, { error: 'expected at least one value' }),
 });
 
 export const SegmentSchema = z.strictObject({
@@ -78,7 +70,9 @@ export const SegmentSchema = z.strictObject({
 });
 
 export const BucketingSchema = z.strictObject({
-  hash: HashModeSchema.optional().describe('murmur3 (default) | md5 | launchdarkly | unleash (splits are bucketed in variant-name order, as unleash-server stores them)'),
+  hash: HashModeSchema.optional().describe(
+    'murmur3 (default) | md5 | launchdarkly | unleash (splits are bucketed in variant-name order, as unleash-server stores them)',
+  ),
   /** Context attribute used as the bucketing unit (dot path allowed). Default: targetingKey. */
   by: z.string().min(1).optional(),
   /** Default: the flag key. */
@@ -118,9 +112,7 @@ const flagMeta = {
 export const FullFlagSchema = z.strictObject({
   ...flagMeta,
   enabled: z.boolean().optional().describe('default true; false serves offVariant with reason DISABLED'),
-  variants: z
-    .record(KeySchema, VariantValueSchema)
-    .describe('variant key -> value; all values of one type: boolean, string, number or JSON object'),
+  variants: z.record(KeySchema, VariantValueSchema).describe('variant key -> value; all values of one type: boolean, string, number or JSON object'),
   defaultVariant: KeySchema.describe('served when no rule matches and to units outside the rollout'),
   offVariant: KeySchema.optional().describe('served when the flag is disabled; default: defaultVariant'),
   rollout: RolloutSchema.optional().describe('one variant to a percentage of units; the rest get defaultVariant'),
@@ -155,16 +147,10 @@ export const KillSwitchSchema = z.strictObject({
 export const FlagFileSchema = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().min(1).optional().describe('flag-set id (flagMetadata.flagSetId); default: file base name'),
-  version: z
-    .union([z.string(), z.number()])
-    .optional()
-    .describe('flag-set version (flagMetadata.flagSetVersion); default: content hash'),
+  version: z.union([z.string(), z.number()]).optional().describe('flag-set version (flagMetadata.flagSetVersion); default: content hash'),
   segments: z.record(KeySchema, SegmentSchema).optional().describe('reusable sets of conditions (AND)'),
   flags: z.record(KeySchema, FlagSchema).optional(),
-  killSwitches: z
-    .record(KeySchema, KillSwitchSchema)
-    .optional()
-    .describe('boolean switches, on by default, turned off at run time with `aiflags kill`'),
+  killSwitches: z.record(KeySchema, KillSwitchSchema).optional().describe('boolean switches, on by default, turned off at run time with `aiflags kill`'),
 });
 
 export type ChangeType = z.infer<typeof ChangeTypeSchema>;

@@ -26,8 +26,7 @@ export const MAX_PATTERN_LENGTH = 1000;
 
 const membership = (values: readonly ConditionValue[]): ValuePredicate => {
   const set = new Set(values.map(String));
-  return (v) =>
-    typeof v === 'string' ? set.has(v) : (typeof v === 'number' || typeof v === 'boolean') && set.has(String(v));
+  return (v) => (typeof v === 'string' ? set.has(v) : (typeof v === 'number' || typeof v === 'boolean') && set.has(String(v)));
 };
 
 const strings = (values: readonly ConditionValue[], problem: ValueProblem): string[] =>
@@ -52,9 +51,7 @@ export function toNumber(v: unknown): number {
 const numeric =
   (test: (attr: number, value: number) => boolean) =>
   (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
-    const list = values.map((v, i) =>
-      typeof v === 'number' && Number.isFinite(v) ? v : problem(i, `expected a number, got ${JSON.stringify(v)}`),
-    );
+    const list = values.map((v, i) => (typeof v === 'number' && Number.isFinite(v) ? v : problem(i, `expected a number, got ${JSON.stringify(v)}`)));
     return (v) => {
       const n = toNumber(v);
       return Number.isFinite(n) && list.some((x) => test(n, x));
@@ -75,9 +72,7 @@ export function parseVersion(v: unknown): semver.SemVer | null {
 const versioned =
   (test: (order: number) => boolean) =>
   (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
-    const list = values.map(
-      (v, i) => parseVersion(v) ?? problem(i, `expected a semantic version like 1.2.3, got ${JSON.stringify(v)}`),
-    );
+    const list = values.map((v, i) => parseVersion(v) ?? problem(i, `expected a semantic version like 1.2.3, got ${JSON.stringify(v)}`));
     return (v) => {
       const version = parseVersion(v);
       return version !== null && list.some((x) => test(version.compare(x)));

@@ -30,7 +30,9 @@ export interface SrmResult {
 export function srmTest(observed: number[], expectedRatios: number[], options: SrmOptions = {}): SrmResult {
   const threshold = options.threshold ?? 0.001;
   if (observed.length !== expectedRatios.length || observed.length < 2) {
-    throw new RangeError(`srmTest: need one expected ratio per observed count and at least 2 variants (got ${observed.length} counts, ${expectedRatios.length} ratios)`);
+    throw new RangeError(
+      `srmTest: need one expected ratio per observed count and at least 2 variants (got ${observed.length} counts, ${expectedRatios.length} ratios)`,
+    );
   }
   observed.forEach((o, i) => {
     if (!(Number.isFinite(o) && o >= 0)) throw new RangeError(`srmTest: observed[${i}] must be a count ≥ 0, got ${o}`);

@@ -1,15 +1,5 @@
 import { rolloutAllocation, splitAllocation } from '@aiflags/core';
-import type {
-  CompiledFlag,
-  ExportProblem,
-  ExportResult,
-  FlagDefinition,
-  FlagSet,
-  KillSwitch,
-  RuleDefinition,
-  Segment,
-  WeightedVariant,
-} from '@aiflags/core';
+import type { CompiledFlag, ExportProblem, ExportResult, FlagDefinition, FlagSet, KillSwitch, RuleDefinition, Segment, WeightedVariant } from '@aiflags/core';
 import type {
   LaunchDarklyClause,
   LaunchDarklyExport,
@@ -23,7 +13,10 @@ import { attributeReference, translateCondition } from './translate-condition.js
 /** More alternatives than this (semver_lte/gte conditions multiply) is reported instead of written. */
 const MAX_RULE_EXPANSION = 64;
 /** Flag fields LaunchDarkly expects that aiflags has no counterpart for (targets, prerequisites, events). */
-function notUsed(): Pick<LaunchDarklyFlag, 'targets' | 'contextTargets' | 'prerequisites' | 'clientSide' | 'trackEvents' | 'trackEventsFallthrough' | 'deleted'> {
+function notUsed(): Pick<
+  LaunchDarklyFlag,
+  'targets' | 'contextTargets' | 'prerequisites' | 'clientSide' | 'trackEvents' | 'trackEventsFallthrough' | 'deleted'
+> {
   return {
     targets: [],
     contextTargets: [],
@@ -134,11 +127,7 @@ function variationIndex(def: FlagDefinition): (variant: string) => number {
 }
 
 function usesBucketing(def: FlagDefinition): boolean {
-  return (
-    def.rollout !== undefined ||
-    def.split !== undefined ||
-    def.rules.some((r) => r.rollout !== undefined || r.split !== undefined)
-  );
+  return def.rollout !== undefined || def.split !== undefined || def.rules.some((r) => r.rollout !== undefined || r.split !== undefined);
 }
 
 function checkBucketing(flag: CompiledFlag, problems: ExportProblem[]): void {
@@ -156,9 +145,7 @@ function ruleClauses(rule: RuleDefinition, flagKey: string, i: number, problems:
   const segment: LaunchDarklyClause[][] = rule.segment
     ? [[{ contextKind: 'user', attribute: 'key', op: 'segmentMatch', values: [rule.segment], negate: false }]]
     : [[]];
-  const conditions = rule.conditions.map((condition, c) =>
-    translateCondition(condition, { flag: flagKey, field: `rules.${i}.conditions.${c}` }, problems),
-  );
+  const conditions = rule.conditions.map((condition, c) => translateCondition(condition, { flag: flagKey, field: `rules.${i}.conditions.${c}` }, problems));
   return expand(segment, conditions, { flag: flagKey, field: `rules.${i}` }, problems);
 }
 
@@ -186,9 +173,7 @@ function expand(
 
 function exportSegment(segment: Segment, problems: ExportProblem[]): LaunchDarklySegment {
   const where = { flag: `segment:${segment.key}`, field: 'conditions' };
-  const conditions = segment.conditions.map((condition, c) =>
-    translateCondition(condition, { ...where, field: `conditions.${c}` }, problems),
-  );
+  const conditions = segment.conditions.map((condition, c) => translateCondition(condition, { ...where, field: `conditions.${c}` }, problems));
   const alternatives = expand([[]], conditions, where, problems);
   return {
     key: segment.key,

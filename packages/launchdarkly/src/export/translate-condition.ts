@@ -52,11 +52,7 @@ export function attributeReference(path: string): string {
  * so LaunchDarkly's strict equality matches what ours matches: we compare as strings, so `5` also
  * lists `"5"`, `"true"` also lists `true`.
  */
-export function translateCondition(
-  condition: ConditionDefinition,
-  where: Omit<ExportProblem, 'message'>,
-  problems: ExportProblem[],
-): LaunchDarklyClause[] {
+export function translateCondition(condition: ConditionDefinition, where: Omit<ExportProblem, 'message'>, problems: ExportProblem[]): LaunchDarklyClause[] {
   const mapping = OPERATOR_MAP[condition.op];
   if (!mapping) {
     problems.push({ ...where, message: `operator '${String(condition.op)}' has no LaunchDarkly counterpart` });

@@ -112,7 +112,11 @@ export class LiveStateOverlayProvider implements Provider {
     if (ks?.killed === true) {
       if (typeof defaultValue !== 'boolean') return undefined;
       const configured = this.options.flags?.killSwitches.get(flagKey)?.retryAfter;
-      const flagMetadata: Record<string, string | number | boolean> = { killSwitch: true, retryAfter: ks.retryAfter ?? configured ?? DEFAULT_RETRY_AFTER_S, liveStateLayer: 'aiflags-overlay' };
+      const flagMetadata: Record<string, string | number | boolean> = {
+        killSwitch: true,
+        retryAfter: ks.retryAfter ?? configured ?? DEFAULT_RETRY_AFTER_S,
+        liveStateLayer: 'aiflags-overlay',
+      };
       if (ks.reason !== undefined) flagMetadata.killReason = ks.reason;
       return Promise.resolve({ value: false as T, variant: 'killed', reason: StandardResolutionReasons.DISABLED, flagMetadata });
     }
@@ -123,7 +127,12 @@ export class LiveStateOverlayProvider implements Provider {
     if (set?.flags.has(flagKey)) {
       const result = evaluate(set, flagKey, context, live);
       if (result.errorCode === undefined && result.value !== undefined && typeof result.value === typeof defaultValue) {
-        return Promise.resolve({ value: result.value as T, variant: result.variant, reason: StandardResolutionReasons.DISABLED, flagMetadata: { liveStateLayer: 'aiflags-overlay' } });
+        return Promise.resolve({
+          value: result.value as T,
+          variant: result.variant,
+          reason: StandardResolutionReasons.DISABLED,
+          flagMetadata: { liveStateLayer: 'aiflags-overlay' },
+        });
       }
     }
     return Promise.resolve({ value: defaultValue, reason: StandardResolutionReasons.DISABLED, flagMetadata: { liveStateLayer: 'aiflags-overlay' } });

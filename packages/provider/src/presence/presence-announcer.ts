@@ -89,7 +89,12 @@ export class PresenceAnnouncer {
         } catch (error) {
           if (!this.reported) {
             this.reported = true;
-            const report = this.options.onError ?? ((e: Error) => process.emitWarning(`aiflags: cannot announce this instance in ${this.options.store.where} (${e.message}); \`aiflags kill\` will not see it until it can`));
+            const report =
+              this.options.onError ??
+              ((e: Error) =>
+                process.emitWarning(
+                  `aiflags: cannot announce this instance in ${this.options.store.where} (${e.message}); \`aiflags kill\` will not see it until it can`,
+                ));
             report(error as Error);
           }
         }

@@ -7,7 +7,7 @@ import { FlagConfigError, MAX_FLAG_FILE_BYTES, parseFlags, type FlagSet } from '
  * Read errors become one-line messages naming the file.
  */
 export async function readFlagFileBytes(path: string): Promise<Buffer> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
     const info = await handle.stat();
@@ -38,7 +38,10 @@ async function readCapped(handle: FileHandle, path: string): Promise<Buffer> {
     chunks.push(chunk.subarray(0, bytesRead));
     total += bytesRead;
     if (total > MAX_FLAG_FILE_BYTES) {
-      throw new FlagConfigError({ file: path }, `more than ${MAX_FLAG_FILE_BYTES} bytes were read and the file had not ended; the limit is ${MAX_FLAG_FILE_BYTES} bytes`);
+      throw new FlagConfigError(
+        { file: path },
+        `more than ${MAX_FLAG_FILE_BYTES} bytes were read and the file had not ended; the limit is ${MAX_FLAG_FILE_BYTES} bytes`,
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LockTimeoutError } from './live-state-error.js';
 
@@ -79,7 +79,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
 }
 
 async function tryCreate(path: string, holder: LockHolder): Promise<boolean> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'wx');
   } catch (error) {
@@ -133,7 +133,8 @@ function staleReason(seen: SeenLock, options: FileLockOptions): string | undefin
     return seen.ageMs > (options.graceMs ?? 500) ? `an ${seen.text.trim() ? 'unreadable' : 'empty'} lock file, ${Math.round(seen.ageMs)} ms old` : undefined;
   }
   const staleMs = options.staleMs ?? 10_000;
-  const byAge = seen.ageMs > staleMs ? `pid ${holder.pid}${holder.host ? ` on host ${holder.host}` : ''}, not released for ${Math.round(seen.ageMs)} ms` : undefined;
+  const byAge =
+    seen.ageMs > staleMs ? `pid ${holder.pid}${holder.host ? ` on host ${holder.host}` : ''}, not released for ${Math.round(seen.ageMs)} ms` : undefined;
   // Another host's pid cannot be checked from here: only age tells.
   if (holder.host !== undefined && holder.host !== HOST) return byAge;
   if (holder.pid === process.pid) {

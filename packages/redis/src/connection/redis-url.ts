@@ -29,9 +29,7 @@ export function parseRedisUrl(url: string): RedisUrlOptions {
   const at = url.lastIndexOf('@');
   const schemeEnd = url.indexOf('://');
   if (at >= 0 && schemeEnd >= 0 && /[/?#]/.test(url.slice(schemeEnd + 3, at))) {
-    throw new RedisUrlError(
-      `REDIS_URL "${redactUrl(url)}": the user or password contains an unencoded / ? or #: percent-encode them (%2F %3F %23)`,
-    );
+    throw new RedisUrlError(`REDIS_URL "${redactUrl(url)}": the user or password contains an unencoded / ? or #: percent-encode them (%2F %3F %23)`);
   }
   let parsed: URL;
   try {

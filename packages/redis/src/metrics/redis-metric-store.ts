@@ -145,7 +145,9 @@ export class RedisMetricStore implements MetricStore {
         this.dropped++;
         if (!this.rejectedLogged.has(problem.field)) {
           this.rejectedLogged.add(problem.field);
-          this.logger.warn(`aiflags: rejected an ${problem.message}; counted in stats().rejected (further ${problem.field} rejections are counted, not logged)`);
+          this.logger.warn(
+            `aiflags: rejected an ${problem.message}; counted in stats().rejected (further ${problem.field} rejections are counted, not logged)`,
+          );
         }
         return;
       }

@@ -1,5 +1,13 @@
 import type { Redis } from 'ioredis';
-import { isInstanceAlive, PRESENCE_MISSED_HEARTBEATS, readInstanceRecord, redactUrl, type InstanceRecord, type PresenceRead, type PresenceStore } from '@aiflags/core';
+import {
+  isInstanceAlive,
+  PRESENCE_MISSED_HEARTBEATS,
+  readInstanceRecord,
+  redactUrl,
+  type InstanceRecord,
+  type PresenceRead,
+  type PresenceStore,
+} from '@aiflags/core';
 import { duplicateClient, ensureConnected, openClient, type RedisConnectionOptions } from '../connection/create-client.js';
 import { defaultPrefix, redisKeys, type RedisKeys } from '../keys.js';
 

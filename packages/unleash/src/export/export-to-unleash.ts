@@ -75,10 +75,7 @@ export function exportToUnleash(set: FlagSet, options: UnleashExportOptions = {}
     if (!def.enabled) {
       const off = def.variants[def.offVariant];
       if (flag.type !== 'boolean' || off !== false) {
-        problem(
-          'enabled',
-          `the flag is off; Unleash serves the caller's default (booleans: false) for a disabled feature, not offVariant '${def.offVariant}'`,
-        );
+        problem('enabled', `the flag is off; Unleash serves the caller's default (booleans: false) for a disabled feature, not offVariant '${def.offVariant}'`);
       }
     }
     strategies.forEach((planned, sortOrder) => {
@@ -131,11 +128,13 @@ function planStrategies(flag: CompiledFlag, set: FlagSet, problem: (field: strin
     const conditions: Array<{ condition: ConditionDefinition; field: string }> = [];
     if (rule.segment) {
       const segment = set.segments.get(rule.segment);
-      segment?.conditions.forEach((condition, j) =>
-        conditions.push({ condition, field: `${field}.segment (${rule.segment}).conditions[${j}]` }),
-      );
+      segment?.conditions.forEach((condition, j) => {
+        conditions.push({ condition, field: `${field}.segment (${rule.segment}).conditions[${j}]` });
+      });
     }
-    rule.conditions.forEach((condition, j) => conditions.push({ condition, field: `${field}.conditions[${j}]` }));
+    rule.conditions.forEach((condition, j) => {
+      conditions.push({ condition, field: `${field}.conditions[${j}]` });
+    });
     const constraints: UnleashConstraint[] = [];
     let skipped = false;
     for (const { condition, field: conditionField } of conditions) {
@@ -160,14 +159,9 @@ function planStrategies(flag: CompiledFlag, set: FlagSet, problem: (field: strin
  * Booleans are read with isEnabled: a feature is on when any strategy matches. So only strategies that
  * serve `true` are written; a strategy serving `false` is exact only if no later one could serve `true`.
  */
-function booleanStrategies(
-  flag: CompiledFlag,
-  planned: PlannedStrategy[],
-  problem: (field: string, message: string) => void,
-): PlannedStrategy[] {
+function booleanStrategies(flag: CompiledFlag, planned: PlannedStrategy[], problem: (field: string, message: string) => void): PlannedStrategy[] {
   const value = (variant: string) => flag.definition.variants[variant] === true;
-  const kind = (s: PlannedStrategy) =>
-    s.variants.every((v) => value(v.variant)) ? 'on' : s.variants.every((v) => !value(v.variant)) ? 'off' : 'mixed';
+  const kind = (s: PlannedStrategy) => (s.variants.every((v) => value(v.variant)) ? 'on' : s.variants.every((v) => !value(v.variant)) ? 'off' : 'mixed');
   const out: PlannedStrategy[] = [];
   planned.forEach((s, i) => {
     const k = kind(s);
@@ -287,10 +281,7 @@ export function payloadOf(value: FlagValue): UnleashPayload | undefined {
 function wholePercent(percentage: number, field: string, problem: (field: string, message: string) => void): number {
   const whole = Math.floor(percentage);
   if (whole !== percentage) {
-    problem(
-      field,
-      `Unleash rollouts are whole percents: ${percentage} % is written as ${whole} %${whole === 0 ? ' (nobody)' : ''}`,
-    );
+    problem(field, `Unleash rollouts are whole percents: ${percentage} % is written as ${whole} %${whole === 0 ? ' (nobody)' : ''}`);
   }
   return whole;
 }

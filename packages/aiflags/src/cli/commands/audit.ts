@@ -52,7 +52,9 @@ async function requireFlagFile(flagsPath: string): Promise<void> {
     await stat(flagsPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`${flagsPath}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found' : `cannot read the file (${code})`} (the audit log is kept beside the flag file)`);
+    throw new CliError(
+      `${flagsPath}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found' : `cannot read the file (${code})`} (the audit log is kept beside the flag file)`,
+    );
   }
 }
 

@@ -14,4 +14,18 @@ import { register as state } from './state.js';
 import { register as validate } from './validate.js';
 
 /** Each command lives in its own file and adds itself to the program. */
-export const commands: Array<(program: Command) => void> = [init, validate, check, evalCommand, exportCommand, kill, revive, promote, instances, report, rollout, audit, state];
+export const commands: Array<(program: Command) => void> = [
+  init,
+  validate,
+  check,
+  evalCommand,
+  exportCommand,
+  kill,
+  revive,
+  promote,
+  instances,
+  report,
+  rollout,
+  audit,
+  state,
+];

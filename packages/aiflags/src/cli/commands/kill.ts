@@ -32,7 +32,6 @@ export const DEFAULT_WAIT_S = 2;
 /** Exit code when the change is written but not every running instance confirmed it (or none reads the store). */
 export const EXIT_UNCONFIRMED = 2;
 
-
 export interface KillSwitchChangeOptions {
   reason?: string;
   retryAfter?: string;
@@ -50,7 +49,11 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
   const set = await readFlagSet(flagsPath);
   if (!set.killSwitches.has(name)) {
     const known = [...set.killSwitches.keys()];
-    const hint = set.flags.has(name) ? ` ('${name}' is a flag, not a kill switch)` : known.length ? ` (known: ${known.join(', ')})` : ' (the file has no killSwitches section)';
+    const hint = set.flags.has(name)
+      ? ` ('${name}' is a flag, not a kill switch)`
+      : known.length
+        ? ` (known: ${known.join(', ')})`
+        : ' (the file has no killSwitches section)';
     throw new CliError(`${flagsPath}: no kill switch '${name}'${hint}`);
   }
   const retryAfter = opts.retryAfter !== undefined ? parseRetryAfter(opts.retryAfter) : undefined;
@@ -78,14 +81,15 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
     const shown = printable(name);
     const what = killed ? `killed ${shown}: callers get 'Feature temporarily disabled', retry after ${wait} s` : `revived ${shown}: the feature is on again`;
     // The reason and actor are free text from the command line: escaped, so they cannot forge a line or drive the terminal.
-    process.stdout.write(`${what}\n  by ${printable(after.actor ?? 'unknown')} at ${printable(after.at)}${after.reason ? ` — ${printable(after.reason)}` : ''}\n`);
+    process.stdout.write(
+      `${what}\n  by ${printable(after.actor ?? 'unknown')} at ${printable(after.at)}${after.reason ? ` — ${printable(after.reason)}` : ''}\n`,
+    );
     printDelivery(report, store, waitS);
   } finally {
     await delivery?.stop();
     await runtime.close();
   }
 }
-
 
 /**
  * What a live-state change reached, for a person: nothing when not waited for (--no-wait), the applied
@@ -115,7 +119,12 @@ export function printDelivery(report: DeliveryReport | undefined, store: string,
 /** The `instances` part of a --json answer: who confirmed, who did not. */
 export function deliveryJson(report: DeliveryReport | undefined) {
   return report
-    ? { confirmed: report.confirmed, total: report.total, slowestMs: report.slowestMs === undefined ? null : round(report.slowestMs), missing: report.missing.map(describe) }
+    ? {
+        confirmed: report.confirmed,
+        total: report.total,
+        slowestMs: report.slowestMs === undefined ? null : round(report.slowestMs),
+        missing: report.missing.map(describe),
+      }
     : null;
 }
 

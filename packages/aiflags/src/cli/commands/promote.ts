@@ -47,7 +47,10 @@ export function register(program: Command): void {
 async function promote(flagsPath: string, flagKey: string, named: string | undefined, opts: PromoteOptions): Promise<void> {
   const set = await readFlagSet(flagsPath);
   const flag = set.flags.get(flagKey);
-  if (!flag) throw new CliError(`${flagsPath}: no flag '${flagKey}'${set.killSwitches.has(flagKey) ? ` ('${flagKey}' is a kill switch: use aiflags kill / revive)` : ''}`);
+  if (!flag)
+    throw new CliError(
+      `${flagsPath}: no flag '${flagKey}'${set.killSwitches.has(flagKey) ? ` ('${flagKey}' is a kill switch: use aiflags kill / revive)` : ''}`,
+    );
   const variants = Object.keys(flag.definition.variants);
   if (named !== undefined && !variants.includes(named)) {
     throw new CliError(`${flagsPath}: flag '${flagKey}' has no variant '${named}' (variants: ${variants.join(', ')})`);
@@ -58,7 +61,9 @@ async function promote(flagsPath: string, flagKey: string, named: string | undef
   try {
     if (runtime.spec.backend !== 'local') {
       // The overlay on a vendor backend applies kill switches and flags switched off; the vendor serves the rest.
-      throw new CliError(`AIFLAGS_BACKEND=${runtime.spec.backend}: the vendor serves this flag's variants, so promote it there (aiflags promote acts on the local backend's live state)`);
+      throw new CliError(
+        `AIFLAGS_BACKEND=${runtime.spec.backend}: the vendor serves this flag's variants, so promote it there (aiflags promote acts on the local backend's live state)`,
+      );
     }
     const live = runtime.state.current().flags[flagKey];
     const variant = named ?? (await chooseWinner(flag, runtime.metrics, live));
@@ -78,14 +83,22 @@ async function promote(flagsPath: string, flagKey: string, named: string | undef
       written = true;
       // The file now says it; a live override left behind would pin the variant through the next test.
       const { variant: _promoted, rolloutStatus: _status, droppedVariants: _dropped, ...rest } = runtime.state.current().flags[flagKey] ?? {};
-      await runtime.state.setFlagOverride(flagKey, Object.keys(rest).length ? rest : null, { action: 'clear-override', reason: `promotion of '${variant}' written to ${flagsPath}`, actor: meta.actor });
+      await runtime.state.setFlagOverride(flagKey, Object.keys(rest).length ? rest : null, {
+        action: 'clear-override',
+        reason: `promotion of '${variant}' written to ${flagsPath}`,
+        actor: meta.actor,
+      });
     }
     if (opts.json) {
-      process.stdout.write(`${printableJson({ flag: flagKey, variant, live: !written, fileEdit: written ? 'written' : edit, store: runtime.spec.storeLabel, instances: deliveryJson(report) })}\n`);
+      process.stdout.write(
+        `${printableJson({ flag: flagKey, variant, live: !written, fileEdit: written ? 'written' : edit, store: runtime.spec.storeLabel, instances: deliveryJson(report) })}\n`,
+      );
       return;
     }
     const rules = flag.definition.rules.length ? ' (targeting rules still apply)' : '';
-    process.stdout.write(`promoted ${printable(flagKey)}: every user now gets '${printable(variant)}'${rules}\n  by ${printable(meta.actor)} — ${printable(reason)}\n`);
+    process.stdout.write(
+      `promoted ${printable(flagKey)}: every user now gets '${printable(variant)}'${rules}\n  by ${printable(meta.actor)} — ${printable(reason)}\n`,
+    );
     printDelivery(report, runtime.spec.storeLabel, waitS);
     process.stdout.write(
       written
@@ -120,7 +133,9 @@ async function writePromotion(path: string, flagKey: string, variant: string): P
   const next = /\.json$/i.test(path) ? promoteInJson(text, flagKey, variant) : promoteInYaml(text, flagKey, variant);
   const def = parseFlags(next, path).flags.get(flagKey)?.definition;
   if (!def || def.defaultVariant !== variant || def.split || def.rollout) {
-    throw new CliError(`${path}: could not edit flags.${flagKey} in place (the live promotion stands); set defaultVariant: ${variant} and remove its split or rollout by hand`);
+    throw new CliError(
+      `${path}: could not edit flags.${flagKey} in place (the live promotion stands); set defaultVariant: ${variant} and remove its split or rollout by hand`,
+    );
   }
   const temp = `${path}.aiflags-promote-${process.pid}`;
   await writeFile(temp, next);

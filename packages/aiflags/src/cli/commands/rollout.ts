@@ -43,7 +43,7 @@ export function register(program: Command): void {
 
   rollout
     .command('reset')
-    .description('forget a flag\'s rollout progress (after a rollback or promotion): the file\'s percentage applies again')
+    .description("forget a flag's rollout progress (after a rollback or promotion): the file's percentage applies again")
     .argument('<flag>', 'flag key')
     .option('--reason <text>', 'why; recorded in the audit log')
     .option('--actor <name>', 'who; default: the OS user')

@@ -39,7 +39,9 @@ export function register(program: Command): void {
             return;
           }
           const from = result.source === 'last-good' ? `the last good copy ${store.lastGoodPath}` : `the audit log ${store.audit.path}`;
-          const killed = Object.entries(state.killSwitches).filter(([, s]) => s.killed).map(([name]) => name);
+          const killed = Object.entries(state.killSwitches)
+            .filter(([, s]) => s.killed)
+            .map(([name]) => name);
           process.stdout.write(
             `repaired ${store.statePath} from ${from}: version ${state.version}, ${summary}` +
               `${killed.length ? `; killed: ${killed.join(', ')}` : ''}\n` +

@@ -47,7 +47,9 @@ export function promptLines(set: FlagSet): string[] {
     const first = Object.values(variants)[0] ?? [];
     const body = same
       ? `${show(first)}${first.length > 0 ? ' in every variant' : ''} (${Object.keys(variants).join(', ')})`
-      : Object.entries(variants).map(([variant, names]) => `${variant}: ${show(names)}`).join('; ');
+      : Object.entries(variants)
+          .map(([variant, names]) => `${variant}: ${show(names)}`)
+          .join('; ');
     return `  prompt '${key}': ${body}`;
   });
 }
