@@ -34,24 +34,27 @@ export function compileFlagProgram(
   rulePredicates: readonly ContextPredicate[],
   flagMetadata: Readonly<FlagMetadata>,
 ): FlagProgram {
-  const byReason = (reason: string): ReadonlyMap<string, EvaluationResult> =>
-    new Map(Object.entries(def.variants).map(([v, value]) => [v, makeResult(value, v, reason, flagMetadata)]));
-  const staticResults = byReason(Reasons.STATIC);
-  const splitResults = byReason(Reasons.SPLIT);
-  const matchResults = byReason(Reasons.TARGETING_MATCH);
+  // Results are built per reason the flag can serve (a flag with no rules never needs TARGETING_MATCH ones):
+  // compiling 100k flags is mostly allocation.
+  const byReason = (reason: string): ReadonlyMap<string, EvaluationResult> => {
+    const results = new Map<string, EvaluationResult>();
+    for (const v of Object.keys(def.variants)) results.set(v, makeResult(def.variants[v], v, reason, flagMetadata));
+    return results;
+  };
   const disabled = makeResult(def.variants[def.offVariant], def.offVariant, Reasons.DISABLED, flagMetadata);
   const by = def.bucketing.by;
-  const missingUnit = errorResult(
-    ErrorCodes.TARGETING_KEY_MISSING,
-    `flag '${key}' buckets by '${by}', which the evaluation context lacks`,
-    flagMetadata,
-  );
-  const invalidUnit = errorResult(
-    ErrorCodes.INVALID_CONTEXT,
-    `flag '${key}' buckets by '${by}', which must be a non-empty string or an integer`,
-    flagMetadata,
-  );
-  const unitPath = parseAttributePath(by) ?? [by];
+  let unitErrors: { missingUnit: EvaluationResult; invalidUnit: EvaluationResult } | undefined;
+  /** The two results of a flag that buckets, for a context without a usable unit; built once, by the first outcome that buckets. */
+  const bucketingErrors = () =>
+    (unitErrors ??= {
+      missingUnit: errorResult(ErrorCodes.TARGETING_KEY_MISSING, `flag '${key}' buckets by '${by}', which the evaluation context lacks`, flagMetadata),
+      invalidUnit: errorResult(
+        ErrorCodes.INVALID_CONTEXT,
+        `flag '${key}' buckets by '${by}', which must be a non-empty string or an integer`,
+        flagMetadata,
+      ),
+    });
+  const unitPath = by === 'targetingKey' ? [by] : (parseAttributePath(by) ?? [by]);
   const unitOf = by === 'targetingKey' ? readTargetingKey : (ctx: EvaluationContext) => readUnit(ctx, unitPath);
   const settings: BucketingSettings = {
     hash: def.bucketing.hash,
@@ -63,6 +66,7 @@ export function compileFlagProgram(
 
   const rolloutOutcome = (rollout: RolloutDefinition, results: ReadonlyMap<string, EvaluationResult>): Outcome => {
     const bucketer = createRolloutBucketer(settings);
+    const { missingUnit, invalidUnit } = bucketingErrors();
     const treated = results.get(rollout.variant) as EvaluationResult;
     const untreated = results.get(def.defaultVariant) as EvaluationResult;
     const own = rollout.percentage;
@@ -83,6 +87,7 @@ export function compileFlagProgram(
       entries.map((e) => e.weight),
     );
     const served = entries.map((e) => results.get(e.variant) as EvaluationResult);
+    const { missingUnit, invalidUnit } = bucketingErrors();
     return (ctx) => {
       const unit = unitOf(ctx);
       if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;
@@ -96,11 +101,12 @@ export function compileFlagProgram(
       result;
 
   const top: Outcome = def.rollout
-    ? rolloutOutcome(def.rollout, splitResults)
+    ? rolloutOutcome(def.rollout, byReason(Reasons.SPLIT))
     : def.split
-      ? splitOutcome(def.split, splitResults)
-      : fixed(staticResults.get(def.defaultVariant) as EvaluationResult);
+      ? splitOutcome(def.split, byReason(Reasons.SPLIT))
+      : fixed(makeResult(def.variants[def.defaultVariant], def.defaultVariant, Reasons.STATIC, flagMetadata));
 
+  const matchResults = def.rules.length > 0 ? byReason(Reasons.TARGETING_MATCH) : new Map<string, EvaluationResult>();
   const ruleOutcomes: Outcome[] = def.rules.map((rule) =>
     rule.rollout
       ? rolloutOutcome(rule.rollout, matchResults)

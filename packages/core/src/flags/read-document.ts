@@ -1,14 +1,16 @@
 /**
  * Turns the bytes or text of a flag file into a plain value, refusing what would hurt before parsing:
  * oversized files, binary content, invalid UTF-8, duplicate keys, YAML alias bombs, YAML 1.1 semantics and
- * tags the parser does not know. JSON goes through the same YAML 1.2 parser (a JSON superset) so duplicate
- * keys are rejected there too.
+ * tags the parser does not know. Each format has a fast reader (JSON.parse plus a linear duplicate-key scan;
+ * js-yaml with the strict path's scalar rules) that answers only when sure; everything else, and every
+ * error, goes through the strict `yaml` parser, which words the message.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { checkDocumentKeys } from './check-document-keys.js';
 import { findDuplicateJsonKey } from './find-duplicate-json-key.js';
 import { locationOf } from './config-path.js';
 import { FlagConfigError } from './flag-config-error.js';
+import { readYamlFast } from './yaml-fast-path.js';
 
 /** Largest flag file accepted, in bytes. */
 export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
@@ -51,6 +53,13 @@ export function readFlagDocument(text: string, file: string): unknown {
   }
   const json = readJson(text, file);
   if (json.ok) return json.value;
+  const fast = readYamlFast(text);
+  if (fast !== undefined) return fast.value;
+  return readYamlStrict(text, file);
+}
+
+/** The strict YAML 1.2 read: every check, and the message (with line and column) for the first problem. */
+export function readYamlStrict(text: string, file: string): unknown {
   const lines = new LineCounter();
   // uniqueKeys: false because its check is quadratic in the keys of a mapping; checkDocumentKeys does it in one pass.
   // version '1.2' and merge: false keep `off` a string, `0:30` a string and `<<` a plain key (refused below).
