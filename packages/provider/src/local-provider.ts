@@ -9,9 +9,10 @@ import {
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
-import { evaluate, parseFlags, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
+import { evaluate, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
 import { changedFlags } from './source/changed-flags.js';
-import { loadFlagFile, readFlagFileBytes } from './source/load-flag-file.js';
+import { readFlagFileBytes } from './source/load-flag-file.js';
+import { OFF_THREAD_MIN_BYTES, parseFlagsOffThread, type ParsedWhere } from './source/parse-off-thread.js';
 import type { TrackSink } from './track-sink.js';
 import { FileWatcher, type FileWatcherOptions } from './watch/file-watcher.js';
 
@@ -26,6 +27,11 @@ export interface LocalProviderOptions {
   state?: StateStore;
   /** Receives `track()` events. Default: none (events are dropped). */
   trackSink?: TrackSink;
+  /**
+   * Flag files of at least this many bytes (default 64 KiB) are parsed in a worker thread and compiled here
+   * in slices, so a reload never holds the event loop for long; `Infinity` parses every file in place.
+   */
+  offThreadMinBytes?: number;
   /** Runs when OpenFeature closes the provider, after it stopped watching (e.g. closing the live-state store). */
   dispose?: () => Promise<void>;
 }
@@ -52,6 +58,7 @@ export class LocalProvider implements Provider {
   private watcher: FileWatcher | undefined;
   private unsubscribe: (() => void) | undefined;
   private reloading: Promise<void> = Promise.resolve();
+  private parsed: { where: ParsedWhere; bytes: number; ms: number } | undefined;
 
   /**
    * Hands `track()` events to the `trackSink`. Present only when there is a sink: OpenFeature then sees a
@@ -84,6 +91,11 @@ export class LocalProvider implements Provider {
     }
   }
 
+  /** How the last flag file was parsed: in a worker thread or in place, its size in bytes and the time it took (ms). */
+  get lastParse(): { where: ParsedWhere; bytes: number; ms: number } | undefined {
+    return this.parsed;
+  }
+
   /** The flag set being served, or undefined when none ever loaded. */
   get flagSet(): FlagSet | undefined {
     return this.set;
@@ -99,7 +111,8 @@ export class LocalProvider implements Provider {
     }
     if (file !== undefined) {
       try {
-        const { set, bytes } = await loadFlagFile(file);
+        const bytes = await readFlagFileBytes(file);
+        const set = await this.parse(bytes, file);
         this.set = set;
         this.lastBytes = bytes;
         this.loadError = undefined;
@@ -205,7 +218,7 @@ export class LocalProvider implements Provider {
     if (this.lastBytes?.equals(bytes) && !this.degraded) return;
     let set: FlagSet;
     try {
-      set = parseFlags(bytes, file);
+      set = await this.parse(bytes, file);
     } catch (error) {
       this.fail(ProviderEvents.Error, (error as Error).message);
       return;
@@ -219,6 +232,13 @@ export class LocalProvider implements Provider {
       this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
     }
     this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(before, set), message: `${file}: flags reloaded` });
+  }
+
+  private async parse(bytes: Buffer, file: string): Promise<FlagSet> {
+    const started = performance.now();
+    const { set, where } = await parseFlagsOffThread(bytes, file, { minBytes: this.options.offThreadMinBytes ?? OFF_THREAD_MIN_BYTES });
+    this.parsed = { where, bytes: bytes.byteLength, ms: performance.now() - started };
+    return set;
   }
 
   /** Reports a failed reload (ERROR carries the FlagConfigError message as is); the last good flags keep serving. */

@@ -24,8 +24,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 export function decodeFlagText(content: string | Uint8Array, file: string): string {
   let text: string;
   if (typeof content === 'string') {
-    if (content.length > MAX_FLAG_FILE_BYTES || Buffer.byteLength(content, 'utf8') > MAX_FLAG_FILE_BYTES) {
-      throw tooLarge(file, Buffer.byteLength(content, 'utf8'));
+    if (content.length > MAX_FLAG_FILE_BYTES || utf8Length(content) > MAX_FLAG_FILE_BYTES) {
+      throw tooLarge(file, utf8Length(content));
     }
     if (LONE_SURROGATE.test(content)) {
       throw new FlagConfigError({ file }, 'not valid UTF-8 text (lone surrogate); is this a binary file?');
@@ -133,6 +133,21 @@ function lineAndColumn(text: string, offset: number): { line: number; col: numbe
     lineStart = i + 1;
   }
   return { line, col: offset - lineStart + 1 };
+}
+
+/** Bytes of `s` in UTF-8 (a lone surrogate counts 3, as its replacement character). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a pair: 2 units, 4 bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
 }
 
 function tooLarge(file: string, bytes: number): FlagConfigError {
