@@ -6,7 +6,7 @@
  * words the message with file, flag, field, line and column.
  *
  * Handed back to the strict path: syntax errors, duplicate keys, explicit tags other than `!!str`/`!!map`/
- * `!!seq`, unknown tags, aliases, directives (`%YAML 1.1`), keys that were null, `<<`, a map or a list
+ * `!!seq`, unknown tags, anchors and aliases, directives (`%YAML 1.1`), keys that were null, `<<`, a map or a list
  * (js-yaml turns them into `null`, `<<`, `[object Object]` or `a,b`), keys over 1024 characters, and
  * nesting deeper than the strict path allows.
  */
@@ -79,13 +79,11 @@ export function readYamlFast(text: string): { value: unknown } | undefined {
   return isPlainTree(value) ? { value } : undefined;
 }
 
-/** True when every key is one the strict path reads the same way and no object is reached twice (an alias). */
+/** True when every key is one the strict path reads the same way. (Aliases never get here: DIFFERS sends `*x` to the strict path.) */
 function isPlainTree(root: unknown): boolean {
-  const seen = new Set<object>();
   const walk = (node: unknown, depth: number): boolean => {
     if (node === null || typeof node !== 'object') return true;
-    if (depth > MAX_DEPTH || seen.has(node)) return false;
-    seen.add(node);
+    if (depth > MAX_DEPTH) return false;
     if (Array.isArray(node)) {
       for (const item of node) if (!walk(item, depth + 1)) return false;
       return true;
