@@ -10,7 +10,7 @@ import {
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import { evaluate, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
-import { changedFlags } from './source/changed-flags.js';
+import { changedFlagsInSlices } from './source/changed-flags.js';
 import { readFlagFileBytes } from './source/load-flag-file.js';
 import { OFF_THREAD_MIN_BYTES, parseFlagsOffThread, type ParsedWhere } from './source/parse-off-thread.js';
 import type { TrackSink } from './track-sink.js';
@@ -231,7 +231,8 @@ export class LocalProvider implements Provider {
       this.degraded = false;
       this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
     }
-    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(before, set), message: `${file}: flags reloaded` });
+    const flagsChanged = await changedFlagsInSlices(before, set);
+    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged, message: `${file}: flags reloaded` });
   }
 
   private async parse(bytes: Buffer, file: string): Promise<FlagSet> {
