@@ -2,22 +2,19 @@
  * `aiflags report <flag> --html <file>` in a real headless browser (Debian's chromium driven by
  * playwright-core): the page renders, and the numbers on it are the numbers `--json` gives.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveBrowser, launchChromium, requireBrowserOrWarn } from './support/chromium.js';
 import { FileMetricStore } from '@aiflags/ai';
 import { FileStateStore } from '@aiflags/provider';
 import { seededRandom, simulateUnits } from '../packages/ai/test/simulate.js';
 import { runCli } from '../packages/aiflags/test/cli-ai-run.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
-if (!haveBrowser) console.warn(`skipped: the browser test of aiflags report --html, because ${CHROMIUM} is missing; install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH; with CI=true it fails instead of skipping`);
+requireBrowserOrWarn('the browser test of aiflags report --html');
 
 const FLAGS = `
 flags:
@@ -68,10 +65,7 @@ describe.skipIf(!haveBrowser)('aiflags report --html', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     json = JSON.parse(r.stdout);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchOptions, BenchRow } from './report.js';
 import { benchDir as here, entryExtension as extension, siblingEntry } from './sibling-entry.js';
-const MODULE_NAME = /^(ai|redis|kill)-.+$/;
+const MODULE_NAME = /^(ai|core|redis|kill)-.+$/;
 
 /** The `ai-*` and `redis-*` bench modules next to the runner, sorted by name. */
 export async function findBenchModules(filter?: string): Promise<string[]> {

@@ -1,5 +1,3 @@
-import { userInfo } from 'node:os';
-
 /**
  * Live state: what changes at run time without a file edit or a restart (kill switches, a flag switched
  * off, a rollout percentage moved by the rollout controller). Providers overlay it on the flag file;
@@ -62,20 +60,9 @@ function diffRecords(a: Record<string, unknown>, b: Record<string, unknown>, out
   for (const key of Object.keys(b)) if (!(key in a)) out.push(key);
 }
 
-/**
- * The name recorded in the audit log when a change names no actor: the OS user running the process.
- * (The aiflags CLI passes $USER as the actor; core reads no environment.)
- */
-export function defaultActor(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** Who made a change and why; recorded in the audit log. */
 export interface ChangeMeta {
+  /** Who made the change; a store records its own default (e.g. the OS user) when absent. The core knows no OS user. */
   actor?: string;
   reason?: string;
   /** The audit log's name for the change ('promote', 'rollout-advance', ...); derived from the change when absent. */

@@ -11,11 +11,12 @@ import {
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
-import { didYouMean, evaluate, parseFlags, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
+import { didYouMean, evaluate, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
 import { createHash } from 'node:crypto';
 import { PresenceAnnouncer, type PresenceOptions } from './presence/presence-announcer.js';
-import { changedFlags } from './source/changed-flags.js';
-import { loadFlagFile, readFlagFileBytes } from './source/load-flag-file.js';
+import { changedFlagsInSlices } from './source/changed-flags.js';
+import { readFlagFileBytes } from './source/load-flag-file.js';
+import { OFF_THREAD_MIN_BYTES, parseFlagsOffThread, type ParsedWhere } from './source/parse-off-thread.js';
 import type { TrackSink } from './track-sink.js';
 import { FileWatcher, type FileWatcherOptions } from './watch/file-watcher.js';
 
@@ -35,6 +36,11 @@ export interface LocalProviderOptions {
    * for it to confirm a change and `aiflags instances` lists it with the versions it serves.
    */
   presence?: PresenceOptions;
+  /**
+   * Flag files of at least this many bytes (default 64 KiB) are parsed in a worker thread and compiled here
+   * in slices, so a reload never holds the event loop for long; `Infinity` parses every file in place.
+   */
+  offThreadMinBytes?: number;
   /** Runs when OpenFeature closes the provider, after it stopped watching (e.g. closing the live-state store). */
   dispose?: () => Promise<void>;
   /**
@@ -89,6 +95,7 @@ export class LocalProvider implements Provider {
   private announcer: PresenceAnnouncer | undefined;
   /** Hash of the content of the last rejected reload, while the last good flags serve in its place. */
   private rejected: string | undefined;
+  private parsed: { where: ParsedWhere; bytes: number; ms: number } | undefined;
 
   /**
    * Hands `track()` events to the `trackSink`. Present only when there is a sink: OpenFeature then sees a
@@ -121,6 +128,11 @@ export class LocalProvider implements Provider {
     }
   }
 
+  /** How the last flag file was parsed: in a worker thread or in place, its size in bytes and the time it took (ms). */
+  get lastParse(): { where: ParsedWhere; bytes: number; ms: number } | undefined {
+    return this.parsed;
+  }
+
   /** The flag set being served, or undefined when none ever loaded. */
   get flagSet(): FlagSet | undefined {
     return this.set;
@@ -141,7 +153,8 @@ export class LocalProvider implements Provider {
     }
     if (file !== undefined) {
       try {
-        const { set, bytes } = await loadFlagFile(file);
+        const bytes = await readFlagFileBytes(file);
+        const set = await this.parse(bytes, file);
         this.set = set;
         this.lastBytes = bytes;
         this.loadError = undefined;
@@ -273,7 +286,7 @@ export class LocalProvider implements Provider {
     if (this.lastBytes?.equals(bytes) && !this.degraded) return;
     let set: FlagSet;
     try {
-      set = parseFlags(bytes, file);
+      set = await this.parse(bytes, file);
     } catch (error) {
       this.rejected = shortHash(bytes);
       this.announcer?.announce();
@@ -292,7 +305,15 @@ export class LocalProvider implements Provider {
       this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
     }
     this.announcer?.announce();
-    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: changedFlags(before, set), message: `${file}: flags reloaded` });
+    const flagsChanged = await changedFlagsInSlices(before, set);
+    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged, message: `${file}: flags reloaded` });
+  }
+
+  private async parse(bytes: Buffer, file: string): Promise<FlagSet> {
+    const started = performance.now();
+    const { set, where } = await parseFlagsOffThread(bytes, file, { minBytes: this.options.offThreadMinBytes ?? OFF_THREAD_MIN_BYTES });
+    this.parsed = { where, bytes: bytes.byteLength, ms: performance.now() - started };
+    return set;
   }
 
   /**

@@ -88,7 +88,7 @@ function run(p: Murmur3Prefix, s: string, encoding: Encoding, out?: { state?: Mu
         count = 4;
         i++;
       } else {
-        // A lone surrogate encodes as U+FFFD, as Buffer.from(s, 'utf8') and TextEncoder do.
+        // A lone surrogate encodes as U+FFFD, as TextEncoder does.
         const u = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
         packed = (0xe0 | (u >> 12)) | ((0x80 | ((u >> 6) & 0x3f)) << 8) | ((0x80 | (u & 0x3f)) << 16);
         count = 3;
@@ -128,8 +128,9 @@ export function murmur3Continue(prefix: Murmur3Prefix, s: string): number {
 /** MurmurHash3 x86 32-bit of a string's UTF-8 bytes (or of raw bytes), as uint32. */
 export function murmur3(input: string | Uint8Array, seed = 0): number {
   if (typeof input === 'string') return run({ ...EMPTY, h1: seed | 0 }, input, 'utf8') >>> 0;
-  // latin1 maps each byte onto one character with that code, so low-byte hashing reads the bytes back.
-  const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  // Each byte becomes one character with that code, so low-byte hashing reads the bytes back.
+  let text = '';
+  for (let i = 0; i < input.length; i += 8192) text += String.fromCharCode(...input.subarray(i, i + 8192));
   return run({ ...EMPTY, h1: seed | 0 }, text, 'low-byte') >>> 0;
 }
 

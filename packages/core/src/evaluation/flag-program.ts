@@ -37,24 +37,27 @@ export function compileFlagProgram(
   rulePredicates: readonly ContextPredicate[],
   flagMetadata: Readonly<FlagMetadata>,
 ): FlagProgram {
-  const byReason = (reason: string): ReadonlyMap<string, EvaluationResult> =>
-    new Map(Object.entries(def.variants).map(([v, value]) => [v, makeResult(value, v, reason, flagMetadata)]));
-  const staticResults = byReason(Reasons.STATIC);
-  const splitResults = byReason(Reasons.SPLIT);
-  const matchResults = byReason(Reasons.TARGETING_MATCH);
+  // Results are built per reason the flag can serve (a flag with no rules never needs TARGETING_MATCH ones):
+  // compiling 100k flags is mostly allocation.
+  const byReason = (reason: string): ReadonlyMap<string, EvaluationResult> => {
+    const results = new Map<string, EvaluationResult>();
+    for (const v of Object.keys(def.variants)) results.set(v, makeResult(def.variants[v], v, reason, flagMetadata));
+    return results;
+  };
   const disabled = makeResult(def.variants[def.offVariant], def.offVariant, Reasons.DISABLED, flagMetadata);
   const by = def.bucketing.by;
-  const missingUnit = errorResult(
-    ErrorCodes.TARGETING_KEY_MISSING,
-    `flag '${key}' buckets by '${by}', which the evaluation context lacks`,
-    flagMetadata,
-  );
-  const invalidUnit = errorResult(
-    ErrorCodes.INVALID_CONTEXT,
-    `flag '${key}' buckets by '${by}', which must be a non-empty string or an integer`,
-    flagMetadata,
-  );
-  const unitPath = parseAttributePath(by) ?? [by];
+  let unitErrors: { missingUnit: EvaluationResult; invalidUnit: EvaluationResult } | undefined;
+  /** The two results of a flag that buckets, for a context without a usable unit; built once, by the first outcome that buckets. */
+  const bucketingErrors = () =>
+    (unitErrors ??= {
+      missingUnit: errorResult(ErrorCodes.TARGETING_KEY_MISSING, `flag '${key}' buckets by '${by}', which the evaluation context lacks`, flagMetadata),
+      invalidUnit: errorResult(
+        ErrorCodes.INVALID_CONTEXT,
+        `flag '${key}' buckets by '${by}', which must be a non-empty string or an integer`,
+        flagMetadata,
+      ),
+    });
+  const unitPath = by === 'targetingKey' ? [by] : (parseAttributePath(by) ?? [by]);
   const unitOf = by === 'targetingKey' ? readTargetingKey : (ctx: EvaluationContext) => readUnit(ctx, unitPath);
   const settings: BucketingSettings = {
     hash: def.bucketing.hash,
@@ -66,6 +69,7 @@ export function compileFlagProgram(
 
   const rolloutOutcome = (rollout: RolloutDefinition, results: ReadonlyMap<string, EvaluationResult>): Outcome => {
     const bucketer = createRolloutBucketer(settings);
+    const { missingUnit, invalidUnit } = bucketingErrors();
     const treated = results.get(rollout.variant) as EvaluationResult;
     const untreated = results.get(def.defaultVariant) as EvaluationResult;
     const own = rollout.percentage;
@@ -86,6 +90,7 @@ export function compileFlagProgram(
       entries.map((e) => e.weight),
     );
     const served = entries.map((e) => results.get(e.variant) as EvaluationResult);
+    const { missingUnit, invalidUnit } = bucketingErrors();
     // One re-split per set of dropped arms, built on first use: a unit whose arm was dropped is bucketed
     // again, under a salt of its own, over the remaining arms' weights; other units keep their arm.
     const resplits = new Map<string, { keep: boolean[]; bucketer: SplitBucketer; remaining: EvaluationResult[] } | null>();
@@ -118,11 +123,12 @@ export function compileFlagProgram(
       result;
 
   const top: Outcome = def.rollout
-    ? rolloutOutcome(def.rollout, splitResults)
+    ? rolloutOutcome(def.rollout, byReason(Reasons.SPLIT))
     : def.split
-      ? splitOutcome(def.split, splitResults)
-      : fixed(staticResults.get(def.defaultVariant) as EvaluationResult);
+      ? splitOutcome(def.split, byReason(Reasons.SPLIT))
+      : fixed(makeResult(def.variants[def.defaultVariant], def.defaultVariant, Reasons.STATIC, flagMetadata));
 
+  const matchResults = def.rules.length > 0 ? byReason(Reasons.TARGETING_MATCH) : new Map<string, EvaluationResult>();
   const ruleOutcomes: Outcome[] = def.rules.map((rule) =>
     rule.rollout
       ? rolloutOutcome(rule.rollout, matchResults)
@@ -131,7 +137,9 @@ export function compileFlagProgram(
         : fixed(matchResults.get(rule.variant as string) as EvaluationResult),
   );
   const ruleCount = ruleOutcomes.length;
-  const staticByVariant: Record<string, EvaluationResult> = Object.fromEntries(staticResults);
+  // What a promoted variant serves (STATIC, as the default does): built on the first promotion only.
+  let staticByVariant: Record<string, EvaluationResult> | undefined;
+  const promotedResult = (variant: string) => ownEntry((staticByVariant ??= Object.fromEntries(byReason(Reasons.STATIC))), variant);
   const fileEnabled = def.enabled;
 
   return {
@@ -149,7 +157,7 @@ export function compileFlagProgram(
           const p = ownEntry(o as Record<string, unknown>, 'percentage');
           if (typeof p === 'number' && p >= 0 && p <= 100) percentage = p;
           const v = ownEntry(o as Record<string, unknown>, 'variant');
-          if (typeof v === 'string') promoted = ownEntry(staticByVariant, v);
+          if (typeof v === 'string') promoted = promotedResult(v);
           const d = ownEntry(o as Record<string, unknown>, 'droppedVariants');
           if (Array.isArray(d) && d.length > 0) dropped = d.filter((x): x is string => typeof x === 'string');
         }

@@ -46,12 +46,38 @@ interface CompiledSegment extends Segment {
   readonly predicate: ContextPredicate;
 }
 
+/** Flags compiled between two pauses of compileFlagSetInSlices (about 10 ms of work each). */
+export const COMPILE_SLICE_FLAGS = 500;
+
 /** Compiles a schema-valid flag file. `id`/`version` fall back to the given defaults. */
-export function compileFlagSet(
+export function compileFlagSet(file: FlagFile, source: string, defaults: { id: string; version: string }): FlagSet {
+  const steps = compileSteps(file, source, defaults);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * compileFlagSet that awaits `pause()` every COMPILE_SLICE_FLAGS flags, so compiling 100k flags never holds
+ * the event loop for long (a reload on a live server). Same result and errors as compileFlagSet.
+ */
+export async function compileFlagSetInSlices(
   file: FlagFile,
   source: string,
   defaults: { id: string; version: string },
-): FlagSet {
+  pause: () => Promise<void> = () => new Promise((resolve) => setTimeout(resolve, 0)),
+): Promise<FlagSet> {
+  const steps = compileSteps(file, source, defaults);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** The compiler; yields between slices of flags. */
+function* compileSteps(file: FlagFile, source: string, defaults: { id: string; version: string }): Generator<void, FlagSet> {
   const id = file.id ?? defaults.id;
   const version = file.version !== undefined ? String(file.version) : defaults.version;
   const setMetadata: FlagMetadata = Object.freeze({ flagSetId: id, flagSetVersion: version });
@@ -75,8 +101,10 @@ export function compileFlagSet(
   }
 
   const flags = new Map<string, FlagRuntime>();
+  let count = 0;
   for (const [key, input] of Object.entries(file.flags ?? {})) {
     flags.set(key, compileFlag(key, input, segments, setMetadata, fail));
+    if (++count % COMPILE_SLICE_FLAGS === 0) yield;
   }
 
   const killSwitches = new Map<string, KillSwitchRuntime>();
@@ -187,7 +215,8 @@ function compileFlag(
     ...(input.owner !== undefined ? { owner: input.owner } : {}),
     ...(input.changeType !== undefined ? { changeType: input.changeType } : {}),
     enabled: full.enabled ?? true,
-    variants: structuredClone(full.variants) as Record<string, FlagValue>,
+    // The written variants themselves (frozen with `written` below): a copy per flag cost more than the rest of compiling it.
+    variants: full.variants as Record<string, FlagValue>,
     defaultVariant,
     offVariant,
     ...(rollout ? { rollout } : {}),
@@ -195,9 +224,8 @@ function compileFlag(
     rules,
     bucketing,
   });
-  const flagMetadata: FlagMetadata = Object.freeze(
-    input.changeType !== undefined ? { ...setMetadata, changeType: input.changeType } : { ...setMetadata },
-  );
+  const flagMetadata: FlagMetadata =
+    input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
   return Object.freeze({
     key,
     type,

@@ -1,22 +1,57 @@
 /** Entry points: flag file text or a plain object in, a compiled frozen FlagSet out (or a FlagConfigError). */
-import { createHash } from 'node:crypto';
 import { checkFlagFileShape } from './check-schema.js';
-import { compileFlagSet } from './compile-flag-set.js';
+import { compileFlagSet, compileFlagSetInSlices } from './compile-flag-set.js';
 import { assertNoForbiddenKeys } from './config-path.js';
+import { contentVersion } from './content-version.js';
 import { FlagConfigError } from './flag-config-error.js';
 import type { FlagSet } from './flag-set.js';
 import { decodeFlagText, firstLine, readFlagDocument } from './read-document.js';
+import type { FlagFile } from './schema.js';
+
+/**
+ * A flag file read and checked against the schema, not yet compiled: plain data, so a worker thread can
+ * check a file and post it (see `compileCheckedFlags`). `version` is the content hash used when the file
+ * names none.
+ */
+export interface CheckedFlagFile {
+  source: string;
+  file: FlagFile;
+  version: string;
+}
 
 /**
  * Parses a YAML or JSON flag file. `file` names the source in error messages and gives the default set id
  * (its base name without extension). Throws FlagConfigError on the first problem.
  */
 export function parseFlags(content: string | Uint8Array, file: string): FlagSet {
+  return guarded(file, () => compileCheckedFlags(checkFlags(content, file)));
+}
+
+/** Reads and schema-checks a flag file without compiling it. Throws FlagConfigError on the first problem the schema finds. */
+export function checkFlags(content: string | Uint8Array, file: string): CheckedFlagFile {
   return guarded(file, () => {
     const text = decodeFlagText(content, file);
     const value = readFlagDocument(text, file);
-    return build(value, file, contentHash(text));
+    assertNoForbiddenKeys(value, file);
+    return { source: file, file: checkFlagFileShape(value, file), version: contentVersion(text) };
   });
+}
+
+/** Compiles a checked flag file (the cross-field checks run here). Throws FlagConfigError. */
+export function compileCheckedFlags(checked: CheckedFlagFile): FlagSet {
+  return guarded(checked.source, () => compileFlagSet(checked.file, checked.source, defaultsOf(checked)));
+}
+
+/**
+ * compileCheckedFlags in slices of flags with `pause()` awaited between them (default: a zero timeout),
+ * so a large file does not hold the event loop. Same result and errors.
+ */
+export async function compileCheckedFlagsInSlices(checked: CheckedFlagFile, pause?: () => Promise<void>): Promise<FlagSet> {
+  try {
+    return await compileFlagSetInSlices(checked.file, checked.source, defaultsOf(checked), pause);
+  } catch (err) {
+    throw asConfigError(checked.source, err);
+  }
 }
 
 /** Validates and compiles an already parsed flag file object. Throws FlagConfigError on the first problem. */
@@ -35,13 +70,12 @@ function validateCopy(value: unknown, source: string): FlagSet {
   } catch (err) {
     throw new FlagConfigError({ file: source }, `not a plain JSON-like object: ${firstLine(err)}`);
   }
-  return build(copy, source, contentHash(text));
+  assertNoForbiddenKeys(copy, source);
+  return compileCheckedFlags({ source, file: checkFlagFileShape(copy, source), version: contentVersion(text) });
 }
 
-function build(value: unknown, source: string, hash: string): FlagSet {
-  assertNoForbiddenKeys(value, source);
-  const file = checkFlagFileShape(value, source);
-  return compileFlagSet(file, source, { id: baseName(source), version: hash });
+function defaultsOf(checked: CheckedFlagFile): { id: string; version: string } {
+  return { id: baseName(checked.source), version: checked.version };
 }
 
 /** Base name without directory and extension: `config/flags.yaml` -> `flags`. */
@@ -52,15 +86,15 @@ export function baseName(source: string): string {
 }
 
 /** Anything unexpected (a stack overflow on absurd nesting, a parser bug) still becomes a FlagConfigError. */
-function guarded(source: string, run: () => FlagSet): FlagSet {
+function guarded<T>(source: string, run: () => T): T {
   try {
     return run();
   } catch (err) {
-    if (err instanceof FlagConfigError) throw err;
-    throw new FlagConfigError({ file: source }, `could not read the flag file: ${firstLine(err)}`);
+    throw asConfigError(source, err);
   }
 }
 
-function contentHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
+function asConfigError(source: string, err: unknown): FlagConfigError {
+  if (err instanceof FlagConfigError) return err;
+  return new FlagConfigError({ file: source }, `could not read the flag file: ${firstLine(err)}`);
 }

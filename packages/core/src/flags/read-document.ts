@@ -1,14 +1,16 @@
 /**
  * Turns the bytes or text of a flag file into a plain value, refusing what would hurt before parsing:
  * oversized files, binary content, invalid UTF-8, duplicate keys, YAML alias bombs, YAML 1.1 semantics and
- * tags the parser does not know. JSON goes through the same YAML 1.2 parser (a JSON superset) so duplicate
- * keys are rejected there too.
+ * tags the parser does not know. Each format has a fast reader (JSON.parse plus a linear duplicate-key scan;
+ * js-yaml with the strict path's scalar rules) that answers only when sure; everything else, and every
+ * error, goes through the strict `yaml` parser, which words the message.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { checkDocumentKeys } from './check-document-keys.js';
 import { findDuplicateJsonKey } from './find-duplicate-json-key.js';
 import { locationOf } from './config-path.js';
 import { FlagConfigError } from './flag-config-error.js';
+import { readYamlFast } from './yaml-fast-path.js';
 
 /** Largest flag file accepted, in bytes. */
 export const MAX_FLAG_FILE_BYTES = 10 * 1024 * 1024;
@@ -22,8 +24,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 export function decodeFlagText(content: string | Uint8Array, file: string): string {
   let text: string;
   if (typeof content === 'string') {
-    if (content.length > MAX_FLAG_FILE_BYTES || Buffer.byteLength(content, 'utf8') > MAX_FLAG_FILE_BYTES) {
-      throw tooLarge(file, Buffer.byteLength(content, 'utf8'));
+    if (content.length > MAX_FLAG_FILE_BYTES || utf8Length(content) > MAX_FLAG_FILE_BYTES) {
+      throw tooLarge(file, utf8Length(content));
     }
     if (LONE_SURROGATE.test(content)) {
       throw new FlagConfigError({ file }, 'not valid UTF-8 text (lone surrogate); is this a binary file?');
@@ -51,6 +53,13 @@ export function readFlagDocument(text: string, file: string): unknown {
   }
   const json = readJson(text, file);
   if (json.ok) return json.value;
+  const fast = readYamlFast(text);
+  if (fast !== undefined) return fast.value;
+  return readYamlStrict(text, file);
+}
+
+/** The strict YAML 1.2 read: every check, and the message (with line and column) for the first problem. */
+export function readYamlStrict(text: string, file: string): unknown {
   const lines = new LineCounter();
   // uniqueKeys: false because its check is quadratic in the keys of a mapping; checkDocumentKeys does it in one pass.
   // version '1.2' and merge: false keep `off` a string, `0:30` a string and `<<` a plain key (refused below).
@@ -124,6 +133,21 @@ function lineAndColumn(text: string, offset: number): { line: number; col: numbe
     lineStart = i + 1;
   }
   return { line, col: offset - lineStart + 1 };
+}
+
+/** Bytes of `s` in UTF-8 (a lone surrogate counts 3, as its replacement character). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a pair: 2 units, 4 bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
 }
 
 function tooLarge(file: string, bytes: number): FlagConfigError {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { copyFile, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { changedKeys, defaultActor as defaultActorName, emptyLiveState, type AuditEntry, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
+import { changedKeys, emptyLiveState, type AuditEntry, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
+import { osUser } from './os-user.js';
 import { stateFromAudit } from './audit-replay.js';
 import { FileWatcher } from '../watch/file-watcher.js';
 import { FileAuditLog } from './file-audit-log.js';
@@ -265,7 +266,7 @@ export class FileStateStore implements StateStore {
             state,
             changed: [],
             audit: {
-              actor: options.actor ?? defaultActorName(),
+              actor: options.actor ?? osUser(),
               action: 'repair',
               target: '*',
               before: null,

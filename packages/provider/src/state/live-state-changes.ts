@@ -1,4 +1,5 @@
-import { defaultActor, type ChangeMeta, type FlagOverride, type KillSwitchState, type LiveState } from '@aiflags/core';
+import { type ChangeMeta, type FlagOverride, type KillSwitchState, type LiveState } from '@aiflags/core';
+import { osUser } from './os-user.js';
 
 /** One change applied to a live state, with what the audit log records about it. */
 export interface AppliedChange {
@@ -19,7 +20,7 @@ export function applyKillSwitch(
   meta: AuditedChangeMeta & { retryAfter?: number } = {},
   now: Date = new Date(),
 ): AppliedChange {
-  const actor = meta.actor ?? defaultActor();
+  const actor = meta.actor ?? osUser();
   const before = state.killSwitches[name];
   const after: KillSwitchState = { killed, at: now.toISOString(), actor };
   if (meta.reason !== undefined) after.reason = meta.reason;
@@ -50,7 +51,7 @@ export function applyFlagOverride(
   override: FlagOverride | null,
   meta: AuditedChangeMeta = {},
 ): AppliedChange {
-  const actor = meta.actor ?? defaultActor();
+  const actor = meta.actor ?? osUser();
   const before = state.flags[flagKey];
   const flags = { ...state.flags };
   if (override === null) delete flags[flagKey];

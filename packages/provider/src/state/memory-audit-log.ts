@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { defaultActor, type AuditEntry, type AuditLog } from '@aiflags/core';
+import { type AuditEntry, type AuditLog } from '@aiflags/core';
+import { osUser } from './os-user.js';
 
 /** Completes an entry given to `AuditLog.append` with its id, time and actor. */
 export function completeAuditEntry(entry: Parameters<AuditLog['append']>[0]): AuditEntry {
   return {
     id: randomUUID(),
     at: entry.at ?? new Date().toISOString(),
-    actor: entry.actor || defaultActor(),
+    actor: entry.actor || osUser(),
     action: entry.action,
     target: entry.target,
     before: entry.before ?? null,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
   changedKeys,
-  defaultActor,
   emptyLiveState,
   type ChangeMeta,
   type FlagOverride,
@@ -11,6 +10,7 @@ import {
   type StateStore,
   redactUrl,
 } from '@aiflags/core';
+import { osUser } from './os-user.js';
 import { RedisAuditLog } from '../audit/redis-audit-log.js';
 import { duplicateClient, ensureConnected, openClient, type RedisConnectionOptions } from '../connection/create-client.js';
 import { defaultPrefix, redisKeys, type RedisKeys } from '../keys.js';
@@ -120,7 +120,7 @@ export class RedisStateStore implements StateStore {
 
   async setKillSwitch(name: string, killed: boolean, meta: RedisChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {
     const at = new Date().toISOString();
-    const actor = meta.actor ?? defaultActor();
+    const actor = meta.actor ?? osUser();
     const after: KillSwitchState = { killed, at, actor };
     if (meta.reason !== undefined) after.reason = meta.reason;
     if (meta.retryAfter !== undefined) after.retryAfter = meta.retryAfter;
@@ -133,7 +133,7 @@ export class RedisStateStore implements StateStore {
     const problem = override === null ? undefined : schemaProblem(flagOverrideSchema, override);
     if (problem !== undefined) throw new Error(`aiflags: invalid override for flag "${flagKey}": ${problem}`);
     const at = new Date().toISOString();
-    return this.change(FLAG + flagKey, flagKey, override, meta.action ?? '', meta.actor ?? defaultActor(), meta.reason, at);
+    return this.change(FLAG + flagKey, flagKey, override, meta.action ?? '', meta.actor ?? osUser(), meta.reason, at);
   }
 
   async close(): Promise<void> {
@@ -268,7 +268,7 @@ export class RedisStateStore implements StateStore {
       randomUUID(),
       this.keys.changes,
       new Date().toISOString(),
-      defaultActor(),
+      osUser(),
       this.auditMaxLength,
       ...pairs,
     ]);
