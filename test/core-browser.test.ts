@@ -57,7 +57,15 @@ describe('the core source', () => {
     const hits: string[] = [];
     for (const file of files) {
       const code = (await readFile(join(CORE_SRC, file), 'utf8')).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-      for (const pattern of [/from\s+['"]node:/, /import\(\s*['"]node:/, /\bBuffer\b/, /\bprocess\.env\b/, /\bprocess\./, /\buserInfo\b/, /from\s+['"](fs|os|path|crypto|worker_threads)['"]/]) {
+      for (const pattern of [
+        /from\s+['"]node:/,
+        /import\(\s*['"]node:/,
+        /\bBuffer\b/,
+        /\bprocess\.env\b/,
+        /\bprocess\./,
+        /\buserInfo\b/,
+        /from\s+['"](fs|os|path|crypto|worker_threads)['"]/,
+      ]) {
         if (pattern.test(code)) hits.push(`${file}: ${pattern}`);
       }
     }

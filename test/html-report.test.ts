@@ -34,7 +34,14 @@ interface Delta {
 describe.skipIf(!haveBrowser)('aiflags report --html', () => {
   let dir: string;
   let browser: Browser;
-  let json: { report: { treatments: Array<Record<string, Delta | string | undefined> & { variant: string }>; variants: Array<{ variant: string; size: { units: number } }>; srm: { p: number; mismatch: boolean } }; verdict: { decision: string; reasons: string[]; treatments: Array<{ variant: string; decision: string }>; winner?: { variant: string } } };
+  let json: {
+    report: {
+      treatments: Array<Record<string, Delta | string | undefined> & { variant: string }>;
+      variants: Array<{ variant: string; size: { units: number } }>;
+      srm: { p: number; mismatch: boolean };
+    };
+    verdict: { decision: string; reasons: string[]; treatments: Array<{ variant: string; decision: string }>; winner?: { variant: string } };
+  };
   let htmlPath: string;
 
   beforeAll(async () => {
@@ -104,7 +111,11 @@ describe.skipIf(!haveBrowser)('aiflags report --html', () => {
         // The picture: a bar from the interval's low to high end, a point between them.
         const svg = row.locator('svg.forest');
         expect(await svg.isVisible()).toBe(true);
-        const [x1, x2, cx] = await Promise.all([svg.locator('line.bar').getAttribute('x1'), svg.locator('line.bar').getAttribute('x2'), svg.locator('circle.point').getAttribute('cx')]);
+        const [x1, x2, cx] = await Promise.all([
+          svg.locator('line.bar').getAttribute('x1'),
+          svg.locator('line.bar').getAttribute('x2'),
+          svg.locator('circle.point').getAttribute('cx'),
+        ]);
         expect(Number(x1)).toBeLessThanOrEqual(Number(cx));
         expect(Number(cx)).toBeLessThanOrEqual(Number(x2));
       }

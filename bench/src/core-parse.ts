@@ -33,7 +33,13 @@ function flagDocument(n: number, percentage: number): Record<string, unknown> {
 function yamlText(n: number, percentage: number): string {
   const lines = ['flags:'];
   for (let i = 0; i < n; i++) {
-    if (i % 10 === 0) lines.push(`  flag-${i}:`, '    variants: { control: gpt-4o, treatment: claude-sonnet-4 }', '    defaultVariant: control', `    rollout: { variant: treatment, percentage: ${percentage} }`);
+    if (i % 10 === 0)
+      lines.push(
+        `  flag-${i}:`,
+        '    variants: { control: gpt-4o, treatment: claude-sonnet-4 }',
+        '    defaultVariant: control',
+        `    rollout: { variant: treatment, percentage: ${percentage} }`,
+      );
     else lines.push(`  flag-${i}: { enabled: true, percentage: ${percentage} }`);
   }
   return `${lines.join('\n')}\n`;
@@ -106,7 +112,13 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       times.push({ n, ...t });
       const mb = (Buffer.byteLength(content) / 2 ** 20).toFixed(1);
       const goal = n === 100_000 ? `; goal < 1000 ms ${t.wall < 1000 ? 'met' : 'MISSED'} (wall), ${t.cpu < 1000 ? 'met' : 'missed'} (CPU)` : '';
-      rows.push({ suite: SUITE, name: `parseFlags ${format}, ${n / 1000}k flags (${mb} MB)`, value: Math.round(t.wall), unit: 'ms', note: `CPU ${Math.round(t.cpu)} ms; median of ${rounds}${goal}; ${load}` });
+      rows.push({
+        suite: SUITE,
+        name: `parseFlags ${format}, ${n / 1000}k flags (${mb} MB)`,
+        value: Math.round(t.wall),
+        unit: 'ms',
+        note: `CPU ${Math.round(t.cpu)} ms; median of ${rounds}${goal}; ${load}`,
+      });
     }
     // Time per doubling of the flag count: 1.0 is linear, 2.0 would be quadratic.
     for (let i = 1; i < times.length; i++) {
@@ -114,14 +126,32 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       const b = times[i]!;
       const doublings = Math.log2(b.n / a.n);
       const perDoubling = (b.cpu / a.cpu) ** (1 / doublings) / 2;
-      rows.push({ suite: SUITE, name: `${format} growth ${a.n / 1000}k → ${b.n / 1000}k, per doubling / 2`, value: Math.round(perDoubling * 100) / 100, unit: 'ratio', note: `CPU time ratio ${(b.cpu / a.cpu).toFixed(2)} for ${(b.n / a.n).toFixed(2)}x the flags; 1.0 = linear` });
+      rows.push({
+        suite: SUITE,
+        name: `${format} growth ${a.n / 1000}k → ${b.n / 1000}k, per doubling / 2`,
+        value: Math.round(perDoubling * 100) / 100,
+        unit: 'ratio',
+        note: `CPU time ratio ${(b.cpu / a.cpu).toFixed(2)} for ${(b.n / a.n).toFixed(2)}x the flags; 1.0 = linear`,
+      });
     }
   }
   for (const n of options.quick ? [20_000] : [20_000, 100_000]) {
     const worker = await reloadDelay(n, 64 * 1024);
     const inPlace = await reloadDelay(n, Number.POSITIVE_INFINITY);
-    rows.push({ suite: SUITE, name: `reload ${n / 1000}k flags, longest event-loop delay (${worker.where})`, value: Math.round(worker.maxMs * 10) / 10, unit: 'ms', note: `goal ≤ 50 ms ${worker.maxMs <= 50 ? 'met' : 'MISSED'}; reload took ${Math.round(worker.parseMs)} ms` });
-    rows.push({ suite: SUITE, name: `reload ${n / 1000}k flags, longest event-loop delay (parsed in place)`, value: Math.round(inPlace.maxMs * 10) / 10, unit: 'ms', note: `${(inPlace.maxMs / worker.maxMs).toFixed(1)}x the worker path's` });
+    rows.push({
+      suite: SUITE,
+      name: `reload ${n / 1000}k flags, longest event-loop delay (${worker.where})`,
+      value: Math.round(worker.maxMs * 10) / 10,
+      unit: 'ms',
+      note: `goal ≤ 50 ms ${worker.maxMs <= 50 ? 'met' : 'MISSED'}; reload took ${Math.round(worker.parseMs)} ms`,
+    });
+    rows.push({
+      suite: SUITE,
+      name: `reload ${n / 1000}k flags, longest event-loop delay (parsed in place)`,
+      value: Math.round(inPlace.maxMs * 10) / 10,
+      unit: 'ms',
+      note: `${(inPlace.maxMs / worker.maxMs).toFixed(1)}x the worker path's`,
+    });
   }
   return rows;
 }

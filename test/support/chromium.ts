@@ -8,13 +8,25 @@ export const haveBrowser = existsSync(CHROMIUM);
 /** Throws under CI=true when chromium is missing; otherwise prints one line saying what is skipped and how to enable it. */
 export function requireBrowserOrWarn(what: string): void {
   if (!haveBrowser && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
-  if (!haveBrowser) console.warn(`skipped: ${what}, because ${CHROMIUM} is missing; install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH; with CI=true it fails instead of skipping`);
+  if (!haveBrowser)
+    console.warn(
+      `skipped: ${what}, because ${CHROMIUM} is missing; install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH; with CI=true it fails instead of skipping`,
+    );
 }
 
 /** Headless, sandbox off (root in CI), and no background network traffic. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -64,7 +64,7 @@ describe('the fast YAML reader', () => {
     ['core null and bool spellings', 'a: [~, null, Null, NULL, true, True, TRUE, False, ""]\nb:\n'],
     ['numeric and boolean keys', '1: a\ntrue: b\n0x10: c\n1.5: d\n'],
     ['block scalars', 'a: |\n  line 1\n  line 2\nb: >-\n  folded\n  text\n'],
-    ['quoted escapes', 'a: "\\x41\\u00e9\\n"\nb: \'it\'\'s\'\n'],
+    ['quoted escapes', "a: \"\\x41\\u00e9\\n\"\nb: 'it''s'\n"],
     ['comments and a leading document marker', '--- # c\n# c\na: b # c\n'],
   ])('reads what the strict path reads: %s', (_name, text) => {
     expect(agrees(text)).toBe('fast');
@@ -72,9 +72,65 @@ describe('the fast YAML reader', () => {
 
   // Each property below found cases the fast reader took differently until DIFFERS in yaml-fast-path.ts listed them.
   const piece = fc.constantFrom(
-    'a', 'b', '1', '0x1F', '0o7', '1_0', '.5', '1e3', '~', 'null', 'true', 'off', '<<', '&x', '*x', '!!str', '!!int', '!t',
-    ': ', ':', ' ', '  ', '\n', '\n  ', '\n- ', '- ', '  - ', '{', '}', '[', ']', ',', '"', "'", '#', '|', '>', '|-', '>+', '? ', '---', '...',
-    '%YAML 1.1', '%', '\t', '\\', '\r\n', '\r', 'é', '\u2028', '\ufeff', '\x85', '"a\\"b"', '-1', '+.inf', '0:30', '\n\n', '@', '`',
+    'a',
+    'b',
+    '1',
+    '0x1F',
+    '0o7',
+    '1_0',
+    '.5',
+    '1e3',
+    '~',
+    'null',
+    'true',
+    'off',
+    '<<',
+    '&x',
+    '*x',
+    '!!str',
+    '!!int',
+    '!t',
+    ': ',
+    ':',
+    ' ',
+    '  ',
+    '\n',
+    '\n  ',
+    '\n- ',
+    '- ',
+    '  - ',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    '"',
+    "'",
+    '#',
+    '|',
+    '>',
+    '|-',
+    '>+',
+    '? ',
+    '---',
+    '...',
+    '%YAML 1.1',
+    '%',
+    '\t',
+    '\\',
+    '\r\n',
+    '\r',
+    'é',
+    '\u2028',
+    '\ufeff',
+    '\x85',
+    '"a\\"b"',
+    '-1',
+    '+.inf',
+    '0:30',
+    '\n\n',
+    '@',
+    '`',
   );
 
   it('agrees on fuzzed YAML text', () => {
@@ -92,9 +148,7 @@ describe('the fast YAML reader', () => {
       .map((edits) => edits.reduce((t, [at, cut, add]) => t.slice(0, at) + add.join('') + t.slice(at + cut), VALID_FLAGS_YAML));
     const written = fc
       .tuple(fc.jsonValue(), fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED'), fc.boolean())
-      .map(([value, defaultStringType, flow]) =>
-        stringify({ root: value, 'a key': value }, { defaultStringType, collectionStyle: flow ? 'flow' : 'block' }),
-      );
+      .map(([value, defaultStringType, flow]) => stringify({ root: value, 'a key': value }, { defaultStringType, collectionStyle: flow ? 'flow' : 'block' }));
     let fast = 0;
     fc.assert(
       fc.property(fc.oneof(mutated, written), (text) => {

@@ -232,7 +232,7 @@ export class LocalProvider implements Provider {
         errorMessage: this.loadError?.message ?? 'no flags loaded',
       };
     }
-    let result;
+    let result: ReturnType<typeof evaluate>;
     try {
       result = evaluate(set, flagKey, context, this.state?.current());
     } catch (error) {

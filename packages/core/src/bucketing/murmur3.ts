@@ -74,23 +74,19 @@ function run(p: Murmur3Prefix, s: string, encoding: Encoding, out?: { state?: Mu
       packed = c & 0xff;
       count = 1;
     } else if (c < 0x800) {
-      packed = (0xc0 | (c >> 6)) | ((0x80 | (c & 0x3f)) << 8);
+      packed = 0xc0 | (c >> 6) | ((0x80 | (c & 0x3f)) << 8);
       count = 2;
     } else {
       const d = i < sl ? s.charCodeAt(i) : 0;
       if (c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
         const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        packed =
-          (0xf0 | (cp >> 18)) |
-          ((0x80 | ((cp >> 12) & 0x3f)) << 8) |
-          ((0x80 | ((cp >> 6) & 0x3f)) << 16) |
-          ((0x80 | (cp & 0x3f)) << 24);
+        packed = 0xf0 | (cp >> 18) | ((0x80 | ((cp >> 12) & 0x3f)) << 8) | ((0x80 | ((cp >> 6) & 0x3f)) << 16) | ((0x80 | (cp & 0x3f)) << 24);
         count = 4;
         i++;
       } else {
         // A lone surrogate encodes as U+FFFD, as TextEncoder does.
         const u = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
-        packed = (0xe0 | (u >> 12)) | ((0x80 | ((u >> 6) & 0x3f)) << 8) | ((0x80 | (u & 0x3f)) << 16);
+        packed = 0xe0 | (u >> 12) | ((0x80 | ((u >> 6) & 0x3f)) << 8) | ((0x80 | (u & 0x3f)) << 16);
         count = 3;
       }
     }

@@ -51,11 +51,7 @@ export function compileFlagProgram(
   const bucketingErrors = () =>
     (unitErrors ??= {
       missingUnit: errorResult(ErrorCodes.TARGETING_KEY_MISSING, `flag '${key}' buckets by '${by}', which the evaluation context lacks`, flagMetadata),
-      invalidUnit: errorResult(
-        ErrorCodes.INVALID_CONTEXT,
-        `flag '${key}' buckets by '${by}', which must be a non-empty string or an integer`,
-        flagMetadata,
-      ),
+      invalidUnit: errorResult(ErrorCodes.INVALID_CONTEXT, `flag '${key}' buckets by '${by}', which must be a non-empty string or an integer`, flagMetadata),
     });
   const unitPath = by === 'targetingKey' ? [by] : (parseAttributePath(by) ?? [by]);
   const unitOf = by === 'targetingKey' ? readTargetingKey : (ctx: EvaluationContext) => readUnit(ctx, unitPath);
@@ -101,7 +97,14 @@ export function compileFlagProgram(
         const keep = entries.map((e) => !dropped.includes(e.variant));
         const left = entries.filter((_, i) => keep[i] && entries[i]!.weight > 0);
         const salted = { ...settings, flagKey: `${key}#resplit`, salt: `${settings.salt}#resplit`, groupId: `${settings.groupId}#resplit` };
-        r = left.length === 0 || keep.every(Boolean) ? null : { keep, bucketer: createSplitBucketer(salted, rescale(left.map((e) => e.weight))), remaining: left.map((e) => results.get(e.variant) as EvaluationResult) };
+        r =
+          left.length === 0 || keep.every(Boolean)
+            ? null
+            : {
+                keep,
+                bucketer: createSplitBucketer(salted, rescale(left.map((e) => e.weight))),
+                remaining: left.map((e) => results.get(e.variant) as EvaluationResult),
+              };
         if (resplits.size < 64) resplits.set(id, r);
       }
       return r;
@@ -180,10 +183,7 @@ function rescale(weights: number[]): number[] {
 }
 
 /** A kill switch: `on` (STATIC) unless killed in live state or `enabled: false` in the file (DISABLED). */
-export function compileKillSwitchProgram(
-  ks: Pick<KillSwitch, 'key' | 'enabled' | 'retryAfter'>,
-  flagMetadata: Readonly<FlagMetadata>,
-): FlagProgram {
+export function compileKillSwitchProgram(ks: Pick<KillSwitch, 'key' | 'enabled' | 'retryAfter'>, flagMetadata: Readonly<FlagMetadata>): FlagProgram {
   const on = makeResult(true, 'on', Reasons.STATIC, flagMetadata);
   const off = makeResult(false, 'off', Reasons.DISABLED, flagMetadata);
   // The last killed state seen and its result: a kill lasts many evaluations, so this is usually a hit.

@@ -6,14 +6,7 @@
 import { z } from 'zod';
 import type { FlagConfigError } from './flag-config-error.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
-import {
-  FlagFileSchema,
-  FullFlagSchema,
-  KeySchema,
-  ShorthandFlagSchema,
-  type FlagFile,
-  type FlagInput,
-} from './schema.js';
+import { FlagFileSchema, FullFlagSchema, KeySchema, ShorthandFlagSchema, type FlagFile, type FlagInput } from './schema.js';
 
 const TopLevelSchema = FlagFileSchema.extend({ flags: z.record(KeySchema, z.unknown()).optional() });
 const FULL_ONLY_KEYS = ['variants', 'defaultVariant', 'offVariant', 'rollout', 'split', 'rules'];
@@ -72,20 +65,12 @@ function fromIssue(file: string, prefix: ConfigPath, issue: z.core.$ZodIssue | u
       if (issue.input === undefined) return configError(file, path, 'required field is missing');
       return configError(file, path, `${ownMessage(issue.message) ?? `expected ${typeName(issue.expected)}`}, got ${got}`);
     case 'invalid_value':
-      return configError(
-        file,
-        path,
-        `expected one of ${issue.values.map((v) => String(v)).join(' | ')}, got ${got}`,
-      );
+      return configError(file, path, `expected one of ${issue.values.map((v) => String(v)).join(' | ')}, got ${got}`);
     case 'invalid_union':
       return configError(file, path, `expected a boolean, string, number or JSON object, got ${got}`);
     case 'invalid_key': {
       const key = 'input' in issue ? String(issue.input) : '';
-      return configError(
-        file,
-        path[path.length - 1] === key ? path : [...path, key],
-        `invalid key '${key}': keys use letters, digits, '_', '.' and '-'`,
-      );
+      return configError(file, path[path.length - 1] === key ? path : [...path, key], `invalid key '${key}': keys use letters, digits, '_', '.' and '-'`);
     }
     case 'too_small':
     case 'too_big': {

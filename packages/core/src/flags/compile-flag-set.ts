@@ -143,13 +143,7 @@ function* compileSteps(file: FlagFile, source: string, defaults: { id: string; v
 
 type Fail = (path: ConfigPath, message: string) => never;
 
-function compileFlag(
-  key: string,
-  input: FlagInput,
-  segments: ReadonlyMap<string, CompiledSegment>,
-  setMetadata: FlagMetadata,
-  fail: Fail,
-): FlagRuntime {
+function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string, CompiledSegment>, setMetadata: FlagMetadata, fail: Fail): FlagRuntime {
   const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
   const shorthand = !('variants' in input);
   const bucketing = normalizeBucketing(key, input.bucketing, at, fail);
@@ -166,11 +160,10 @@ function compileFlag(
   const variantKeys = Object.keys(full.variants);
   if (variantKeys.length === 0) fail(at('variants'), 'expected at least one variant');
   const type = commonType(full.variants, at, fail);
-  if (isModelConfigFlag(input, type)) checkModelConfigVariants(full.variants, (variant, ...field) => at('variants', variant, ...(field as (string | number)[])), fail);
+  if (isModelConfigFlag(input, type))
+    checkModelConfigVariants(full.variants, (variant, ...field) => at('variants', variant, ...(field as (string | number)[])), fail);
   const variantExists = (variant: string, path: ConfigPath): string =>
-    Object.hasOwn(full.variants, variant)
-      ? variant
-      : fail(path, `variant '${variant}' is not defined; variants are: ${variantKeys.join(', ')}`);
+    Object.hasOwn(full.variants, variant) ? variant : fail(path, `variant '${variant}' is not defined; variants are: ${variantKeys.join(', ')}`);
   const defaultVariant = variantExists(full.defaultVariant, at('defaultVariant'));
   const offVariant = variantExists(full.offVariant ?? defaultVariant, at('offVariant'));
   if (full.rollout && full.split) fail(at('split'), 'a flag has either rollout or split, not both');
@@ -203,9 +196,7 @@ function compileFlag(
       ...(rule.segment !== undefined ? { segment: rule.segment } : {}),
       conditions,
       ...(rule.variant !== undefined ? { variant: variantExists(rule.variant, [...path, 'variant']) } : {}),
-      ...(rule.rollout
-        ? { rollout: checkRollout(rule.rollout, [...path, 'rollout'], variantExists, bucketing, fail) }
-        : {}),
+      ...(rule.rollout ? { rollout: checkRollout(rule.rollout, [...path, 'rollout'], variantExists, bucketing, fail) } : {}),
       ...(rule.split ? { split: checkSplit(rule.split, [...path, 'split'], variantExists, bucketing, fail) } : {}),
     });
   });
@@ -224,8 +215,7 @@ function compileFlag(
     rules,
     bucketing,
   });
-  const flagMetadata: FlagMetadata =
-    input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
+  const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
   return Object.freeze({
     key,
     type,
@@ -254,12 +244,7 @@ function commonType(variants: Record<string, unknown>, at: (...p: string[]) => C
   return first?.type ?? 'boolean';
 }
 
-function normalizeBucketing(
-  key: string,
-  input: BucketingInput | undefined,
-  at: (...p: string[]) => ConfigPath,
-  fail: Fail,
-): BucketingDefinition {
+function normalizeBucketing(key: string, input: BucketingInput | undefined, at: (...p: string[]) => ConfigPath, fail: Fail): BucketingDefinition {
   const hash = input?.hash ?? 'murmur3';
   const by = input?.by ?? 'targetingKey';
   const path = parseAttributePath(by);
@@ -338,11 +323,7 @@ function checkSplit(
 }
 
 function compileConditions(conditions: readonly ConditionInput[], path: ConfigPath, fail: Fail): ContextPredicate {
-  return allOf(
-    conditions.map((condition, i) =>
-      compileCondition(condition, (field, message) => fail([...path, i, ...field], message)),
-    ),
-  );
+  return allOf(conditions.map((condition, i) => compileCondition(condition, (field, message) => fail([...path, i, ...field], message))));
 }
 
 function freezeMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {

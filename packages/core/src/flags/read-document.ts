@@ -84,10 +84,7 @@ export function readYamlStrict(text: string, file: string): unknown {
   }
   // A `%YAML 1.1` directive overrides the version option and brings back 1.1 booleans, sexagesimals and merge keys.
   if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.2') {
-    throw new FlagConfigError(
-      { file },
-      `the %YAML ${doc.directives.yaml.version} directive is not supported; flag files are YAML 1.2 (remove the directive)`,
-    );
+    throw new FlagConfigError({ file }, `the %YAML ${doc.directives.yaml.version} directive is not supported; flag files are YAML 1.2 (remove the directive)`);
   }
   checkDocumentKeys(doc, lines, file);
   try {
@@ -117,10 +114,7 @@ function readJson(text: string, file: string): { ok: true; value: unknown } | { 
   if (duplicate !== undefined) {
     const key = duplicate.path[duplicate.path.length - 1];
     const { line, col } = lineAndColumn(text, duplicate.offset);
-    throw new FlagConfigError(
-      locationOf(file, duplicate.path),
-      `duplicate key ${JSON.stringify(String(key).slice(0, 60))} at line ${line}, column ${col}`,
-    );
+    throw new FlagConfigError(locationOf(file, duplicate.path), `duplicate key ${JSON.stringify(String(key).slice(0, 60))} at line ${line}, column ${col}`);
   }
   return { ok: true, value };
 }
@@ -151,10 +145,7 @@ function utf8Length(s: string): number {
 }
 
 function tooLarge(file: string, bytes: number): FlagConfigError {
-  return new FlagConfigError(
-    { file },
-    `file is ${bytes} bytes; the limit is ${MAX_FLAG_FILE_BYTES} bytes (10 MB)`,
-  );
+  return new FlagConfigError({ file }, `file is ${bytes} bytes; the limit is ${MAX_FLAG_FILE_BYTES} bytes (10 MB)`);
 }
 
 /** The first line of an error's message (parser messages add a code excerpt below it). */
@@ -199,7 +190,7 @@ function locate(text: string, line: number | undefined): { flag?: string; field?
   let flag: string | undefined;
   for (const l of lines.slice(flagsLine + 1)) {
     if (/^\S/.test(l)) return field;
-    const m = /^( +)([A-Za-z0-9_.\-]+)\s*:/.exec(l);
+    const m = /^( +)([A-Za-z0-9_.-]+)\s*:/.exec(l);
     if (m?.[1] === undefined || m[2] === undefined) continue;
     if (indent === -1) indent = m[1].length;
     if (m[1].length === indent) flag = m[2];

@@ -23,11 +23,7 @@ function workerUrl(): URL {
 }
 
 /** parseFlags for a file's bytes, off this thread when the file is large. Throws FlagConfigError like parseFlags. */
-export async function parseFlagsOffThread(
-  bytes: Uint8Array,
-  file: string,
-  options: { minBytes?: number } = {},
-): Promise<{ set: FlagSet; where: ParsedWhere }> {
+export async function parseFlagsOffThread(bytes: Uint8Array, file: string, options: { minBytes?: number } = {}): Promise<{ set: FlagSet; where: ParsedWhere }> {
   if (bytes.byteLength < (options.minBytes ?? OFF_THREAD_MIN_BYTES)) return { set: parseFlags(bytes, file), where: 'main' };
   return parseInWorker(bytes, file);
 }

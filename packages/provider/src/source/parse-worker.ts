@@ -30,6 +30,16 @@ try {
 } catch (error) {
   if (error instanceof FlagConfigError) {
     const { file: at, flag, segment, killSwitch, field, detail } = error;
-    post({ type: 'error', location: { file: at, ...(flag !== undefined ? { flag } : {}), ...(segment !== undefined ? { segment } : {}), ...(killSwitch !== undefined ? { killSwitch } : {}), ...(field !== undefined ? { field } : {}) }, detail });
+    post({
+      type: 'error',
+      location: {
+        file: at,
+        ...(flag !== undefined ? { flag } : {}),
+        ...(segment !== undefined ? { segment } : {}),
+        ...(killSwitch !== undefined ? { killSwitch } : {}),
+        ...(field !== undefined ? { field } : {}),
+      },
+      detail,
+    });
   } else post({ type: 'error', location: { file }, detail: `could not read the flag file: ${(error as Error)?.message ?? String(error)}` });
 }

@@ -8,13 +8,7 @@ import { stateFromAudit } from './audit-replay.js';
 import { FileWatcher } from '../watch/file-watcher.js';
 import { FileAuditLog } from './file-audit-log.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
-import {
-  applyFlagOverride,
-  applyKillSwitch,
-  liveStateProblem,
-  type AppliedChange,
-  type AuditedChangeMeta,
-} from './live-state-changes.js';
+import { applyFlagOverride, applyKillSwitch, liveStateProblem, type AppliedChange, type AuditedChangeMeta } from './live-state-changes.js';
 import { AuditWriteError, StateCommitError, StateUnreadableError } from './live-state-error.js';
 import { StateListeners, type StateListener } from './state-listeners.js';
 
@@ -190,7 +184,9 @@ export class FileStateStore implements StateStore {
     const lastGood = await this.readLastGood();
     if (lastGood !== undefined && isDeepStrictEqual(lastGood, this.state)) {
       const keptAs = await this.keepRejected();
-      this.logError(`aiflags: ${this.statePath}: unreadable; writing over it from the last good state (version ${this.state.version}) this process shares with ${this.lastGoodPath}; the unreadable file is kept as ${keptAs}`);
+      this.logError(
+        `aiflags: ${this.statePath}: unreadable; writing over it from the last good state (version ${this.state.version}) this process shares with ${this.lastGoodPath}; the unreadable file is kept as ${keptAs}`,
+      );
       return this.state;
     }
     throw new StateUnreadableError(
@@ -223,12 +219,22 @@ export class FileStateStore implements StateStore {
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       const revert = await this.audit
-        .append({ ...applied.audit, action: 'revert-failed-write', before: applied.audit.after, after: applied.audit.before, reason: `state write failed: ${(error as Error).message}` })
+        .append({
+          ...applied.audit,
+          action: 'revert-failed-write',
+          before: applied.audit.after,
+          after: applied.audit.before,
+          reason: `state write failed: ${(error as Error).message}`,
+        })
         .then(
           () => `the audit entry ${entry.id} is cancelled by a 'revert-failed-write' entry`,
           () => `the audit entry ${entry.id} records a change that did not happen`,
         );
-      throw new StateCommitError(this.statePath, `aiflags: ${this.statePath}: cannot write the state (${(error as Error).message}); the change to '${applied.audit.target}' was NOT applied; ${revert}`, { cause: error });
+      throw new StateCommitError(
+        this.statePath,
+        `aiflags: ${this.statePath}: cannot write the state (${(error as Error).message}); the change to '${applied.audit.target}' was NOT applied; ${revert}`,
+        { cause: error },
+      );
     }
     // The change is committed with its entry; a missing copy only weakens a later repair, so it is reported, not thrown.
     try {
@@ -253,7 +259,10 @@ export class FileStateStore implements StateStore {
         if (parsed && options.from === undefined) return { source: 'none' as const, state: parsed };
         const lastGood = options.from === 'audit-log' ? undefined : await this.readLastGood();
         if (options.from === 'last-good' && lastGood === undefined) {
-          throw new StateUnreadableError(this.lastGoodPath, `aiflags: ${this.lastGoodPath}: no readable last good copy; try '${REPAIR_COMMAND} --from audit-log'`);
+          throw new StateUnreadableError(
+            this.lastGoodPath,
+            `aiflags: ${this.lastGoodPath}: no readable last good copy; try '${REPAIR_COMMAND} --from audit-log'`,
+          );
         }
         const source = lastGood !== undefined ? ('last-good' as const) : ('audit-log' as const);
         const restored = lastGood ?? stateFromAudit((await this.audit.list()).reverse());

@@ -1,4 +1,4 @@
-import { type ChangeMeta, type FlagOverride, type KillSwitchState, type LiveState } from '@aiflags/core';
+import type { ChangeMeta, FlagOverride, KillSwitchState, LiveState } from '@aiflags/core';
 import { osUser } from './os-user.js';
 
 /** One change applied to a live state, with what the audit log records about it. */
@@ -45,12 +45,7 @@ export function applyKillSwitch(
 }
 
 /** Sets (or with `null` removes) a flag override; returns a new state with the version increased by one. */
-export function applyFlagOverride(
-  state: LiveState,
-  flagKey: string,
-  override: FlagOverride | null,
-  meta: AuditedChangeMeta = {},
-): AppliedChange {
+export function applyFlagOverride(state: LiveState, flagKey: string, override: FlagOverride | null, meta: AuditedChangeMeta = {}): AppliedChange {
   const actor = meta.actor ?? osUser();
   const before = state.flags[flagKey];
   const flags = { ...state.flags };
@@ -99,7 +94,8 @@ export function liveStateProblem(value: unknown): string | undefined {
     if (p !== undefined && (typeof p !== 'number' || !(p >= 0 && p <= 100))) return `flags.${key}.percentage: expected a number from 0 to 100`;
     if (entry.variant !== undefined && (typeof entry.variant !== 'string' || entry.variant === '')) return `flags.${key}.variant: expected a variant name`;
     const d = entry.droppedVariants;
-    if (d !== undefined && (!Array.isArray(d) || !d.every((x) => typeof x === 'string'))) return `flags.${key}.droppedVariants: expected a list of variant names`;
+    if (d !== undefined && (!Array.isArray(d) || !d.every((x) => typeof x === 'string')))
+      return `flags.${key}.droppedVariants: expected a list of variant names`;
   }
   return undefined;
 }

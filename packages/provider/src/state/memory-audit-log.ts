@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AuditEntry, type AuditLog } from '@aiflags/core';
+import type { AuditEntry, AuditLog } from '@aiflags/core';
 import { osUser } from './os-user.js';
 
 /** Completes an entry given to `AuditLog.append` with its id, time and actor. */

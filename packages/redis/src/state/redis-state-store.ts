@@ -162,17 +162,19 @@ export class RedisStateStore implements StateStore {
     const args = [field, json, action, actor, reason ?? '', reason === undefined ? '0' : '1', at, target];
     let reply: [number, string, string];
     try {
-      reply = (await applyChangeScript.run(this.client, [this.keys.state, this.keys.audit], [
-        ...args,
-        this.auditMaxLength,
-        this.keys.changes,
-        randomUUID(),
-      ])) as [number, string, string];
+      reply = (await applyChangeScript.run(
+        this.client,
+        [this.keys.state, this.keys.audit],
+        [...args, this.auditMaxLength, this.keys.changes, randomUUID()],
+      )) as [number, string, string];
     } catch (error) {
       // An error reply comes from the script before its first write (the audit entry goes first): nothing changed.
       // Any other failure (connection lost mid-call) leaves it unknown, and the message must not claim either.
       if ((error as Error).name !== 'ReplyError') throw error;
-      throw new Error(`aiflags: ${this.keys.state} at ${this.url}: cannot record the change to '${target}' (${(error as Error).message}); the change was NOT applied and no audit entry was written`, { cause: error });
+      throw new Error(
+        `aiflags: ${this.keys.state} at ${this.url}: cannot record the change to '${target}' (${(error as Error).message}); the change was NOT applied and no audit entry was written`,
+        { cause: error },
+      );
     }
     const [version, epoch] = reply;
     // Our own message may already have been applied; otherwise apply it now so the caller sees it.
@@ -239,7 +241,9 @@ export class RedisStateStore implements StateStore {
     const epoch = hash.e;
     const version = hash.v === undefined ? 0 : Number(hash.v);
     if (!Number.isInteger(version) || version < 0) {
-      this.logger.error(`aiflags: rejected live state in ${this.keys.state}: version ${JSON.stringify(hash.v)} is not a non-negative integer; keeping version ${this.state.version}`);
+      this.logger.error(
+        `aiflags: rejected live state in ${this.keys.state}: version ${JSON.stringify(hash.v)} is not a non-negative integer; keeping version ${this.state.version}`,
+      );
       return false;
     }
     if (this.epoch !== undefined && epoch !== this.epoch && hasEntries(this.state)) {
@@ -263,15 +267,11 @@ export class RedisStateStore implements StateStore {
     for (const [name, entry] of Object.entries(this.state.killSwitches)) pairs.push(SWITCH + name, JSON.stringify(entry));
     for (const [name, entry] of Object.entries(this.state.flags)) pairs.push(FLAG + name, JSON.stringify(entry));
     this.logger.warn(`aiflags: Redis at ${this.url} lost the live state (version ${this.state.version}); restoring the entries this instance knows`);
-    await restoreScript.run(this.client, [this.keys.state, this.keys.audit], [
-      this.epoch ?? '',
-      randomUUID(),
-      this.keys.changes,
-      new Date().toISOString(),
-      osUser(),
-      this.auditMaxLength,
-      ...pairs,
-    ]);
+    await restoreScript.run(
+      this.client,
+      [this.keys.state, this.keys.audit],
+      [this.epoch ?? '', randomUUID(), this.keys.changes, new Date().toISOString(), osUser(), this.auditMaxLength, ...pairs],
+    );
   }
 
   /**
@@ -345,4 +345,3 @@ function entryName(field: string): string {
 function hasEntries(state: LiveState): boolean {
   return Object.keys(state.flags).length > 0 || Object.keys(state.killSwitches).length > 0;
 }
-
