@@ -15,7 +15,7 @@ import { didYouMean, evaluate, validateFlags, type FlagSet, type StateStore } fr
 import { createHash } from 'node:crypto';
 import { PresenceAnnouncer, type PresenceOptions } from './presence/presence-announcer.js';
 import { changedFlagsInSlices } from './source/changed-flags.js';
-import { readFlagFileBytes } from './source/load-flag-file.js';
+import { FlagFileReadError, readFlagFileBytes } from './source/load-flag-file.js';
 import { OFF_THREAD_MIN_BYTES, parseFlagsOffThread, type ParsedWhere } from './source/parse-off-thread.js';
 import type { TrackSink } from './track-sink.js';
 import { FileWatcher, type FileWatcherOptions } from './watch/file-watcher.js';
@@ -278,7 +278,7 @@ export class LocalProvider implements Provider {
       this.lastSeen = undefined;
       const message = (error as Error).message;
       // A missing file is often mid-save (some editors delete, then write); the watcher fires again when it is back.
-      this.fail(message.endsWith('file not found') ? ProviderEvents.Stale : ProviderEvents.Error, message, 'READ_ERROR');
+      this.fail(error instanceof FlagFileReadError && error.code === 'FILE_NOT_FOUND' ? ProviderEvents.Stale : ProviderEvents.Error, message, 'READ_ERROR');
       return;
     }
     if (this.lastSeen?.equals(bytes)) return;

@@ -1,6 +1,20 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { FlagConfigError, MAX_FLAG_FILE_BYTES, parseFlags, type FlagSet } from '@aiflags/core';
 
+/** Why a flag file could not be read, as a code to decide on (the message is for people). */
+export type FlagFileReadErrorCode = 'FILE_NOT_FOUND' | 'NOT_A_FILE' | 'UNREADABLE';
+
+/** A flag file that could not be read: one line naming the file, and a code. */
+export class FlagFileReadError extends Error {
+  override readonly name = 'FlagFileReadError';
+  constructor(
+    readonly code: FlagFileReadErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Reads a flag file's bytes. A file over the size limit is refused before it is read, so a huge file
  * cannot exhaust memory; a device or FIFO reports size 0, so the bytes actually read are capped too.
@@ -19,9 +33,9 @@ export async function readFlagFileBytes(path: string): Promise<Buffer> {
   } catch (error) {
     if (error instanceof FlagConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${path}: file not found`);
-    if (code === 'EISDIR') throw new Error(`${path}: is a directory, not a flag file`);
-    throw new Error(`${path}: cannot read the file (${code ?? (error as Error).message})`);
+    if (code === 'ENOENT') throw new FlagFileReadError('FILE_NOT_FOUND', `${path}: file not found`);
+    if (code === 'EISDIR') throw new FlagFileReadError('NOT_A_FILE', `${path}: is a directory, not a flag file`);
+    throw new FlagFileReadError('UNREADABLE', `${path}: cannot read the file (${code ?? (error as Error).message})`);
   } finally {
     await handle?.close();
   }
