@@ -93,8 +93,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const verdicts: Record<string, string> = {};
   try {
     // The rollout controller takes the model swap over at the percentage the file gives it.
-    const [start] = await controller.tick();
-    if (start) out(`rollout: ${start.flagKey} ${describe(start)}`);
+    // It also runs the three-way prompt test: per arm, dropping an arm that regresses, promoting a winner.
+    for (const start of await controller.tick()) out(`rollout: ${start.flagKey} ${describe(start)}`);
 
     now += HOUR_MS;
     await drive(
@@ -133,10 +133,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     );
     await metrics.flush();
     now += 24 * HOUR_MS;
-    const [step] = await controller.tick();
-    if (!step) throw new Error('the rollout controller manages no flag');
-    out(`rollout: ${step.flagKey} ${describe(step)}`);
-    for (const reason of step.reasons) out(`  · ${reason}`);
+    const actions = await controller.tick();
+    const step = actions.find((a) => a.flagKey === 'chat-model');
+    if (!step) throw new Error('the rollout controller does not manage chat-model');
+    for (const a of actions) {
+      out(`rollout: ${a.flagKey} ${describe(a)}`);
+      for (const reason of a.reasons) out(`  · ${reason}`);
+    }
     out(`\nnext: npx aiflags report system-prompt --flags ${shown}   (add --html report.html for a picture)`);
     return { verdicts, killed: killed.killed, revivedStatus: killed.revivedStatus, rollout: { action: step.action, from: step.from, to: step.to } };
   } finally {
@@ -147,8 +150,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-function describe(a: { action: string; from: number; to: number; reasons: string[] }): string {
+function describe(a: { action: string; from: number; to: number; reasons: string[]; variant?: string; dropped?: string[] }): string {
   if (a.action === 'start') return a.reasons[0] ?? `started at ${a.to} %`;
+  if (a.variant !== undefined) return `${a.action}: everyone gets '${a.variant}'`;
+  if (a.dropped?.length) return `${a.action}: ${a.dropped.map((v) => `'${v}'`).join(', ')} out of the test`;
   return a.action === 'hold' ? `holds at ${a.to} %` : `${a.action}: ${a.from} % → ${a.to} %`;
 }
 
