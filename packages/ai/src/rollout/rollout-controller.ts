@@ -1,7 +1,8 @@
 import { HOUR_MS, type ChangeMeta, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
-import { decide, promotedVariant, type GateCriteria } from '../gate/decide.js';
+import { decide, promotedVariant, type GateCriteria, type GateVerdict } from '../gate/decide.js';
 import { analysisWindow } from '../impact/analysis-window.js';
 import { analyzeImpact } from '../impact/analyze-impact.js';
+import type { ImpactReport } from '../impact/impact-report.js';
 import { expectedShares } from '../impact/expected-shares.js';
 import { rolloutPlans, type RolloutPlan, type RolloutPlans } from './plans.js';
 
@@ -151,11 +152,7 @@ export class RolloutController {
     const override = this.options.state.current().flags[key];
     const control = flag.definition.defaultVariant;
     const status = override?.rolloutStatus;
-    const treated = () => {
-      const shares = expectedShares(flag, override) ?? {};
-      return Math.round((100 - (shares[control] ?? 0)) * 1000) / 1000;
-    };
-    const current = treated();
+    const current = treatedShare(flag, override);
     if (status === 'rolled-back' || status === 'promoted' || status === 'paused') {
       return { flagKey: key, action: 'hold', from: current, to: current, step: 0, reasons: [`test ${status}; nothing to do`] };
     }
@@ -179,20 +176,10 @@ export class RolloutController {
       };
     }
     const startedAt = override?.stepStartedAt ? Date.parse(override.stepStartedAt) : now;
-    const shares = expectedShares(flag, override);
     const alreadyDropped = new Set(override?.droppedVariants ?? []);
-    // As for a rollout step: from the test's (or the last drop's) start, the sample-ratio check over whole hours.
-    const window = analysisWindow({ live: { ...override, rolloutStatus: 'running', stepStartedAt: iso(startedAt) }, now });
-    const report = await analyzeImpact(this.options.metrics, key, {
-      control,
-      treatments: Object.keys(flag.definition.split!).filter((v) => v !== control && !alreadyDropped.has(v)),
-      ...(window.since !== undefined ? { since: window.since } : {}),
-      ...(window.srmSince !== undefined ? { srmSince: window.srmSince } : {}),
-      notes: window.notes,
-      ...(shares ? { expectedShares: shares } : {}),
-      ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
-    });
-    const verdict = decide(report, this.options.criteria);
+    // From the test's (or the last drop's) start, with the shares the live override gives the remaining arms.
+    const treatments = Object.keys(flag.definition.split!).filter((v) => v !== control && !alreadyDropped.has(v));
+    const { report, verdict } = await this.judge(flag, override, startedAt, now, treatments, expectedShares(flag, override));
 
     if (verdict.decision === 'rollback') {
       const reason = `rolled back to '${control}': ${verdict.reasons.join('; ')}`;
@@ -204,7 +191,7 @@ export class RolloutController {
       const droppedVariants = [...alreadyDropped, ...newlyDropped];
       const reason = `dropped ${newlyDropped.map((v) => `'${v}'`).join(', ')}: ${verdict.reasons.filter((r) => newlyDropped.some((v) => r.startsWith(`${v}: `))).join('; ')}`;
       await this.write(key, override, { droppedVariants, stepStartedAt: iso(now) }, 'rollout-drop', reason);
-      const to = Math.round((100 - (expectedShares(flag, { ...override, droppedVariants })?.[control] ?? 0)) * 1000) / 1000;
+      const to = treatedShare(flag, { ...override, droppedVariants });
       return { flagKey: key, action: 'drop', from: current, to, step: 0, reasons: verdict.reasons, dropped: newlyDropped };
     }
     const waiting: string[] = [];
@@ -260,20 +247,7 @@ export class RolloutController {
 
     const step = plan.steps[stepIndex]!;
     const startedAt = override?.stepStartedAt ? Date.parse(override.stepStartedAt) : now;
-    // The step's window, as `aiflags report` reads it: from the step's start (its hour read whole), with
-    // the sample-ratio check over the step's whole hours, since the first one mixes the previous split.
-    const window = analysisWindow({ live: { ...override, rolloutStatus: 'running', stepStartedAt: iso(startedAt) }, now });
-    const shares = expectedShares(flag, { percentage: step.percentage });
-    const report = await analyzeImpact(this.options.metrics, key, {
-      control: flag.definition.defaultVariant,
-      treatments: [rollout.variant],
-      ...(window.since !== undefined ? { since: window.since } : {}),
-      ...(window.srmSince !== undefined ? { srmSince: window.srmSince } : {}),
-      notes: window.notes,
-      ...(shares ? { expectedShares: shares } : {}),
-      ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
-    });
-    const verdict = decide(report, this.options.criteria);
+    const { report, verdict } = await this.judge(flag, override, startedAt, now, [rollout.variant], expectedShares(flag, { percentage: step.percentage }));
 
     if (verdict.decision === 'rollback') {
       const reason = `rolled back from ${step.percentage} %: ${verdict.reasons.join('; ')}`;
@@ -320,11 +294,42 @@ export class RolloutController {
     return { flagKey: key, action: 'advance', from: current, to: next.percentage, step: nextIndex, reasons: verdict.reasons };
   }
 
+  /**
+   * The gate's verdict on a step or test: the window as `aiflags report` reads it, from the start (its hour
+   * read whole), with the sample-ratio check over whole hours only, since the first one mixes the previous split.
+   */
+  private async judge(
+    flag: CompiledFlag,
+    override: FlagOverride | undefined,
+    startedAt: number,
+    now: number,
+    treatments: string[],
+    shares: Record<string, number> | undefined,
+  ): Promise<{ report: ImpactReport; verdict: GateVerdict }> {
+    const window = analysisWindow({ live: { ...override, rolloutStatus: 'running', stepStartedAt: iso(startedAt) }, now });
+    const report = await analyzeImpact(this.options.metrics, flag.key, {
+      control: flag.definition.defaultVariant,
+      treatments,
+      ...(window.since !== undefined ? { since: window.since } : {}),
+      ...(window.srmSince !== undefined ? { srmSince: window.srmSince } : {}),
+      notes: window.notes,
+      ...(shares ? { expectedShares: shares } : {}),
+      ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
+    });
+    return { report, verdict: decide(report, this.options.criteria) };
+  }
+
   private async write(key: string, before: FlagOverride | undefined, progress: FlagOverride, action: string, reason: string): Promise<void> {
     // The store names the audit action from `action` when it supports it (both built-in stores do).
     const meta: ChangeMeta & { action: string } = { actor: this.actor, reason, action };
     await this.options.state.setFlagOverride(key, { ...before, ...progress }, meta);
   }
+}
+
+/** Percent of a multi-arm test's units on an arm other than control, under a live override. */
+function treatedShare(flag: CompiledFlag, override: FlagOverride | undefined): number {
+  const control = expectedShares(flag, override)?.[flag.definition.defaultVariant] ?? 0;
+  return Math.round((100 - control) * 1000) / 1000;
 }
 
 function iso(ms: number): string {
