@@ -1,8 +1,6 @@
 import { HOUR_MS, type ChangeMeta, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
-import { decide, promotedVariant, type GateCriteria, type GateVerdict } from '../gate/decide.js';
-import { analysisWindow } from '../impact/analysis-window.js';
-import { analyzeImpact } from '../impact/analyze-impact.js';
-import type { ImpactReport } from '../impact/impact-report.js';
+import { promotedVariant, type GateCriteria } from '../gate/decide.js';
+import { measureFlag } from '../gate/measure-flag.js';
 import { expectedShares } from '../impact/expected-shares.js';
 import { rolloutPlans, type RolloutPlan, type RolloutPlans } from './plans.js';
 
@@ -294,29 +292,23 @@ export class RolloutController {
     return { flagKey: key, action: 'advance', from: current, to: next.percentage, step: nextIndex, reasons: verdict.reasons };
   }
 
-  /**
-   * The gate's verdict on a step or test: the window as `aiflags report` reads it, from the start (its hour
-   * read whole), with the sample-ratio check over whole hours only, since the first one mixes the previous split.
-   */
-  private async judge(
+  /** The gate's verdict on a step or test, read over the window that started at `startedAt`. */
+  private judge(
     flag: CompiledFlag,
     override: FlagOverride | undefined,
     startedAt: number,
     now: number,
     treatments: string[],
     shares: Record<string, number> | undefined,
-  ): Promise<{ report: ImpactReport; verdict: GateVerdict }> {
-    const window = analysisWindow({ live: { ...override, rolloutStatus: 'running', stepStartedAt: iso(startedAt) }, now });
-    const report = await analyzeImpact(this.options.metrics, flag.key, {
-      control: flag.definition.defaultVariant,
+  ) {
+    return measureFlag(this.options.metrics, flag, {
+      live: { ...override, rolloutStatus: 'running', stepStartedAt: iso(startedAt) },
+      now,
       treatments,
-      ...(window.since !== undefined ? { since: window.since } : {}),
-      ...(window.srmSince !== undefined ? { srmSince: window.srmSince } : {}),
-      notes: window.notes,
-      ...(shares ? { expectedShares: shares } : {}),
+      expectedShares: shares,
       ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
+      ...(this.options.criteria !== undefined ? { criteria: this.options.criteria } : {}),
     });
-    return { report, verdict: decide(report, this.options.criteria) };
   }
 
   private async write(key: string, before: FlagOverride | undefined, progress: FlagOverride, action: string, reason: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
-import { parseFlags, type CompiledFlag } from '@aiflags/core';
-import { analyzeImpact, decide, expectedShares, promotedVariant } from '@aiflags/ai';
+import { parseFlags, type CompiledFlag, type FlagOverride } from '@aiflags/core';
+import { measureFlag, promotedVariant } from '@aiflags/ai';
 import { watchDelivery, type DeliveryWait } from '@aiflags/provider';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
@@ -111,11 +111,9 @@ async function promote(flagsPath: string, flagKey: string, named: string | undef
   }
 }
 
-/** The gate's pick: the winner of a multi-arm test, or the treatment of a rollout the gate promotes. */
-async function chooseWinner(flag: CompiledFlag, metrics: Parameters<typeof analyzeImpact>[0], live: Parameters<typeof expectedShares>[1]): Promise<string> {
-  const shares = expectedShares(flag, live);
-  const report = await analyzeImpact(metrics, flag.key, { control: flag.definition.defaultVariant, ...(shares ? { expectedShares: shares } : {}) });
-  const verdict = decide(report);
+/** The gate's pick, over the window `aiflags report` shows: the winner of a multi-arm test, or the treatment of a rollout the gate promotes. */
+async function chooseWinner(flag: CompiledFlag, metrics: Parameters<typeof measureFlag>[0], live: FlagOverride | undefined): Promise<string> {
+  const { verdict } = await measureFlag(metrics, flag, { live });
   const winner = promotedVariant(verdict);
   if (winner !== undefined) return winner;
   const why = verdict.reasons.find((r) => r.startsWith('no winner yet')) ?? `the gate says ${verdict.decision}: ${verdict.reasons[0] ?? 'no data'}`;

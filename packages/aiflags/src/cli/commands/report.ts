@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { HOUR_MS } from '@aiflags/core';
-import { analysisWindow, analyzeImpact, decide, expectedShares, renderImpactReport } from '@aiflags/ai';
+import { measureFlag, renderImpactReport } from '@aiflags/ai';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
@@ -33,17 +33,8 @@ export function register(program: Command): void {
         try {
           const live = runtime.state.current().flags[flagKey];
           const now = Date.now();
-          const window = analysisWindow({ live, since: opts.since !== undefined ? parseSince(opts.since, now) : undefined, now });
-          const shares = expectedShares(flag, live);
-          const report = await analyzeImpact(runtime.metrics, flagKey, {
-            control,
-            ...(window.since !== undefined ? { since: window.since } : {}),
-            ...(window.srmSince !== undefined ? { srmSince: window.srmSince } : {}),
-            ...(shares ? { expectedShares: shares } : {}),
-            ...(window.skipSrm ? { skipSrm: window.skipSrm } : {}),
-            notes: window.notes,
-          });
-          const verdict = decide(report);
+          const since = opts.since !== undefined ? parseSince(opts.since, now) : undefined;
+          const { window, report, verdict } = await measureFlag(runtime.metrics, flag, { live, since, now, control });
           if (opts.json) process.stdout.write(`${JSON.stringify({ report, verdict }, null, 2)}\n`);
           else {
             process.stdout.write(`${renderImpactReport(report, verdict)}\n`);
