@@ -22,7 +22,7 @@ export interface FlagProgram {
  * Serves a result for a context; `percentage` (0-100) replaces a rollout's own when >= 0, and a split
  * re-splits the units of `dropped` arms among the others.
  */
-type Outcome = (ctx: EvaluationContext, percentage: number, dropped?: readonly string[]) => EvaluationResult;
+type Outcome = (ctx: EvaluationContext, percentage: number, dropped?: readonly unknown[]) => EvaluationResult;
 
 const NO_OVERRIDE = -1;
 
@@ -89,9 +89,15 @@ export function compileFlagProgram(
     const { missingUnit, invalidUnit } = bucketingErrors();
     // One re-split per set of dropped arms, built on first use: a unit whose arm was dropped is bucketed
     // again, under a salt of its own, over the remaining arms' weights; other units keep their arm.
-    const resplits = new Map<string, { keep: boolean[]; bucketer: SplitBucketer; remaining: EvaluationResult[] } | null>();
-    const resplitFor = (dropped: readonly string[]) => {
-      const id = dropped.join('\u0000');
+    // The live state's array is the same object until the state changes, so evaluation looks it up by
+    // identity and only a new state pays for the join; the content key shares one bucketer across states.
+    type Resplit = { keep: boolean[]; bucketer: SplitBucketer; remaining: EvaluationResult[] } | null;
+    const resplits = new Map<string, Resplit>();
+    const byArray = new WeakMap<readonly unknown[], Resplit>();
+    const resplitFor = (dropped: readonly unknown[]): Resplit => {
+      const known = byArray.get(dropped);
+      if (known !== undefined) return known;
+      const id = dropped.map((x) => (typeof x === 'string' ? x : '')).join('\u0000');
       let r = resplits.get(id);
       if (r === undefined) {
         const keep = entries.map((e) => !dropped.includes(e.variant));
@@ -107,6 +113,7 @@ export function compileFlagProgram(
               };
         if (resplits.size < 64) resplits.set(id, r);
       }
+      byArray.set(dropped, r);
       return r;
     };
     return (ctx, _percentage, dropped) => {
@@ -150,7 +157,7 @@ export function compileFlagProgram(
       let enabled = fileEnabled;
       let percentage = NO_OVERRIDE;
       let promoted: EvaluationResult | undefined;
-      let dropped: readonly string[] | undefined;
+      let dropped: readonly unknown[] | undefined;
       if (live !== undefined) {
         const o = ownEntry(live.flags, key);
         if (o !== undefined && o !== null) {
@@ -162,7 +169,8 @@ export function compileFlagProgram(
           const v = ownEntry(o as Record<string, unknown>, 'variant');
           if (typeof v === 'string') promoted = promotedResult(v);
           const d = ownEntry(o as Record<string, unknown>, 'droppedVariants');
-          if (Array.isArray(d) && d.length > 0) dropped = d.filter((x): x is string => typeof x === 'string');
+          // Entries that are not variant names match no arm and so drop nothing.
+          if (Array.isArray(d) && d.length > 0) dropped = d;
         }
       }
       if (!enabled) return disabled;
