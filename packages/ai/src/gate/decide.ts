@@ -84,16 +84,12 @@ export function decide(report: ImpactReport, criteria: GateCriteria = {}): GateV
     return { decision: 'rollback', reasons: [keep, ...verdicts.flatMap((v) => named(v, 'drop — '))], treatments: verdicts, dropped: droppedNames };
   }
   const byVariant = new Map(report.variants.map((v) => [v.variant, v]));
-  const candidates = [report.control, ...verdicts.filter((v) => v.decision === 'promote').map((v) => v.variant)].map((variant) => ({
-    variant,
-    quality: byVariant.get(variant)?.qualityScores,
-  }));
-  const controlQuality = byVariant.get(report.control)?.qualityMean ?? 0;
-  const margin = c.qualityMarginAbsolute ?? c.qualityMargin * Math.abs(controlQuality);
-  const contenders = [report.control, ...verdicts.filter((v) => v.decision !== 'drop').map((v) => v.variant)].map((variant) => ({
-    variant,
-    quality: byVariant.get(variant)?.qualityScores,
-  }));
+  // The control and the arms that may still win: those passing every criterion, or (to say who leads) every arm not dropped.
+  const arms = (keep: (v: TreatmentVerdict) => boolean) =>
+    [report.control, ...verdicts.filter(keep).map((v) => v.variant)].map((variant) => ({ variant, quality: byVariant.get(variant)?.qualityScores }));
+  const candidates = arms((v) => v.decision === 'promote');
+  const contenders = arms((v) => v.decision !== 'drop');
+  const margin = qualityMargin(c, byVariant.get(report.control)?.qualityMean ?? 0);
   const { winner, noWinner } = pickWinner(candidates, contenders, report.control, report.alpha, margin);
   const dropReasons = dropped.flatMap((v) => named(v, 'drop — '));
   if (winner) {
@@ -169,7 +165,7 @@ function judgeTreatment(report: ImpactReport, t: TreatmentImpact, c: Criteria): 
   // Quality: rollback when significantly worse; promote when not worse than the margin.
   const q = t.quality;
   if (q) {
-    const margin = c.qualityMarginAbsolute ?? c.qualityMargin * Math.abs(q.control);
+    const margin = qualityMargin(c, q.control);
     const head = `quality ${signed(q.diff)} (${fmtCi(q.ci, alpha)}, ${fmtP(q.p)})`;
     if (enough(q) && q.sequentialCi && q.sequentialCi[1] < 0) regressions.push(`${head}: worse than control`);
     else if (q.ci[0] > 0) passes.push(`${head}: better than control`);
@@ -214,6 +210,11 @@ function judgeTreatment(report: ImpactReport, t: TreatmentImpact, c: Criteria): 
   if (regressions.length) return { variant: t.variant, decision: 'drop', reasons: regressions };
   if (blockers.length) return { variant: t.variant, decision: 'continue', reasons: [...blockers, ...passes] };
   return { variant: t.variant, decision: 'promote', reasons: passes.length ? passes : ['every criterion met'] };
+}
+
+/** The non-inferiority margin for quality, in quality points. */
+function qualityMargin(c: Criteria, controlMean: number): number {
+  return c.qualityMarginAbsolute ?? c.qualityMargin * Math.abs(controlMean);
 }
 
 /**
