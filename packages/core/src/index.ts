@@ -4,7 +4,7 @@ export * from './bucketing/index.js';
 export * from './rules/index.js';
 export * from './stats/index.js';
 export * from './metrics/index.js';
-export * from './live-state.js';
+export * from './live-state/index.js';
 export * from './presence.js';
 export * from './export.js';
 export * from './redact/index.js';

@@ -1,4 +1,4 @@
-import { HOUR_MS, type ChangeMeta, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
+import { AUDIT_ACTIONS, HOUR_MS, type AuditAction, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
 import { promotedVariant, type GateCriteria } from '../gate/decide.js';
 import { measureFlag } from '../gate/measure-flag.js';
 import { expectedShares } from '../impact/expected-shares.js';
@@ -161,7 +161,7 @@ export class RolloutController {
         key,
         override,
         { rolloutStatus: 'running', rolloutStep: 0, stepStartedAt: iso(now) },
-        'rollout-start',
+        AUDIT_ACTIONS.rolloutStart,
         `${plan.changeType} test of ${arms} started`,
       );
       return {
@@ -181,14 +181,14 @@ export class RolloutController {
 
     if (verdict.decision === 'rollback') {
       const reason = `rolled back to '${control}': ${verdict.reasons.join('; ')}`;
-      await this.write(key, override, { variant: control, rolloutStatus: 'rolled-back', stepStartedAt: iso(now) }, 'rollout-rollback', reason);
+      await this.write(key, override, { variant: control, rolloutStatus: 'rolled-back', stepStartedAt: iso(now) }, AUDIT_ACTIONS.rolloutRollback, reason);
       return { flagKey: key, action: 'rollback', from: current, to: 0, step: 0, reasons: verdict.reasons, variant: control, dropped: verdict.dropped };
     }
     const newlyDropped = verdict.dropped.filter((v) => !alreadyDropped.has(v));
     if (newlyDropped.length > 0) {
       const droppedVariants = [...alreadyDropped, ...newlyDropped];
       const reason = `dropped ${newlyDropped.map((v) => `'${v}'`).join(', ')}: ${verdict.reasons.filter((r) => newlyDropped.some((v) => r.startsWith(`${v}: `))).join('; ')}`;
-      await this.write(key, override, { droppedVariants, stepStartedAt: iso(now) }, 'rollout-drop', reason);
+      await this.write(key, override, { droppedVariants, stepStartedAt: iso(now) }, AUDIT_ACTIONS.rolloutDrop, reason);
       const to = treatedShare(flag, { ...override, droppedVariants });
       return { flagKey: key, action: 'drop', from: current, to, step: 0, reasons: verdict.reasons, dropped: newlyDropped };
     }
@@ -201,7 +201,7 @@ export class RolloutController {
     if (waiting.length > 0 || winner === undefined) return { flagKey: key, action: 'hold', from: current, to: current, step: 0, reasons: waiting };
 
     const reason = `promoted '${winner}': ${verdict.reasons.join('; ')}`;
-    await this.write(key, override, { variant: winner, rolloutStatus: 'promoted', stepStartedAt: iso(now) }, 'rollout-promote', reason);
+    await this.write(key, override, { variant: winner, rolloutStatus: 'promoted', stepStartedAt: iso(now) }, AUDIT_ACTIONS.rolloutPromote, reason);
     return { flagKey: key, action: 'promote', from: current, to: winner === control ? 0 : 100, step: 0, reasons: verdict.reasons, variant: winner };
   }
 
@@ -230,7 +230,7 @@ export class RolloutController {
         key,
         override,
         { percentage: first.percentage, rolloutStep: startIndex, stepStartedAt: iso(now), rolloutStatus: 'running' },
-        'rollout-start',
+        AUDIT_ACTIONS.rolloutStart,
         `${plan.changeType} plan started at ${first.percentage} %`,
       );
       return {
@@ -253,7 +253,7 @@ export class RolloutController {
         key,
         override,
         { percentage: 0, rolloutStep: stepIndex, stepStartedAt: iso(now), rolloutStatus: 'rolled-back' },
-        'rollout-rollback',
+        AUDIT_ACTIONS.rolloutRollback,
         reason,
       );
       return { flagKey: key, action: 'rollback', from: current, to: 0, step: stepIndex, reasons: verdict.reasons };
@@ -276,7 +276,7 @@ export class RolloutController {
         key,
         override,
         { percentage: 100, rolloutStep: next ? nextIndex : stepIndex, stepStartedAt: iso(now), rolloutStatus: 'promoted' },
-        'rollout-promote',
+        AUDIT_ACTIONS.rolloutPromote,
         reason,
       );
       return { flagKey: key, action: 'promote', from: current, to: 100, step: next ? nextIndex : stepIndex, reasons: verdict.reasons };
@@ -286,7 +286,7 @@ export class RolloutController {
       key,
       override,
       { percentage: next.percentage, rolloutStep: nextIndex, stepStartedAt: iso(now), rolloutStatus: 'running' },
-      'rollout-advance',
+      AUDIT_ACTIONS.rolloutAdvance,
       reason,
     );
     return { flagKey: key, action: 'advance', from: current, to: next.percentage, step: nextIndex, reasons: verdict.reasons };
@@ -311,10 +311,8 @@ export class RolloutController {
     });
   }
 
-  private async write(key: string, before: FlagOverride | undefined, progress: FlagOverride, action: string, reason: string): Promise<void> {
-    // The store names the audit action from `action` when it supports it (both built-in stores do).
-    const meta: ChangeMeta & { action: string } = { actor: this.actor, reason, action };
-    await this.options.state.setFlagOverride(key, { ...before, ...progress }, meta);
+  private async write(key: string, before: FlagOverride | undefined, progress: FlagOverride, action: AuditAction, reason: string): Promise<void> {
+    await this.options.state.setFlagOverride(key, { ...before, ...progress }, { actor: this.actor, reason, action });
   }
 }
 

@@ -1,7 +1,7 @@
 /** The pure evaluator: (flag set, key, context, live state) -> result. Synchronous; never throws. */
 import type { FlagRuntime, KillSwitchRuntime } from '../flags/compile-flag-set.js';
 import type { FlagSet, FlagType } from '../flags/flag-set.js';
-import type { LiveState } from '../live-state.js';
+import type { LiveState } from '../live-state/index.js';
 import type { EvaluationContext, EvaluationResult, FlagValue, JsonObject } from './result.js';
 import { ErrorCodes } from './result.js';
 import { errorResult } from './results.js';

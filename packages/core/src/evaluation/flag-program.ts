@@ -7,7 +7,7 @@ import { splitAllocation } from '../bucketing/allocation.js';
 import { createRolloutBucketer, createSplitBucketer, type BucketingSettings, type SplitBucketer } from '../bucketing/bucketers.js';
 import { readTargetingKey, readUnit } from '../bucketing/unit.js';
 import type { FlagDefinition, KillSwitch, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
-import type { LiveState } from '../live-state.js';
+import type { LiveState } from '../live-state/index.js';
 import { parseAttributePath } from '../rules/attribute-path.js';
 import type { ContextPredicate } from '../rules/condition.js';
 import type { EvaluationContext, EvaluationResult, FlagMetadata } from './result.js';

@@ -2,15 +2,28 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { copyFile, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { changedKeys, emptyLiveState, type AuditEntry, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
+import {
+  applyFlagOverride,
+  applyKillSwitch,
+  changedKeys,
+  checkLiveState,
+  emptyLiveState,
+  StateListeners,
+  type AppliedChange,
+  type AuditEntry,
+  type ChangeMeta,
+  type FlagOverride,
+  type LiveState,
+  type LiveStateRead,
+  type StateListener,
+  type StateStore,
+} from '@aiflags/core';
 import { osUser } from './os-user.js';
 import { stateFromAudit } from './audit-replay.js';
 import { FileWatcher } from '../watch/file-watcher.js';
 import { FileAuditLog } from './file-audit-log.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
-import { applyFlagOverride, applyKillSwitch, liveStateProblem, type AppliedChange, type AuditedChangeMeta } from './live-state-changes.js';
 import { AuditWriteError, StateCommitError, StateUnreadableError } from './live-state-error.js';
-import { StateListeners, type StateListener } from './state-listeners.js';
 
 export interface FileStateStoreOptions {
   /** Polling interval in ms behind fs.watch; other processes' changes arrive within this much. Default 250. */
@@ -88,12 +101,12 @@ export class FileStateStore implements StateStore {
     return this.listeners.add(listener);
   }
 
-  async setKillSwitch(name: string, killed: boolean, meta?: AuditedChangeMeta & { retryAfter?: number }): Promise<LiveState> {
-    return this.write((state) => applyKillSwitch(state, name, killed, meta));
+  async setKillSwitch(name: string, killed: boolean, meta: ChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {
+    return this.write((state) => applyKillSwitch(state, name, killed, { ...meta, actor: meta.actor ?? osUser() }));
   }
 
-  async setFlagOverride(flagKey: string, override: FlagOverride | null, meta?: AuditedChangeMeta): Promise<LiveState> {
-    return this.write((state) => applyFlagOverride(state, flagKey, override, meta));
+  async setFlagOverride(flagKey: string, override: FlagOverride | null, meta: ChangeMeta = {}): Promise<LiveState> {
+    return this.write((state) => applyFlagOverride(state, flagKey, override, { ...meta, actor: meta.actor ?? osUser() }));
   }
 
   async close(): Promise<void> {
@@ -121,15 +134,9 @@ export class FileStateStore implements StateStore {
   }
 
   private parse(text: string): LiveState | undefined {
-    let value: unknown;
-    let problem: string | undefined;
-    try {
-      value = JSON.parse(text);
-      problem = liveStateProblem(value);
-    } catch (error) {
-      problem = (error as Error).message;
-    }
-    if (problem === undefined) return value as LiveState;
+    const read = readState(text);
+    if (read.ok) return read.value;
+    const problem = read.problem;
     if (text !== this.rejectedText) {
       this.rejectedText = text;
       this.logError(`aiflags: ${this.statePath}: rejected (${problem}); keeping the last good live state (version ${this.state.version})`);
@@ -299,12 +306,8 @@ export class FileStateStore implements StateStore {
     } catch {
       return undefined;
     }
-    try {
-      const value: unknown = JSON.parse(text);
-      return liveStateProblem(value) === undefined ? (value as LiveState) : undefined;
-    } catch {
-      return undefined;
-    }
+    const read = readState(text);
+    return read.ok ? read.value : undefined;
   }
 
   /** Copies an unreadable state.json aside before it is replaced: it may hold a change someone meant to make. */
@@ -315,11 +318,8 @@ export class FileStateStore implements StateStore {
   }
 
   private problemOf(text: string): string {
-    try {
-      return liveStateProblem(JSON.parse(text)) ?? 'unknown problem';
-    } catch (error) {
-      return (error as Error).message;
-    }
+    const read = readState(text);
+    return read.ok ? 'unknown problem' : read.problem;
   }
 
   /** Temp files of a writer killed mid-write; every write happens under the lock, so any found under it is debris. */
@@ -342,4 +342,15 @@ export class FileStateStore implements StateStore {
     await handle.close();
     return temp;
   }
+}
+
+/** Parses and checks a state file's text with core's schema; a JSON error keeps the parser's own message. */
+function readState(text: string): LiveStateRead<LiveState> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problem: (error as Error).message };
+  }
+  return checkLiveState(value);
 }

@@ -1,7 +1,17 @@
-import { emptyLiveState, type ChangeMeta, type FlagOverride, type LiveState, type StateStore } from '@aiflags/core';
-import { applyFlagOverride, applyKillSwitch, type AppliedChange, type AuditedChangeMeta } from './live-state-changes.js';
+import {
+  applyFlagOverride,
+  applyKillSwitch,
+  emptyLiveState,
+  StateListeners,
+  type AppliedChange,
+  type ChangeMeta,
+  type FlagOverride,
+  type LiveState,
+  type StateListener,
+  type StateStore,
+} from '@aiflags/core';
 import { MemoryAuditLog } from './memory-audit-log.js';
-import { StateListeners, type StateListener } from './state-listeners.js';
+import { osUser } from './os-user.js';
 
 /** A live state held in process memory: tests, and apps that change state only from inside the process. */
 export class MemoryStateStore implements StateStore {
@@ -25,12 +35,12 @@ export class MemoryStateStore implements StateStore {
     return this.listeners.add(listener);
   }
 
-  async setKillSwitch(name: string, killed: boolean, meta?: AuditedChangeMeta & { retryAfter?: number }): Promise<LiveState> {
-    return this.commit(applyKillSwitch(this.state, name, killed, meta));
+  async setKillSwitch(name: string, killed: boolean, meta: ChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {
+    return this.commit(applyKillSwitch(this.state, name, killed, { ...meta, actor: meta.actor ?? osUser() }));
   }
 
-  async setFlagOverride(flagKey: string, override: FlagOverride | null, meta?: ChangeMeta): Promise<LiveState> {
-    return this.commit(applyFlagOverride(this.state, flagKey, override, meta));
+  async setFlagOverride(flagKey: string, override: FlagOverride | null, meta: ChangeMeta = {}): Promise<LiveState> {
+    return this.commit(applyFlagOverride(this.state, flagKey, override, { ...meta, actor: meta.actor ?? osUser() }));
   }
 
   async close(): Promise<void> {

@@ -8,19 +8,21 @@ import { LuaScript } from '../connection/lua-script.js';
  *
  * KEYS: state hash, audit stream.
  * ARGV: field, value JSON ('' removes), action ('' derives it), actor, reason, has-reason (1/0), at,
- *       target, audit max length, channel, epoch for a new hash.
+ *       target, audit max length, channel, epoch for a new hash, then the action names the derivation
+ *       gives (core's AUDIT_ACTIONS, so they are spelled once): clear-override, enable, disable,
+ *       set-percentage, set-override.
  */
 export const applyChangeScript = new LuaScript(`
 local function override_action(before, after)
-  if after == '' then return 'clear-override' end
+  if after == '' then return ARGV[12] end
   local ok, b = pcall(cjson.decode, before or 'null')
   if not ok or type(b) ~= 'table' then b = {} end
   local a = cjson.decode(after)
   if a.enabled ~= nil and a.enabled ~= b.enabled then
-    if a.enabled then return 'enable' else return 'disable' end
+    if a.enabled then return ARGV[13] else return ARGV[14] end
   end
-  if a.percentage ~= nil and a.percentage ~= b.percentage then return 'set-percentage' end
-  return 'set-override'
+  if a.percentage ~= nil and a.percentage ~= b.percentage then return ARGV[15] end
+  return ARGV[16]
 end
 local field, value = ARGV[1], ARGV[2]
 -- Reads and checks first, then the audit entry, then the state: Redis does not undo a script's earlier
@@ -57,14 +59,14 @@ return {version, epoch, id}
  *
  * KEYS: state hash, audit stream.
  * ARGV: epoch the process knew, epoch for a new hash, channel, at, actor, audit max length,
- *       then field / value JSON pairs.
+ *       the audit action ('restore'), then field / value JSON pairs.
  */
 export const restoreScript = new LuaScript(`
 local epoch = redis.call('HGET', KEYS[1], 'e')
 if epoch == ARGV[1] then return {0, epoch} end
 -- Which fields to restore is decided read-only, so the audit entry goes in before any write (see above).
 local restored = {}
-for i = 7, #ARGV, 2 do
+for i = 8, #ARGV, 2 do
   if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then table.insert(restored, i) end
 end
 if #restored == 0 then
@@ -76,7 +78,7 @@ if #restored == 0 then
 end
 local names = {}
 for _, i in ipairs(restored) do table.insert(names, ARGV[i]) end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'at', ARGV[4], 'actor', ARGV[5], 'action', 'restore',
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'at', ARGV[4], 'actor', ARGV[5], 'action', ARGV[7],
   'target', '*', 'before', 'null', 'after', cjson.encode(names), 'reason', 'Redis lost the live state; restored from a running instance')
 if not epoch then
   redis.call('HSET', KEYS[1], 'e', ARGV[2])

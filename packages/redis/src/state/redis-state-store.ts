@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
+  AUDIT_ACTIONS,
   changedKeys,
+  checkFlagOverride,
+  checkKillSwitch,
   emptyLiveState,
+  killSwitchAction,
+  killSwitchEntry,
+  readLiveStateJson,
+  StateListeners,
   type ChangeMeta,
   type FlagOverride,
-  type KillSwitchState,
   type LiveState,
+  type StateListener,
   type StateStore,
   redactUrl,
 } from '@aiflags/core';
@@ -17,7 +24,6 @@ import { defaultPrefix, redisKeys, type RedisKeys } from '../keys.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { applyChangeScript, restoreScript } from './change-scripts.js';
 import { parseChangeMessage, type ChangeMessage } from './change-message.js';
-import { flagOverrideSchema, killSwitchStateSchema, readFlagOverride, readKillSwitch, schemaProblem } from './live-state-schema.js';
 
 export interface RedisStateStoreOptions extends RedisConnectionOptions {
   /** Key prefix; defaults to `aiflags:<env>`. */
@@ -30,11 +36,6 @@ export interface RedisStateStoreOptions extends RedisConnectionOptions {
   /** How often (ms) the version is compared with Redis as a safety net for lost messages; 0 disables (default 5000). */
   versionCheckIntervalMs?: number;
 }
-
-/** Change metadata, optionally with the audit action (e.g. `rollout-advance`). */
-export type RedisChangeMeta = ChangeMeta & { action?: string };
-
-type Listener = (state: LiveState, changed: string[]) => void;
 
 const SWITCH = 'k:';
 const FLAG = 'f:';
@@ -58,7 +59,7 @@ export class RedisStateStore implements StateStore {
   private state: LiveState = emptyLiveState();
   /** Identity of the Redis hash the state came from; a new epoch means Redis lost it. */
   private epoch: string | undefined;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners: StateListeners;
   private started = false;
   private closed = false;
   private resyncing: Promise<void> | undefined;
@@ -77,6 +78,7 @@ export class RedisStateStore implements StateStore {
     this.url = redactUrl(options.url ?? `redis://${client.options.host}:${client.options.port}`);
     this.keys = redisKeys(options.prefix ?? defaultPrefix(options.env));
     this.logger = options.logger ?? consoleLogger;
+    this.listeners = new StateListeners((error) => this.logger.error(`aiflags: a live state listener threw: ${(error as Error).message}`));
     this.auditMaxLength = options.auditMaxLength ?? 10_000;
     this.versionCheckIntervalMs = options.versionCheckIntervalMs ?? 5000;
     this.audit = new RedisAuditLog(client, this.keys.audit, this.auditMaxLength);
@@ -113,25 +115,22 @@ export class RedisStateStore implements StateStore {
     return this.state;
   }
 
-  onChange(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onChange(listener: StateListener): () => void {
+    return this.listeners.add(listener);
   }
 
-  async setKillSwitch(name: string, killed: boolean, meta: RedisChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {
+  async setKillSwitch(name: string, killed: boolean, meta: ChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {
     const at = new Date().toISOString();
     const actor = meta.actor ?? osUser();
-    const after: KillSwitchState = { killed, at, actor };
-    if (meta.reason !== undefined) after.reason = meta.reason;
-    if (meta.retryAfter !== undefined) after.retryAfter = meta.retryAfter;
-    const problem = schemaProblem(killSwitchStateSchema, after);
-    if (problem !== undefined) throw new Error(`aiflags: invalid change to kill switch "${name}": ${problem}`);
-    return this.change(SWITCH + name, name, after, meta.action ?? (killed ? 'kill' : 'revive'), actor, meta.reason, at);
+    const checked = checkKillSwitch(killSwitchEntry(killed, { ...meta, actor }, at));
+    if (!checked.ok) throw new Error(`aiflags: invalid change to kill switch "${name}": ${checked.problem}`);
+    return this.change(SWITCH + name, name, checked.value, killSwitchAction(killed, meta), actor, meta.reason, at);
   }
 
-  async setFlagOverride(flagKey: string, override: FlagOverride | null, meta: RedisChangeMeta = {}): Promise<LiveState> {
-    const problem = override === null ? undefined : schemaProblem(flagOverrideSchema, override);
-    if (problem !== undefined) throw new Error(`aiflags: invalid override for flag "${flagKey}": ${problem}`);
+  /** The audit action of an override is derived inside the change script, from the entry it replaces atomically. */
+  async setFlagOverride(flagKey: string, override: FlagOverride | null, meta: ChangeMeta = {}): Promise<LiveState> {
+    const checked = override === null ? undefined : checkFlagOverride(override);
+    if (checked !== undefined && !checked.ok) throw new Error(`aiflags: invalid override for flag "${flagKey}": ${checked.problem}`);
     const at = new Date().toISOString();
     return this.change(FLAG + flagKey, flagKey, override, meta.action ?? '', meta.actor ?? osUser(), meta.reason, at);
   }
@@ -165,7 +164,7 @@ export class RedisStateStore implements StateStore {
       reply = (await applyChangeScript.run(
         this.client,
         [this.keys.state, this.keys.audit],
-        [...args, this.auditMaxLength, this.keys.changes, randomUUID()],
+        [...args, this.auditMaxLength, this.keys.changes, randomUUID(), ...overrideActionNames],
       )) as [number, string, string];
     } catch (error) {
       // An error reply comes from the script before its first write (the audit entry goes first): nothing changed.
@@ -270,7 +269,7 @@ export class RedisStateStore implements StateStore {
     await restoreScript.run(
       this.client,
       [this.keys.state, this.keys.audit],
-      [this.epoch ?? '', randomUUID(), this.keys.changes, new Date().toISOString(), osUser(), this.auditMaxLength, ...pairs],
+      [this.epoch ?? '', randomUUID(), this.keys.changes, new Date().toISOString(), osUser(), this.auditMaxLength, AUDIT_ACTIONS.restore, ...pairs],
     );
   }
 
@@ -287,7 +286,7 @@ export class RedisStateStore implements StateStore {
       delete section[name];
       return next;
     }
-    const read = isSwitch ? readKillSwitch(text) : readFlagOverride(text);
+    const read = isSwitch ? readLiveStateJson(text, checkKillSwitch) : readLiveStateJson(text, checkFlagOverride);
     if (read.ok) {
       section[name] = read.value;
       return next;
@@ -304,14 +303,7 @@ export class RedisStateStore implements StateStore {
 
   private commit(next: LiveState, changed: string[]): void {
     this.state = next;
-    if (changed.length === 0) return;
-    for (const listener of this.listeners) {
-      try {
-        listener(next, changed);
-      } catch (error) {
-        this.logger.error(`aiflags: a live state listener threw: ${(error as Error).message}`);
-      }
-    }
+    this.listeners.emit(next, changed);
   }
 
   private async checkVersion(): Promise<void> {
@@ -337,6 +329,9 @@ export class RedisStateStore implements StateStore {
     this.logger.warn(`aiflags: lost the connection to Redis at ${this.url}; serving live state version ${this.state.version} until it returns`);
   }
 }
+
+/** The names the change script gives an override change, in the order it reads them (ARGV[12..16]). */
+const overrideActionNames = [AUDIT_ACTIONS.clearOverride, AUDIT_ACTIONS.enable, AUDIT_ACTIONS.disable, AUDIT_ACTIONS.setPercentage, AUDIT_ACTIONS.setOverride];
 
 function entryName(field: string): string {
   return field.slice(2);

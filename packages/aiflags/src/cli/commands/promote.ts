@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
-import { parseFlags, type CompiledFlag, type FlagOverride } from '@aiflags/core';
+import { AUDIT_ACTIONS, parseFlags, type CompiledFlag, type FlagOverride } from '@aiflags/core';
 import { measureFlag, promotedVariant } from '@aiflags/ai';
 import { watchDelivery, type DeliveryWait } from '@aiflags/provider';
 import { resolveRuntime } from '../../runtime.js';
@@ -68,7 +68,7 @@ async function promote(flagsPath: string, flagKey: string, named: string | undef
     const live = runtime.state.current().flags[flagKey];
     const variant = named ?? (await chooseWinner(flag, runtime.metrics, live));
     const reason = opts.reason ?? (named === undefined ? `promoted the winner '${variant}'` : `promoted '${variant}'`);
-    const meta = { action: 'promote', reason, actor: opts.actor ?? runtime.spec.actor };
+    const meta = { action: AUDIT_ACTIONS.promote, reason, actor: opts.actor ?? runtime.spec.actor };
     // Listening starts before the write, so a fast instance's confirmation cannot slip past.
     delivery = waitS === undefined ? undefined : await watchDelivery(runtime.presence);
     const startedAt = performance.now();
@@ -84,7 +84,7 @@ async function promote(flagsPath: string, flagKey: string, named: string | undef
       // The file now says it; a live override left behind would pin the variant through the next test.
       const { variant: _promoted, rolloutStatus: _status, droppedVariants: _dropped, ...rest } = runtime.state.current().flags[flagKey] ?? {};
       await runtime.state.setFlagOverride(flagKey, Object.keys(rest).length ? rest : null, {
-        action: 'clear-override',
+        action: AUDIT_ACTIONS.clearOverride,
         reason: `promotion of '${variant}' written to ${flagsPath}`,
         actor: meta.actor,
       });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { RolloutController, type RolloutAction, type RolloutProgress } from '@aiflags/ai';
-import type { FlagSet } from '@aiflags/core';
+import { AUDIT_ACTIONS, type FlagSet } from '@aiflags/core';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError, oneLine } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
@@ -55,7 +55,7 @@ export function register(program: Command): void {
         if (!flag) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
         const runtime = await resolveRuntime({ flags: flagsPath });
         try {
-          const meta: { reason?: string; actor?: string; action: string } = { action: 'rollout-reset' };
+          const meta: { reason?: string; actor?: string; action: string } = { action: AUDIT_ACTIONS.rolloutReset };
           if (opts.reason !== undefined) meta.reason = opts.reason;
           if (opts.actor !== undefined) meta.actor = opts.actor;
           await runtime.state.setFlagOverride(flagKey, null, meta);
