@@ -4,6 +4,7 @@ export * from './bucketing/index.js';
 export * from './rules/index.js';
 export * from './stats/index.js';
 export * from './metrics/index.js';
+export * from './errors.js';
 export * from './live-state/index.js';
 export * from './presence.js';
 export * from './export.js';

@@ -1,5 +1,6 @@
+import { AiflagsError } from '@aiflags/core';
 /** Thrown by `guardOrThrow` when a kill switch is off. `retryAfter` is in seconds. */
-export class FeatureDisabledError extends Error {
+export class FeatureDisabledError extends AiflagsError {
   readonly code = 'FEATURE_DISABLED' as const;
   constructor(
     readonly switchName: string,

@@ -1,8 +1,15 @@
+import { AiflagsError } from '@aiflags/core';
 import { printable } from './printable.js';
 
 /** An error the CLI prints as one line (no stack trace) before exiting with code 1. */
-export class CliError extends Error {
+export class CliError extends AiflagsError {
   override readonly name = 'CliError';
+  /** USAGE for bad arguments and input; other codes name what failed (e.g. the code of the error it wraps). */
+  readonly code: string;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options);
+    this.code = options?.code ?? 'USAGE';
+  }
 }
 
 /** One line for any error: the message with line breaks folded, never a stack. */

@@ -1,7 +1,5 @@
-import type { EvaluationContext } from '@aiflags/core';
+import { FORBIDDEN_KEYS, type EvaluationContext } from '@aiflags/core';
 import { CliError } from './cli-error.js';
-
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** commander collector for a repeatable `--attr k=v`. */
 export function collectAttr(value: string, previous: string[]): string[] {
@@ -18,7 +16,7 @@ export function parseAttributes(pairs: string[]): Record<string, unknown> {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new CliError(`--attr ${pair}: expected key=value`);
     const path = pair.slice(0, eq).split('.');
-    if (path.some((part) => part === '' || FORBIDDEN.has(part))) throw new CliError(`--attr ${pair}: invalid attribute name`);
+    if (path.some((part) => part === '' || FORBIDDEN_KEYS.has(part))) throw new CliError(`--attr ${pair}: invalid attribute name`);
     let target = out;
     for (const part of path.slice(0, -1)) {
       const next = target[part];

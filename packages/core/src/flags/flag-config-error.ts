@@ -1,3 +1,5 @@
+import { AiflagsError } from '../errors.js';
+
 /** Where in a flag file a problem is. `flag` is set for problems inside a flag, `segment` / `killSwitch` likewise. */
 export interface FlagConfigLocation {
   file: string;
@@ -12,7 +14,7 @@ export interface FlagConfigLocation {
  * A flag file that cannot be used. The message is one line a user can act on:
  * `flags.yaml: flag 'chat-model', field 'rollout.percentage': expected a number from 0 to 100, got 140`.
  */
-export class FlagConfigError extends Error {
+export class FlagConfigError extends AiflagsError {
   readonly code = 'PARSE_ERROR' as const;
   readonly file: string;
   readonly flag?: string;

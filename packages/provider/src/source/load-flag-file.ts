@@ -1,11 +1,11 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { FlagConfigError, MAX_FLAG_FILE_BYTES, parseFlags, type FlagSet } from '@aiflags/core';
+import { AiflagsError, FlagConfigError, MAX_FLAG_FILE_BYTES, parseFlags, type FlagSet } from '@aiflags/core';
 
 /** Why a flag file could not be read, as a code to decide on (the message is for people). */
 export type FlagFileReadErrorCode = 'FILE_NOT_FOUND' | 'NOT_A_FILE' | 'UNREADABLE';
 
 /** A flag file that could not be read: one line naming the file, and a code. */
-export class FlagFileReadError extends Error {
+export class FlagFileReadError extends AiflagsError {
   override readonly name = 'FlagFileReadError';
   constructor(
     readonly code: FlagFileReadErrorCode,

@@ -1,8 +1,10 @@
+import { AiflagsError } from '@aiflags/core';
+
 /** Codes a caller branches on (never on message text). */
 export type LiveStateErrorCode = 'STATE_UNREADABLE' | 'AUDIT_WRITE_FAILED' | 'STATE_COMMIT_FAILED' | 'LOCK_TIMEOUT';
 
 /** A live-state write that did not happen; the message names the file and says what was (not) changed. */
-export class LiveStateError extends Error {
+export class LiveStateError extends AiflagsError {
   override readonly name: string = 'LiveStateError';
   constructor(
     readonly code: LiveStateErrorCode,

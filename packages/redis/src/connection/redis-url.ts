@@ -1,5 +1,5 @@
 import type { RedisOptions } from 'ioredis';
-import { redactUrl } from '@aiflags/core';
+import { AiflagsError, redactUrl } from '@aiflags/core';
 
 /** Connection settings read from a redis:// or rediss:// URL. */
 export interface RedisUrlOptions {
@@ -14,8 +14,9 @@ export interface RedisUrlOptions {
 }
 
 /** An invalid REDIS_URL, with the reason in the message (the password is never echoed). */
-export class RedisUrlError extends Error {
+export class RedisUrlError extends AiflagsError {
   override readonly name = 'RedisUrlError';
+  readonly code = 'INVALID_REDIS_URL' as const;
 }
 
 /**

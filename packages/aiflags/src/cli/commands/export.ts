@@ -10,14 +10,8 @@ type Target = 'launchdarkly' | 'unleash';
 
 /** The exporter of each target, loaded on demand so the CLI starts without the vendor packages. */
 async function exporterFor(target: Target): Promise<Exporter> {
-  if (target === 'launchdarkly') {
-    const mod = (await import('@aiflags/launchdarkly')) as { exportToLaunchDarkly?: Exporter };
-    if (typeof mod.exportToLaunchDarkly !== 'function') throw new CliError('export: the LaunchDarkly exporter is not built yet');
-    return mod.exportToLaunchDarkly;
-  }
-  const mod = (await import('@aiflags/unleash')) as { exportToUnleash?: Exporter };
-  if (typeof mod.exportToUnleash !== 'function') throw new CliError('export: the Unleash exporter is not built yet');
-  return mod.exportToUnleash;
+  if (target === 'launchdarkly') return (await import('@aiflags/launchdarkly')).exportToLaunchDarkly;
+  return (await import('@aiflags/unleash')).exportToUnleash;
 }
 
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MAX_RETRY_AFTER_S, RetryAfterSchema, type InstanceRecord } from '@aiflags/core';
+import { DEFAULT_RETRY_AFTER_S, MAX_RETRY_AFTER_S, RetryAfterSchema, type InstanceRecord } from '@aiflags/core';
 import { watchDelivery, type DeliveryReport, type DeliveryWait } from '@aiflags/provider';
 import { resolveRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
@@ -77,7 +77,7 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
       process.stdout.write(`${printableJson({ switch: name, ...after, store, layer: layerOf(runtime.spec.backend), instances: deliveryJson(report) })}\n`);
       return;
     }
-    const wait = after.retryAfter ?? set.killSwitches.get(name)?.retryAfter ?? 300;
+    const wait = after.retryAfter ?? set.killSwitches.get(name)?.retryAfter ?? DEFAULT_RETRY_AFTER_S;
     const shown = printable(name);
     const what = killed ? `killed ${shown}: callers get 'Feature temporarily disabled', retry after ${wait} s` : `revived ${shown}: the feature is on again`;
     // The reason and actor are free text from the command line: escaped, so they cannot forge a line or drive the terminal.

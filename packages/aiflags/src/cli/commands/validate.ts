@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { FlagSet } from '@aiflags/core';
+import { FlagConfigError, type FlagSet } from '@aiflags/core';
 import { templateVariables } from '@aiflags/ai';
 import { action, oneLine } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
@@ -60,10 +60,10 @@ async function validateOne(file: string, json: boolean): Promise<boolean> {
   try {
     set = await readFlagSet(file);
   } catch (error) {
-    const e = error as Error & { flag?: string; segment?: string; killSwitch?: string; field?: string };
     const line = oneLine(error);
     if (json) {
-      const where = { flag: e.flag, segment: e.segment, killSwitch: e.killSwitch, field: e.field };
+      const e = error instanceof FlagConfigError ? error : undefined;
+      const where = { flag: e?.flag, segment: e?.segment, killSwitch: e?.killSwitch, field: e?.field };
       process.stdout.write(`${printableJson({ file, ok: false, error: { message: line, ...where } })}\n`);
     } else {
       process.stderr.write(`${printable(line)}\n`);
