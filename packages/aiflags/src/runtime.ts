@@ -33,6 +33,19 @@ export async function resolveRuntime(config: RuntimeConfig = {}, env?: RuntimeEn
   return openRuntime(resolveRuntimeSpec(config, env));
 }
 
+/**
+ * Opens the runtime, runs `use` with it and releases it however `use` ends: the one place a command
+ * holds the stores, so none can forget to close them.
+ */
+export async function withRuntime<T>(config: RuntimeConfig, use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await resolveRuntime(config);
+  try {
+    return await use(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
 /** Like `resolveRuntime`, from a spec already resolved. */
 export async function openRuntime(spec: RuntimeSpec): Promise<Runtime> {
   const lease = await runtimeRegistry.acquire(spec);

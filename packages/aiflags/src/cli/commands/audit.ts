@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { AuditEntry } from '@aiflags/core';
-import { resolveRuntime } from '../../runtime.js';
+import { withRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable, printableJson } from '../printable.js';
@@ -20,8 +20,7 @@ export function register(program: Command): void {
         if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit: expected a whole number ≥ 1, got '${opts.limit}'`);
         const flagsPath = flagsPathFor(command);
         await requireFlagFile(flagsPath);
-        const runtime = await resolveRuntime({ flags: flagsPath });
-        try {
+        await withRuntime({ flags: flagsPath }, async (runtime) => {
           const options = { limit, ...(opts.target !== undefined ? { target: opts.target } : {}) };
           const audit = runtime.state.audit;
           const { entries, skipped } = audit.read ? await audit.read(options) : { entries: await audit.list(options), skipped: 0 };
@@ -36,9 +35,7 @@ export function register(program: Command): void {
             return;
           }
           process.stdout.write(`${entries.map(formatEntry).join('\n')}\n`);
-        } finally {
-          await runtime.close();
-        }
+        });
       }),
     );
 }

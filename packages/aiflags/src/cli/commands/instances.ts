@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { InstanceRecord } from '@aiflags/core';
 import { readFlagFileBytes, shortHash } from '@aiflags/provider';
-import { resolveRuntime } from '../../runtime.js';
+import { withRuntime } from '../../runtime.js';
 import { action } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable, printableJson } from '../printable.js';
@@ -18,8 +18,7 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { json?: boolean }, command: Command) => {
         const flagsPath = flagsPathFor(command);
-        const runtime = await resolveRuntime({ flags: flagsPath });
-        try {
+        await withRuntime({ flags: flagsPath }, async (runtime) => {
           const [{ instances, skipped }, fileVersion] = await Promise.all([
             runtime.presence.list(),
             readFlagFileBytes(runtime.flagsPath).then(shortHash, () => undefined),
@@ -50,9 +49,7 @@ export function register(program: Command): void {
             );
           }
           if (skipped > 0) process.stdout.write(`  (${skipped} unreadable presence record${skipped === 1 ? '' : 's'} ignored)\n`);
-        } finally {
-          await runtime.close();
-        }
+        });
       }),
     );
 }

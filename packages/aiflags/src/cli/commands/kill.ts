@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_RETRY_AFTER_S, MAX_RETRY_AFTER_S, RetryAfterSchema, type InstanceRecord } from '@aiflags/core';
 import { watchDelivery, type DeliveryReport, type DeliveryWait } from '@aiflags/provider';
-import { resolveRuntime } from '../../runtime.js';
+import { withRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable, printableJson } from '../printable.js';
@@ -58,37 +58,37 @@ export async function changeKillSwitch(flagsPath: string, name: string, killed: 
   }
   const retryAfter = opts.retryAfter !== undefined ? parseRetryAfter(opts.retryAfter) : undefined;
   const waitS = parseWait(opts.wait);
-  const runtime = await resolveRuntime({ flags: flagsPath });
-  let delivery: DeliveryWait | undefined;
-  try {
-    // Listening starts before the write, so a fast instance's confirmation cannot slip past.
-    delivery = waitS === undefined ? undefined : await watchDelivery(runtime.presence);
-    const startedAt = performance.now();
-    const meta: { reason?: string; actor?: string; retryAfter?: number } = {};
-    if (opts.reason !== undefined) meta.reason = opts.reason;
-    meta.actor = opts.actor ?? runtime.spec.actor;
-    if (retryAfter !== undefined) meta.retryAfter = retryAfter;
-    const state = await runtime.state.setKillSwitch(name, killed, meta);
-    const after = state.killSwitches[name]!;
-    const report = delivery && waitS !== undefined ? await delivery.until(state.version, waitS * 1000, startedAt) : undefined;
-    const store = runtime.spec.storeLabel;
-    if (report !== undefined && !deliveryConfirmed(report)) process.exitCode = EXIT_UNCONFIRMED;
-    if (opts.json) {
-      process.stdout.write(`${printableJson({ switch: name, ...after, store, layer: layerOf(runtime.spec.backend), instances: deliveryJson(report) })}\n`);
-      return;
+  await withRuntime({ flags: flagsPath }, async (runtime) => {
+    let delivery: DeliveryWait | undefined;
+    try {
+      // Listening starts before the write, so a fast instance's confirmation cannot slip past.
+      delivery = waitS === undefined ? undefined : await watchDelivery(runtime.presence);
+      const startedAt = performance.now();
+      const meta: { reason?: string; actor?: string; retryAfter?: number } = {};
+      if (opts.reason !== undefined) meta.reason = opts.reason;
+      meta.actor = opts.actor ?? runtime.spec.actor;
+      if (retryAfter !== undefined) meta.retryAfter = retryAfter;
+      const state = await runtime.state.setKillSwitch(name, killed, meta);
+      const after = state.killSwitches[name]!;
+      const report = delivery && waitS !== undefined ? await delivery.until(state.version, waitS * 1000, startedAt) : undefined;
+      const store = runtime.spec.storeLabel;
+      if (report !== undefined && !deliveryConfirmed(report)) process.exitCode = EXIT_UNCONFIRMED;
+      if (opts.json) {
+        process.stdout.write(`${printableJson({ switch: name, ...after, store, layer: layerOf(runtime.spec.backend), instances: deliveryJson(report) })}\n`);
+        return;
+      }
+      const wait = after.retryAfter ?? set.killSwitches.get(name)?.retryAfter ?? DEFAULT_RETRY_AFTER_S;
+      const shown = printable(name);
+      const what = killed ? `killed ${shown}: callers get 'Feature temporarily disabled', retry after ${wait} s` : `revived ${shown}: the feature is on again`;
+      // The reason and actor are free text from the command line: escaped, so they cannot forge a line or drive the terminal.
+      process.stdout.write(
+        `${what}\n  by ${printable(after.actor ?? 'unknown')} at ${printable(after.at)}${after.reason ? ` — ${printable(after.reason)}` : ''}\n`,
+      );
+      printDelivery(report, store, waitS);
+    } finally {
+      await delivery?.stop();
     }
-    const wait = after.retryAfter ?? set.killSwitches.get(name)?.retryAfter ?? DEFAULT_RETRY_AFTER_S;
-    const shown = printable(name);
-    const what = killed ? `killed ${shown}: callers get 'Feature temporarily disabled', retry after ${wait} s` : `revived ${shown}: the feature is on again`;
-    // The reason and actor are free text from the command line: escaped, so they cannot forge a line or drive the terminal.
-    process.stdout.write(
-      `${what}\n  by ${printable(after.actor ?? 'unknown')} at ${printable(after.at)}${after.reason ? ` — ${printable(after.reason)}` : ''}\n`,
-    );
-    printDelivery(report, store, waitS);
-  } finally {
-    await delivery?.stop();
-    await runtime.close();
-  }
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { AUDIT_ACTIONS, parseFlags, type CompiledFlag, type FlagOverride } from '@aiflags/core';
 import { measureFlag, promotedVariant } from '@aiflags/ai';
 import { watchDelivery, type DeliveryWait } from '@aiflags/provider';
-import { resolveRuntime } from '../../runtime.js';
+import { withRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable, printableJson } from '../printable.js';
@@ -56,59 +56,59 @@ async function promote(flagsPath: string, flagKey: string, named: string | undef
     throw new CliError(`${flagsPath}: flag '${flagKey}' has no variant '${named}' (variants: ${variants.join(', ')})`);
   }
   const waitS = parseWait(opts.wait);
-  const runtime = await resolveRuntime({ flags: flagsPath });
-  let delivery: DeliveryWait | undefined;
-  try {
-    if (runtime.spec.backend !== 'local') {
-      // The overlay on a vendor backend applies kill switches and flags switched off; the vendor serves the rest.
-      throw new CliError(
-        `AIFLAGS_BACKEND=${runtime.spec.backend}: the vendor serves this flag's variants, so promote it there (aiflags promote acts on the local backend's live state)`,
-      );
-    }
-    const live = runtime.state.current().flags[flagKey];
-    const variant = named ?? (await chooseWinner(flag, runtime.metrics, live));
-    const reason = opts.reason ?? (named === undefined ? `promoted the winner '${variant}'` : `promoted '${variant}'`);
-    const meta = { action: AUDIT_ACTIONS.promote, reason, actor: opts.actor ?? runtime.spec.actor };
-    // Listening starts before the write, so a fast instance's confirmation cannot slip past.
-    delivery = waitS === undefined ? undefined : await watchDelivery(runtime.presence);
-    const startedAt = performance.now();
-    const state = await runtime.state.setFlagOverride(flagKey, { ...live, variant, rolloutStatus: 'promoted' }, meta);
-    const report = delivery && waitS !== undefined ? await delivery.until(state.version, waitS * 1000, startedAt) : undefined;
-    if (report !== undefined && !deliveryConfirmed(report)) process.exitCode = EXIT_UNCONFIRMED;
+  await withRuntime({ flags: flagsPath }, async (runtime) => {
+    let delivery: DeliveryWait | undefined;
+    try {
+      if (runtime.spec.backend !== 'local') {
+        // The overlay on a vendor backend applies kill switches and flags switched off; the vendor serves the rest.
+        throw new CliError(
+          `AIFLAGS_BACKEND=${runtime.spec.backend}: the vendor serves this flag's variants, so promote it there (aiflags promote acts on the local backend's live state)`,
+        );
+      }
+      const live = runtime.state.current().flags[flagKey];
+      const variant = named ?? (await chooseWinner(flag, runtime.metrics, live));
+      const reason = opts.reason ?? (named === undefined ? `promoted the winner '${variant}'` : `promoted '${variant}'`);
+      const meta = { action: AUDIT_ACTIONS.promote, reason, actor: opts.actor ?? runtime.spec.actor };
+      // Listening starts before the write, so a fast instance's confirmation cannot slip past.
+      delivery = waitS === undefined ? undefined : await watchDelivery(runtime.presence);
+      const startedAt = performance.now();
+      const state = await runtime.state.setFlagOverride(flagKey, { ...live, variant, rolloutStatus: 'promoted' }, meta);
+      const report = delivery && waitS !== undefined ? await delivery.until(state.version, waitS * 1000, startedAt) : undefined;
+      if (report !== undefined && !deliveryConfirmed(report)) process.exitCode = EXIT_UNCONFIRMED;
 
-    const edit = `in ${flagsPath}, flags.${flagKey}: set defaultVariant: ${variant}${flag.definition.split ? ' and remove split' : ''}${flag.definition.rollout ? ' and remove rollout' : ''}`;
-    let written = false;
-    if (opts.write) {
-      await writePromotion(flagsPath, flagKey, variant);
-      written = true;
-      // The file now says it; a live override left behind would pin the variant through the next test.
-      const { variant: _promoted, rolloutStatus: _status, droppedVariants: _dropped, ...rest } = runtime.state.current().flags[flagKey] ?? {};
-      await runtime.state.setFlagOverride(flagKey, Object.keys(rest).length ? rest : null, {
-        action: AUDIT_ACTIONS.clearOverride,
-        reason: `promotion of '${variant}' written to ${flagsPath}`,
-        actor: meta.actor,
-      });
-    }
-    if (opts.json) {
+      const edit = `in ${flagsPath}, flags.${flagKey}: set defaultVariant: ${variant}${flag.definition.split ? ' and remove split' : ''}${flag.definition.rollout ? ' and remove rollout' : ''}`;
+      let written = false;
+      if (opts.write) {
+        await writePromotion(flagsPath, flagKey, variant);
+        written = true;
+        // The file now says it; a live override left behind would pin the variant through the next test.
+        const { variant: _promoted, rolloutStatus: _status, droppedVariants: _dropped, ...rest } = runtime.state.current().flags[flagKey] ?? {};
+        await runtime.state.setFlagOverride(flagKey, Object.keys(rest).length ? rest : null, {
+          action: AUDIT_ACTIONS.clearOverride,
+          reason: `promotion of '${variant}' written to ${flagsPath}`,
+          actor: meta.actor,
+        });
+      }
+      if (opts.json) {
+        process.stdout.write(
+          `${printableJson({ flag: flagKey, variant, live: !written, fileEdit: written ? 'written' : edit, store: runtime.spec.storeLabel, instances: deliveryJson(report) })}\n`,
+        );
+        return;
+      }
+      const rules = flag.definition.rules.length ? ' (targeting rules still apply)' : '';
       process.stdout.write(
-        `${printableJson({ flag: flagKey, variant, live: !written, fileEdit: written ? 'written' : edit, store: runtime.spec.storeLabel, instances: deliveryJson(report) })}\n`,
+        `promoted ${printable(flagKey)}: every user now gets '${printable(variant)}'${rules}\n  by ${printable(meta.actor)} — ${printable(reason)}\n`,
       );
-      return;
+      printDelivery(report, runtime.spec.storeLabel, waitS);
+      process.stdout.write(
+        written
+          ? `  ${printable(flagsPath)} updated (defaultVariant: ${printable(variant)}); the live override is cleared\n`
+          : `  live state only, until the flag file says so: ${printable(edit)} (or run again with --write)\n`,
+      );
+    } finally {
+      await delivery?.stop();
     }
-    const rules = flag.definition.rules.length ? ' (targeting rules still apply)' : '';
-    process.stdout.write(
-      `promoted ${printable(flagKey)}: every user now gets '${printable(variant)}'${rules}\n  by ${printable(meta.actor)} — ${printable(reason)}\n`,
-    );
-    printDelivery(report, runtime.spec.storeLabel, waitS);
-    process.stdout.write(
-      written
-        ? `  ${printable(flagsPath)} updated (defaultVariant: ${printable(variant)}); the live override is cleared\n`
-        : `  live state only, until the flag file says so: ${printable(edit)} (or run again with --write)\n`,
-    );
-  } finally {
-    await delivery?.stop();
-    await runtime.close();
-  }
+  });
 }
 
 /** The gate's pick, over the window `aiflags report` shows: the winner of a multi-arm test, or the treatment of a rollout the gate promotes. */

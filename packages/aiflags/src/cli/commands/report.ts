@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { HOUR_MS } from '@aiflags/core';
 import { measureFlag, renderImpactReport } from '@aiflags/ai';
-import { resolveRuntime } from '../../runtime.js';
+import { withRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable } from '../printable.js';
@@ -29,8 +29,7 @@ export function register(program: Command): void {
         if (!(control in flag.definition.variants)) {
           throw new CliError(`--control: flag '${flagKey}' has no variant '${control}' (variants: ${Object.keys(flag.definition.variants).join(', ')})`);
         }
-        const runtime = await resolveRuntime({ flags: flagsPath });
-        try {
+        await withRuntime({ flags: flagsPath }, async (runtime) => {
           const live = runtime.state.current().flags[flagKey];
           const now = Date.now();
           const since = opts.since !== undefined ? parseSince(opts.since, now) : undefined;
@@ -47,9 +46,7 @@ export function register(program: Command): void {
             await writeFile(opts.html, renderHtmlReport({ report, verdict, history, generatedAt: new Date().toISOString() }));
             if (!opts.json) process.stdout.write(`\nHTML report: ${printable(opts.html)}\n`);
           }
-        } finally {
-          await runtime.close();
-        }
+        });
       }),
     );
 }

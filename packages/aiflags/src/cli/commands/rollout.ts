@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { RolloutController, type RolloutAction, type RolloutProgress } from '@aiflags/ai';
 import { AUDIT_ACTIONS, type FlagSet } from '@aiflags/core';
-import { resolveRuntime } from '../../runtime.js';
+import { withRuntime } from '../../runtime.js';
 import { action, CliError, oneLine } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable, printableJson } from '../printable.js';
@@ -21,8 +21,7 @@ export function register(program: Command): void {
         const flagsPath = flagsPathFor(command);
         const set = await readFlagSet(flagsPath);
         if (flagKey !== undefined && !set.flags.has(flagKey)) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
-        const runtime = await resolveRuntime({ flags: flagsPath });
-        try {
+        await withRuntime({ flags: flagsPath }, async (runtime) => {
           const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: set });
           const progress = controller.status(flagKey);
           if (opts.json) {
@@ -35,9 +34,7 @@ export function register(program: Command): void {
             return;
           }
           process.stdout.write(`${progress.map(formatProgress).join('\n')}\n`);
-        } finally {
-          await runtime.close();
-        }
+        });
       }),
     );
 
@@ -53,17 +50,14 @@ export function register(program: Command): void {
         const set = await readFlagSet(flagsPath);
         const flag = set.flags.get(flagKey);
         if (!flag) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
-        const runtime = await resolveRuntime({ flags: flagsPath });
-        try {
+        await withRuntime({ flags: flagsPath }, async (runtime) => {
           const meta: { reason?: string; actor?: string; action: string } = { action: AUDIT_ACTIONS.rolloutReset };
           if (opts.reason !== undefined) meta.reason = opts.reason;
           if (opts.actor !== undefined) meta.actor = opts.actor;
           await runtime.state.setFlagOverride(flagKey, null, meta);
           const percentage = flag.definition.rollout?.percentage;
           process.stdout.write(`reset ${flagKey}: no live override${percentage !== undefined ? `, back to the file's ${percentage} %` : ''}\n`);
-        } finally {
-          await runtime.close();
-        }
+        });
       }),
     );
 
@@ -79,20 +73,19 @@ export function register(program: Command): void {
         if (!(interval > 0)) throw new CliError(`--interval: expected seconds > 0, got '${opts.interval}'`);
         const flagsPath = flagsPathFor(command);
         let set: FlagSet = await readFlagSet(flagsPath);
-        const runtime = await resolveRuntime({ flags: flagsPath });
-        const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: () => set });
-        // A hold repeats every pass; print it only when what it says changed.
-        const lastHold = new Map<string, string>();
-        const print = (actions: RolloutAction[]) => {
-          for (const a of actions) {
-            const text = formatAction(a);
-            if (a.action === 'hold' && lastHold.get(a.flagKey) === text) continue;
-            if (a.action === 'hold') lastHold.set(a.flagKey, text);
-            else lastHold.delete(a.flagKey);
-            process.stdout.write(`${opts.json ? printableJson({ at: new Date().toISOString(), ...a }) : text}\n`);
-          }
-        };
-        try {
+        await withRuntime({ flags: flagsPath }, async (runtime) => {
+          const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: () => set });
+          // A hold repeats every pass; print it only when what it says changed.
+          const lastHold = new Map<string, string>();
+          const print = (actions: RolloutAction[]) => {
+            for (const a of actions) {
+              const text = formatAction(a);
+              if (a.action === 'hold' && lastHold.get(a.flagKey) === text) continue;
+              if (a.action === 'hold') lastHold.set(a.flagKey, text);
+              else lastHold.delete(a.flagKey);
+              process.stdout.write(`${opts.json ? printableJson({ at: new Date().toISOString(), ...a }) : text}\n`);
+            }
+          };
           if (opts.once) {
             print(await controller.tick());
             return;
@@ -119,9 +112,7 @@ export function register(program: Command): void {
             await Promise.race([stop, new Promise((resolve) => (timer = setTimeout(resolve, interval * 1000)))]);
             clearTimeout(timer);
           }
-        } finally {
-          await runtime.close();
-        }
+        });
       }),
     );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { FileStateStore } from '@aiflags/provider';
-import { resolveRuntime } from '../../runtime.js';
+import { withRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 
@@ -15,17 +15,17 @@ export function register(program: Command): void {
     .option('--json', 'print what was done as JSON')
     .action(
       action(async (opts: { from?: string; actor?: string; json?: boolean }, command: Command) => {
-        if (opts.from !== undefined && opts.from !== 'last-good' && opts.from !== 'audit-log') {
-          throw new CliError(`--from: expected 'last-good' or 'audit-log', got '${opts.from}'`);
+        const from = opts.from;
+        if (from !== undefined && from !== 'last-good' && from !== 'audit-log') {
+          throw new CliError(`--from: expected 'last-good' or 'audit-log', got '${from}'`);
         }
-        const runtime = await resolveRuntime({ flags: flagsPathFor(command) });
-        try {
+        await withRuntime({ flags: flagsPathFor(command) }, async (runtime) => {
           if (!(runtime.state instanceof FileStateStore)) {
             throw new CliError('aiflags state repair: the live state is in Redis (REDIS_URL is set), which keeps no state file to repair');
           }
           const store = runtime.state;
           const result = await store.repair({
-            ...(opts.from !== undefined ? { from: opts.from } : {}),
+            ...(from !== undefined ? { from } : {}),
             ...(opts.actor !== undefined ? { actor: opts.actor } : {}),
           });
           if (opts.json) {
@@ -38,18 +38,16 @@ export function register(program: Command): void {
             process.stdout.write(`nothing to repair: ${store.statePath} is readable (version ${state.version}, ${summary})\n`);
             return;
           }
-          const from = result.source === 'last-good' ? `the last good copy ${store.lastGoodPath}` : `the audit log ${store.audit.path}`;
+          const source = result.source === 'last-good' ? `the last good copy ${store.lastGoodPath}` : `the audit log ${store.audit.path}`;
           const killed = Object.entries(state.killSwitches)
             .filter(([, s]) => s.killed)
             .map(([name]) => name);
           process.stdout.write(
-            `repaired ${store.statePath} from ${from}: version ${state.version}, ${summary}` +
+            `repaired ${store.statePath} from ${source}: version ${state.version}, ${summary}` +
               `${killed.length ? `; killed: ${killed.join(', ')}` : ''}\n` +
               `${result.keptAs ? `  the unreadable file is kept as ${result.keptAs}\n` : ''}`,
           );
-        } finally {
-          await runtime.close();
-        }
+        });
       }),
     );
 }
