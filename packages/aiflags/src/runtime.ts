@@ -1,4 +1,5 @@
-import type { MetricStore, PresenceStore, StateStore } from '@aiflags/core';
+import type { LiveState, MetricStore, PresenceStore, StateStore } from '@aiflags/core';
+import { FileStateStore } from '@aiflags/provider';
 import type { BackendConfig } from './config.js';
 import { runtimeRegistry } from './runtime-registry.js';
 import { resolveRuntimeSpec, type RuntimeEnv, type RuntimeSpec } from './runtime-spec.js';
@@ -43,6 +44,22 @@ export async function withRuntime<T>(config: RuntimeConfig, use: (runtime: Runti
     return await use(runtime);
   } finally {
     await runtime.close();
+  }
+}
+
+/**
+ * The live state as it is now, read once: no watcher, no subscription, no runtime held (what
+ * `aiflags eval --live` shows).
+ */
+export async function readLiveState(config: RuntimeConfig = {}, env?: RuntimeEnv): Promise<LiveState> {
+  const spec = resolveRuntimeSpec(config, env);
+  if (spec.store.kind === 'file') return new FileStateStore(spec.store.dir).read();
+  const { RedisStateStore } = await import('@aiflags/redis');
+  const store = new RedisStateStore({ url: spec.store.url, prefix: spec.store.prefix });
+  try {
+    return await store.read();
+  } finally {
+    await store.close();
   }
 }
 

@@ -27,6 +27,22 @@ afterEach(async () => {
 });
 
 describe('RedisStateStore', () => {
+  it('read() returns the current state once without subscribing: no pub/sub connection is opened', async () => {
+    const { store, raw, keys } = setup('read-once');
+    const writer = store();
+    await writer.start();
+    await writer.setKillSwitch('chat', true, { actor: 'oncall', reason: 'bad answers' });
+    await writer.setFlagOverride('model', { percentage: 5 }, { actor: 'oncall' });
+    const subscribersBefore = Number((await raw.pubsub('NUMSUB', keys.changes))[1]);
+    const reader = store();
+    const state = await reader.read();
+    expect(state.version).toBe(2);
+    expect(state.killSwitches.chat).toMatchObject({ killed: true, reason: 'bad answers' });
+    expect(state.flags.model).toEqual({ percentage: 5 });
+    expect(Number((await raw.pubsub('NUMSUB', keys.changes))[1])).toBe(subscribersBefore);
+    await reader.close();
+  });
+
   it('a kill in one instance reaches another through pub/sub, with version and changed keys', async () => {
     const { store } = setup('pubsub');
     const a = store();

@@ -105,6 +105,8 @@ export interface StateStore {
   readonly audit: AuditLog;
   /** Loads the state (or resyncs) and starts listening for changes made by other processes. */
   start(): Promise<LiveState>;
+  /** Reads the state once without listening for changes (a one-shot command); optional, `start()` serves otherwise. */
+  read?(): Promise<LiveState>;
   current(): LiveState;
   /** Called after every applied change, with the keys of the flags and switches that changed. */
   onChange(listener: (state: LiveState, changed: string[]) => void): () => void;

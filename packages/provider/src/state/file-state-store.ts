@@ -93,6 +93,12 @@ export class FileStateStore implements StateStore {
     return this.state;
   }
 
+  /** Reads `state.json` once, without watching it (what `aiflags eval --live` needs); a rejected file leaves the last good state. */
+  async read(): Promise<LiveState> {
+    await this.reload();
+    return this.state;
+  }
+
   current(): LiveState {
     return this.state;
   }

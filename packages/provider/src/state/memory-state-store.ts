@@ -27,6 +27,10 @@ export class MemoryStateStore implements StateStore {
     return this.state;
   }
 
+  async read(): Promise<LiveState> {
+    return this.state;
+  }
+
   current(): LiveState {
     return this.state;
   }

@@ -51,7 +51,8 @@ export class RedisStateStore implements StateStore {
   readonly keys: RedisKeys;
   private readonly client: Redis;
   private readonly ownsClient: boolean;
-  private readonly sub: Redis;
+  /** The pub/sub connection, opened by start(): a one-time read() never opens it. */
+  private sub: Redis | undefined;
   private readonly logger: Logger;
   private readonly auditMaxLength: number;
   private readonly versionCheckIntervalMs: number;
@@ -74,7 +75,6 @@ export class RedisStateStore implements StateStore {
     const { client, owned } = openClient(options);
     this.client = client;
     this.ownsClient = owned;
-    this.sub = duplicateClient(client);
     this.url = redactUrl(options.url ?? `redis://${client.options.host}:${client.options.port}`);
     this.keys = redisKeys(options.prefix ?? defaultPrefix(options.env));
     this.logger = options.logger ?? consoleLogger;
@@ -82,22 +82,41 @@ export class RedisStateStore implements StateStore {
     this.auditMaxLength = options.auditMaxLength ?? 10_000;
     this.versionCheckIntervalMs = options.versionCheckIntervalMs ?? 5000;
     this.audit = new RedisAuditLog(client, this.keys.audit, this.auditMaxLength);
-    this.sub.on('message', (_channel: string, text: string) => this.onMessage(text));
-    for (const c of [this.client, this.sub]) {
-      c.on('ready', () => this.onReady());
-      c.on('error', (error: Error) => {
-        this.lastError = error.message;
-        this.onConnectionLost();
-      });
-      c.on('close', () => this.onConnectionLost());
+    this.watchConnection(client);
+  }
+
+  private watchConnection(c: Redis): void {
+    c.on('ready', () => this.onReady());
+    c.on('error', (error: Error) => {
+      this.lastError = error.message;
+      this.onConnectionLost();
+    });
+    c.on('close', () => this.onConnectionLost());
+  }
+
+  /** Reads the state once, without subscribing to changes (what `aiflags eval --live` needs); after start(), the cached state. */
+  async read(): Promise<LiveState> {
+    if (this.started) return this.state;
+    try {
+      await ensureConnected(this.client);
+      await this.applySnapshot(await this.client.hgetall(this.keys.state));
+    } catch (error) {
+      throw new Error(`aiflags: cannot read live state from Redis at ${this.url}: ${(error as Error).message}`);
     }
+    return this.state;
   }
 
   async start(): Promise<LiveState> {
     if (this.started) return this.state;
     try {
-      await Promise.all([ensureConnected(this.client), ensureConnected(this.sub)]);
-      await this.sub.subscribe(this.keys.changes);
+      let sub = this.sub;
+      if (sub === undefined) {
+        sub = this.sub = duplicateClient(this.client);
+        sub.on('message', (_channel: string, text: string) => this.onMessage(text));
+        this.watchConnection(sub);
+      }
+      await Promise.all([ensureConnected(this.client), ensureConnected(sub)]);
+      await sub.subscribe(this.keys.changes);
       this.started = true;
       await this.resync();
     } catch (error) {
@@ -139,7 +158,7 @@ export class RedisStateStore implements StateStore {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.listeners.clear();
-    this.sub.disconnect();
+    this.sub?.disconnect();
     if (this.ownsClient) {
       if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
       else this.client.disconnect();

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { evaluate, type EvaluationContext, type FlagSet, type LiveState } from '@aiflags/core';
-import { withRuntime } from '../../runtime.js';
+import { readLiveState } from '../../runtime.js';
 import { boundedLines } from '../bounded-lines.js';
 import { action, CliError } from '../cli-error.js';
 import { collectAttr, contextFromLine, parseAttributes } from '../context-attributes.js';
@@ -47,7 +47,7 @@ export function register(program: Command): void {
         const attributes = parseAttributes(options.attr);
         let live: LiveState | undefined;
         if (options.live) {
-          live = await withRuntime({ flags: file }, async (runtime) => runtime.state.current());
+          live = await readLiveState({ flags: file });
         }
         stopQuietlyOnClosedPipe();
         const out = new LineWriter();
