@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { init, type LDLogger } from '@launchdarkly/node-server-sdk';
 import { TestData } from '@launchdarkly/node-server-sdk/integrations';
-import { aiFlags, MemoryMetricStore } from '@aiflags/ai';
+import { aiFlags } from '@aiflags/ai';
+import { MemoryMetricStore } from '@aiflags/metrics';
 import { MemoryStateStore, LocalProvider } from '@aiflags/provider';
 import { createLaunchDarklyProvider } from '@aiflags/launchdarkly';
 

@@ -6,8 +6,8 @@
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Outcome } from '@aiflags/core';
-import { MemoryMetricStore } from '@aiflags/ai';
+import type { Outcome } from '@aiflags/metrics';
+import { MemoryMetricStore } from '@aiflags/metrics';
 import type { BenchOptions, BenchRow } from './report.js';
 import { syntheticOutcome } from './synthetic-outcome.js';
 

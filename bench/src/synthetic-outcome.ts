@@ -1,4 +1,4 @@
-import type { Outcome } from '@aiflags/core';
+import type { Outcome } from '@aiflags/metrics';
 
 /** The i-th of a deterministic stream of realistic outcomes: 2 flags, 3 variants, 50 000 users, ~1 % errors. */
 export function syntheticOutcome(i: number): Outcome {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { metrics } from '@opentelemetry/api';
 import { InMemoryProvider, OpenFeature, type EvaluationContext, type ResolutionDetails, type TrackingEventDetails } from '@openfeature/server-sdk';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { aiFlags, FeatureDisabledError, fillTemplate, MemoryMetricStore } from '../src/index.js';
+import { aiFlags, FeatureDisabledError, fillTemplate } from '../src/index.js';
+import { MemoryMetricStore } from '@aiflags/metrics';
 
 /** The SDK's own in-memory provider, plus what a real backend adds: track() and flag metadata on switches. */
 class RecordingProvider extends InMemoryProvider {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analysisWindow, analyzeImpact, decide, MemoryMetricStore, renderImpactReport } from '../src/index.js';
+import { analysisWindow, analyzeImpact, decide, renderImpactReport } from '../src/index.js';
+import { MemoryMetricStore } from '@aiflags/metrics';
 import { seededRandom, simulateUnits } from './simulate.js';
 
 const at = (hhmm: string) => Date.parse(`2026-12-02T${hhmm}:00.000Z`);

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { serializeAggregate, createAggregate, addOutcome } from '@aiflags/core';
-import { FileMetricStore, MemoryMetricStore } from '../src/index.js';
+import { serializeAggregate, createAggregate, addOutcome } from '@aiflags/metrics';
+import { FileMetricStore } from '../src/index.js';
+import { MemoryMetricStore } from '@aiflags/metrics';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const writer = fileURLToPath(new URL('./fixtures/write-metrics.ts', import.meta.url));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS, validateFlags } from '@aiflags/core';
+import { validateFlags } from '@aiflags/core';
+import { HOUR_MS } from '@aiflags/metrics';
 import { MemoryStateStore } from '@aiflags/provider';
-import { analyzeImpact, decide, MemoryMetricStore, RolloutController } from '../src/index.js';
+import { analyzeImpact, decide, RolloutController } from '../src/index.js';
+import { MemoryMetricStore } from '@aiflags/metrics';
 import { seededRandom, simulateUnits, type VariantBehaviour } from './simulate.js';
 
 const T0 = Date.UTC(2026, 10, 1, 0, 0, 0);

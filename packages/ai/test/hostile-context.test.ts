@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InMemoryProvider, OpenFeature, type EvaluationContext } from '@openfeature/server-sdk';
-import { aiFlags, MemoryMetricStore } from '../src/index.js';
+import { aiFlags } from '../src/index.js';
+import { MemoryMetricStore } from '@aiflags/metrics';
 
 // The OpenFeature server SDK spreads the context before its own try block, so these make get*Details throw.
 const throwingGetter = (): EvaluationContext =>

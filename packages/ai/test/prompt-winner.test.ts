@@ -4,9 +4,11 @@
  * is checked against the closed form for two arms and symmetry for three.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluate, HOUR_MS, normalCdf, validateFlags } from '@aiflags/core';
+import { evaluate, validateFlags } from '@aiflags/core';
+import { HOUR_MS, normalCdf } from '@aiflags/metrics';
 import { MemoryStateStore } from '@aiflags/provider';
-import { analyzeImpact, decide, expectedShares, MemoryMetricStore, probabilityBest, renderImpactReport, RolloutController } from '../src/index.js';
+import { analyzeImpact, decide, expectedShares, probabilityBest, renderImpactReport, RolloutController } from '../src/index.js';
+import { MemoryMetricStore } from '@aiflags/metrics';
 import { seededRandom, simulateUnits, type VariantBehaviour } from './simulate.js';
 
 const FLAG = 'system-prompt';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validateFlags } from '@aiflags/core';
 import { MemoryStateStore } from '@aiflags/provider';
-import { MemoryMetricStore, RolloutController } from '../src/index.js';
+import { RolloutController } from '../src/index.js';
+import { MemoryMetricStore } from '@aiflags/metrics';
 
 /** A model swap whose file already serves the treatment to `percentage` % of users. */
 const flagsAt = (percentage: number) =>

@@ -1,5 +1,5 @@
-import type { Exposure, Outcome } from '@aiflags/core';
-import { seededRandom } from '../../core/test/stats-seeded-random.js';
+import type { Exposure, Outcome } from '@aiflags/metrics';
+import { seededRandom } from '../../metrics/test/stats-seeded-random.js';
 
 // One seeded generator for every simulation test in the repo.
 export { seededRandom };

@@ -1,4 +1,4 @@
-import type { Exposure, MetricStore, Outcome, TimeRange, VariantAggregate } from '@aiflags/core';
+import type { Exposure, MetricStore, Outcome, TimeRange, VariantAggregate } from '@aiflags/metrics';
 import type { RuntimeConfig } from './runtime.js';
 import { runtimeRegistry, type StoreLease } from './runtime-registry.js';
 import { resolveRuntimeSpec } from './runtime-spec.js';

@@ -24,7 +24,6 @@ export {
   FileMetricStore,
   fillTemplate,
   measureFlag,
-  MemoryMetricStore,
   OutcomeTracker,
   probabilityBest,
   promotedVariant,
@@ -33,6 +32,7 @@ export {
   rolloutPlans,
   TrackEvents,
 } from '@aiflags/ai';
+export { MemoryMetricStore } from '@aiflags/metrics';
 export type {
   AiFlags,
   AiFlagsOptions,
@@ -48,7 +48,6 @@ export type {
   ImpactMetric,
   ImpactReport,
   MeasureFlagOptions,
-  MemoryMetricStoreOptions,
   MetricDelta,
   ModelConfig,
   NoWinner,
@@ -70,6 +69,7 @@ export type {
   VariantSummary,
   Winner,
 } from '@aiflags/ai';
+export type { MemoryMetricStoreOptions } from '@aiflags/metrics';
 
 // The flag file and the evaluator.
 export { CHANGE_TYPES, DEFAULT_RETRY_AFTER_S, evaluate, FlagConfigError, parseFlags, redactUrl, validateFlags } from '@aiflags/core';
@@ -86,14 +86,12 @@ export type {
   FlagSet,
   FlagType,
   FlagValue,
-  Interval,
   KillSwitch,
   KillSwitchState,
   LiveState,
-  MetricStore,
-  Outcome,
   StateStore,
 } from '@aiflags/core';
+export type { Interval, MetricStore, Outcome } from '@aiflags/metrics';
 
 // The local OpenFeature provider and its live-state stores.
 export {

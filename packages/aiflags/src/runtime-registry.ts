@@ -1,5 +1,6 @@
 import { FileMetricStore } from '@aiflags/ai';
-import type { MetricStore, PresenceStore, StateStore } from '@aiflags/core';
+import type { PresenceStore, StateStore } from '@aiflags/core';
+import type { MetricStore } from '@aiflags/metrics';
 import { FilePresenceStore, FileStateStore } from '@aiflags/provider';
 import type { RuntimeSpec } from './runtime-spec.js';
 

@@ -1,4 +1,5 @@
-import type { LiveState, MetricStore, PresenceStore, StateStore } from '@aiflags/core';
+import type { LiveState, PresenceStore, StateStore } from '@aiflags/core';
+import type { MetricStore } from '@aiflags/metrics';
 import { FileStateStore } from '@aiflags/provider';
 import type { BackendConfig } from './config.js';
 import { runtimeRegistry } from './runtime-registry.js';

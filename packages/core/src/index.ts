@@ -2,8 +2,6 @@ export * from './flags/index.js';
 export * from './evaluation/index.js';
 export * from './bucketing/index.js';
 export * from './rules/index.js';
-export * from './stats/index.js';
-export * from './metrics/index.js';
 export * from './errors.js';
 export * from './live-state/index.js';
 export * from './presence.js';

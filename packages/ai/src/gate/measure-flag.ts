@@ -1,4 +1,5 @@
-import type { CompiledFlag, FlagOverride, MetricStore } from '@aiflags/core';
+import type { CompiledFlag, FlagOverride } from '@aiflags/core';
+import type { MetricStore } from '@aiflags/metrics';
 import { type AnalysisWindow, analysisWindow } from '../impact/analysis-window.js';
 import { analyzeImpact } from '../impact/analyze-impact.js';
 import { expectedShares } from '../impact/expected-shares.js';

@@ -1,4 +1,4 @@
-import { normalCdf, normalPdf, requiredSampleSize, welchTTest, type Interval, type SampleSummary } from '@aiflags/core';
+import { normalCdf, normalPdf, requiredSampleSize, welchTTest, type Interval, type SampleSummary } from '@aiflags/metrics';
 
 /** The arm of a multi-arm test that is best on the primary metric, with its evidence. */
 export interface Winner {

@@ -1,4 +1,5 @@
-import { HOUR_MS, hourOf, type FlagOverride } from '@aiflags/core';
+import type { FlagOverride } from '@aiflags/core';
+import { HOUR_MS, hourOf } from '@aiflags/metrics';
 
 /** Which data a report or a rollout decision reads, and what a reader must know about it. */
 export interface AnalysisWindow {

@@ -15,7 +15,7 @@ import {
   type SampleSummary,
   type TimeRange,
   type VariantAggregate,
-} from '@aiflags/core';
+} from '@aiflags/metrics';
 import { formatUtcMinute } from './analysis-window.js';
 import type { GroupSize, ImpactMetric, ImpactReport, MetricDelta, SrmCheck, TreatmentImpact, VariantSummary } from './impact-report.js';
 

@@ -1,4 +1,4 @@
-import type { Interval, TimeRange } from '@aiflags/core';
+import type { Interval, TimeRange } from '@aiflags/metrics';
 
 /** The metrics compared between a treatment and the control. */
 export type ImpactMetric = 'quality' | 'latencyP95' | 'latencyMean' | 'cost' | 'errorRate';

@@ -1,4 +1,5 @@
-import { AUDIT_ACTIONS, HOUR_MS, type AuditAction, type CompiledFlag, type FlagOverride, type FlagSet, type MetricStore, type StateStore } from '@aiflags/core';
+import { AUDIT_ACTIONS, type AuditAction, type CompiledFlag, type FlagOverride, type FlagSet, type StateStore } from '@aiflags/core';
+import { HOUR_MS, type MetricStore } from '@aiflags/metrics';
 import { promotedVariant, type GateCriteria } from '../gate/decide.js';
 import { measureFlag } from '../gate/measure-flag.js';
 import { expectedShares } from '../impact/expected-shares.js';

@@ -11,8 +11,8 @@ import {
   type SerializedAggregate,
   type TimeRange,
   type VariantAggregate,
-} from '@aiflags/core';
-import { MemoryMetricStore, type MemoryMetricStoreOptions } from './memory-metric-store.js';
+} from '@aiflags/metrics';
+import { MemoryMetricStore, type MemoryMetricStoreOptions } from '@aiflags/metrics';
 
 export interface FileMetricStoreOptions extends MemoryMetricStoreOptions {
   /** The `.aiflags` directory; files go to `<dir>/metrics/`. */

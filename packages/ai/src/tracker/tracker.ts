@@ -1,19 +1,11 @@
 import type { Client, EvaluationContext, TrackingEventDetails } from '@openfeature/server-sdk';
-import type { Outcome } from '@aiflags/core';
+import { OUTCOME_METRIC_LIST, type Outcome, type OutcomeMeasurements } from '@aiflags/metrics';
 import { Sum, type OtelInstruments, type OtelSeries, type OtelSource } from './otel-instruments.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
 import { targetingKeyOf } from '../selection/safe-evaluate.js';
 
-/** What the app reports about one model call. */
-export interface OutcomeInput {
-  /** Any numeric score, higher is better (a 1-5 rating, an eval score). */
-  quality?: number;
-  /** USD. */
-  costUsd?: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  /** Milliseconds. */
-  latencyMs?: number;
+/** What the app reports about one model call: any of the measurements (quality, latencyMs, costUsd, tokens). */
+export interface OutcomeInput extends OutcomeMeasurements {
   /** true for a failed call; false for a call known to have succeeded. */
   error?: boolean;
 }
@@ -101,25 +93,16 @@ export class OutcomeTracker implements Tracker {
     const store = this.store;
     if (store) {
       const outcome: Outcome = { flagKey: this.flagKey, variant: this.variant, unitId: this.unitId };
-      if (o.latencyMs !== undefined) outcome.latencyMs = o.latencyMs;
-      if (o.quality !== undefined) outcome.quality = o.quality;
-      if (o.costUsd !== undefined) outcome.costUsd = o.costUsd;
-      if (o.inputTokens !== undefined) outcome.inputTokens = o.inputTokens;
-      if (o.outputTokens !== undefined) outcome.outputTokens = o.outputTokens;
+      copyMeasurements(o, outcome);
       if (o.error !== undefined) outcome.error = o.error;
       safely(() => store.record(outcome));
     }
     if (otel) safely(() => this.recordOtel(otel, o));
     if (client) {
       // A latency-only outcome (from trackDurationOf) is its own event, with the latency as its value.
-      const onlyDuration =
-        o.latencyMs !== undefined && o.quality === undefined && o.costUsd === undefined && o.inputTokens === undefined && o.outputTokens === undefined;
+      const onlyDuration = o.latencyMs !== undefined && OUTCOME_METRIC_LIST.every((m) => m.field === 'latencyMs' || o[m.field] === undefined);
       const details = this.trackDetails(onlyDuration ? o.latencyMs : o.quality);
-      if (o.latencyMs !== undefined) details['latencyMs'] = o.latencyMs;
-      if (o.quality !== undefined) details['quality'] = o.quality;
-      if (o.costUsd !== undefined) details['costUsd'] = o.costUsd;
-      if (o.inputTokens !== undefined) details['inputTokens'] = o.inputTokens;
-      if (o.outputTokens !== undefined) details['outputTokens'] = o.outputTokens;
+      copyMeasurements(o, details);
       if (o.error !== undefined) details['error'] = o.error;
       safely(() => client.track(onlyDuration ? TrackEvents.duration : TrackEvents.outcome, this.ctx, details));
     }
@@ -177,5 +160,13 @@ function safely(fn: () => void): void {
     fn();
   } catch {
     // Metrics are best effort by design; stores count their own drops.
+  }
+}
+
+/** Copies the measurements the app reported (every OUTCOME_METRICS field it set) onto an outcome or event. */
+function copyMeasurements(from: OutcomeMeasurements, to: OutcomeMeasurements | TrackingEventDetails): void {
+  for (const { field } of OUTCOME_METRIC_LIST) {
+    const value = from[field];
+    if (value !== undefined) to[field] = value;
   }
 }

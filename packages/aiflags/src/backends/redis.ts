@@ -1,4 +1,5 @@
-import type { MetricStore, PresenceStore, StateStore } from '@aiflags/core';
+import type { PresenceStore, StateStore } from '@aiflags/core';
+import type { MetricStore } from '@aiflags/metrics';
 import { createRedisClient, RedisMetricStore, RedisPresenceStore, RedisStateStore } from '@aiflags/redis';
 
 export interface RedisRuntimeOptions {

@@ -13,7 +13,7 @@ import {
   type SerializedAggregate,
   type TimeRange,
   type VariantAggregate,
-} from '@aiflags/core';
+} from '@aiflags/metrics';
 import { ensureConnected, openClient, whenReady, type RedisConnectionOptions } from '../connection/create-client.js';
 import { defaultPrefix, redisKeys, type RedisKeys } from '../keys.js';
 import { consoleLogger, type Logger } from '../logger.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { HOUR_MS } from '@aiflags/core';
+import { HOUR_MS } from '@aiflags/metrics';
 import { measureFlag, renderImpactReport } from '@aiflags/ai';
 import { withRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';

@@ -1,13 +1,8 @@
-import {
-  AggregateTable,
-  outcomeProblem,
-  type Exposure,
-  type OutcomeProblem,
-  type MetricStore,
-  type Outcome,
-  type TimeRange,
-  type VariantAggregate,
-} from '@aiflags/core';
+import { AggregateTable } from '../aggregates/aggregate-table.js';
+import type { VariantAggregate } from '../aggregates/variant-aggregate.js';
+import type { Exposure, Outcome, TimeRange } from '../outcome/outcome.js';
+import { type OutcomeProblem, outcomeProblem } from '../outcome/outcome-bounds.js';
+import type { MetricStore } from './metric-store.js';
 
 export interface MemoryMetricStoreOptions {
   /**

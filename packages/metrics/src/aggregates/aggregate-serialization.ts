@@ -1,7 +1,8 @@
+import type { MomentsMetric, SumMetric } from '../outcome/outcome.js';
 import { HyperLogLog } from './hyperloglog.js';
-import { deserializeSketch, serializeSketch, type SerializedSketch } from './latency-sketch.js';
+import { deserializeSketch, type SerializedSketch, serializeSketch } from './latency-sketch.js';
 import type { Moments } from './moments.js';
-import type { VariantAggregate } from './variant-aggregate.js';
+import { AGGREGATE_FIELDS, type VariantAggregate } from './variant-aggregate.js';
 
 /** Moments with min/max as null when empty, since JSON has no Infinity. */
 export interface SerializedMoments {
@@ -14,19 +15,14 @@ export interface SerializedMoments {
 }
 
 /** The JSON-safe form of a VariantAggregate (format version 1). */
-export interface SerializedAggregate {
+export interface SerializedAggregate extends Record<MomentsMetric, SerializedMoments>, Record<SumMetric, number> {
   v: 1;
   exposures: number;
   /** HyperLogLog.serialize() text. */
   units: string;
   unitsEstimate?: number;
   outcomes: number;
-  quality: SerializedMoments;
-  latency: SerializedMoments;
   latencySketch: SerializedSketch;
-  cost: SerializedMoments;
-  inputTokens: number;
-  outputTokens: number;
   errors: number;
   feedbackPositive: number;
   feedbackNegative: number;
@@ -53,21 +49,18 @@ function deserializeMoments(s: SerializedMoments, field: string): Moments {
 
 /** The aggregate as a plain JSON-safe object; deserializeAggregate restores it exactly. */
 export function serializeAggregate(a: VariantAggregate): SerializedAggregate {
-  const out: SerializedAggregate = {
+  const out = {
     v: 1,
     exposures: a.exposures,
     units: a.units.serialize(),
     outcomes: a.outcomes,
-    quality: serializeMoments(a.quality),
-    latency: serializeMoments(a.latency),
     latencySketch: serializeSketch(a.latencySketch),
-    cost: serializeMoments(a.cost),
-    inputTokens: a.inputTokens,
-    outputTokens: a.outputTokens,
     errors: a.errors,
     feedbackPositive: a.feedbackPositive,
     feedbackNegative: a.feedbackNegative,
-  };
+  } as SerializedAggregate;
+  for (const f of AGGREGATE_FIELDS.moments) out[f] = serializeMoments(a[f]);
+  for (const f of AGGREGATE_FIELDS.sums) out[f] = a[f];
   if (a.unitsEstimate !== undefined) out.unitsEstimate = a.unitsEstimate;
   return out;
 }
@@ -77,20 +70,17 @@ export function deserializeAggregate(s: SerializedAggregate): VariantAggregate {
   if (s === null || typeof s !== 'object' || s.v !== 1) {
     throw new Error('aggregate: expected an object with v: 1 (written by serializeAggregate)');
   }
-  const out: VariantAggregate = {
+  const out = {
     exposures: num(s.exposures, 'exposures'),
     units: HyperLogLog.deserialize(s.units ?? ''),
     outcomes: num(s.outcomes, 'outcomes'),
-    quality: deserializeMoments(s.quality, 'quality'),
-    latency: deserializeMoments(s.latency, 'latency'),
     latencySketch: deserializeSketch(s.latencySketch),
-    cost: deserializeMoments(s.cost, 'cost'),
-    inputTokens: num(s.inputTokens, 'inputTokens'),
-    outputTokens: num(s.outputTokens, 'outputTokens'),
     errors: num(s.errors, 'errors'),
     feedbackPositive: num(s.feedbackPositive, 'feedbackPositive'),
     feedbackNegative: num(s.feedbackNegative, 'feedbackNegative'),
-  };
+  } as VariantAggregate;
+  for (const f of AGGREGATE_FIELDS.moments) out[f] = deserializeMoments(s[f], f);
+  for (const f of AGGREGATE_FIELDS.sums) out[f] = num(s[f], f);
   if (s.unitsEstimate !== undefined) out.unitsEstimate = num(s.unitsEstimate, 'unitsEstimate');
   return out;
 }

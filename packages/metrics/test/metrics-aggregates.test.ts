@@ -23,7 +23,7 @@ import {
   variance,
   type Outcome,
   type VariantAggregate,
-} from '../src/metrics/index.js';
+} from '../src/index.js';
 
 function twoPassVariance(xs: number[]): number {
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;

@@ -1,5 +1,5 @@
 import { HOUR_MS, hourOf } from './hour.js';
-import type { Exposure, Outcome, TimeRange } from './types.js';
+import type { Exposure, Outcome, TimeRange } from '../outcome/outcome.js';
 import { addExposure, addOutcome, cloneAggregate, createAggregate, mergeAggregateInto, type VariantAggregate } from './variant-aggregate.js';
 
 /** One cell of the table: the aggregate of a (flag, variant, hour). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './stats-seeded-random.js';
-import { createLatencySketch } from '../src/metrics/index.js';
-import { compareQuantiles, quantileInterval, type QuantileSketch } from '../src/stats/index.js';
+import { createLatencySketch } from '../src/index.js';
+import { compareQuantiles, quantileInterval, type QuantileSketch } from '../src/index.js';
 
 /** All values kept and sorted, read at ranks the way DDSketch reads them: exact order statistics. */
 function exactSketch(values: number[]): QuantileSketch {

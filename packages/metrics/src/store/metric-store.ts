@@ -1,5 +1,5 @@
-import type { Exposure, Outcome, TimeRange } from './types.js';
-import type { VariantAggregate } from './variant-aggregate.js';
+import type { Exposure, Outcome, TimeRange } from '../outcome/outcome.js';
+import type { VariantAggregate } from '../aggregates/variant-aggregate.js';
 
 /**
  * Where exposures and outcomes go. Writes are synchronous and buffered so the request path never waits

@@ -9,8 +9,8 @@ import {
   welchTTest,
   wilsonInterval,
   type SampleSummary,
-} from '../src/stats/index.js';
-import { HLL_RELATIVE_ERROR, HyperLogLog } from '../src/metrics/index.js';
+} from '../src/index.js';
+import { HLL_RELATIVE_ERROR, HyperLogLog } from '../src/index.js';
 import { seededRandom } from './stats-seeded-random.js';
 
 function summarize(xs: number[]): SampleSummary {

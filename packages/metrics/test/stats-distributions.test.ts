@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialCdf, binomialQuantile, chiSquareSurvival, normalCdf, normalQuantile, tCdf, tQuantile } from '../src/stats/index.js';
+import { binomialCdf, binomialQuantile, chiSquareSurvival, normalCdf, normalQuantile, tCdf, tQuantile } from '../src/index.js';
 
 // Reference values: the printed tables of the NIST/SEMATECH e-Handbook of Statistical Methods §1.3.6.7
 // (3 decimals; tolerance half a unit in the last digit), and full-precision values from an independent

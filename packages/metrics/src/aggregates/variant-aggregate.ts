@@ -1,15 +1,16 @@
+import { metricValueProblem } from '../outcome/outcome-bounds.js';
+import { type Exposure, type MomentsMetric, OUTCOME_METRIC_LIST, type Outcome, type SumMetric } from '../outcome/outcome.js';
 import { HyperLogLog } from './hyperloglog.js';
-import { cloneSketch, createLatencySketch, mergeSketchInto, type LatencySketch } from './latency-sketch.js';
-import { addToMoments, createMoments, mergeMomentsInto, type Moments } from './moments.js';
-import { metricValueProblem, type OutcomeNumericField } from './outcome-bounds.js';
-import type { Exposure, Outcome } from './types.js';
+import { cloneSketch, createLatencySketch, type LatencySketch, mergeSketchInto } from './latency-sketch.js';
+import { addToMoments, createMoments, type Moments, mergeMomentsInto } from './moments.js';
 
 /**
  * Everything measured for one (flag, variant, hour), or for any merge of those. Every field merges
  * exactly (sums, Chan-merged moments, DDSketch merge, HyperLogLog union), so the size is fixed however
- * many outcomes arrive and processes can be combined in any order.
+ * many outcomes arrive and processes can be combined in any order. The metric fields (quality, latency,
+ * cost as moments; inputTokens, outputTokens as totals) come from OUTCOME_METRICS.
  */
-export interface VariantAggregate {
+export interface VariantAggregate extends Record<MomentsMetric, Moments>, Record<SumMetric, number> {
   /** Evaluations that served this variant. */
   exposures: number;
   /** Distinct unit ids seen in exposures and outcomes (HyperLogLog, ≈1.6 % standard error). */
@@ -21,38 +22,34 @@ export interface VariantAggregate {
   unitsEstimate?: number;
   /** Recorded outcomes; the denominator of the error rate. */
   outcomes: number;
-  /** Quality scores (higher is better). */
-  quality: Moments;
-  /** Latency in ms. */
-  latency: Moments;
   /** Latency in ms, for quantiles (DDSketch, 1 % relative accuracy). */
   latencySketch: LatencySketch;
-  /** Cost in USD per outcome. */
-  cost: Moments;
-  inputTokens: number;
-  outputTokens: number;
   /** Outcomes with error: true. */
   errors: number;
   feedbackPositive: number;
   feedbackNegative: number;
 }
 
+const MOMENTS = OUTCOME_METRIC_LIST.filter((m) => m.kind === 'moments').map((m) => m.aggregate as MomentsMetric);
+const SUMS = OUTCOME_METRIC_LIST.filter((m) => m.kind === 'sum').map((m) => m.aggregate as SumMetric);
+
+/** The aggregate fields that hold moments, and those that hold totals, in OUTCOME_METRICS order. */
+export const AGGREGATE_FIELDS: { readonly moments: readonly MomentsMetric[]; readonly sums: readonly SumMetric[] } = { moments: MOMENTS, sums: SUMS };
+
 /** An empty aggregate. */
 export function createAggregate(): VariantAggregate {
-  return {
+  const agg = {
     exposures: 0,
     units: new HyperLogLog(),
     outcomes: 0,
-    quality: createMoments(),
-    latency: createMoments(),
     latencySketch: createLatencySketch(),
-    cost: createMoments(),
-    inputTokens: 0,
-    outputTokens: 0,
     errors: 0,
     feedbackPositive: 0,
     feedbackNegative: 0,
-  };
+  } as VariantAggregate;
+  for (const f of MOMENTS) agg[f] = createMoments();
+  for (const f of SUMS) agg[f] = 0;
+  return agg;
 }
 
 /** Counts one exposure (and its unit id) into the aggregate; flagKey, variant and time are the caller's concern. */
@@ -70,20 +67,14 @@ export function addExposure(agg: VariantAggregate, exposure: Exposure): void {
 export function addOutcome(agg: VariantAggregate, o: Outcome): void {
   agg.outcomes++;
   if (o.unitId !== undefined) agg.units.add(o.unitId);
-  const quality = o.quality;
-  if (usable('quality', quality)) addToMoments(agg.quality, quality);
-  let latency = o.latencyMs;
-  if (usable('latencyMs', latency)) {
-    if (latency < 0) latency = 0;
-    addToMoments(agg.latency, latency);
-    agg.latencySketch.accept(latency);
+  for (const m of OUTCOME_METRIC_LIST) {
+    let value = o[m.field];
+    if (typeof value !== 'number' || !Number.isFinite(value) || metricValueProblem(m.field, value) !== undefined) continue;
+    if (m.negativeAsZero && value < 0) value = 0;
+    if (m.kind === 'moments') addToMoments(agg[m.aggregate as MomentsMetric], value);
+    else agg[m.aggregate as SumMetric] += value;
+    if (m.quantiles) agg.latencySketch.accept(value);
   }
-  const cost = o.costUsd;
-  if (usable('costUsd', cost)) addToMoments(agg.cost, cost);
-  const input = o.inputTokens;
-  if (usable('inputTokens', input)) agg.inputTokens += input;
-  const output = o.outputTokens;
-  if (usable('outputTokens', output)) agg.outputTokens += output;
   if (o.error === true) agg.errors++;
   const feedback = o.feedback;
   if (feedback === 'positive') agg.feedbackPositive++;
@@ -98,12 +89,9 @@ export function mergeAggregateInto(into: VariantAggregate, from: VariantAggregat
     into.unitsEstimate = Math.max(uniqueUnits(into), uniqueUnits(from));
   }
   into.outcomes += from.outcomes;
-  mergeMomentsInto(into.quality, from.quality);
-  mergeMomentsInto(into.latency, from.latency);
+  for (const f of MOMENTS) mergeMomentsInto(into[f], from[f]);
+  for (const f of SUMS) into[f] += from[f];
   mergeSketchInto(into.latencySketch, from.latencySketch);
-  mergeMomentsInto(into.cost, from.cost);
-  into.inputTokens += from.inputTokens;
-  into.outputTokens += from.outputTokens;
   into.errors += from.errors;
   into.feedbackPositive += from.feedbackPositive;
   into.feedbackNegative += from.feedbackNegative;
@@ -118,26 +106,19 @@ export function mergeAggregates(a: VariantAggregate, b: VariantAggregate): Varia
 
 /** A deep copy. */
 export function cloneAggregate(a: VariantAggregate): VariantAggregate {
-  const out: VariantAggregate = {
+  const out = {
     exposures: a.exposures,
     units: a.units.clone(),
     outcomes: a.outcomes,
-    quality: { ...a.quality },
-    latency: { ...a.latency },
     latencySketch: cloneSketch(a.latencySketch),
-    cost: { ...a.cost },
-    inputTokens: a.inputTokens,
-    outputTokens: a.outputTokens,
     errors: a.errors,
     feedbackPositive: a.feedbackPositive,
     feedbackNegative: a.feedbackNegative,
-  };
+  } as VariantAggregate;
+  for (const f of MOMENTS) out[f] = { ...a[f] };
+  for (const f of SUMS) out[f] = a[f];
   if (a.unitsEstimate !== undefined) out.unitsEstimate = a.unitsEstimate;
   return out;
-}
-
-function usable(field: OutcomeNumericField, value: number | undefined): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && metricValueProblem(field, value) === undefined;
 }
 
 /** Estimated distinct units (unitsEstimate when set, else the HyperLogLog estimate). */

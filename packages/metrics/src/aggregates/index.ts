@@ -1,5 +1,3 @@
-export * from './types.js';
-export * from './outcome-bounds.js';
 export * from './moments.js';
 export * from './unit-hash.js';
 export * from './hyperloglog.js';
@@ -8,4 +6,3 @@ export * from './hour.js';
 export * from './variant-aggregate.js';
 export * from './aggregate-serialization.js';
 export * from './aggregate-table.js';
-export * from './metric-store.js';

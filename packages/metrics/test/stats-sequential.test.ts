@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './stats-seeded-random.js';
-import { addToMoments, createMoments, momentsSummary, type Moments } from '../src/metrics/index.js';
-import { proportionSummary, sequentialTest, welchTTest } from '../src/stats/index.js';
+import { addToMoments, createMoments, momentsSummary, type Moments } from '../src/index.js';
+import { proportionSummary, sequentialTest, welchTTest } from '../src/index.js';
 
 /** Box–Muller standard normal draws from a uniform generator. */
 function gaussian(rnd: () => number): () => number {

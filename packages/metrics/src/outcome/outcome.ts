@@ -1,0 +1,103 @@
+/**
+ * What the AI layer records per request. Every numeric measurement is declared once, in OUTCOME_METRICS:
+ * the outcome's field, the aggregate's field, how it aggregates and the smallest value it can have. The
+ * Outcome type, the aggregate, its merge and serialization, and the record-time check all follow from it,
+ * so adding a metric is one entry here (plus its analysis where it is reported).
+ */
+
+/**
+ * The largest magnitude a metric value may have. Its square (1e200) times any count a process could reach
+ * stays far below Number.MAX_VALUE (≈1.8e308), so Welford's M2 and Chan's merge term stay finite; a value
+ * beyond it is a unit mix-up or a corrupt number, never a measurement (1e100 ms, USD or tokens).
+ */
+export const MAX_METRIC_MAGNITUDE = 1e100;
+
+/** How one numeric outcome field is aggregated. */
+export interface OutcomeMetricSpec {
+  /** The field of VariantAggregate (and of its serialized form) that holds it. */
+  readonly aggregate: string;
+  /** 'moments': count, mean, variance, min, max, sum (Welford); 'sum': a plain total. */
+  readonly kind: 'moments' | 'sum';
+  /** The smallest value that can be a measurement of it. */
+  readonly minimum: number;
+  /** Negative values count as 0 (a clock step, not a measurement). */
+  readonly negativeAsZero?: boolean;
+  /** Also kept in the aggregate's latency sketch, for quantiles. */
+  readonly quantiles?: boolean;
+}
+
+/** The numeric outcome fields, in the order they are aggregated and serialized. */
+export const OUTCOME_METRICS = {
+  /** Any numeric quality score (e.g. a 1-5 rating or an eval score); higher is better. */
+  quality: { aggregate: 'quality', kind: 'moments', minimum: -MAX_METRIC_MAGNITUDE },
+  /** Latency in ms; also kept in a DDSketch for p95 and other quantiles. */
+  latencyMs: { aggregate: 'latency', kind: 'moments', minimum: -MAX_METRIC_MAGNITUDE, negativeAsZero: true, quantiles: true },
+  /** Cost in USD of the request. */
+  costUsd: { aggregate: 'cost', kind: 'moments', minimum: 0 },
+  inputTokens: { aggregate: 'inputTokens', kind: 'sum', minimum: 0 },
+  outputTokens: { aggregate: 'outputTokens', kind: 'sum', minimum: 0 },
+} as const satisfies Record<string, OutcomeMetricSpec>;
+
+type Metrics = typeof OUTCOME_METRICS;
+
+/** A numeric outcome field: quality, latencyMs, costUsd, inputTokens, outputTokens. */
+export type OutcomeNumericField = keyof Metrics;
+
+/** The aggregate fields that hold moments (quality, latency, cost). */
+export type MomentsMetric = { [K in OutcomeNumericField]: Metrics[K]['kind'] extends 'moments' ? Metrics[K]['aggregate'] : never }[OutcomeNumericField];
+
+/** The aggregate fields that hold plain totals (inputTokens, outputTokens). */
+export type SumMetric = { [K in OutcomeNumericField]: Metrics[K]['kind'] extends 'sum' ? Metrics[K]['aggregate'] : never }[OutcomeNumericField];
+
+/** One numeric field with its spec, for loops over every metric. */
+export interface OutcomeMetric {
+  readonly field: OutcomeNumericField;
+  readonly aggregate: MomentsMetric | SumMetric;
+  readonly kind: 'moments' | 'sum';
+  readonly minimum: number;
+  readonly negativeAsZero: boolean;
+  readonly quantiles: boolean;
+}
+
+/** OUTCOME_METRICS as a list, in declaration order. */
+export const OUTCOME_METRIC_LIST: readonly OutcomeMetric[] = Object.entries(OUTCOME_METRICS).map(([field, spec]) => {
+  const s: OutcomeMetricSpec = spec;
+  return {
+    field: field as OutcomeNumericField,
+    aggregate: s.aggregate as MomentsMetric | SumMetric,
+    kind: s.kind,
+    minimum: s.minimum,
+    negativeAsZero: s.negativeAsZero === true,
+    quantiles: s.quantiles === true,
+  };
+});
+
+/** The numeric measurements of one request, each optional; a non-finite value means "not measured". */
+export type OutcomeMeasurements = { [K in OutcomeNumericField]?: number };
+
+export interface Exposure {
+  flagKey: string;
+  variant: string;
+  /** The bucketing unit (usually the targeting key). */
+  unitId?: string;
+  /** Epoch ms; defaults to now. */
+  at?: number;
+}
+
+export interface Outcome extends OutcomeMeasurements {
+  flagKey: string;
+  variant: string;
+  unitId?: string;
+  /** Epoch ms; defaults to now. */
+  at?: number;
+  /** true for a failed request (counts toward the error rate). */
+  error?: boolean;
+  feedback?: 'positive' | 'negative';
+}
+
+export interface TimeRange {
+  /** Epoch ms, inclusive. */
+  since?: number;
+  /** Epoch ms, exclusive. */
+  until?: number;
+}
