@@ -4,7 +4,8 @@ import { init, type LDLogger } from '@launchdarkly/node-server-sdk';
 import { TestData } from '@launchdarkly/node-server-sdk/integrations';
 import { aiFlags } from '@aiflags/ai';
 import { MemoryMetricStore } from '@aiflags/metrics';
-import { MemoryStateStore, LocalProvider } from '@aiflags/provider';
+import { LocalProvider } from '@aiflags/provider';
+import { MemoryStateStore } from '@aiflags/file';
 import { createLaunchDarklyProvider } from '@aiflags/launchdarkly';
 
 const quiet: LDLogger = { error() {}, warn() {}, info() {}, debug() {} };

@@ -15,6 +15,7 @@ describe('API reports', { timeout: 60_000 }, () => {
     expect(reports.map((r) => r.name).sort()).toEqual([
       '@aiflags/ai',
       '@aiflags/core',
+      '@aiflags/file',
       '@aiflags/launchdarkly',
       '@aiflags/metrics',
       '@aiflags/provider',

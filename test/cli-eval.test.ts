@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, parseFlags } from '@aiflags/core';
-import { FileStateStore } from '@aiflags/provider';
+import { FileStateStore } from '@aiflags/file';
 import { runCli } from './support/run-cli.js';
 import { SAMPLE_FLAGS_YAML } from './support/sample-flags.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AiflagsError, FlagConfigError, isAiflagsError } from '@aiflags/core';
 import { FeatureDisabledError } from '@aiflags/ai';
-import { AuditWriteError, FlagFileReadError, loadFlagFile, StateUnreadableError } from '@aiflags/provider';
+import { FlagFileReadError, loadFlagFile } from '@aiflags/provider';
+import { AuditWriteError, StateUnreadableError } from '@aiflags/file';
 import { parseRedisUrl, RedisUrlError } from '@aiflags/redis';
 
 describe('every error aiflags throws on purpose carries a code on one base class', () => {

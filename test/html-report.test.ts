@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveBrowser, launchChromium, requireBrowserOrWarn } from './support/chromium.js';
-import { FileMetricStore } from '@aiflags/ai';
-import { FileStateStore } from '@aiflags/provider';
+import { FileMetricStore } from '@aiflags/file';
+import { FileStateStore } from '@aiflags/file';
 import { seededRandom, simulateUnits } from '../packages/ai/test/simulate.js';
 import { runCli } from '../packages/aiflags/test/cli-ai-run.js';
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenFeature, ProviderEvents } from '@openfeature/server-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FilePresenceStore, FileStateStore, LocalProvider } from '@aiflags/provider';
+import { LocalProvider } from '@aiflags/provider';
+import { FilePresenceStore, FileStateStore } from '@aiflags/file';
 import { FLAGS } from './support/delivery-fixtures.js';
 import { runCli } from './support/run-cli.js';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, OpenFeature, ProviderEvents, type EventDetails } from '@openfeature/server-sdk';
-import { LocalProvider, MemoryStateStore } from '@aiflags/provider';
+import { LocalProvider } from '@aiflags/provider';
+import { MemoryStateStore } from '@aiflags/file';
 
 /** The flag set of the tests, as an object source (the file tests use the same content as YAML). */
 const FLAGS = {

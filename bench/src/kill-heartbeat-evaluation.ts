@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenFeature, type Client } from '@openfeature/server-sdk';
-import { FilePresenceStore, FileStateStore, LocalProvider } from '@aiflags/provider';
+import { LocalProvider } from '@aiflags/provider';
+import { FilePresenceStore, FileStateStore } from '@aiflags/file';
 import { median } from './measure.js';
 import type { BenchOptions, BenchRow } from './report.js';
 

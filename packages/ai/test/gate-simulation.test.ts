@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateFlags } from '@aiflags/core';
 import { HOUR_MS } from '@aiflags/metrics';
-import { MemoryStateStore } from '@aiflags/provider';
+import { MemoryStateStore } from '@aiflags/file';
 import { analyzeImpact, decide, RolloutController } from '../src/index.js';
 import { MemoryMetricStore } from '@aiflags/metrics';
 import { seededRandom, simulateUnits, type VariantBehaviour } from './simulate.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, validateFlags } from '@aiflags/core';
 import { HOUR_MS, normalCdf } from '@aiflags/metrics';
-import { MemoryStateStore } from '@aiflags/provider';
+import { MemoryStateStore } from '@aiflags/file';
 import { analyzeImpact, decide, expectedShares, probabilityBest, renderImpactReport, RolloutController } from '../src/index.js';
 import { MemoryMetricStore } from '@aiflags/metrics';
 import { seededRandom, simulateUnits, type VariantBehaviour } from './simulate.js';

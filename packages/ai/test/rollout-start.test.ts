@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateFlags } from '@aiflags/core';
-import { MemoryStateStore } from '@aiflags/provider';
+import { MemoryStateStore } from '@aiflags/file';
 import { RolloutController } from '../src/index.js';
 import { MemoryMetricStore } from '@aiflags/metrics';
 

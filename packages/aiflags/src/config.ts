@@ -1,4 +1,5 @@
-import type { FileWatcherOptions, TrackSink } from '@aiflags/provider';
+import type { TrackSink } from '@aiflags/provider';
+import type { FileWatcherOptions } from '@aiflags/file';
 import { backendFrom, flagsPathFrom } from './runtime-spec.js';
 
 export type BackendName = 'local' | 'launchdarkly' | 'unleash';

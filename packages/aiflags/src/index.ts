@@ -21,7 +21,6 @@ export {
   expectedShares,
   exposureHook,
   FeatureDisabledError,
-  FileMetricStore,
   fillTemplate,
   measureFlag,
   OutcomeTracker,
@@ -32,6 +31,7 @@ export {
   rolloutPlans,
   TrackEvents,
 } from '@aiflags/ai';
+export { FileMetricStore } from '@aiflags/file';
 export { MemoryMetricStore } from '@aiflags/metrics';
 export type {
   AiFlags,
@@ -40,7 +40,6 @@ export type {
   ArmDecision,
   Decision,
   FeedbackKind,
-  FileMetricStoreOptions,
   GateCriteria,
   GateVerdict,
   GuardDenial,
@@ -69,6 +68,7 @@ export type {
   VariantSummary,
   Winner,
 } from '@aiflags/ai';
+export type { FileMetricStoreOptions } from '@aiflags/file';
 export type { MemoryMetricStoreOptions } from '@aiflags/metrics';
 
 // The flag file and the evaluator.
@@ -91,18 +91,37 @@ export type {
   LiveState,
   StateStore,
 } from '@aiflags/core';
-export type { Interval, MetricStore, Outcome } from '@aiflags/metrics';
+
+// Outcomes, the metric store contract and the statistics behind reports.
+export {
+  meanInterval,
+  requiredSampleSize,
+  srmTest,
+  twoProportionZTest,
+  welchTTest,
+  wilsonInterval,
+} from '@aiflags/metrics';
+export type {
+  Exposure,
+  Interval,
+  MetricStore,
+  Outcome,
+  SrmResult,
+  TwoProportionResult,
+  WelchResult,
+} from '@aiflags/metrics';
 
 // The local OpenFeature provider and its live-state stores.
+export { LocalProvider } from '@aiflags/provider';
 export {
   FileAuditLog,
   FileStateStore,
   LiveStateError,
-  LocalProvider,
   LockTimeoutError,
   MemoryAuditLog,
   MemoryStateStore,
   StateCommitError,
   StateUnreadableError,
-} from '@aiflags/provider';
-export type { FileStateStoreOptions, LiveStateErrorCode, LocalProviderOptions, ReloadError, StateRepair } from '@aiflags/provider';
+} from '@aiflags/file';
+export type { LocalProviderOptions, ReloadError } from '@aiflags/provider';
+export type { FileStateStoreOptions, LiveStateErrorCode, StateRepair } from '@aiflags/file';

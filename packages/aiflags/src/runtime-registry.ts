@@ -1,7 +1,7 @@
-import { FileMetricStore } from '@aiflags/ai';
+import { FileMetricStore } from '@aiflags/file';
 import type { PresenceStore, StateStore } from '@aiflags/core';
 import type { MetricStore } from '@aiflags/metrics';
-import { FilePresenceStore, FileStateStore } from '@aiflags/provider';
+import { FilePresenceStore, FileStateStore } from '@aiflags/file';
 import type { RuntimeSpec } from './runtime-spec.js';
 
 /** The stores of one place (a `.aiflags/` folder, or a Redis URL and prefix), opened once per process. */

@@ -1,5 +1,6 @@
+import { aiflagsDirFor, aiflagsLayout } from '@aiflags/file';
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { redactUrl } from '@aiflags/core';
 import type { BackendConfig, BackendName } from './config.js';
 
@@ -65,7 +66,7 @@ const BACKENDS: readonly string[] = ['local', 'launchdarkly', 'unleash'];
 export function resolveRuntimeSpec(config: BackendConfig = {}, env: RuntimeEnv = process.env): RuntimeSpec {
   const backend = backendFrom(config, env);
   const flagsPath = resolve(flagsPathFrom(config, env));
-  const stateDir = resolve(config.stateDir ?? join(dirname(flagsPath), '.aiflags'));
+  const stateDir = resolve(config.stateDir ?? aiflagsDirFor(flagsPath));
   const redisUrl = config.redisUrl ?? (env.REDIS_URL || undefined);
   const store: StoreSpec = redisUrl
     ? { kind: 'redis', url: redisUrl, prefix: config.redisPrefix ?? `aiflags:${env.AIFLAGS_ENV || 'default'}` }
@@ -79,9 +80,9 @@ export function resolveRuntimeSpec(config: BackendConfig = {}, env: RuntimeEnv =
     flagsPath,
     stateDir,
     store,
-    storeLabel: store.kind === 'redis' ? `Redis ${redactUrl(store.url)} prefix ${store.prefix}` : join(store.dir, 'state.json'),
+    storeLabel: store.kind === 'redis' ? `Redis ${redactUrl(store.url)} prefix ${store.prefix}` : aiflagsLayout(store.dir).state,
     storeKey: store.kind === 'redis' ? `redis:${store.url}:${store.prefix}` : `file:${store.dir}`,
-    auditLog: store.kind === 'redis' ? `{${store.prefix}}:audit` : join(store.dir, 'audit.jsonl'),
+    auditLog: store.kind === 'redis' ? `{${store.prefix}}:audit` : aiflagsLayout(store.dir).audit,
     actor: env.USER || osUser(),
     appName: env.AIFLAGS_APP_NAME || process.title,
     launchdarkly: defined({

@@ -1,6 +1,6 @@
 import type { LiveState, PresenceStore, StateStore } from '@aiflags/core';
 import type { MetricStore } from '@aiflags/metrics';
-import { FileStateStore } from '@aiflags/provider';
+import { FileStateStore } from '@aiflags/file';
 import type { BackendConfig } from './config.js';
 import { runtimeRegistry } from './runtime-registry.js';
 import { resolveRuntimeSpec, type RuntimeEnv, type RuntimeSpec } from './runtime-spec.js';

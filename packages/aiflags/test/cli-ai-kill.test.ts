@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { aiFlags, type AiFlags } from '@aiflags/ai';
-import { FilePresenceStore, FileStateStore, LocalProvider } from '@aiflags/provider';
+import { LocalProvider } from '@aiflags/provider';
+import { FilePresenceStore, FileStateStore } from '@aiflags/file';
 import { runCli } from './cli-ai-run.js';
 
 const FLAGS = `

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FileMetricStore } from '@aiflags/ai';
+import { FileMetricStore } from '@aiflags/file';
 import { seededRandom, simulateUnits } from '../../ai/test/simulate.js';
 import { runCli, startCli } from './cli-ai-run.js';
 

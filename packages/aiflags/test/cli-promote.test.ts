@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, parseFlags } from '@aiflags/core';
-import { FileMetricStore } from '@aiflags/ai';
-import { FileStateStore } from '@aiflags/provider';
+import { FileMetricStore } from '@aiflags/file';
+import { FileStateStore } from '@aiflags/file';
 import { seededRandom, simulateUnits } from '../../ai/test/simulate.js';
 import { runCli } from './cli-ai-run.js';
 

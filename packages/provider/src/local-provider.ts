@@ -18,7 +18,7 @@ import { changedFlagsInSlices } from './source/changed-flags.js';
 import { FlagFileReadError, readFlagFileBytes } from './source/load-flag-file.js';
 import { OFF_THREAD_MIN_BYTES, parseFlagsOffThread, type ParsedWhere } from './source/parse-off-thread.js';
 import type { TrackSink } from './track-sink.js';
-import { FileWatcher, type FileWatcherOptions } from './watch/file-watcher.js';
+import { FileWatcher, type FileWatcherOptions } from '@aiflags/file';
 
 export interface LocalProviderOptions {
   /** A flag file (YAML or JSON), watched for changes. Exactly one of `file` and `flags`. */

@@ -1,2 +1,1 @@
 export * from './recorder.js';
-export * from './file-metric-store.js';

@@ -1,3 +1,4 @@
+import { AIFLAGS_DIR } from '@aiflags/file';
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -100,8 +101,8 @@ export function schemaReference(dir: string): string {
 async function ignoreStateDir(dir: string): Promise<boolean> {
   const file = join(dir, '.gitignore');
   const current = existsSync(file) ? await readFile(file, 'utf8') : '';
-  if (current.split(/\r?\n/).some((line) => ['.aiflags', '.aiflags/', '/.aiflags', '/.aiflags/'].includes(line.trim()))) return false;
-  await appendFile(file, `${current === '' || current.endsWith('\n') ? '' : '\n'}.aiflags/\n`);
+  if (current.split(/\r?\n/).some((line) => [AIFLAGS_DIR, `${AIFLAGS_DIR}/`, `/${AIFLAGS_DIR}`, `/${AIFLAGS_DIR}/`].includes(line.trim()))) return false;
+  await appendFile(file, `${current === '' || current.endsWith('\n') ? '' : '\n'}${AIFLAGS_DIR}/\n`);
   return true;
 }
 

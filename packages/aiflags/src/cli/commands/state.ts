@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FileStateStore } from '@aiflags/provider';
+import { FileStateStore } from '@aiflags/file';
 import { withRuntime } from '../../runtime.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';

@@ -21,6 +21,7 @@ import {
 import { osUser } from './os-user.js';
 import { stateFromAudit } from './audit-replay.js';
 import { FileWatcher } from '../watch/file-watcher.js';
+import { aiflagsLayout } from '../layout.js';
 import { FileAuditLog } from './file-audit-log.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { AuditWriteError, StateCommitError, StateUnreadableError } from './live-state-error.js';
@@ -71,10 +72,11 @@ export class FileStateStore implements StateStore {
     readonly dir: string,
     private readonly options: FileStateStoreOptions = {},
   ) {
-    this.statePath = join(dir, 'state.json');
-    this.lastGoodPath = join(dir, 'state.last-good.json');
-    this.lockPath = join(dir, 'state.lock');
-    this.audit = new FileAuditLog(join(dir, 'audit.jsonl'));
+    const layout = aiflagsLayout(dir);
+    this.statePath = layout.state;
+    this.lastGoodPath = layout.lastGood;
+    this.lockPath = layout.lock;
+    this.audit = new FileAuditLog(layout.audit);
     this.logError = options.logError ?? ((message) => console.error(message));
   }
 

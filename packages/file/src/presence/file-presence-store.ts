@@ -3,6 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInstanceAlive, readInstanceRecord, type InstanceRecord, type PresenceRead, type PresenceStore } from '@aiflags/core';
+import { aiflagsLayout } from '../layout.js';
 
 export interface FilePresenceStoreOptions {
   /** How often `watch` re-reads the folder behind fs.watch, in ms (default 20). */
@@ -21,7 +22,7 @@ export class FilePresenceStore implements PresenceStore {
     stateDir: string,
     private readonly options: FilePresenceStoreOptions = {},
   ) {
-    this.dir = join(stateDir, 'instances');
+    this.dir = aiflagsLayout(stateDir).instances;
     this.where = this.dir;
   }
 

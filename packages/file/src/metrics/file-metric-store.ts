@@ -13,6 +13,7 @@ import {
   type VariantAggregate,
 } from '@aiflags/metrics';
 import { MemoryMetricStore, type MemoryMetricStoreOptions } from '@aiflags/metrics';
+import { aiflagsLayout } from '../layout.js';
 
 export interface FileMetricStoreOptions extends MemoryMetricStoreOptions {
   /** The `.aiflags` directory; files go to `<dir>/metrics/`. */
@@ -60,7 +61,7 @@ export class FileMetricStore extends MemoryMetricStore {
 
   constructor(options: FileMetricStoreOptions) {
     super(options);
-    this.metricsDir = join(options.dir, 'metrics');
+    this.metricsDir = aiflagsLayout(options.dir).metrics;
     this.file = join(this.metricsDir, `${process.pid}-${randomBytes(4).toString('hex')}.json`);
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.clock = options.clock ?? Date.now;
