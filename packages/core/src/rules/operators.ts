@@ -7,6 +7,7 @@ import { RE2JS } from 're2js';
 import semver from 'semver';
 import type { Operator } from '../flags/schema.js';
 import { findNestedQuantifier } from './regex-safety.js';
+import { parseStrictDate } from './strict-date.js';
 
 export type ConditionValue = string | number | boolean;
 /** Tests one (non-missing, non-array) attribute value. */
@@ -79,10 +80,10 @@ const versioned =
     };
   };
 
-/** Epoch ms of an ISO-8601 string, epoch ms number or Date; NaN otherwise. */
+/** Epoch ms of a strict RFC 3339 date-time or calendar date (see parseStrictDate), a finite epoch ms number or a Date; NaN otherwise. */
 export function toEpochMs(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') return v.length > 64 ? NaN : Date.parse(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
+  if (typeof v === 'string') return parseStrictDate(v);
   if (v instanceof Date) return v.getTime();
   return NaN;
 }
@@ -92,7 +93,9 @@ const dated =
   (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
     const list = values.map((v, i) => {
       const ms = typeof v === 'boolean' ? NaN : toEpochMs(v);
-      return Number.isFinite(ms) ? ms : problem(i, `expected an ISO-8601 date or epoch ms, got ${JSON.stringify(v)}`);
+      return Number.isFinite(ms)
+        ? ms
+        : problem(i, `expected an RFC 3339 date-time with an offset (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch ms, got ${JSON.stringify(v)}`);
     });
     return (v) => {
       const ms = toEpochMs(v);
