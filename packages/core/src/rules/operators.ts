@@ -59,9 +59,16 @@ const numeric =
     };
   };
 
-/** Parses a version like LaunchDarkly does: `2` and `2.1` read as `2.0.0` and `2.1.0`; a leading `v` is no version. */
-export function parseVersion(v: unknown): semver.SemVer | null {
-  if (typeof v !== 'string' || v.length > 256 || v.startsWith('v')) return null;
+/**
+ * Parses a version as flagd's sem_ver does: one leading `v` or `V` is dropped, a number is read as its
+ * decimal text, and `2` and `2.1` read as `2.0.0` and `2.1.0` (a pre-release may follow: `2.1-beta`).
+ */
+export function parseVersion(input: unknown): semver.SemVer | null {
+  const text = typeof input === 'number' && Number.isFinite(input) ? String(input) : input;
+  if (typeof text !== 'string' || text.length > 256) return null;
+  const v = text.startsWith('v') || text.startsWith('V') ? text.slice(1) : text;
+  // semver.parse itself takes one lowercase `v`: without this check `vv1.2.3` would be a version.
+  if (v.startsWith('v') || v.startsWith('V')) return null;
   const direct = semver.parse(v);
   if (direct) return direct;
   const m = /^(\d+)(\.\d+)?(?=$|[-+])/.exec(v);
