@@ -25,6 +25,13 @@ const dates = [
   1_700_000_000_000,
   1_900_000_000_000,
   new Date(Date.UTC(2030, 0, 1)),
+  '2026-06-01T00:00:00+05:30',
+  '2025-12-31T23:59:59.999-07:00',
+  '2027-01-01t00:00:00z',
+  'March 7, 2027',
+  '00:00:00.000-07.00',
+  '2027-01-01T00:00:00',
+  '2027-01-01T00:00:00Zjunk',
   'garbage',
   MISSING,
 ];
@@ -39,6 +46,13 @@ const KNOWN_DIFFERENCES: Record<string, unknown[]> = {
   lte: ['5'],
   gt: ['15'],
   gte: ['15'],
+  // As flagd's sem_ver, we read a leading 'v' and a number as versions; LaunchDarkly reads neither.
+  semver_eq: ['v2.1.0'],
+  semver_lt: [2],
+  semver_lte: ['v2.1.0', 2],
+  semver_gte: ['v2.1.0'],
+  // RFC 3339 allows a lowercase 't' and 'z'; LaunchDarkly's date pattern wants uppercase.
+  after: ['2027-01-01t00:00:00z'],
 };
 
 const CASES: [op: string, values: unknown[], attributes: unknown[]][] = [
@@ -55,6 +69,8 @@ const CASES: [op: string, values: unknown[], attributes: unknown[]][] = [
   ['gt', [10], numbers],
   ['gte', [10], numbers],
   ['semver_eq', ['2.1.0'], versions],
+  // A 'v' in the rule value: the exporter writes the version LaunchDarkly reads.
+  ['semver_eq', ['v2.1.0'], versions],
   ['semver_lt', ['2.1.0'], versions],
   ['semver_lte', ['2.1.0'], versions],
   ['semver_gt', ['2.1.0'], versions],

@@ -7,6 +7,9 @@ import {
   type FlagSet,
   createRolloutBucketer,
   createSplitBucketer,
+  FLAGD_TOTAL_WEIGHT,
+  flagdBucket,
+  flagdScale,
   hexMod,
   launchDarklyBucket,
   md5Bucket,
@@ -217,6 +220,36 @@ describe('unleash mode', () => {
     const target = unleashNormalizedValue('gr1', '123', 1000, UNLEASH_VARIANT_SEED);
     const split = createSplitBucketer(settings, [33.3, 33.3, 33.4]);
     expect(split.pick('123')).toBe(target <= 333 ? 0 : target <= 666 ? 1 : 2);
+  });
+});
+
+describe('flagd mode', () => {
+  const reference = (hash: number, total: number) => Number((BigInt(hash) * BigInt(total)) >> 32n);
+
+  it('(hash * totalWeight) >> 32 is exact for every uint32 hash and int32 total', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 0x7fffffff }), (hash, total) => {
+        expect(flagdScale(hash, total)).toBe(reference(hash, total));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(flagdScale(0xffffffff, FLAGD_TOTAL_WEIGHT)).toBe(FLAGD_TOTAL_WEIGHT - 1);
+    expect(flagdScale(0xffffffff, 0x7fffffff)).toBe(0x7ffffffe);
+    expect(flagdScale(0, 0x7fffffff)).toBe(0);
+  });
+
+  it('bucket = murmur3 of `<seed><unit>` (no separator), scaled to the total weight', () => {
+    expect(flagdBucket('headerColor', 'foo@foo.com', 100)).toBe(reference(murmur3('headerColorfoo@foo.com'), 100));
+  });
+
+  it('the seed is the salt, the flag key by default; splits walk the weights in the order written', () => {
+    const settings = { hash: 'flagd', flagKey: 'f', salt: 'seed-1', groupId: 'seed-1' } as const;
+    const split = createSplitBucketer(settings, [20, 30, 50]);
+    for (const unit of ['u1', 'u2', 'u3', 'u4', 'u5']) {
+      const b = flagdBucket('seed-1', unit, FLAGD_TOTAL_WEIGHT);
+      expect(split.pick(unit)).toBe(b < 20_000 ? 0 : b < 50_000 ? 1 : 2);
+      expect(createRolloutBucketer(settings).inRollout(unit, 37.5)).toBe(b < 37_500);
+    }
   });
 });
 

@@ -37,6 +37,50 @@ describe('reasons', () => {
     expect(evaluate(set, key, ctx as EvaluationContext)).toMatchObject(expected);
   });
 
+  describe('OpenFeature: DEFAULT when targeting matched nothing, STATIC when there is no targeting', () => {
+    const s = validateFlags(
+      {
+        flags: {
+          targeted: {
+            variants: { a: 'A', b: 'B' },
+            defaultVariant: 'a',
+            rules: [{ conditions: [{ attribute: 'plan', op: 'in', values: ['pro'] }], variant: 'b' }],
+          },
+          'targeted-split': {
+            variants: { a: 'A', b: 'B' },
+            defaultVariant: 'a',
+            split: { a: 50, b: 50 },
+            rules: [{ conditions: [{ attribute: 'plan', op: 'in', values: ['pro'] }], variant: 'b' }],
+          },
+          'targeted-off': {
+            enabled: false,
+            variants: { a: 'A', b: 'B' },
+            defaultVariant: 'a',
+            rules: [{ conditions: [{ attribute: 'plan', op: 'in', values: ['pro'] }], variant: 'b' }],
+          },
+          untargeted: { variants: { a: 'A', b: 'B' }, defaultVariant: 'b' },
+        },
+      },
+      'inline',
+    );
+    it.each([
+      ['targeted', { targetingKey: 'u', plan: 'free' }, { value: 'A', variant: 'a', reason: 'DEFAULT' }],
+      ['targeted', {}, { value: 'A', variant: 'a', reason: 'DEFAULT' }],
+      ['targeted', { plan: 'pro' }, { value: 'B', variant: 'b', reason: 'TARGETING_MATCH' }],
+      ['targeted-split', { targetingKey: 'u', plan: 'free' }, { reason: 'SPLIT' }],
+      ['targeted-split', { targetingKey: 'u', plan: 'pro' }, { variant: 'b', reason: 'TARGETING_MATCH' }],
+      ['targeted-off', { plan: 'pro' }, { variant: 'a', reason: 'DISABLED' }],
+      ['untargeted', { targetingKey: 'u', plan: 'pro' }, { value: 'B', variant: 'b', reason: 'STATIC' }],
+    ] as const)('%s %j', (key, ctx, expected) => {
+      expect(evaluate(s, key, ctx as EvaluationContext)).toMatchObject(expected);
+    });
+    it('a promoted variant keeps the fallback reason: DEFAULT under targeting, STATIC without', () => {
+      const state = live({ flags: { targeted: { variant: 'b' }, untargeted: { variant: 'a' } } });
+      expect(evaluate(s, 'targeted', { plan: 'free' }, state)).toMatchObject({ variant: 'b', reason: 'DEFAULT' });
+      expect(evaluate(s, 'untargeted', {}, state)).toMatchObject({ variant: 'a', reason: 'STATIC' });
+    });
+  });
+
   it('a rule with its own rollout reports TARGETING_MATCH for both outcomes', () => {
     const s = validateFlags(
       {
@@ -57,7 +101,7 @@ describe('reasons', () => {
       variants.add(r.variant);
     }
     expect(variants).toEqual(new Set(['a', 'b']));
-    expect(evaluate(s, 'f', { targetingKey: 'u', plan: 'free' }).reason).toBe('STATIC');
+    expect(evaluate(s, 'f', { targetingKey: 'u', plan: 'free' }).reason).toBe('DEFAULT');
   });
 
   it('a rule with a split reports TARGETING_MATCH', () => {

@@ -22,7 +22,7 @@ const live = (flags: LiveState['flags']): LiveState => ({ version: 1, flags, kil
 const N = 20_000;
 const users = Array.from({ length: N }, (_, i) => `user-${i}`);
 
-describe.each(['murmur3', 'md5', 'launchdarkly', 'unleash'] as const)('bucketing %s', (hash) => {
+describe.each(['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd'] as const)('bucketing %s', (hash) => {
   const set = parseFlags(FILE.replace('    changeType: system-prompt', `    changeType: system-prompt\n    bucketing: { hash: ${hash} }`), 'flags.yaml');
   const variantOf = (u: string, state?: LiveState) => evaluate(set, 'system-prompt', { targetingKey: u }, state).variant;
 
@@ -41,11 +41,11 @@ describe.each(['murmur3', 'md5', 'launchdarkly', 'unleash'] as const)('bucketing
     expect(Math.abs(moved.helpful / total - 2 / 3)).toBeLessThan(0.03);
   });
 
-  it('promoted: everyone the rules do not match gets the variant, STATIC; the rules still apply', () => {
+  it('promoted: everyone the rules do not match gets the variant, DEFAULT (targeting matched nothing); the rules still apply', () => {
     const state = live({ 'system-prompt': { variant: 'concise' } });
     for (const u of users.slice(0, 500)) {
       const r = evaluate(set, 'system-prompt', { targetingKey: u }, state);
-      expect([r.variant, r.reason]).toEqual(['concise', 'STATIC']);
+      expect([r.variant, r.reason]).toEqual(['concise', 'DEFAULT']);
     }
     expect(evaluate(set, 'system-prompt', { targetingKey: 'x', email: 'a@acme.com' }, state).variant).toBe('expert');
   });

@@ -56,7 +56,13 @@ const cases: [Operator, (string | number | boolean)[], unknown, boolean][] = [
   ['semver_gt', ['1.9.0'], '1.10.0', true],
   ['semver_gte', ['3'], '3.0.0', true],
   ['semver_gte', ['3.0.0'], 'not-a-version', false],
-  ['semver_gte', ['3.0.0'], 3, false],
+  ['semver_gte', ['3.0.0'], 3, true],
+  ['semver_gte', ['3.0.1'], 3, false],
+  ['semver_eq', ['v1.2.3'], '1.2.3', true],
+  ['semver_eq', ['1.2.3'], 'V1.2.3', true],
+  ['semver_lt', [2], 1.9, true],
+  ['semver_lt', [2], 'v1.10', true],
+  ['semver_gt', ['1.2'], 'vv1.3.0', false],
   ['before', ['2026-01-01T00:00:00Z'], '2025-12-31T23:59:59Z', true],
   ['before', ['2026-01-01T00:00:00Z'], '2026-01-01T00:00:01Z', false],
   ['before', [Date.UTC(2026, 0, 1)], Date.UTC(2025, 5, 1), true],
@@ -118,7 +124,9 @@ describe('compile-time value checks', () => {
     ['lt', ['x'], 'values.0: expected a number'],
     ['starts_with', [1], 'values.0: expected a string'],
     ['semver_eq', ['1.2.x'], 'values.0: expected a semantic version'],
-    ['after', [true], 'values.0: expected an ISO-8601 date'],
+    ['after', [true], 'values.0: expected an RFC 3339 date-time'],
+    ['before', ['March 7, 2020'], 'values.0: expected an RFC 3339 date-time'],
+    ['after', ['2026-01-01T00:00:00'], 'values.0: expected an RFC 3339 date-time'],
     ['matches', ['('], 'values.0: invalid regular expression'],
     ['matches', ['(a*)*b'], 'values.0: pattern'],
     ['matches', ['x'.repeat(1001)], 'longer than 1000'],
@@ -157,10 +165,22 @@ describe('parseVersion', () => {
     ['1', '1.0.0'],
     ['2.0-beta.1', '2.0.0-beta.1'],
     ['1.2.3+build.5', '1.2.3'],
-  ])('%s -> %s', (input, expected) => {
+    ['v1.2.3', '1.2.3'],
+    ['V1.2.3', '1.2.3'],
+    ['v1.2', '1.2.0'],
+    ['V2', '2.0.0'],
+    ['v1.2.3-rc.1', '1.2.3-rc.1'],
+    [1, '1.0.0'],
+    [1.2, '1.2.0'],
+    [0, '0.0.0'],
+    [10.25, '10.25.0'],
+  ] as const)('%j -> %s', (input, expected) => {
     expect(parseVersion(input)?.version).toBe(expected);
   });
-  it.each(['', 'v', '1.x', 'abc', '1.2.3.4'])('rejects %j', (input) => {
-    expect(parseVersion(input)).toBeNull();
-  });
+  it.each(['', 'v', 'V', 'vv1.2.3', 'Vv1.2.3', 'x1.2.3', '1.x', 'abc', '1.2.3.4', -1, 1e21, Number.NaN, Number.POSITIVE_INFINITY, true, null])(
+    'rejects %j',
+    (input) => {
+      expect(parseVersion(input)).toBeNull();
+    },
+  );
 });

@@ -10,6 +10,8 @@ export interface FlagCatalogEntry {
   variants: string[];
   /** True when the fallthrough is a percentage rollout, so a FALLTHROUGH result is reported as SPLIT. */
   fallthroughRollout?: boolean;
+  /** True when the flag has targeting rules, so a FALLTHROUGH to one variation is DEFAULT (targeting matched nothing), not STATIC. */
+  targeting?: boolean;
   flagMetadata?: FlagMetadata;
 }
 

@@ -14,7 +14,7 @@ export const ERROR_KINDS: Readonly<Record<string, ErrorCode>> = {
   USER_NOT_SPECIFIED: ErrorCode.TARGETING_KEY_MISSING,
 };
 
-/** LaunchDarkly reason → OpenFeature reason; FALLTHROUGH depends on whether a rollout assigned the value. */
+/** LaunchDarkly reason → OpenFeature reason; FALLTHROUGH depends on whether a rollout assigned the value and whether the flag has rules. */
 export function translateReason(reason: LDEvaluationReason, entry?: FlagCatalogEntry): string {
   switch (reason.kind) {
     case 'OFF':
@@ -24,7 +24,8 @@ export function translateReason(reason: LDEvaluationReason, entry?: FlagCatalogE
     case 'RULE_MATCH':
       return StandardResolutionReasons.TARGETING_MATCH;
     case 'FALLTHROUGH':
-      return reason.inExperiment === true || entry?.fallthroughRollout === true ? StandardResolutionReasons.SPLIT : StandardResolutionReasons.STATIC;
+      if (reason.inExperiment === true || entry?.fallthroughRollout === true) return StandardResolutionReasons.SPLIT;
+      return entry?.targeting === true ? StandardResolutionReasons.DEFAULT : StandardResolutionReasons.STATIC;
     case 'ERROR':
       return StandardResolutionReasons.ERROR;
     default:

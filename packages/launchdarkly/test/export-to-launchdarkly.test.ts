@@ -141,6 +141,8 @@ describe('exportToLaunchDarkly', () => {
   it('a static flag falls through to its default variant', () => {
     expect(data.flags['static-default']).toMatchObject({ variations: [1, 2], fallthrough: { variation: 1 } });
     expect(data.catalog['static-default']?.fallthroughRollout).toBe(false);
+    expect(data.catalog['static-default']?.targeting).toBe(false);
+    expect(data.catalog['model']?.targeting).toBe(true);
   });
 
   it('a disabled flag is off and serves its offVariant', () => {

@@ -18,6 +18,8 @@ describe('translateReason', () => {
     ['FALLTHROUGH in an experiment is SPLIT', { kind: 'FALLTHROUGH', inExperiment: true }, undefined, 'SPLIT'],
     ['FALLTHROUGH of a known rollout is SPLIT', { kind: 'FALLTHROUGH' }, entry, 'SPLIT'],
     ['FALLTHROUGH to one variation is STATIC', { kind: 'FALLTHROUGH' }, { variants: ['a'] }, 'STATIC'],
+    ['FALLTHROUGH to one variation past rules is DEFAULT', { kind: 'FALLTHROUGH' }, { variants: ['a'], targeting: true }, 'DEFAULT'],
+    ['FALLTHROUGH of a rollout past rules is SPLIT', { kind: 'FALLTHROUGH' }, { ...entry, targeting: true }, 'SPLIT'],
     ['FALLTHROUGH of an unknown flag is STATIC', { kind: 'FALLTHROUGH' }, undefined, 'STATIC'],
     ['ERROR stays ERROR', { kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND' }, undefined, 'ERROR'],
     ['an unknown kind passes through', { kind: 'SOMETHING_NEW' }, undefined, 'SOMETHING_NEW'],

@@ -31,3 +31,22 @@ export function unleashNormalizedValue(groupId: string, unit: string, normalizer
 }
 /** unleash-client's seed for variant selection (its strategy rollout uses seed 0). */
 export const UNLEASH_VARIANT_SEED = 86028157;
+
+/**
+ * flagd's fractional (v2) bucket in [0, totalWeight): murmur3 x86 32 (seed 0) of UTF-8 `<seed><unit>`, times
+ * `totalWeight` (an integer), shifted right 32. Exact in a double while totalWeight < 2^21 (the product stays
+ * below 2^53); past that, BigInt.
+ */
+export function flagdBucket(seed: string, unit: string, totalWeight: number): number {
+  return flagdScale(murmur3(`${seed}${unit}`), totalWeight);
+}
+
+/** `(hash * totalWeight) >> 32` for a uint32 hash, without losing precision. */
+export function flagdScale(hash: number, totalWeight: number): number {
+  if (totalWeight < FLAGD_EXACT_WEIGHT) return Math.floor((hash * totalWeight) / 2 ** 32);
+  return Number((BigInt(hash) * BigInt(totalWeight)) >> 32n);
+}
+/** Total weights below this scale a uint32 hash exactly in a double. */
+const FLAGD_EXACT_WEIGHT = 2 ** 21;
+/** The total weight a flagd-mode rollout or split buckets over: percent in 1/1000 steps. */
+export const FLAGD_TOTAL_WEIGHT = 100_000;

@@ -3,7 +3,7 @@
  * called per evaluation with the unit string only.
  */
 import type { HashMode } from '../flags/schema.js';
-import { LD_LONG_SCALE, MURMUR3_BUCKETS, UNLEASH_VARIANT_SEED } from './bucket-functions.js';
+import { FLAGD_TOTAL_WEIGHT, flagdScale, LD_LONG_SCALE, MURMUR3_BUCKETS, UNLEASH_VARIANT_SEED } from './bucket-functions.js';
 import { md5Mod, sha1Hex } from './digest.js';
 import { murmur3Continue, murmur3jsContinue, murmur3jsPrefix, murmur3Prefix } from './murmur3.js';
 
@@ -122,6 +122,27 @@ class UnleashBucketer implements RolloutBucketer, SplitBucketer {
   }
 }
 
+/**
+ * flagd's fractional: the split's weights in 1/1000 % are flagd's integer weights. Only the ratios of the
+ * running sums to the total decide the bucket, so `[a, 50], [b, 50]` in a flagd file assigns as a 50/50 split here.
+ */
+class FlagdBucketer implements RolloutBucketer, SplitBucketer {
+  private readonly prefix;
+  private readonly sums: number[];
+  private readonly total: number;
+  constructor(settings: BucketingSettings, weights: readonly number[] = []) {
+    this.prefix = murmur3Prefix(settings.salt);
+    this.sums = cumulative(weights, 1000);
+    this.total = this.sums.length > 0 ? (this.sums[this.sums.length - 1] as number) : FLAGD_TOTAL_WEIGHT;
+  }
+  inRollout(unit: string, percentage: number): boolean {
+    return flagdScale(murmur3Continue(this.prefix, unit), FLAGD_TOTAL_WEIGHT) < Math.round(percentage * 1000);
+  }
+  pick(unit: string): number {
+    return pickBelow(flagdScale(murmur3Continue(this.prefix, unit), this.total), this.sums);
+  }
+}
+
 /** A bucketer for a one-variant rollout. */
 export function createRolloutBucketer(settings: BucketingSettings): RolloutBucketer {
   return createBucketer(settings, []);
@@ -142,5 +163,7 @@ function createBucketer(settings: BucketingSettings, weights: readonly number[])
       return new LaunchDarklyBucketer(settings, weights);
     case 'unleash':
       return new UnleashBucketer(settings, weights);
+    case 'flagd':
+      return new FlagdBucketer(settings, weights);
   }
 }

@@ -132,11 +132,13 @@ export function compileFlagProgram(
     () =>
       result;
 
+  // OpenFeature's definitions: DEFAULT when targeting ran and matched nothing, STATIC when there was none to run.
+  const fallbackReason = def.rules.length > 0 ? Reasons.DEFAULT : Reasons.STATIC;
   const top: Outcome = def.rollout
     ? rolloutOutcome(def.rollout, byReason(Reasons.SPLIT))
     : def.split
       ? splitOutcome(def.split, byReason(Reasons.SPLIT))
-      : fixed(makeResult(def.variants[def.defaultVariant], def.defaultVariant, Reasons.STATIC, flagMetadata));
+      : fixed(makeResult(def.variants[def.defaultVariant], def.defaultVariant, fallbackReason, flagMetadata));
 
   const matchResults = def.rules.length > 0 ? byReason(Reasons.TARGETING_MATCH) : new Map<string, EvaluationResult>();
   const ruleOutcomes: Outcome[] = def.rules.map((rule) =>
@@ -147,9 +149,9 @@ export function compileFlagProgram(
         : fixed(matchResults.get(rule.variant as string) as EvaluationResult),
   );
   const ruleCount = ruleOutcomes.length;
-  // What a promoted variant serves (STATIC, as the default does): built on the first promotion only.
-  let staticByVariant: Record<string, EvaluationResult> | undefined;
-  const promotedResult = (variant: string) => ownEntry((staticByVariant ??= Object.fromEntries(byReason(Reasons.STATIC))), variant);
+  // What a promoted variant serves (the reason the default has): built on the first promotion only.
+  let promotedByVariant: Record<string, EvaluationResult> | undefined;
+  const promotedResult = (variant: string) => ownEntry((promotedByVariant ??= Object.fromEntries(byReason(fallbackReason))), variant);
   const fileEnabled = def.enabled;
 
   return {

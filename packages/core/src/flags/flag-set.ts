@@ -16,7 +16,7 @@ export interface BucketingDefinition {
   hash: HashMode;
   /** Context attribute (dot path) used as the unit. Default `targetingKey`. */
   by: string;
-  /** Default: the flag key. murmur3 hashes `<salt>/<unit>`, md5 `<salt>:<unit>`, launchdarkly `<key>.<salt>.<unit>`. */
+  /** Default: the flag key. murmur3 hashes `<salt>/<unit>`, md5 `<salt>:<unit>`, launchdarkly `<key>.<salt>.<unit>`, flagd `<salt><unit>`. */
   salt: string;
   /** launchdarkly mode only; when set (and non-zero, as in LaunchDarkly) hashes `<seed>.<unit>`. */
   seed?: number;

@@ -7,6 +7,7 @@ import { RE2JS } from 're2js';
 import semver from 'semver';
 import type { Operator } from '../flags/schema.js';
 import { findNestedQuantifier } from './regex-safety.js';
+import { parseStrictDate } from './strict-date.js';
 
 export type ConditionValue = string | number | boolean;
 /** Tests one (non-missing, non-array) attribute value. */
@@ -58,9 +59,16 @@ const numeric =
     };
   };
 
-/** Parses a version like LaunchDarkly does: `2` and `2.1` read as `2.0.0` and `2.1.0`; a leading `v` is no version. */
-export function parseVersion(v: unknown): semver.SemVer | null {
-  if (typeof v !== 'string' || v.length > 256 || v.startsWith('v')) return null;
+/**
+ * Parses a version as flagd's sem_ver does: one leading `v` or `V` is dropped, a number is read as its
+ * decimal text, and `2` and `2.1` read as `2.0.0` and `2.1.0` (a pre-release may follow: `2.1-beta`).
+ */
+export function parseVersion(input: unknown): semver.SemVer | null {
+  const text = typeof input === 'number' && Number.isFinite(input) ? String(input) : input;
+  if (typeof text !== 'string' || text.length > 256) return null;
+  const v = text.startsWith('v') || text.startsWith('V') ? text.slice(1) : text;
+  // semver.parse itself takes one lowercase `v`: without this check `vv1.2.3` would be a version.
+  if (v.startsWith('v') || v.startsWith('V')) return null;
   const direct = semver.parse(v);
   if (direct) return direct;
   const m = /^(\d+)(\.\d+)?(?=$|[-+])/.exec(v);
@@ -79,10 +87,10 @@ const versioned =
     };
   };
 
-/** Epoch ms of an ISO-8601 string, epoch ms number or Date; NaN otherwise. */
+/** Epoch ms of a strict RFC 3339 date-time or calendar date (see parseStrictDate), a finite epoch ms number or a Date; NaN otherwise. */
 export function toEpochMs(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') return v.length > 64 ? NaN : Date.parse(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
+  if (typeof v === 'string') return parseStrictDate(v);
   if (v instanceof Date) return v.getTime();
   return NaN;
 }
@@ -92,7 +100,9 @@ const dated =
   (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
     const list = values.map((v, i) => {
       const ms = typeof v === 'boolean' ? NaN : toEpochMs(v);
-      return Number.isFinite(ms) ? ms : problem(i, `expected an ISO-8601 date or epoch ms, got ${JSON.stringify(v)}`);
+      return Number.isFinite(ms)
+        ? ms
+        : problem(i, `expected an RFC 3339 date-time with an offset (2026-01-01T00:00:00Z), a date (2026-01-01) or epoch ms, got ${JSON.stringify(v)}`);
     });
     return (v) => {
       const ms = toEpochMs(v);

@@ -46,6 +46,7 @@ export function exportToLaunchDarkly(set: FlagSet): ExportResult<LaunchDarklyExp
     data.catalog[flag.key] = {
       variants: Object.keys(flag.definition.variants),
       fallthroughRollout: flag.definition.rollout !== undefined || flag.definition.split !== undefined,
+      targeting: flag.definition.rules.length > 0,
       flagMetadata: { ...flag.flagMetadata },
     };
   }

@@ -1,4 +1,4 @@
-import { findAmbiguousAlternation, type ConditionDefinition, type ExportProblem } from '@aiflags/core';
+import { findAmbiguousAlternation, parseVersion, type ConditionDefinition, type ExportProblem } from '@aiflags/core';
 import type { LaunchDarklyClause, LaunchDarklyOp } from './launchdarkly-data.js';
 
 type Operator = ConditionDefinition['op'];
@@ -60,6 +60,8 @@ export function translateCondition(condition: ConditionDefinition, where: Omit<E
   }
   let values = mapping.ops[0] === 'in' ? widenForEquality(condition.values) : [...condition.values];
   if (condition.op === 'matches') values = refuseBacktracking(values, where, problems);
+  // LaunchDarkly reads no `v` prefix and no number as a version: write the version each value parses to.
+  if (condition.op.startsWith('semver_')) values = values.map((v) => parseVersion(v)?.version ?? v);
   return mapping.ops.map((op) => ({
     contextKind: 'user',
     attribute: attributeReference(condition.attribute),
