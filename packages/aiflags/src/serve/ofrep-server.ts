@@ -41,7 +41,9 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
   let draining = false;
   let drained: (() => void) | undefined;
 
-  const server = createServer((req, res) => {
+  // node:http checks the two request timeouts only this often (30 s by default).
+  const connectionsCheckingInterval = Math.max(100, Math.min(1000, limits.headersTimeoutMs / 4));
+  const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     const started = performance.now();
     inFlight++;
     res.once('close', () => {
@@ -49,7 +51,6 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
       options.log?.(`${req.method} ${printablePath(req.url)} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
       if (draining && inFlight === 0) drained?.();
     });
-    if (draining) res.setHeader('connection', 'close');
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { errorDetails: `internal error: ${(error as Error).message}` });
       else res.destroy();
@@ -58,10 +59,17 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+
+  function send(res: ServerResponse, status: number, body: object | string | undefined): void {
+    // Answered while draining: the connection closes, so a keep-alive client reconnects to another instance.
+    if (draining) res.setHeader('connection', 'close');
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    if (body !== undefined) {
+      res.setHeader('content-type', JSON_TYPE);
+      res.setHeader('content-length', Buffer.byteLength(text));
+    }
+    res.writeHead(status).end(text);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
@@ -117,11 +125,8 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
     const bulk = bulkEvaluation(set, request.context, live);
     res.setHeader('etag', bulk.etag);
     const ifNoneMatch = req.headers['if-none-match'];
-    if (etagMatches(ifNoneMatch, bulk.etag)) {
-      res.writeHead(304).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(bulk.body) }).end(bulk.body);
+    if (etagMatches(ifNoneMatch, bulk.etag)) return send(res, 304, undefined);
+    send(res, 200, bulk.body);
   }
 
   return {
@@ -155,11 +160,6 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
       await closed;
     },
   };
-}
-
-function send(res: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
 /** The flag key from the path: percent-decoded (clients may or may not encode it), undefined when malformed. */
