@@ -97,7 +97,7 @@ describe('aiflags serve under bad input: nothing crashes it', () => {
     ['malformed JSON', '{"context": {"targetingKey": "u"', 'PARSE_ERROR', /not valid JSON/],
     ['an empty body', '', 'PARSE_ERROR', /not valid JSON/],
     ['a JSON array', '[1,2]', 'INVALID_CONTEXT', /expected a JSON object with a 'context' object/],
-    ['no context', '{}', 'INVALID_CONTEXT', /field 'context' must be an object/],
+    ['a null context', '{"context": null}', 'INVALID_CONTEXT', /field 'context' must be an object/],
     ['a string context', '{"context": "u"}', 'INVALID_CONTEXT', /field 'context' must be an object/],
     ['a numeric targeting key', '{"context": {"targetingKey": 7}}', 'INVALID_CONTEXT', /'context.targetingKey' must be a string, got number/],
   ])('%s: 400 %s, naming the field, on the single and the bulk endpoint', async (_name, body, errorCode, details) => {
@@ -109,6 +109,15 @@ describe('aiflags serve under bad input: nothing crashes it', () => {
     const bulk = await post('/ofrep/v1/evaluate/flags', body);
     expect(bulk.status).toBe(400);
     expect(await bulk.json()).toMatchObject({ errorCode, errorDetails: expect.stringMatching(details) });
+  });
+
+  it('a body without a context evaluates with none, as the Python provider sends it', async () => {
+    const fixed = await post('/ofrep/v1/evaluate/flags/temperature', '{}');
+    expect(fixed.status).toBe(200);
+    expect(await fixed.json()).toMatchObject({ key: 'temperature', value: 0.2, variant: 'low', reason: 'STATIC' });
+    const bucketed = await post('/ofrep/v1/evaluate/flags/chat-model', '{}');
+    expect(bucketed.status).toBe(400);
+    expect(await bucketed.json()).toMatchObject({ key: 'chat-model', errorCode: 'TARGETING_KEY_MISSING' });
   });
 
   it('a context with 10,000 attributes is evaluated like a small one', async () => {

@@ -6,7 +6,10 @@ export interface RequestProblem {
   errorDetails: string;
 }
 
-/** The evaluation context of an OFREP request body `{ "context": { "targetingKey": "…", … } }`. */
+/**
+ * The evaluation context of an OFREP request body `{ "context": { "targetingKey": "…", … } }`. A body
+ * without `context` (what the Python provider sends for an evaluation with no context) evaluates with none.
+ */
 export function parseEvaluationRequest(body: Buffer): { context: EvaluationContext } | RequestProblem {
   let parsed: unknown;
   try {
@@ -15,7 +18,7 @@ export function parseEvaluationRequest(body: Buffer): { context: EvaluationConte
     return { errorCode: 'PARSE_ERROR', errorDetails: `request body: not valid JSON (${(error as Error).message})` };
   }
   if (!isObject(parsed)) return { errorCode: 'INVALID_CONTEXT', errorDetails: "request body: expected a JSON object with a 'context' object" };
-  const context = parsed.context;
+  const context = parsed.context === undefined ? {} : parsed.context;
   if (!isObject(context)) return { errorCode: 'INVALID_CONTEXT', errorDetails: "request body: field 'context' must be an object" };
   const key = context.targetingKey;
   if (key !== undefined && typeof key !== 'string') {
