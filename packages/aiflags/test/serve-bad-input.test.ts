@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OFREPProvider } from '@openfeature/ofrep-provider';
+import { ErrorCode, OpenFeature } from '@openfeature/server-sdk';
 import { parseFlags } from '@aiflags/core';
 import { createOfrepServer, type OfrepServer } from '../src/serve/index.js';
 import { SAMPLE_FLAGS_YAML } from '../../../test/support/sample-flags.js';
@@ -186,10 +188,18 @@ describe('aiflags serve under bad input: nothing crashes it', () => {
     const flooded = await evaluateFlag('chat-model', { context: { targetingKey: 'u' } });
     expect(flooded.status).toBe(429);
     expect(flooded.headers.get('retry-after')).toBe(String(LIMITS.retryAfterS));
+    await OpenFeature.setProviderAndWait('serve-flood', new OFREPProvider({ baseUrl: url }));
+    const client = OpenFeature.getClient('serve-flood');
+    const refused = await client.getStringDetails('system-prompt', 'code default', { targetingKey: 'u' });
+    expect(refused).toMatchObject({ value: 'code default', errorCode: ErrorCode.GENERAL });
     const answers = held.map((socket) => readAll(socket, 3000));
     for (const socket of held) socket.end(body.slice(1));
     for (const { text } of await Promise.all(answers)) expect(text).toMatch(/^HTTP\/1.1 200/);
     expect((await evaluateFlag('chat-model', { context: { targetingKey: 'u' } })).status).toBe(200);
+    // The OFREP client honours Retry-After: it does not ask again until the seconds have passed.
+    const paused = await client.getStringDetails('system-prompt', 'code default', { targetingKey: 'u' });
+    expect(paused.errorMessage).toMatch(/paused due to TooManyRequests/);
+    await OpenFeature.clearProviders();
   });
 
   it('bulk: the ETag is a hash of the body; If-None-Match with it gets 304, another context a new ETag', async () => {
@@ -210,7 +220,7 @@ describe('aiflags serve under bad input: nothing crashes it', () => {
 });
 
 describe('aiflags serve shutdown', () => {
-  it('close() lets an in-flight request finish, answers no new connections and reports not ready meanwhile', async () => {
+  it('close() lets an in-flight request finish (its connection then closes) and takes no new connections', async () => {
     const serve = createOfrepServer({ flags: () => set, limits: LIMITS });
     const url = await serve.listen(0, '127.0.0.1');
     const body = JSON.stringify({ context: { targetingKey: 'u' } });

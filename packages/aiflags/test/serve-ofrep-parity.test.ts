@@ -98,12 +98,18 @@ describe.each([
     expect(compared - errors).toBeGreaterThan(USERS * keys.length * 0.9);
   });
 
-  it('a kill switch thrown in the live state changes the next OFREP answer', async () => {
+  it('a kill switch thrown in the live state changes the next OFREP answer and the bulk ETag', async () => {
     const ctx = { targetingKey: 'user-1' };
     expect(await ofrep.getBooleanDetails('ai_agent_enabled', false, ctx)).toMatchObject({ value: true, variant: 'on' });
+    const bulk = () => fetch(`${serve.url}/ofrep/v1/evaluate/flags`, { method: 'POST', body: JSON.stringify({ context: ctx }) });
+    const etag = (await bulk()).headers.get('etag') as string;
     await runtime.state.setKillSwitch('ai_agent_enabled', true, { actor: 'serve-test', reason: 'incident drill' });
     try {
       expect(await ofrep.getBooleanDetails('ai_agent_enabled', true, ctx)).toMatchObject({ value: false, variant: 'killed', reason: 'DISABLED' });
+      const after = await bulk();
+      expect(after.headers.get('etag')).not.toBe(etag);
+      const flags = ((await after.json()) as { flags: Array<{ key: string; value: unknown }> }).flags;
+      expect(flags.find((f) => f.key === 'ai_agent_enabled')).toMatchObject({ value: false });
     } finally {
       await runtime.state.setKillSwitch('ai_agent_enabled', false, { actor: 'serve-test' });
     }
