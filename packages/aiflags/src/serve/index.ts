@@ -6,5 +6,6 @@ export { flagAnswer, singleAnswer, type Answer } from './ofrep-answer.js';
 export { createOfrepServer, type OfrepServer, type OfrepServerOptions } from './ofrep-server.js';
 export { serveAuthProblem } from './serve-auth-check.js';
 export { DEFAULT_SERVE_LIMITS, type ServeLimits } from './serve-limits.js';
+export { globalServeMeter, type ServeInstruments, type ServeMeter, type ServedRequest, serveInstruments } from './serve-metrics.js';
 export { parseServeTokens, type ServeAuth, type ServeToken } from './serve-tokens.js';
 export { startServe, type RunningServe, type StartServeOptions } from './start-serve.js';

@@ -7,6 +7,7 @@ import { parseEvaluationRequest } from './evaluation-request.js';
 import { singleAnswer } from './ofrep-answer.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { DEFAULT_SERVE_LIMITS, type ServeLimits } from './serve-limits.js';
+import { type ServeMeter, serveInstruments } from './serve-metrics.js';
 import type { ServeToken } from './serve-tokens.js';
 
 export interface OfrepServerOptions {
@@ -19,6 +20,8 @@ export interface OfrepServerOptions {
   limits?: Partial<ServeLimits>;
   /** Receives one line per request: method, path, status and ms. */
   log?: (line: string) => void;
+  /** Where the server's own metrics go (OpenTelemetry's HTTP server duration and active requests). */
+  meter?: ServeMeter;
 }
 
 export interface OfrepServer {
@@ -43,12 +46,18 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
 
   // node:http checks the two request timeouts only this often (30 s by default).
   const connectionsCheckingInterval = Math.max(100, Math.min(1000, limits.headersTimeoutMs / 4));
+  const instruments = options.meter ? serveInstruments(options.meter) : undefined;
   const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     const started = performance.now();
+    const method = req.method ?? 'GET';
+    const route = routeOf(req.url);
     inFlight++;
+    instruments?.started(method, route);
     res.once('close', () => {
       inFlight--;
-      options.log?.(`${req.method} ${printablePath(req.url)} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+      const ms = performance.now() - started;
+      instruments?.done({ method, route, status: res.statusCode, ms });
+      options.log?.(`${method} ${printablePath(req.url)} ${res.statusCode} ${ms.toFixed(1)}ms`);
       if (draining && inFlight === 0) drained?.();
     });
     handle(req, res).catch((error: unknown) => {
@@ -160,6 +169,12 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
       await closed;
     },
   };
+}
+
+function routeOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?', 1)[0] ?? '/';
+  if (path.startsWith(SINGLE)) return `${SINGLE}{key}`;
+  return path === BULK || path === '/healthz' || path === '/readyz' ? path : 'unmatched';
 }
 
 /** The flag key from the path: percent-decoded (clients may or may not encode it), undefined when malformed. */

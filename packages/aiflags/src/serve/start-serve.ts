@@ -2,6 +2,7 @@ import { LocalProvider } from '@aiflags/provider';
 import type { Runtime } from '../runtime.js';
 import { createOfrepServer } from './ofrep-server.js';
 import type { ServeLimits } from './serve-limits.js';
+import { globalServeMeter, type ServeMeter } from './serve-metrics.js';
 
 export interface StartServeOptions {
   host: string;
@@ -11,6 +12,8 @@ export interface StartServeOptions {
   log?: (line: string) => void;
   /** Hot reload of the flag file (default on). */
   watch?: boolean;
+  /** The server's own metrics; default: the global OpenTelemetry meter provider's, when `@opentelemetry/api` is installed; false: none. */
+  meter?: ServeMeter | false;
 }
 
 export interface RunningServe {
@@ -46,6 +49,7 @@ export async function startServe(runtime: Runtime, options: StartServeOptions): 
     tokens: runtime.spec.serve.tokens,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...meterOption(options.meter),
   });
   let url: string;
   try {
@@ -62,4 +66,10 @@ export async function startServe(runtime: Runtime, options: StartServeOptions): 
       await provider.onClose();
     },
   };
+}
+
+function meterOption(given: ServeMeter | false | undefined): { meter?: ServeMeter } {
+  if (given === false) return {};
+  const meter = given ?? globalServeMeter();
+  return meter ? { meter } : {};
 }
