@@ -154,6 +154,16 @@ describe('aiflags serve under bad input: nothing crashes it', () => {
     expect(res.json.errorCode).toBe(errorCode);
   });
 
+  it("a typo'd key: 404 naming the file and the closest flag", async () => {
+    const res = await evaluateFlag('chat-modle', { context: { targetingKey: 'u' } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({
+      key: 'chat-modle',
+      errorCode: 'FLAG_NOT_FOUND',
+      errorDetails: "flag 'chat-modle' is not defined in flags.yaml; did you mean 'chat-model'?",
+    });
+  });
+
   it('wrong methods and paths get 405 and 404, not an evaluation', async () => {
     const get = await fetch(`${url}/ofrep/v1/evaluate/flags/chat-model`);
     expect(get.status).toBe(405);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { evaluate, type FlagSet, type LiveState } from '@aiflags/core';
+import { didYouMean, type EvaluationResult, evaluate, type FlagSet, type LiveState } from '@aiflags/core';
 import { authorize } from './authorize.js';
 import { bulkEvaluation, etagMatches } from './bulk-evaluation.js';
 import { parseEvaluationRequest } from './evaluation-request.js';
@@ -35,6 +35,8 @@ export interface OfrepServer {
 const SINGLE = '/ofrep/v1/evaluate/flags/';
 const BULK = '/ofrep/v1/evaluate/flags';
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** Longer keys are no typo of a real one: no edit-distance search for them. */
+const MAX_HINTED_KEY = 256;
 
 /** An OFREP v0.3 server over node:http evaluating with @aiflags/core in process. */
 export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
@@ -128,7 +130,7 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
     if (set === undefined) return send(res, 500, { ...(key !== undefined ? { key } : {}), errorCode: 'GENERAL', errorDetails: 'no flags loaded' });
     const live = options.live?.();
     if (key !== undefined) {
-      const answer = singleAnswer(key, evaluate(set, key, request.context, live));
+      const answer = singleAnswer(key, withKeyHint(set, key, evaluate(set, key, request.context, live)));
       return send(res, answer.status, answer.body);
     }
     const bulk = bulkEvaluation(set, request.context, live);
@@ -169,6 +171,13 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
       await closed;
     },
   };
+}
+
+/** A typo'd key is the common 404: name the closest flag or kill switch, as the LocalProvider does. */
+function withKeyHint(set: FlagSet, key: string, result: EvaluationResult): EvaluationResult {
+  if (result.errorCode !== 'FLAG_NOT_FOUND' || key.length > MAX_HINTED_KEY) return result;
+  const hint = didYouMean(key, [...set.killSwitches.keys(), ...set.flags.keys()]);
+  return hint === '' ? result : { ...result, errorMessage: `${result.errorMessage ?? result.errorCode}${hint}` };
 }
 
 function routeOf(url: string | undefined): string {
