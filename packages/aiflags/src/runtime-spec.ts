@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { redactUrl } from '@aiflags/core';
 import type { BackendConfig, BackendName } from './config.js';
+import { parseServeTokens, type ServeAuth } from './serve/serve-tokens.js';
 
 /**
  * The one place that reads the environment. `resolveRuntimeSpec(options, env)` is pure: the same options
@@ -38,6 +39,8 @@ export interface RuntimeSpec {
   appName: string;
   launchdarkly: { sdkKey?: string; baseUri?: string; dataFile?: string; initTimeoutMs?: number };
   unleash: { url?: string; apiToken?: string; appName?: string; refreshInterval?: number; initTimeoutMs?: number };
+  /** What `aiflags serve` accepts as credentials (AIFLAGS_SERVE_TOKEN); empty: no auth. */
+  serve: ServeAuth;
 }
 
 /**
@@ -57,6 +60,7 @@ export const RUNTIME_ENV = {
   UNLEASH_API_TOKEN: 'Unleash backend token',
   UNLEASH_APP_NAME: 'Unleash app name',
   UNLEASH_REFRESH_INTERVAL_MS: 'Unleash polling interval in ms',
+  AIFLAGS_SERVE_TOKEN: '`aiflags serve` credentials: one token, or name:secret entries, comma separated',
   USER: 'default actor of changes made from the CLI (else the OS user)',
 } as const;
 
@@ -98,6 +102,7 @@ export function resolveRuntimeSpec(config: BackendConfig = {}, env: RuntimeEnv =
       refreshInterval,
       initTimeoutMs: un.initTimeoutMs,
     }),
+    serve: parseServeTokens(env.AIFLAGS_SERVE_TOKEN),
   };
 }
 

@@ -10,6 +10,7 @@ import { register as promote } from './promote.js';
 import { register as report } from './report.js';
 import { register as revive } from './revive.js';
 import { register as rollout } from './rollout.js';
+import { register as serve } from './serve.js';
 import { register as state } from './state.js';
 import { register as validate } from './validate.js';
 
@@ -28,4 +29,5 @@ export const commands: Array<(program: Command) => void> = [
   rollout,
   audit,
   state,
+  serve,
 ];

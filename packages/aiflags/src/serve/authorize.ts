@@ -1,0 +1,32 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ServeToken } from './serve-tokens.js';
+
+export type Authorization = { ok: true; name: string | undefined } | { ok: false; status: 401 | 403; details: string };
+
+/**
+ * Checks the bearer token or X-API-Key of a request against `tokens` (none configured: every request
+ * passes). Every token is compared, each in constant time over its sha256, so timing tells nothing.
+ */
+export function authorize(headers: IncomingHttpHeaders, tokens: readonly ServeToken[]): Authorization {
+  if (tokens.length === 0) return { ok: true, name: undefined };
+  const given = presented(headers);
+  if (given === undefined) return { ok: false, status: 401, details: 'missing credentials: send Authorization: Bearer <token> or X-API-Key' };
+  const digest = sha256(given);
+  let name: string | undefined;
+  for (const token of tokens) {
+    if (timingSafeEqual(digest, sha256(token.secret)) && name === undefined) name = token.name;
+  }
+  return name === undefined ? { ok: false, status: 403, details: 'the token is not valid for this server' } : { ok: true, name };
+}
+
+function presented(headers: IncomingHttpHeaders): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+  if (bearer !== undefined) return bearer;
+  const key = headers['x-api-key'];
+  return (Array.isArray(key) ? key[0] : key)?.trim() || undefined;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

@@ -1,0 +1,11 @@
+export { authorize, type Authorization } from './authorize.js';
+export { bulkEvaluation, etagMatches, type BulkAnswer } from './bulk-evaluation.js';
+export { parseEvaluationRequest, type RequestProblem } from './evaluation-request.js';
+export { isLoopbackHost } from './loopback-host.js';
+export { flagAnswer, singleAnswer, type Answer } from './ofrep-answer.js';
+export { createOfrepServer, type OfrepServer, type OfrepServerOptions } from './ofrep-server.js';
+export { serveAuthProblem } from './serve-auth-check.js';
+export { DEFAULT_SERVE_LIMITS, type ServeLimits } from './serve-limits.js';
+export { globalServeMeter, type ServeInstruments, type ServeMeter, type ServedRequest, serveInstruments } from './serve-metrics.js';
+export { parseServeTokens, type ServeAuth, type ServeToken } from './serve-tokens.js';
+export { startServe, type RunningServe, type StartServeOptions } from './start-serve.js';
