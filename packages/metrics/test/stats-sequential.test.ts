@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './stats-seeded-random.js';
+import { seededRandom } from '@aiflags/testing';
 import { addToMoments, createMoments, momentsSummary, type Moments } from '../src/index.js';
 import { proportionSummary, sequentialTest, welchTTest } from '../src/index.js';
 
