@@ -6,24 +6,21 @@ import {
   HyperLogLog,
   addExposure,
   addOutcome,
-  addToMoments,
   createAggregate,
   createLatencySketch,
-  createMoments,
   deserializeAggregate,
-  deserializeSketch,
   hourOf,
   mergeAggregates,
-  mergeMoments,
   outcomeProblem,
   serializeAggregate,
-  serializeSketch,
   standardDeviation,
   uniqueUnits,
   variance,
   type Outcome,
   type VariantAggregate,
 } from '../src/index.js';
+import { addToMoments, createMoments, mergeMoments } from '../src/aggregates/moments.js';
+import { deserializeSketch, serializeSketch } from '../src/aggregates/latency-sketch.js';
 
 function twoPassVariance(xs: number[]): number {
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
