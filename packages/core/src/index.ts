@@ -70,7 +70,7 @@ export {
   killSwitchEntry,
   type ResolvedChangeMeta,
 } from './live-state/changes.js';
-export { type StateListener, StateListeners } from './live-state/listeners.js';
+export { LiveStateCache, type StateListener, StateListeners } from './live-state/listeners.js';
 export { checkFlagOverride, checkKillSwitch, checkLiveState, type LiveStateRead, readLiveStateJson } from './live-state/schema.js';
 export {
   type AuditEntry,
