@@ -1,4 +1,4 @@
-export { authorize, type Authorization } from './authorize.js';
+export { authorize, type Authorization, writeProblem } from './authorize.js';
 export { bulkEvaluation, etagMatches, type BulkAnswer } from './bulk-evaluation.js';
 export { parseEvaluationRequest, type RequestProblem } from './evaluation-request.js';
 export { isLoopbackHost } from './loopback-host.js';
@@ -9,3 +9,8 @@ export { DEFAULT_SERVE_LIMITS, type ServeLimits } from './serve-limits.js';
 export { globalServeMeter, type ServeInstruments, type ServeMeter, type ServedRequest, serveInstruments } from './serve-metrics.js';
 export { parseServeTokens, type ServeAuth, type ServeToken } from './serve-tokens.js';
 export { startServe, type RunningServe, type StartServeOptions } from './start-serve.js';
+export { parseRecordBatch, type RecordKind } from './outcome-batch.js';
+export { exposureFromJson, MAX_UNIT_LENGTH, outcomeFromJson } from './outcome-record.js';
+export { outcomesRoute, recordBatch, type OutcomesRouteOptions, type RecordBatchAnswer } from './outcomes-route.js';
+export { sendHtml, sendJson } from './http-reply.js';
+export type { ServeRoute } from './serve-route.js';

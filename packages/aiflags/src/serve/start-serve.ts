@@ -1,7 +1,8 @@
 import { LocalProvider } from '@aiflags/provider';
 import type { Runtime } from '../runtime.js';
 import { createOfrepServer } from './ofrep-server.js';
-import type { ServeLimits } from './serve-limits.js';
+import { outcomesRoute } from './outcomes-route.js';
+import { DEFAULT_SERVE_LIMITS, type ServeLimits } from './serve-limits.js';
 import { globalServeMeter, type ServeMeter } from './serve-metrics.js';
 
 export interface StartServeOptions {
@@ -43,10 +44,14 @@ export async function startServe(runtime: Runtime, options: StartServeOptions): 
     await provider.onClose();
     throw error;
   }
+  const flags = () => provider.flagSet;
+  const tokens = runtime.spec.serve.tokens;
+  const limits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
   const server = createOfrepServer({
-    flags: () => provider.flagSet,
+    flags,
     live: () => runtime.state.current(),
-    tokens: runtime.spec.serve.tokens,
+    tokens,
+    routes: [outcomesRoute({ flags, metrics: runtime.metrics, tokens, limits })],
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...meterOption(options.meter),
