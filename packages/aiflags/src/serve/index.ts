@@ -14,3 +14,11 @@ export { exposureFromJson, MAX_UNIT_LENGTH, outcomeFromJson } from './outcome-re
 export { outcomesRoute, recordBatch, type OutcomesRouteOptions, type RecordBatchAnswer } from './outcomes-route.js';
 export { sendHtml, sendJson } from './http-reply.js';
 export type { ServeRoute } from './serve-route.js';
+export { changeKillSwitchFromConsole, deliveryLine, type ConsoleKillSwitchDeps } from './console-kill-switch.js';
+export { loginPage, messagePage } from './console-layout.js';
+export { renderConsoleOverview, type ConsoleOverviewInput } from './console-overview.js';
+export { consolePrincipal, cookie, SESSION_COOKIE, type ConsolePrincipal } from './console-principal.js';
+export { consoleRoute, MAX_REASON_CHARS, type ConsoleRouteOptions } from './console-route.js';
+export { ConsoleSessions, type ConsoleSession, type ConsoleSessionsOptions } from './console-sessions.js';
+export { csrfToken, csrfValid } from './csrf-token.js';
+export { escapeHtml } from './html-escape.js';
