@@ -1,4 +1,5 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,7 +166,8 @@ describe('the web console of aiflags serve', () => {
     expect(signIn.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
     const asBob = await page('/', { cookie });
     expect(asBob.html).toContain('signed in as <b>bob</b>');
-    // Bob's CSRF token would be bound to his session; a forged form with alice's token bound elsewhere fails.
+    expect(asBob.html).not.toContain('name="csrf"');
+    // Bob may only read: no form, and a post with any token he could get hold of is refused.
     const alicesCsrf = csrfOf((await page('/')).html);
     expect((await form('/kill-switches/ai_agent_enabled/kill', { reason: 'r', csrf: alicesCsrf }, { cookie })).status).toBe(403);
 
@@ -183,6 +185,10 @@ describe('the web console of aiflags serve', () => {
     const signIn = await form('/login', { token: 'w-secret' }, {});
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const csrf = csrfOf((await page('/', { cookie })).html);
+    // The token is bound to the session: the one from a page read with the header is worthless here.
+    const headerCsrf = csrfOf((await page('/')).html);
+    expect(headerCsrf).not.toBe(csrf);
+    expect((await form('/kill-switches/ai_agent_enabled/kill', { reason: 'r', csrf: headerCsrf }, { cookie })).status).toBe(403);
     const res = await form('/kill-switches/ai_agent_enabled/kill', { reason: 'from the browser', csrf }, { cookie });
     expect(res.status).toBe(200);
     const [entry] = await runtime.state.audit.list({ target: 'ai_agent_enabled', limit: 1 });
@@ -208,6 +214,40 @@ describe('the console without tokens (loopback)', () => {
       expect((await post({ cookie })).status).toBe(200);
       const [entry] = await runtime.state.audit.list({ target: 'ai_agent_enabled', limit: 1 });
       expect(entry).toMatchObject({ action: 'kill', actor: 'carol', reason: 'load test' });
+    } finally {
+      await serve.close();
+      await runtime.close();
+    }
+  });
+
+  it('answers only loopback Host names (a DNS-rebinding page gets 403) and refuses a foreign Origin', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aiflags-serve-console-host-'));
+    const flagsPath = join(dir, 'flags.yaml');
+    await writeFile(flagsPath, FLAGS);
+    const runtime = await resolveRuntime({ flags: flagsPath }, {});
+    const serve = await startServe(runtime, { host: '127.0.0.1', port: 0, watch: false, meter: false });
+    try {
+      const withHost = (path: string, host: string) =>
+        new Promise<number>((resolve, reject) => {
+          request(`${serve.url}${path}`, { headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+            .on('error', reject)
+            .end();
+        });
+      const port = new URL(serve.url).port;
+      expect(await withHost('/', `rebound.evil.example:${port}`)).toBe(403);
+      expect(await withHost('/', `localhost:${port}`)).toBe(200);
+      expect(await withHost('/', `127.0.0.1:${port}`)).toBe(200);
+      const outcome = await fetch(`${serve.url}/v1/outcomes`, {
+        method: 'POST',
+        body: JSON.stringify({ flag: 'chat-model', variant: 'control' }),
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(outcome.status).toBe(403);
+      const own = await fetch(`${serve.url}/v1/outcomes`, { method: 'POST', body: JSON.stringify({ flag: 'chat-model', variant: 'control' }) });
+      expect(own.status).toBe(202);
     } finally {
       await serve.close();
       await runtime.close();

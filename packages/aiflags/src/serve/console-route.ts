@@ -5,6 +5,7 @@ import type { FlagSet, PresenceStore, StateStore } from '@aiflags/core';
 import type { MetricStore } from '@aiflags/metrics';
 import { renderHtmlReport } from '../html-report/render-html-report.js';
 import { authorize, writeProblem } from './authorize.js';
+import { foreignOriginProblem } from './browser-origin.js';
 import { changeKillSwitchFromConsole } from './console-kill-switch.js';
 import { loginPage, messagePage } from './console-layout.js';
 import { renderConsoleOverview } from './console-overview.js';
@@ -59,6 +60,11 @@ export function consoleRoute(options: ConsoleRouteOptions): ServeRoute {
       res.setHeader('allow', 'GET, POST');
       req.resume();
       return sendHtml(res, 405, messagePage('Not allowed', `${req.method} is not a console method`, 'error'));
+    }
+    const foreign = foreignOriginProblem(req.headers, options.tokens.length > 0);
+    if (foreign !== undefined) {
+      req.resume();
+      return sendHtml(res, 403, messagePage('Refused', foreign, 'error'));
     }
     if (path === '/login') return post ? login(req, res) : sendHtml(res, 200, loginPage());
     const who = consolePrincipal(req.headers, options.tokens, sessions);
@@ -116,7 +122,7 @@ export function consoleRoute(options: ConsoleRouteOptions): ServeRoute {
   async function switchAction(req: IncomingMessage, res: ServerResponse, path: string, who: ConsolePrincipal & { ok: true }): Promise<void> {
     const form = await readForm(req, res);
     if (form === undefined) return;
-    if (who.binding === undefined || !csrfValid(key, who.binding, form.get('csrf')) || !sameOrigin(req)) {
+    if (who.binding === undefined || !csrfValid(key, who.binding, form.get('csrf'))) {
       return sendHtml(res, 403, messagePage('Refused', 'missing or wrong CSRF token: reload the console and submit the form again', 'error'));
     }
     const refused = writeProblem({ ok: true, name: who.name, write: who.write });
@@ -150,17 +156,6 @@ async function readForm(req: IncomingMessage, res: ServerResponse): Promise<URLS
     res.setHeader('connection', 'close');
     sendHtml(res, 413, messagePage('Too large', error.message, 'error'));
     return undefined;
-  }
-}
-
-/** A browser's Origin, when it sends one, names this server: a second guard beside the CSRF token. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined || origin === 'null') return origin === undefined;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
   }
 }
 

@@ -22,3 +22,4 @@ export { consoleRoute, MAX_REASON_CHARS, type ConsoleRouteOptions } from './cons
 export { ConsoleSessions, type ConsoleSession, type ConsoleSessionsOptions } from './console-sessions.js';
 export { csrfToken, csrfValid } from './csrf-token.js';
 export { escapeHtml } from './html-escape.js';
+export { foreignOriginProblem } from './browser-origin.js';

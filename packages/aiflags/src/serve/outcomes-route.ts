@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FlagSet } from '@aiflags/core';
 import type { MetricStore } from '@aiflags/metrics';
 import { authorize, writeProblem } from './authorize.js';
+import { foreignOriginProblem } from './browser-origin.js';
 import { sendJson } from './http-reply.js';
 import { parseRecordBatch, type RecordKind } from './outcome-batch.js';
 import { exposureFromJson, outcomeFromJson } from './outcome-record.js';
@@ -42,7 +43,7 @@ export function outcomesRoute(options: OutcomesRouteOptions): ServeRoute {
         return sendJson(res, 405, { error: `${path} takes POST` });
       }
       const auth = authorize(req.headers, options.tokens);
-      const refused = auth.ok ? writeProblem(auth) : auth.details;
+      const refused = auth.ok ? (writeProblem(auth) ?? foreignOriginProblem(req.headers, options.tokens.length > 0)) : auth.details;
       if (refused !== undefined) {
         if (!auth.ok && auth.status === 401) res.setHeader('www-authenticate', 'Bearer');
         req.resume();
