@@ -100,14 +100,14 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
       const ready = !draining && options.flags() !== undefined;
       return send(res, ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'draining' : 'no flags loaded' });
     }
-    const extra = routes.find((r) => r.match(path) !== undefined);
-    if (extra !== undefined) {
+    const single = path.startsWith(SINGLE);
+    if (!single && path !== BULK) {
+      const extra = routes.find((r) => r.match(path) !== undefined);
+      if (extra === undefined) return send(res, 404, { errorDetails: `no such endpoint: ${path.slice(0, 200)}` });
       if (inFlight > limits.maxInFlight) return tooMany(req, res);
       if (draining) res.setHeader('connection', 'close');
       return extra.handle(req, res, path);
     }
-    const single = path.startsWith(SINGLE);
-    if (!single && path !== BULK) return send(res, 404, { errorDetails: `no such endpoint: ${path.slice(0, 200)}` });
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return send(res, 405, { errorDetails: `${path.slice(0, 200)} takes POST` });
@@ -194,12 +194,13 @@ function withKeyHint(set: FlagSet, key: string, result: EvaluationResult): Evalu
 
 function routeOf(url: string | undefined, routes: readonly ServeRoute[]): string {
   const path = (url ?? '/').split('?', 1)[0] ?? '/';
+  if (path.startsWith(SINGLE)) return `${SINGLE}{key}`;
+  if (path === BULK || path === '/healthz' || path === '/readyz') return path;
   for (const r of routes) {
     const template = r.match(path);
     if (template !== undefined) return template;
   }
-  if (path.startsWith(SINGLE)) return `${SINGLE}{key}`;
-  return path === BULK || path === '/healthz' || path === '/readyz' ? path : 'unmatched';
+  return 'unmatched';
 }
 
 /** The flag key from the path: percent-decoded (clients may or may not encode it), undefined when malformed. */
