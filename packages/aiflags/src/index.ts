@@ -95,7 +95,9 @@ export type {
 // Outcomes, the metric store contract and the statistics behind reports.
 export {
   meanInterval,
+  pairedTTest,
   requiredSampleSize,
+  signedRankTest,
   srmTest,
   twoProportionZTest,
   welchTTest,
@@ -106,6 +108,8 @@ export type {
   Interval,
   MetricStore,
   Outcome,
+  PairedTTestResult,
+  SignedRankResult,
   SrmResult,
   TwoProportionResult,
   WelchResult,

@@ -54,5 +54,6 @@ export { type SrmOptions, type SrmResult, srmTest } from './stats/srm.js';
 export { type AlphaOption, type Interval, type ProportionSample, proportionSummary, type SampleSummary } from './stats/summary.js';
 export { type TwoProportionResult, twoProportionZTest } from './stats/two-proportion.js';
 export { type WelchResult, welchTTest } from './stats/welch.js';
+export { type PairedTTestResult, pairedTTest, type SignedRankResult, signedRankTest, type WinTieLoss, winTieLoss } from './stats/paired.js';
 export { DEFAULT_MAX_CELLS, MemoryMetricStore, type MemoryMetricStoreOptions } from './store/memory-metric-store.js';
 export type { MetricStore } from './store/metric-store.js';

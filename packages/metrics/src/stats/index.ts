@@ -8,3 +8,4 @@ export * from './sample-size.js';
 export * from './quantile-comparison.js';
 export * from './sequential.js';
 export * from './holm.js';
+export * from './paired.js';
