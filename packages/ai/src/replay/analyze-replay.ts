@@ -1,0 +1,225 @@
+import { type PairedTTestResult, pairedTTest, type SignedRankResult, signedRankTest, type WinTieLoss, winTieLoss } from '@aiflags/metrics';
+import type { Decision } from '../gate/decide.js';
+import { fmtP, signed } from '../gate/format.js';
+import type { ReplayCase, ReplayResult } from './replay-types.js';
+
+/** One metric, treatment against control on the same cases (treatment − control). */
+export interface ReplayMetricComparison {
+  metric: string;
+  /** Cases where both arms have this metric. */
+  n: number;
+  control: number;
+  treatment: number;
+  paired: PairedTTestResult;
+  signedRank: SignedRankResult;
+  winTieLoss: WinTieLoss;
+}
+
+/** One variant over the replayed cases. */
+export interface ReplayArm {
+  variant: string;
+  cases: number;
+  failures: number;
+  latencyP95: number;
+  costMean: number | undefined;
+}
+
+/** A case whose result changed most between the arms, with what each returned. */
+export interface ReplayCaseDiff {
+  caseId: string;
+  input: unknown;
+  reference?: unknown;
+  diff: number;
+  control: { output: unknown; score: number };
+  treatment: { output: unknown; score: number };
+}
+
+export interface ReplayTreatment {
+  variant: string;
+  /** quality first (when scored), then every named metric. */
+  metrics: ReplayMetricComparison[];
+  /** Paired latency (ms) and cost (USD) per case. */
+  latency: ReplayMetricComparison | undefined;
+  cost: ReplayMetricComparison | undefined;
+  failures: [control: number, treatment: number];
+  decision: Decision;
+  reasons: string[];
+  /** Largest losses on the primary metric, worst first. */
+  worst: ReplayCaseDiff[];
+  /** Largest wins, best first. */
+  best: ReplayCaseDiff[];
+}
+
+export interface ReplayReport {
+  flagKey: string;
+  flagVersion: string;
+  control: string;
+  alpha: number;
+  arms: ReplayArm[];
+  treatments: ReplayTreatment[];
+}
+
+export interface AnalyzeReplayOptions {
+  control: string;
+  /** Significance level (default 0.05). */
+  alpha?: number;
+  /** Cases both arms must have passed before a promote (default 30). */
+  minCases?: number;
+  /** The primary metric (default 'quality'). */
+  primary?: string;
+  /** Metrics where lower is better (e.g. toxicity); the rest are higher-is-better. */
+  lowerIsBetter?: string[];
+  /** How many worst and best cases to list (default 5). */
+  examples?: number;
+  /** The cases, for listing inputs and references beside the worst and best. */
+  cases?: ReplayCase[];
+}
+
+/**
+ * Compares each treatment with the control on the same cases: paired t (mean difference with interval) and
+ * Wilcoxon signed-rank per metric, win/tie/loss counts, p95 latency and cost, and a verdict in the gate's
+ * words: rollback when any metric is significantly worse or runs fail more often, promote when none is and
+ * enough cases passed on both arms, else continue.
+ */
+export function analyzeReplay(results: ReplayResult[], options: AnalyzeReplayOptions): ReplayReport {
+  const alpha = options.alpha ?? 0.05;
+  const primary = options.primary ?? 'quality';
+  const lower = new Set(options.lowerIsBetter ?? []);
+  const casesById = new Map((options.cases ?? []).map((c) => [c.id, c]));
+  const byVariant = new Map<string, Map<string, ReplayResult>>();
+  for (const r of results) {
+    let m = byVariant.get(r.variant);
+    if (!m) byVariant.set(r.variant, (m = new Map()));
+    m.set(r.caseId, r);
+  }
+  const first = results[0];
+  const control = byVariant.get(options.control) ?? new Map<string, ReplayResult>();
+  const arms = [...byVariant].map(([variant, m]) => arm(variant, m));
+  const treatments = [...byVariant]
+    .filter(([variant]) => variant !== options.control)
+    .map(([variant, m]) =>
+      compare(variant, control, m, { alpha, primary, lower, minCases: options.minCases ?? 30, examples: options.examples ?? 5, casesById }),
+    );
+  return { flagKey: first?.flagKey ?? '', flagVersion: first?.flagVersion ?? '', control: options.control, alpha, arms, treatments };
+}
+
+function arm(variant: string, m: Map<string, ReplayResult>): ReplayArm {
+  const all = [...m.values()];
+  const ok = all.filter((r) => r.ok);
+  const costs = ok.map((r) => r.costUsd).filter((c): c is number => c !== undefined);
+  return {
+    variant,
+    cases: all.length,
+    failures: all.length - ok.length,
+    latencyP95: quantile(
+      ok.map((r) => r.latencyMs),
+      0.95,
+    ),
+    costMean: costs.length ? costs.reduce((a, b) => a + b, 0) / costs.length : undefined,
+  };
+}
+
+interface CompareSettings {
+  alpha: number;
+  primary: string;
+  lower: Set<string>;
+  minCases: number;
+  examples: number;
+  casesById: Map<string, ReplayCase>;
+}
+
+function compare(variant: string, control: Map<string, ReplayResult>, treatment: Map<string, ReplayResult>, s: CompareSettings): ReplayTreatment {
+  const pairs: Array<[ReplayResult, ReplayResult]> = [];
+  for (const [id, t] of treatment) {
+    const c = control.get(id);
+    if (c) pairs.push([c, t]);
+  }
+  const both = pairs.filter(([c, t]) => c.ok && t.ok);
+  const names = new Set<string>();
+  for (const [c, t] of both) for (const name of Object.keys(c.scores)) if (name in t.scores) names.add(name);
+  const ordered = [...names].sort((a, b) => (a === s.primary ? -1 : b === s.primary ? 1 : a.localeCompare(b)));
+  const metrics = ordered.map((name) => comparison(name, both, (r) => r.scores[name]));
+  const latency = both.length ? comparison('latencyMs', both, (r) => r.latencyMs) : undefined;
+  const withCost = both.filter(([c, t]) => c.costUsd !== undefined && t.costUsd !== undefined);
+  const cost = withCost.length ? comparison('costUsd', withCost, (r) => r.costUsd) : undefined;
+  const failures: [number, number] = [pairs.filter(([c]) => !c.ok).length, pairs.filter(([, t]) => !t.ok).length];
+
+  const reasons: string[] = [];
+  let decision: Decision = 'promote';
+  for (const m of metrics) {
+    const worse = s.lower.has(m.metric) ? m.paired.diff > 0 : m.paired.diff < 0;
+    if (worse && m.paired.p < s.alpha) {
+      decision = 'rollback';
+      reasons.push(
+        `${m.metric} is worse on the same cases: ${signed(m.paired.diff)} (paired t ${fmtP(m.paired.p)}, signed-rank ${fmtP(m.signedRank.p)}, ${m.winTieLoss.losses} losses)`,
+      );
+    }
+  }
+  const errorTest =
+    pairs.length >= 2
+      ? pairedTTest(
+          pairs.map(([c]) => (c.ok ? 0 : 1)),
+          pairs.map(([, t]) => (t.ok ? 0 : 1)),
+        )
+      : undefined;
+  if (errorTest && errorTest.diff > 0 && errorTest.p < s.alpha) {
+    decision = 'rollback';
+    reasons.push(`runs fail more often: ${failures[1]} failures against ${failures[0]} (${fmtP(errorTest.p)})`);
+  }
+  if (decision !== 'rollback') {
+    if (!metrics.some((m) => m.metric === s.primary)) {
+      decision = 'continue';
+      reasons.push(`no '${s.primary}' score on both arms: add a scorer or return scores from run`);
+    } else if (both.length < s.minCases) {
+      decision = 'continue';
+      reasons.push(`${both.length} cases passed on both arms; ${s.minCases} needed`);
+    } else reasons.push(`no metric is worse on ${both.length} paired cases`);
+  }
+  const primary = metrics.find((m) => m.metric === s.primary);
+  const diffs = primary
+    ? both
+        .map(([c, t]): ReplayCaseDiff => {
+          const known = s.casesById.get(c.caseId);
+          const d: ReplayCaseDiff = {
+            caseId: c.caseId,
+            input: known?.input,
+            diff: t.scores[s.primary]! - c.scores[s.primary]!,
+            control: { output: c.output, score: c.scores[s.primary]! },
+            treatment: { output: t.output, score: t.scores[s.primary]! },
+          };
+          if (known?.reference !== undefined) d.reference = known.reference;
+          return d;
+        })
+        .sort((a, b) => a.diff - b.diff)
+    : [];
+  const sign = s.lower.has(s.primary) ? -1 : 1;
+  const losses = diffs.filter((d) => d.diff * sign < 0);
+  const wins = diffs.filter((d) => d.diff * sign > 0);
+  const worst = (sign > 0 ? losses : losses.reverse()).slice(0, s.examples);
+  const best = (sign > 0 ? wins.reverse() : wins).slice(0, s.examples);
+  return { variant, metrics, latency, cost, failures, decision, reasons, worst, best };
+}
+
+function comparison(metric: string, pairs: Array<[ReplayResult, ReplayResult]>, read: (r: ReplayResult) => number | undefined): ReplayMetricComparison {
+  const c = pairs.map(([x]) => read(x)!);
+  const t = pairs.map(([, y]) => read(y)!);
+  const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
+  return {
+    metric,
+    n: pairs.length,
+    control: mean(c),
+    treatment: mean(t),
+    paired: pairedTTest(c, t),
+    signedRank: signedRankTest(c, t),
+    winTieLoss: winTieLoss(c, t),
+  };
+}
+
+/** The q-quantile by linear interpolation between order statistics (R's type 7); NaN for no values. */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
+}

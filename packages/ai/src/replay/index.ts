@@ -1,0 +1,13 @@
+export {
+  type AnalyzeReplayOptions,
+  analyzeReplay,
+  type ReplayArm,
+  type ReplayCaseDiff,
+  type ReplayMetricComparison,
+  type ReplayReport,
+  type ReplayTreatment,
+} from './analyze-replay.js';
+export { MemoryReplayResults } from './memory-replay-results.js';
+export { renderReplayReport } from './render-replay-report.js';
+export { isRateLimit, type ReplaySummary, type RunReplayOptions, runReplay } from './run-replay.js';
+export type { ReplayCase, ReplayResult, ReplayResultStore, ReplayRun, ReplayRunOutput, ReplayScorer, ReplayVariant } from './replay-types.js';

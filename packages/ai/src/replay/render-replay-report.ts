@@ -1,0 +1,35 @@
+import { fmt, fmtCi, fmtP, signed } from '../gate/format.js';
+import type { ReplayCaseDiff, ReplayReport } from './analyze-replay.js';
+
+/** The replay report as text for a terminal: arms, paired deltas per metric, verdict, worst and best cases. */
+export function renderReplayReport(report: ReplayReport): string {
+  const lines: string[] = [`replay of '${report.flagKey}' (flag version ${report.flagVersion}), control '${report.control}'`, ''];
+  lines.push('variant          cases  failures  p95 ms   cost/case');
+  for (const a of report.arms) {
+    lines.push(
+      `${a.variant.padEnd(16)} ${String(a.cases).padStart(5)}  ${String(a.failures).padStart(8)}  ${fmt(a.latencyP95).padStart(6)}   ${a.costMean === undefined ? '–' : `$${fmt(a.costMean)}`}`,
+    );
+  }
+  for (const t of report.treatments) {
+    lines.push('', `${t.variant} vs ${report.control}: ${t.decision.toUpperCase()}`);
+    for (const m of [...t.metrics, ...(t.latency ? [t.latency] : []), ...(t.cost ? [t.cost] : [])]) {
+      const wtl = m.winTieLoss;
+      lines.push(
+        `  ${m.metric.padEnd(12)} ${signed(m.paired.diff)} (${fmtCi(m.paired.ci, report.alpha)}, paired t ${fmtP(m.paired.p)}, signed-rank ${fmtP(m.signedRank.p)}), ${wtl.wins} wins / ${wtl.ties} ties / ${wtl.losses} losses over ${m.n} cases`,
+      );
+    }
+    for (const reason of t.reasons) lines.push(`  - ${reason}`);
+    if (t.worst.length) lines.push('  worst cases:', ...t.worst.map(describe));
+    if (t.best.length) lines.push('  best cases:', ...t.best.map(describe));
+  }
+  return lines.join('\n');
+}
+
+function describe(d: ReplayCaseDiff): string {
+  return `    ${d.caseId} (${signed(d.diff)}): input ${short(d.input)}\n      ${short(d.control.output)} (${fmt(d.control.score)}) -> ${short(d.treatment.output)} (${fmt(d.treatment.score)})`;
+}
+
+function short(value: unknown): string {
+  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))).replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
+}

@@ -1,0 +1,131 @@
+import type { ReplayCase, ReplayResult, ReplayResultStore, ReplayRun, ReplayRunOutput, ReplayScorer, ReplayVariant } from './replay-types.js';
+
+export interface RunReplayOptions {
+  flagKey: string;
+  /** The flag file's version (flagMetadata.flagSetVersion): results of another version are not reused. */
+  flagVersion: string;
+  variants: ReplayVariant[];
+  cases: ReplayCase[];
+  run: ReplayRun;
+  scorers?: ReplayScorer[];
+  results: ReplayResultStore;
+  /** Runs at once (default 4). */
+  concurrency?: number;
+  /** Retries of a run that throws a rate-limit error (default 3), with exponential backoff from `backoffMs` (default 500). */
+  retries?: number;
+  backoffMs?: number;
+  /** Whether an error is a rate limit worth retrying (default: status 429 or a message naming a rate limit). */
+  isRetryable?: (error: unknown) => boolean;
+  /** Stop starting runs once this much has been spent (USD, summed from the runs' costUsd). */
+  maxCostUsd?: number;
+  /** After every finished run: done and total of this invocation. */
+  onProgress?: (done: number, total: number, result: ReplayResult) => void;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ReplaySummary {
+  /** Every result for this flag version: reused and new. */
+  results: ReplayResult[];
+  reused: number;
+  ran: number;
+  failed: number;
+  costUsd: number;
+  /** Runs not started because the cost cap was reached. */
+  skippedForCost: number;
+}
+
+/**
+ * Runs every case through every variant, `concurrency` at a time, retrying rate limits with backoff and
+ * stopping at the cost cap. Results go to the store as they finish, keyed by case × variant × flag
+ * version, so a rerun after a crash or a cap does only what is missing.
+ */
+export async function runReplay(options: RunReplayOptions): Promise<ReplaySummary> {
+  const { flagKey, flagVersion, variants, cases, results } = options;
+  const clock = options.clock ?? (() => performance.now());
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const retryable = options.isRetryable ?? isRateLimit;
+  // The latest result per case and variant, a success over any failure: failures are run again.
+  const latest = new Map<string, ReplayResult>();
+  for (const r of await results.load(flagKey, flagVersion)) {
+    const k = key(r.caseId, r.variant);
+    if (r.ok || !latest.get(k)?.ok) latest.set(k, r);
+  }
+  const done = new Set([...latest].filter(([, r]) => r.ok).map(([k]) => k));
+  const todo: Array<[ReplayCase, ReplayVariant]> = [];
+  for (const c of cases) for (const v of variants) if (!done.has(key(c.id, v.key))) todo.push([c, v]);
+  const fresh: ReplayResult[] = [];
+  let costUsd = 0;
+  let failed = 0;
+  let skippedForCost = 0;
+  let next = 0;
+
+  const one = async ([replayCase, variant]: [ReplayCase, ReplayVariant]): Promise<ReplayResult> => {
+    const base = { flagKey, flagVersion, caseId: replayCase.id, variant: variant.key };
+    for (let attempt = 0; ; attempt++) {
+      const started = clock();
+      try {
+        const raw = await options.run(variant, replayCase);
+        const latencyMs = clock() - started;
+        const out = asRunOutput(raw);
+        const scores: Record<string, number> = { ...finiteScores(out.scores) };
+        for (const scorer of options.scorers ?? []) Object.assign(scores, finiteScores(await scorer(replayCase, out.output, variant)));
+        const result: ReplayResult = { ...base, ok: true, output: out.output, latencyMs, scores, at: new Date().toISOString() };
+        if (typeof out.costUsd === 'number' && Number.isFinite(out.costUsd)) result.costUsd = out.costUsd;
+        return result;
+      } catch (error) {
+        if (attempt < (options.retries ?? 3) && retryable(error)) {
+          await sleep((options.backoffMs ?? 500) * 2 ** attempt);
+          continue;
+        }
+        return { ...base, ok: false, error: oneLine(error), latencyMs: clock() - started, scores: {}, at: new Date().toISOString() };
+      }
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    while (next < todo.length) {
+      if (options.maxCostUsd !== undefined && costUsd >= options.maxCostUsd) {
+        skippedForCost = todo.length - next;
+        next = todo.length;
+        return;
+      }
+      const item = todo[next++]!;
+      const result = await one(item);
+      costUsd += result.costUsd ?? 0;
+      if (!result.ok) failed++;
+      await results.append(result);
+      fresh.push(result);
+      options.onProgress?.(fresh.length, todo.length, result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, todo.length)) }, worker));
+  for (const r of fresh) latest.set(key(r.caseId, r.variant), r);
+  return { results: [...latest.values()], reused: done.size, ran: fresh.length, failed, costUsd, skippedForCost };
+}
+
+function key(caseId: string, variant: string): string {
+  return `${caseId}\u0000${variant}`;
+}
+
+function asRunOutput(raw: unknown): ReplayRunOutput {
+  if (raw !== null && typeof raw === 'object' && 'output' in raw) return raw as ReplayRunOutput;
+  return { output: raw };
+}
+
+function finiteScores(scores: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(scores ?? {})) if (typeof value === 'number' && Number.isFinite(value)) out[name] = value;
+  return out;
+}
+
+/** HTTP 429 (status or statusCode on the error) or a message that names a rate limit. */
+export function isRateLimit(error: unknown): boolean {
+  const e = error as { status?: unknown; statusCode?: unknown; message?: unknown } | null;
+  if (e && (e.status === 429 || e.statusCode === 429)) return true;
+  return /rate.?limit|429|too many requests/i.test(String(e?.message ?? error));
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+}
