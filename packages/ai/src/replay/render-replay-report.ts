@@ -1,3 +1,4 @@
+import { escapeControls } from '@aiflags/core';
 import { fmt, fmtCi, fmtP, signed } from '../gate/format.js';
 import type { ReplayCaseDiff, ReplayReport } from './analyze-replay.js';
 
