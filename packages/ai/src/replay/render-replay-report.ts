@@ -31,6 +31,6 @@ function describe(d: ReplayCaseDiff): string {
 }
 
 function short(value: unknown): string {
-  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))).replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  const text = escapeControls(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
   return text.length > 100 ? `${text.slice(0, 99)}…` : text;
 }
