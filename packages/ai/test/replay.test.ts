@@ -12,7 +12,7 @@ function answer(variant: { key: string }, c: ReplayCase) {
   const i = Number(c.id.slice(1));
   const base = 3 + (i % 5) * 0.2;
   const quality = variant.key === 'control' ? base : i % 5 === 0 ? base - 1.5 : base + 0.5;
-  return { output: `${variant.key} on ${c.input}`, costUsd: variant.key === 'control' ? 0.001 : 0.004, scores: { quality } };
+  return { output: `${variant.key} on ${c.input}`, costUsd: variant.key === 'control' ? 0.001 : 0.0011, latencyMs: 800 + (i % 7) * 10, scores: { quality } };
 }
 
 describe('runReplay', () => {
@@ -36,7 +36,7 @@ describe('runReplay', () => {
       },
     });
     expect(summary).toMatchObject({ ran: 80, reused: 0, failed: 0 });
-    expect(summary.costUsd).toBeCloseTo(40 * 0.005, 10);
+    expect(summary.costUsd).toBeCloseTo(40 * 0.0021, 10);
     expect(most).toBe(3);
     expect(results.results).toHaveLength(80);
   });
@@ -73,7 +73,7 @@ describe('runReplay', () => {
       return answer(v, c);
     };
     const options = { flagKey: 'chat-model', variants, cases, results, run, concurrency: 1 };
-    const capped = await runReplay({ ...options, flagVersion: 'v1', maxCostUsd: 0.05 });
+    const capped = await runReplay({ ...options, flagVersion: 'v1', maxCostUsd: 0.03 });
     expect(capped.ran).toBeLessThan(80);
     expect(capped.skippedForCost).toBe(80 - capped.ran);
     const before = calls;
@@ -102,7 +102,8 @@ describe('analyzeReplay', () => {
     expect(t.metrics[0]).toMatchObject({ metric: 'quality', n: 40, winTieLoss: { wins: 0, ties: 0, losses: 40 } });
     expect(t.worst[0]!.diff).toBeCloseTo(-0.6, 10);
     expect(t.worst[0]!.input).toMatch(/^question /);
-    expect(t.cost!.paired.diff).toBeCloseTo(0.003, 10);
+    expect(t.cost!.paired.diff).toBeCloseTo(0.0001, 10);
+    expect(t.cost!.winTieLoss).toEqual({ wins: 0, ties: 0, losses: 40 });
     expect(renderReplayReport(report)).toContain('ROLLBACK');
   });
 
@@ -115,6 +116,15 @@ describe('analyzeReplay', () => {
     expect(t.worst).toHaveLength(5);
     expect(t.worst.every((d) => d.diff < 0)).toBe(true);
     expect(t.best[0]!.diff).toBeCloseTo(0.5, 10);
+  });
+
+  it("applies the gate's budgets: better answers at four times the cost roll back", async () => {
+    const pricey = async (v: { key: string }, c: ReplayCase) => ({ ...answer(v, c), costUsd: v.key === 'control' ? 0.001 : 0.004 });
+    const { results } = await runReplay({ flagKey: 'chat-model', flagVersion: 'v1', variants, cases, results: new MemoryReplayResults(), run: pricey });
+    const t = analyzeReplay(results, { control: 'control' }).treatments[0]!;
+    expect(t.decision).toBe('rollback');
+    expect(t.reasons.join(' ')).toMatch(/cost per case \+300 %: significantly above the \+20 % budget/);
+    expect(analyzeReplay(results, { control: 'control', criteria: { maxCostIncrease: 4 } }).treatments[0]!.decision).toBe('promote');
   });
 
   it('keeps measuring with too few cases or no quality score', async () => {

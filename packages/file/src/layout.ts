@@ -23,6 +23,8 @@ export interface AiflagsLayout {
   instances: string;
   /** One file per process: `<pid>-<random>.json`, that process's aggregates. */
   metrics: string;
+  /** One JSON-lines file per replayed flag: `<flag>.jsonl`, a result per case x variant x flag version. */
+  replay: string;
 }
 
 /** The paths under an `.aiflags/` directory. */
@@ -35,5 +37,6 @@ export function aiflagsLayout(dir: string): AiflagsLayout {
     audit: join(dir, 'audit.jsonl'),
     instances: join(dir, 'instances'),
     metrics: join(dir, 'metrics'),
+    replay: join(dir, 'replay'),
   };
 }

@@ -1,9 +1,9 @@
 import { type PairedTTestResult, pairedTTest, type SignedRankResult, signedRankTest, type WinTieLoss, winTieLoss } from '@aiflags/metrics';
-import type { Decision } from '../gate/decide.js';
-import { fmtP, signed } from '../gate/format.js';
+import { DEFAULT_GATE_CRITERIA, type Decision, type GateCriteria } from '../gate/decide.js';
+import { fmt, fmtP, pct, signed, signedPct } from '../gate/format.js';
 import type { ReplayCase, ReplayResult } from './replay-types.js';
 
-/** One metric, treatment against control on the same cases (treatment − control). */
+/** One metric, treatment against control on the same cases (treatment − control); wins are cases where treatment is better. */
 export interface ReplayMetricComparison {
   metric: string;
   /** Cases where both arms have this metric. */
@@ -73,6 +73,8 @@ export interface AnalyzeReplayOptions {
   examples?: number;
   /** The cases, for listing inputs and references beside the worst and best. */
   cases?: ReplayCase[];
+  /** The gate's quality margin and latency and cost budgets (defaults: DEFAULT_GATE_CRITERIA). */
+  criteria?: GateCriteria;
 }
 
 /**
@@ -98,7 +100,15 @@ export function analyzeReplay(results: ReplayResult[], options: AnalyzeReplayOpt
   const treatments = [...byVariant]
     .filter(([variant]) => variant !== options.control)
     .map(([variant, m]) =>
-      compare(variant, control, m, { alpha, primary, lower, minCases: options.minCases ?? 30, examples: options.examples ?? 5, casesById }),
+      compare(variant, control, m, {
+        alpha,
+        primary,
+        lower,
+        minCases: options.minCases ?? 30,
+        examples: options.examples ?? 5,
+        casesById,
+        criteria: { ...DEFAULT_GATE_CRITERIA, ...options.criteria },
+      }),
     );
   return { flagKey: first?.flagKey ?? '', flagVersion: first?.flagVersion ?? '', control: options.control, alpha, arms, treatments };
 }
@@ -126,6 +136,7 @@ interface CompareSettings {
   minCases: number;
   examples: number;
   casesById: Map<string, ReplayCase>;
+  criteria: GateCriteria & typeof DEFAULT_GATE_CRITERIA;
 }
 
 function compare(variant: string, control: Map<string, ReplayResult>, treatment: Map<string, ReplayResult>, s: CompareSettings): ReplayTreatment {
@@ -138,10 +149,10 @@ function compare(variant: string, control: Map<string, ReplayResult>, treatment:
   const names = new Set<string>();
   for (const [c, t] of both) for (const name of Object.keys(c.scores)) if (name in t.scores) names.add(name);
   const ordered = [...names].sort((a, b) => (a === s.primary ? -1 : b === s.primary ? 1 : a.localeCompare(b)));
-  const metrics = ordered.map((name) => comparison(name, both, (r) => r.scores[name]));
-  const latency = both.length ? comparison('latencyMs', both, (r) => r.latencyMs) : undefined;
+  const metrics = ordered.map((name) => comparison(name, both, (r) => r.scores[name], s.lower.has(name)));
+  const latency = both.length ? comparison('latencyMs', both, (r) => r.latencyMs, true) : undefined;
   const withCost = both.filter(([c, t]) => c.costUsd !== undefined && t.costUsd !== undefined);
-  const cost = withCost.length ? comparison('costUsd', withCost, (r) => r.costUsd) : undefined;
+  const cost = withCost.length ? comparison('costUsd', withCost, (r) => r.costUsd, true) : undefined;
   const failures: [number, number] = [pairs.filter(([c]) => !c.ok).length, pairs.filter(([, t]) => !t.ok).length];
 
   const reasons: string[] = [];
@@ -166,17 +177,38 @@ function compare(variant: string, control: Map<string, ReplayResult>, treatment:
     decision = 'rollback';
     reasons.push(`runs fail more often: ${failures[1]} failures against ${failures[0]} (${fmtP(errorTest.p)})`);
   }
+  const blockers: string[] = [];
+  const quality = metrics.find((m) => m.metric === s.primary);
+  if (quality && !s.lower.has(s.primary)) {
+    const margin = s.criteria.qualityMarginAbsolute ?? s.criteria.qualityMargin * Math.abs(quality.control);
+    if (quality.paired.ci[0] < -margin)
+      blockers.push(`${s.primary}: cannot yet rule out a drop of more than ${fmt(margin)} (CI low ${fmt(quality.paired.ci[0])})`);
+  }
+  if (cost && cost.control > 0) {
+    const budget = s.criteria.maxCostIncrease * cost.control;
+    const head = `cost per case ${signedPct(cost.paired.diff / cost.control)}`;
+    if (cost.paired.ci[0] > budget) {
+      decision = 'rollback';
+      reasons.push(`${head}: significantly above the +${pct(s.criteria.maxCostIncrease)} budget`);
+    } else if (cost.paired.diff > budget) blockers.push(`${head}: above the +${pct(s.criteria.maxCostIncrease)} budget`);
+  }
+  const p95 = [arm('control', control).latencyP95, arm(variant, treatment).latencyP95] as const;
+  if (p95[0] > 0 && p95[1] > p95[0] * (1 + s.criteria.maxLatencyIncrease)) {
+    blockers.push(`p95 latency ${fmt(p95[1])} ms vs ${fmt(p95[0])} ms: more than ${pct(s.criteria.maxLatencyIncrease)} slower`);
+  }
   if (decision !== 'rollback') {
-    if (!metrics.some((m) => m.metric === s.primary)) {
+    if (!quality) {
       decision = 'continue';
       reasons.push(`no '${s.primary}' score on both arms: add a scorer or return scores from run`);
     } else if (both.length < s.minCases) {
       decision = 'continue';
       reasons.push(`${both.length} cases passed on both arms; ${s.minCases} needed`);
-    } else reasons.push(`no metric is worse on ${both.length} paired cases`);
+    } else if (blockers.length > 0) {
+      decision = 'continue';
+      reasons.push(...blockers);
+    } else reasons.push(`no metric is worse on ${both.length} paired cases, and latency and cost are within the gate's budgets`);
   }
-  const primary = metrics.find((m) => m.metric === s.primary);
-  const diffs = primary
+  const diffs = quality
     ? both
         .map(([c, t]): ReplayCaseDiff => {
           const known = s.casesById.get(c.caseId);
@@ -200,7 +232,12 @@ function compare(variant: string, control: Map<string, ReplayResult>, treatment:
   return { variant, metrics, latency, cost, failures, decision, reasons, worst, best };
 }
 
-function comparison(metric: string, pairs: Array<[ReplayResult, ReplayResult]>, read: (r: ReplayResult) => number | undefined): ReplayMetricComparison {
+function comparison(
+  metric: string,
+  pairs: Array<[ReplayResult, ReplayResult]>,
+  read: (r: ReplayResult) => number | undefined,
+  lowerIsBetter: boolean,
+): ReplayMetricComparison {
   const c = pairs.map(([x]) => read(x)!);
   const t = pairs.map(([, y]) => read(y)!);
   const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
@@ -211,7 +248,7 @@ function comparison(metric: string, pairs: Array<[ReplayResult, ReplayResult]>, 
     treatment: mean(t),
     paired: pairedTTest(c, t),
     signedRank: signedRankTest(c, t),
-    winTieLoss: winTieLoss(c, t),
+    winTieLoss: lowerIsBetter ? winTieLoss(t, c) : winTieLoss(c, t),
   };
 }
 

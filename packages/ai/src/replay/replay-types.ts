@@ -15,6 +15,8 @@ export interface ReplayCase {
 export interface ReplayRunOutput {
   output: unknown;
   costUsd?: number;
+  /** The call's own latency in ms, when the run knows it better than the wall time around it (e.g. the provider's). */
+  latencyMs?: number;
   /** Scores from the run itself (e.g. an eval harness); scorers add theirs. */
   scores?: Record<string, number>;
 }

@@ -70,7 +70,8 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
         const out = asRunOutput(raw);
         const scores: Record<string, number> = { ...finiteScores(out.scores) };
         for (const scorer of options.scorers ?? []) Object.assign(scores, finiteScores(await scorer(replayCase, out.output, variant)));
-        const result: ReplayResult = { ...base, ok: true, output: out.output, latencyMs, scores, at: new Date().toISOString() };
+        const reported = typeof out.latencyMs === 'number' && Number.isFinite(out.latencyMs) && out.latencyMs >= 0 ? out.latencyMs : undefined;
+        const result: ReplayResult = { ...base, ok: true, output: out.output, latencyMs: reported ?? latencyMs, scores, at: new Date().toISOString() };
         if (typeof out.costUsd === 'number' && Number.isFinite(out.costUsd)) result.costUsd = out.costUsd;
         return result;
       } catch (error) {

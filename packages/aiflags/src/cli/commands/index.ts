@@ -7,6 +7,7 @@ import { register as init } from './init.js';
 import { register as instances } from './instances.js';
 import { register as kill } from './kill.js';
 import { register as promote } from './promote.js';
+import { register as replay } from './replay.js';
 import { register as report } from './report.js';
 import { register as revive } from './revive.js';
 import { register as rollout } from './rollout.js';
@@ -26,6 +27,7 @@ export const commands: Array<(program: Command) => void> = [
   promote,
   instances,
   report,
+  replay,
   rollout,
   audit,
   state,

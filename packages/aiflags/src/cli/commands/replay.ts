@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyzeReplay, type ReplayCase, type ReplayResult, type ReplayRun, type ReplayScorer, renderReplayReport, runReplay } from '@aiflags/ai';
+import { FileReplayResults } from '@aiflags/file';
+import type { Command } from 'commander';
+import { resolveRuntimeSpec } from '../../runtime-spec.js';
+import { boundedLines } from '../bounded-lines.js';
+import { action, CliError } from '../cli-error.js';
+import { flagsPathFor } from '../global-options.js';
+import { printable } from '../printable.js';
+import { readFlagSet } from '../read-flag-set.js';
+
+interface ReplayOptions {
+  cases: string;
+  run: string;
+  control?: string;
+  concurrency: string;
+  retries: string;
+  maxCost?: string;
+  json?: boolean;
+}
+
+/** `aiflags replay <flag>`: recorded cases through every variant, compared per case, before anyone is exposed. */
+export function register(program: Command): void {
+  program
+    .command('replay')
+    .description('run recorded cases through every variant of a flag and compare them paired, per case (resumable)')
+    .argument('<flag>', 'flag key')
+    .requiredOption('--cases <file>', 'JSON lines: { "id"?, "input", "context"?, "reference"? } per case')
+    .requiredOption('--run <module>', 'an ES module exporting run(variant, case) (and optionally score(case, output, variant))')
+    .option('--control <variant>', "control variant (default: the flag's defaultVariant)")
+    .option('--concurrency <n>', 'runs at once', '4')
+    .option('--retries <n>', 'retries of a rate-limited run, with exponential backoff', '3')
+    .option('--max-cost <usd>', 'stop starting runs once this much was spent (from the costUsd runs return)')
+    .option('--json', 'print the summary and report as JSON')
+    .action(
+      action(async (flagKey: string, options: ReplayOptions, command: Command) => {
+        const flagsPath = flagsPathFor(command);
+        const set = await readFlagSet(flagsPath);
+        const flag = set.flags.get(flagKey);
+        if (!flag) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
+        const variants = Object.entries(flag.definition.variants).map(([key, value]) => ({ key, value }));
+        const control = options.control ?? flag.definition.defaultVariant;
+        if (!variants.some((v) => v.key === control)) {
+          throw new CliError(`--control: flag '${flagKey}' has no variant '${control}' (variants: ${variants.map((v) => v.key).join(', ')})`);
+        }
+        const concurrency = positiveInteger('--concurrency', options.concurrency);
+        const retries = positiveInteger('--retries', options.retries, 0);
+        const maxCostUsd = options.maxCost === undefined ? undefined : usd(options.maxCost);
+        const cases = await readCases(options.cases);
+        const { run, scorers } = await loadRunModule(options.run);
+        const results = new FileReplayResults<ReplayResult>(resolveRuntimeSpec({ flags: flagsPath }).stateDir);
+        // The variants' values decide what a run sees: results of other values are not reused.
+        const flagVersion = createHash('sha256').update(JSON.stringify(flag.definition.variants)).digest('hex').slice(0, 12);
+        const tty = process.stderr.isTTY === true && !options.json;
+        const summary = await runReplay({
+          flagKey,
+          flagVersion,
+          variants,
+          cases,
+          run,
+          scorers,
+          results,
+          concurrency,
+          retries,
+          ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+          onProgress: tty ? (done, total) => process.stderr.write(`\r${progressBar(done, total)}`) : undefined,
+        });
+        if (tty) process.stderr.write('\n');
+        const report = analyzeReplay(summary.results, { control, cases });
+        const complete = summary.skippedForCost === 0;
+        if (options.json) process.stdout.write(`${JSON.stringify({ summary: { ...summary, results: undefined, complete }, report }, null, 2)}\n`);
+        else {
+          process.stdout.write(`${renderReplayReport(report)}\n\n`);
+          process.stdout.write(
+            `${summary.ran} runs now, ${summary.reused} reused from ${printable(results.fileFor(flagKey))}, ${summary.failed} failed, $${summary.costUsd.toFixed(4)} spent\n`,
+          );
+        }
+        if (!complete) {
+          process.stderr.write(
+            `aiflags: stopped at the cost cap ($${maxCostUsd}): ${summary.skippedForCost} runs not started; run again to continue where it stopped\n`,
+          );
+          process.exitCode = 1;
+        }
+      }),
+    );
+}
+
+async function readCases(file: string): Promise<ReplayCase[]> {
+  const input = createReadStream(file);
+  await new Promise<void>((ok, fail) => {
+    input.once('open', () => ok());
+    input.once('error', (error: NodeJS.ErrnoException) =>
+      fail(new CliError(`${file}: ${error.code === 'ENOENT' ? 'file not found' : `cannot read the file (${error.code})`}`)),
+    );
+  });
+  const cases: ReplayCase[] = [];
+  const ids = new Set<string>();
+  let line = 0;
+  for await (const text of boundedLines(input, file)) {
+    line++;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new CliError(`${file}:${line}: not JSON (${(error as Error).message})`);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !('input' in value))
+      throw new CliError(`${file}:${line}: expected an object with "input"`);
+    const v = value as { id?: unknown; input: unknown; context?: unknown; reference?: unknown };
+    const id = v.id === undefined ? `line-${line}` : String(v.id);
+    if (ids.has(id)) throw new CliError(`${file}:${line}: case id '${id}' is used twice; results are kept per id`);
+    ids.add(id);
+    const c: ReplayCase = { id, input: v.input };
+    if (v.context !== undefined) {
+      if (v.context === null || typeof v.context !== 'object' || Array.isArray(v.context)) throw new CliError(`${file}:${line}: "context" must be an object`);
+      c.context = v.context as ReplayCase['context'] & object;
+    }
+    if (v.reference !== undefined) c.reference = v.reference;
+    cases.push(c);
+  }
+  if (cases.length === 0) throw new CliError(`${file}: no cases`);
+  return cases;
+}
+
+async function loadRunModule(path: string): Promise<{ run: ReplayRun; scorers: ReplayScorer[] }> {
+  const url = pathToFileURL(resolve(path)).href;
+  if (/\.(c|m)?ts$/.test(path)) {
+    try {
+      const { register } = (await import('tsx/esm/api' as string)) as { register: () => void };
+      register();
+    } catch {
+      throw new CliError(`--run ${path}: a TypeScript module needs tsx installed (npm i -D tsx), or give a .js/.mjs module`);
+    }
+  }
+  let mod: { run?: unknown; default?: unknown; score?: unknown };
+  try {
+    mod = (await import(url)) as typeof mod;
+  } catch (error) {
+    throw new CliError(`--run ${path}: cannot load the module (${(error as Error).message})`);
+  }
+  const run = mod.run ?? mod.default;
+  if (typeof run !== 'function') throw new CliError(`--run ${path}: the module exports no run(variant, case) function (as 'run' or default)`);
+  return { run: run as ReplayRun, scorers: typeof mod.score === 'function' ? [mod.score as ReplayScorer] : [] };
+}
+
+function positiveInteger(name: string, text: string, min = 1): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${name}: expected a whole number ≥ ${min}, got '${text}'`);
+  return n;
+}
+
+function usd(text: string): number {
+  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(n)) throw new CliError(`--max-cost: expected an amount in USD such as 5 or 0.50, got '${text}'`);
+  return n;
+}
+
+function progressBar(done: number, total: number): string {
+  const width = 30;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './cli-ai-run.js';
+
+function project() {
+  const dir = mkdtempSync(join(tmpdir(), 'aiflags-replay-'));
+  writeFileSync(
+    join(dir, 'flags.yaml'),
+    `flags:
+  chat-model:
+    variants:
+      control: { model: small, provider: openai }
+      treatment: { model: large, provider: anthropic }
+    defaultVariant: control
+    rollout: { variant: treatment, percentage: 5 }
+`,
+  );
+  writeFileSync(join(dir, 'cases.jsonl'), `${Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `q${i}`, input: `question ${i}` })).join('\n')}\n`);
+  // The user's eval: the large model is better on four cases in five, worse on the fifth; it logs every call.
+  writeFileSync(
+    join(dir, 'eval.mjs'),
+    `import { appendFileSync } from 'node:fs';
+export async function run(variant, c) {
+  appendFileSync(${JSON.stringify(join(dir, 'calls.log'))}, variant.key + ' ' + c.id + '\\n');
+  const i = Number(c.id.slice(1));
+  const large = variant.value.model === 'large';
+  return { output: variant.value.model + ': ' + c.input, costUsd: large ? 0.0011 : 0.001, latencyMs: 800, scores: { quality: 3 + (i % 5) * 0.2 + (large ? (i % 5 === 0 ? -1.5 : 0.5) : 0) } };
+}
+`,
+  );
+  return dir;
+}
+
+const calls = (dir: string) => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n').length;
+
+describe('aiflags replay', () => {
+  it('stops at the cost cap saying so (exit 1), resumes with only what is missing, and reports paired results', async () => {
+    const dir = project();
+    const args = ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'eval.mjs')];
+    const capped = await runCli([...args, '--max-cost', '0.02', '--concurrency', '1']);
+    expect(capped.code).toBe(1);
+    expect(capped.stderr).toMatch(/stopped at the cost cap \(\$0\.02\): \d+ runs not started; run again/);
+    const first = calls(dir);
+    expect(first).toBeLessThan(80);
+
+    const rest = await runCli([...args, '--json']);
+    expect(rest.code).toBe(0);
+    expect(calls(dir)).toBe(80);
+    const { summary, report } = JSON.parse(rest.stdout) as {
+      summary: { ran: number; reused: number; complete: boolean };
+      report: { treatments: Array<{ decision: string; metrics: Array<{ metric: string; winTieLoss: object }>; worst: Array<{ caseId: string }> }> };
+    };
+    expect(summary).toMatchObject({ ran: 80 - first, reused: first, complete: true });
+    const t = report.treatments[0]!;
+    expect(t.metrics[0]).toMatchObject({ metric: 'quality', winTieLoss: { wins: 32, ties: 0, losses: 8 } });
+    expect(t.decision).toBe('promote');
+    expect(t.worst[0]!.caseId).toMatch(/^q\d+$/);
+
+    const text = await runCli(args);
+    expect(text.code).toBe(0);
+    expect(calls(dir)).toBe(80);
+    expect(text.stdout).toContain('treatment vs control: PROMOTE');
+    expect(text.stdout).toContain('worst cases:');
+    expect(text.stdout).toMatch(/0 runs now, 80 reused/);
+  });
+
+  it('names the file and line of a bad case, and the module that cannot run', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'bad.jsonl'), '{"input": 1}\nnot json\n');
+    const base = ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model'];
+    const bad = await runCli([...base, '--cases', join(dir, 'bad.jsonl'), '--run', join(dir, 'eval.mjs')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad\.jsonl:2: not JSON/);
+    const noRun = await runCli([...base, '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'flags.yaml')]);
+    expect(noRun.code).toBe(1);
+    expect(noRun.stderr).toMatch(/--run .*flags\.yaml: cannot load the module/);
+    const unknown = await runCli([...base.slice(0, 3), 'nope', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'eval.mjs')]);
+    expect(unknown.stderr).toMatch(/no flag 'nope'/);
+  });
+});
