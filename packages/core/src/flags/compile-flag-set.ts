@@ -4,7 +4,8 @@
  * regexes…), the normalized definitions other packages read, and the compiled evaluation programs.
  */
 import type { FlagMetadata, FlagValue } from '../evaluation/result.js';
-import { compileFlagProgram, compileKillSwitchProgram, type FlagProgram } from '../evaluation/flag-program.js';
+import { compileKillSwitchProgram, type FlagProgram } from '../evaluation/flag-program.js';
+import { LazyFlagProgram } from '../evaluation/lazy-flag-program.js';
 import { parseAttributePath } from '../rules/attribute-path.js';
 import { allOf, compileCondition, type ContextPredicate } from '../rules/condition.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
@@ -227,7 +228,7 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
     written: deepFreeze(input),
     shorthand,
     flagMetadata,
-    program: compileFlagProgram(key, definition, predicates, flagMetadata),
+    program: new LazyFlagProgram(key, definition, predicates, flagMetadata),
   });
 }
 
