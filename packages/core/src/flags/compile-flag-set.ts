@@ -32,6 +32,7 @@ import {
   type FlagInput,
   type FullFlagInput,
   type RolloutInput,
+  type ShorthandFlagInput,
   type SplitInput,
 } from './schema.js';
 
@@ -144,10 +145,73 @@ function* compileSteps(file: FlagFile, source: string, defaults: { id: string; v
 
 type Fail = (path: ConfigPath, message: string) => never;
 
+/** The variants of every shorthand flag (shared: a set is frozen, and 100k copies cost more than the rest of compiling). */
+const SHORTHAND_VARIANTS: Readonly<Record<string, FlagValue>> = Object.freeze({ on: true, off: false });
+const NO_RULES: RuleDefinition[] = Object.freeze([]) as unknown as RuleDefinition[];
+const NO_PREDICATES: readonly ContextPredicate[] = Object.freeze([]);
+
+/** A definition with the rule predicates evaluation needs. */
+interface Checked {
+  type: FlagType;
+  definition: FlagDefinition;
+  predicates: readonly ContextPredicate[];
+}
+
 function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string, CompiledSegment>, setMetadata: FlagMetadata, fail: Fail): FlagRuntime {
-  const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
   const shorthand = !('variants' in input);
-  const bucketing = normalizeBucketing(key, input.bucketing, at, fail);
+  const bucketing = normalizeBucketing(key, input.bucketing, fail);
+  const { type, definition, predicates } =
+    shorthand && input.kind !== 'model-config'
+      ? checkShorthand(key, input as ShorthandFlagInput, bucketing, fail)
+      : checkFull(key, input, shorthand, bucketing, segments, fail);
+  const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
+  const flag: Partial<Record<keyof FlagRuntime, unknown>> = { key, type };
+  if (input.changeType !== undefined) flag.changeType = input.changeType;
+  if (input.kind !== undefined) flag.kind = input.kind;
+  if (input.description !== undefined) flag.description = input.description;
+  if (input.owner !== undefined) flag.owner = input.owner;
+  flag.definition = definition;
+  flag.written = deepFreeze(input);
+  flag.shorthand = shorthand;
+  flag.flagMetadata = flagMetadata;
+  flag.program = new LazyFlagProgram(key, definition, predicates, flagMetadata);
+  return Object.freeze(flag) as FlagRuntime;
+}
+
+/** `{ enabled, percentage }`: variants on/off, `on` rolled out to `percentage` (default 100). Nothing but the percentage can be wrong. */
+function checkShorthand(key: string, input: ShorthandFlagInput, bucketing: BucketingDefinition, fail: Fail): Checked {
+  const percentage = input.percentage ?? 100;
+  const step = rolloutStep(bucketing.hash);
+  if (!isOnStep(percentage, step)) failPercent(percentage, ['flags', key, 'rollout', 'percentage'], fail, step, bucketing.hash);
+  const definition = describedDefinition(input);
+  definition.enabled = input.enabled ?? true;
+  definition.variants = SHORTHAND_VARIANTS;
+  definition.defaultVariant = 'off';
+  definition.offVariant = 'off';
+  definition.rollout = Object.freeze({ variant: 'on', percentage });
+  definition.rules = NO_RULES;
+  definition.bucketing = Object.freeze(bucketing);
+  return { type: 'boolean', definition: Object.freeze(definition) as FlagDefinition, predicates: NO_PREDICATES };
+}
+
+/** The optional description, owner and changeType of a definition, first (the order definitions are read in). */
+function describedDefinition(input: FlagInput): Partial<FlagDefinition> {
+  const definition: Partial<FlagDefinition> = {};
+  if (input.description !== undefined) definition.description = input.description;
+  if (input.owner !== undefined) definition.owner = input.owner;
+  if (input.changeType !== undefined) definition.changeType = input.changeType;
+  return definition;
+}
+
+function checkFull(
+  key: string,
+  input: FlagInput,
+  shorthand: boolean,
+  bucketing: BucketingDefinition,
+  segments: ReadonlyMap<string, CompiledSegment>,
+  fail: Fail,
+): Checked {
+  const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
   const full: FullFlagInput = shorthand
     ? {
         variants: { on: true, off: false },
@@ -202,34 +266,17 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
     });
   });
 
-  const definition: FlagDefinition = deepFreeze({
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.owner !== undefined ? { owner: input.owner } : {}),
-    ...(input.changeType !== undefined ? { changeType: input.changeType } : {}),
-    enabled: full.enabled ?? true,
-    // The written variants themselves (frozen with `written` below): a copy per flag cost more than the rest of compiling it.
-    variants: full.variants as Record<string, FlagValue>,
-    defaultVariant,
-    offVariant,
-    ...(rollout ? { rollout } : {}),
-    ...(split ? { split } : {}),
-    rules,
-    bucketing,
-  });
-  const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
-  return Object.freeze({
-    key,
-    type,
-    ...(input.changeType !== undefined ? { changeType: input.changeType } : {}),
-    ...(input.kind !== undefined ? { kind: input.kind } : {}),
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.owner !== undefined ? { owner: input.owner } : {}),
-    definition,
-    written: deepFreeze(input),
-    shorthand,
-    flagMetadata,
-    program: new LazyFlagProgram(key, definition, predicates, flagMetadata),
-  });
+  const definition = describedDefinition(input);
+  definition.enabled = full.enabled ?? true;
+  // The written variants themselves (frozen with `written`): a copy per flag cost more than the rest of compiling it.
+  definition.variants = full.variants as Record<string, FlagValue>;
+  definition.defaultVariant = defaultVariant;
+  definition.offVariant = offVariant;
+  if (rollout) definition.rollout = rollout;
+  if (split) definition.split = split;
+  definition.rules = rules;
+  definition.bucketing = bucketing;
+  return { type, definition: deepFreeze(definition) as FlagDefinition, predicates };
 }
 
 function commonType(variants: Record<string, unknown>, at: (...p: string[]) => ConfigPath, fail: Fail): FlagType {
@@ -245,26 +292,28 @@ function commonType(variants: Record<string, unknown>, at: (...p: string[]) => C
   return first?.type ?? 'boolean';
 }
 
-function normalizeBucketing(key: string, input: BucketingInput | undefined, at: (...p: string[]) => ConfigPath, fail: Fail): BucketingDefinition {
-  const hash = input?.hash ?? 'murmur3';
-  const by = input?.by ?? 'targetingKey';
+function normalizeBucketing(key: string, input: BucketingInput | undefined, fail: Fail): BucketingDefinition {
+  if (input === undefined) return { hash: 'murmur3', by: 'targetingKey', salt: key, groupId: key };
+  const at = (field: string): ConfigPath => ['flags', key, 'bucketing', field];
+  const hash = input.hash ?? 'murmur3';
+  const by = input.by ?? 'targetingKey';
   const path = parseAttributePath(by);
-  if (path === undefined) fail(at('bucketing', 'by'), `invalid attribute path '${by}'`);
+  if (path === undefined) fail(at('by'), `invalid attribute path '${by}'`);
   const forbidden = path.find((s) => FORBIDDEN_KEYS.has(s));
-  if (forbidden !== undefined) fail(at('bucketing', 'by'), `the attribute name '${forbidden}' is not allowed`);
-  if (input?.seed !== undefined && hash !== 'launchdarkly') {
-    fail(at('bucketing', 'seed'), `seed applies to hash: launchdarkly only, got hash: ${hash}`);
+  if (forbidden !== undefined) fail(at('by'), `the attribute name '${forbidden}' is not allowed`);
+  if (input.seed !== undefined && hash !== 'launchdarkly') {
+    fail(at('seed'), `seed applies to hash: launchdarkly only, got hash: ${hash}`);
   }
-  if (input?.groupId !== undefined && hash !== 'unleash') {
-    fail(at('bucketing', 'groupId'), `groupId applies to hash: unleash only, got hash: ${hash}`);
+  if (input.groupId !== undefined && hash !== 'unleash') {
+    fail(at('groupId'), `groupId applies to hash: unleash only, got hash: ${hash}`);
   }
-  const salt = input?.salt ?? key;
+  const salt = input.salt ?? key;
   return {
     hash,
     by,
     salt,
-    ...(input?.seed !== undefined ? { seed: input.seed } : {}),
-    groupId: input?.groupId ?? salt,
+    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    groupId: input.groupId ?? salt,
   };
 }
 
@@ -273,14 +322,20 @@ function normalizeBucketing(key: string, input: BucketingInput | undefined, at: 
  * `hash` names the bucketing mode that limits the step, for the message.
  */
 function checkPercent(p: number, path: ConfigPath, fail: Fail, step = 0.001, hash?: string): number {
+  return isOnStep(p, step) ? p : failPercent(p, path, fail, step, hash);
+}
+
+function isOnStep(p: number, step: number): boolean {
   const units = p / step;
-  if (Math.abs(units - Math.round(units)) > 1e-6) {
-    const what = step === 1 ? 'a whole number' : `a multiple of ${step}`;
-    const nearest = Math.round(Math.round(units) * step * 1000) / 1000;
-    const why = hash !== undefined && step > 0.001 ? ` (bucketing.hash ${hash} cannot express finer steps; nearest: ${nearest})` : '';
-    fail(path, `expected ${what} from 0 to 100, got ${p}${why}`);
-  }
-  return p;
+  return !(Math.abs(units - Math.round(units)) > 1e-6);
+}
+
+function failPercent(p: number, path: ConfigPath, fail: Fail, step: number, hash: string | undefined): never {
+  const units = p / step;
+  const what = step === 1 ? 'a whole number' : `a multiple of ${step}`;
+  const nearest = Math.round(Math.round(units) * step * 1000) / 1000;
+  const why = hash !== undefined && step > 0.001 ? ` (bucketing.hash ${hash} cannot express finer steps; nearest: ${nearest})` : '';
+  return fail(path, `expected ${what} from 0 to 100, got ${p}${why}`);
 }
 
 /**
