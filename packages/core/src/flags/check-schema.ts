@@ -6,9 +6,12 @@
 import { z } from 'zod';
 import type { FlagConfigError } from './flag-config-error.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
-import { FlagFileSchema, FullFlagSchema, KeySchema, ShorthandFlagSchema, type FlagFile, type FlagInput } from './schema.js';
+import { FlagFileSchema, FullFlagSchema, KEY_PATTERN, KeySchema, ShorthandFlagSchema, type FlagFile, type FlagInput } from './schema.js';
+import { checkShorthandFast } from './shorthand-fast-path.js';
 
 const TopLevelSchema = FlagFileSchema.extend({ flags: z.record(KeySchema, z.unknown()).optional() });
+/** The top level without the flags, for a file whose flag keys were checked by hand (zod's record check copied 100k keys). */
+const HeadSchema = FlagFileSchema.extend({ flags: z.unknown().optional() });
 const FULL_ONLY_KEYS = ['variants', 'defaultVariant', 'offVariant', 'rollout', 'split', 'rules'];
 
 /** Validates the shape of a parsed flag file; throws the first problem. */
@@ -16,15 +19,22 @@ export function checkFlagFileShape(value: unknown, file: string): FlagFile {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw configError(file, [], `expected a mapping with a \`flags:\` section, got ${describeValue(value)}`);
   }
-  const top = TopLevelSchema.safeParse(value);
-  if (!top.success) throw fromIssue(file, [], firstIssue(TopLevelSchema, value));
+  const top = checkTopLevel(value);
+  if (top === undefined) throw fromIssue(file, [], firstIssue(TopLevelSchema, value));
+  const written = (top.flags ?? {}) as Record<string, unknown>;
   const flags: Record<string, FlagInput> = {};
-  for (const [key, raw] of Object.entries(top.data.flags ?? {})) {
+  for (const key of Object.keys(written)) {
+    const raw = written[key];
     const path = ['flags', key];
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw configError(file, path, `expected a flag definition (a mapping), got ${describeValue(raw)}`);
     }
     const full = FULL_ONLY_KEYS.some((k) => Object.hasOwn(raw, k));
+    const fast = full ? undefined : checkShorthandFast(raw);
+    if (fast !== undefined) {
+      flags[key] = fast;
+      continue;
+    }
     const schema = full ? FullFlagSchema : ShorthandFlagSchema;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
@@ -40,7 +50,27 @@ export function checkFlagFileShape(value: unknown, file: string): FlagFile {
     }
     flags[key] = parsed.data;
   }
-  return { ...top.data, flags };
+  return { ...top, flags };
+}
+
+/** The checked top level (its `flags` not yet checked beyond their keys), or undefined when it has a problem. */
+function checkTopLevel(value: object): (Omit<FlagFile, 'flags'> & { flags?: unknown }) | undefined {
+  const flags = (value as { flags?: unknown }).flags;
+  if (flags === undefined || hasOnlyKeyNames(flags)) {
+    const head = HeadSchema.safeParse(value);
+    if (head.success) return head.data;
+  }
+  const top = TopLevelSchema.safeParse(value);
+  return top.success ? top.data : undefined;
+}
+
+/** A plain object whose keys all match KEY_PATTERN (what the record schema checks, without its copy). */
+function hasOnlyKeyNames(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(value)) if (!KEY_PATTERN.test(key)) return false;
+  return true;
 }
 
 /**

@@ -1,0 +1,44 @@
+/**
+ * The schema check of a shorthand flag (`{ enabled, percentage }` and its descriptive fields) without zod:
+ * most flags of a big file are shorthand, and zod's parse of each was a fifth of parsing 100k flags. It
+ * answers only when the flag is valid, with the object zod gives (the fields present, in the schema's
+ * order); anything else, bucketing included, returns undefined and zod checks it and words the message.
+ */
+import { FLAG_KINDS } from './flag-kind.js';
+import { CHANGE_TYPES, ShorthandFlagSchema, type ShorthandFlagInput } from './schema.js';
+
+const FIELDS = Object.keys(ShorthandFlagSchema.shape) as (keyof ShorthandFlagInput)[];
+const KNOWN = new Set<string>(FIELDS);
+const CHANGE_TYPE_SET = new Set<unknown>(CHANGE_TYPES);
+const KIND_SET = new Set<unknown>(FLAG_KINDS);
+
+const optional =
+  (valid: (v: unknown) => boolean) =>
+  (v: unknown): boolean =>
+    v === undefined || valid(v);
+
+const VALID: Readonly<Record<keyof ShorthandFlagInput, (v: unknown) => boolean>> = {
+  description: optional((v) => typeof v === 'string'),
+  owner: optional((v) => typeof v === 'string'),
+  changeType: optional((v) => CHANGE_TYPE_SET.has(v)),
+  kind: optional((v) => KIND_SET.has(v)),
+  bucketing: (v) => v === undefined,
+  enabled: optional((v) => typeof v === 'boolean'),
+  percentage: optional((v) => typeof v === 'number' && v >= 0 && v <= 100),
+};
+
+/** The checked shorthand flag, or undefined when zod must decide. */
+export function checkShorthandFast(raw: object): ShorthandFlagInput | undefined {
+  const keys = Object.keys(raw);
+  for (const key of keys) if (!KNOWN.has(key)) return undefined;
+  const checked: Record<string, unknown> = {};
+  let copied = 0;
+  for (const field of FIELDS) {
+    if (!Object.hasOwn(raw, field)) continue;
+    const value = (raw as Record<string, unknown>)[field];
+    if (!VALID[field](value)) return undefined;
+    checked[field] = value;
+    copied++;
+  }
+  return copied === keys.length ? (checked as ShorthandFlagInput) : undefined;
+}
