@@ -8,7 +8,7 @@ import { FLAG_KINDS } from './flag-kind.js';
 import { CHANGE_TYPES, ShorthandFlagSchema, type ShorthandFlagInput } from './schema.js';
 
 const FIELDS = Object.keys(ShorthandFlagSchema.shape) as (keyof ShorthandFlagInput)[];
-const KNOWN = new Set<string>(FIELDS);
+const FIELD_INDEX = new Map<string, number>(FIELDS.map((field, i) => [field, i]));
 const CHANGE_TYPE_SET = new Set<unknown>(CHANGE_TYPES);
 const KIND_SET = new Set<unknown>(FLAG_KINDS);
 
@@ -27,18 +27,23 @@ const VALID: Readonly<Record<keyof ShorthandFlagInput, (v: unknown) => boolean>>
   percentage: optional((v) => typeof v === 'number' && v >= 0 && v <= 100),
 };
 
-/** The checked shorthand flag, or undefined when zod must decide. */
+/**
+ * The checked shorthand flag, or undefined when zod must decide. `raw` itself when its fields are already
+ * in the schema's order (the caller's private copy: parsed text, or validateFlags' clone), else a copy.
+ */
 export function checkShorthandFast(raw: object): ShorthandFlagInput | undefined {
   const keys = Object.keys(raw);
-  for (const key of keys) if (!KNOWN.has(key)) return undefined;
-  const checked: Record<string, unknown> = {};
-  let copied = 0;
-  for (const field of FIELDS) {
-    if (!Object.hasOwn(raw, field)) continue;
-    const value = (raw as Record<string, unknown>)[field];
-    if (!VALID[field](value)) return undefined;
-    checked[field] = value;
-    copied++;
+  let inOrder = true;
+  let at = -1;
+  for (const key of keys) {
+    const index = FIELD_INDEX.get(key);
+    if (index === undefined) return undefined;
+    if (index < at) inOrder = false;
+    at = index;
+    if (!VALID[key as keyof ShorthandFlagInput]((raw as Record<string, unknown>)[key])) return undefined;
   }
-  return copied === keys.length ? (checked as ShorthandFlagInput) : undefined;
+  if (inOrder && Object.getPrototypeOf(raw) === Object.prototype) return raw as ShorthandFlagInput;
+  const checked: Record<string, unknown> = {};
+  for (const field of FIELDS) if (Object.hasOwn(raw, field)) checked[field] = (raw as Record<string, unknown>)[field];
+  return checked as ShorthandFlagInput;
 }
