@@ -14,27 +14,30 @@ const TopLevelSchema = FlagFileSchema.extend({ flags: z.record(KeySchema, z.unkn
 const HeadSchema = FlagFileSchema.extend({ flags: z.unknown().optional() });
 const FULL_ONLY_KEYS = ['variants', 'defaultVariant', 'offVariant', 'rollout', 'split', 'rules'];
 
-/** Validates the shape of a parsed flag file; throws the first problem. */
+/**
+ * Validates the shape of a parsed flag file; throws the first problem. `value` must be the caller's own
+ * (a parse result or a private copy): its flags are replaced in place by their checked form, which spares
+ * building a second mapping of every flag.
+ */
 export function checkFlagFileShape(value: unknown, file: string): FlagFile {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw configError(file, [], `expected a mapping with a \`flags:\` section, got ${describeValue(value)}`);
   }
   const top = checkTopLevel(value);
   if (top === undefined) throw fromIssue(file, [], firstIssue(TopLevelSchema, value));
-  const written = (top.flags ?? {}) as Record<string, unknown>;
-  const flags: Record<string, FlagInput> = {};
-  for (const key of Object.keys(written)) {
-    const raw = written[key];
-    const path = ['flags', key];
+  const flags = (top.flags ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(flags)) {
+    const raw = flags[key];
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw configError(file, path, `expected a flag definition (a mapping), got ${describeValue(raw)}`);
+      throw configError(file, ['flags', key], `expected a flag definition (a mapping), got ${describeValue(raw)}`);
     }
-    const full = FULL_ONLY_KEYS.some((k) => Object.hasOwn(raw, k));
+    const full = isFullForm(raw);
     const fast = full ? undefined : checkShorthandFast(raw);
     if (fast !== undefined) {
       flags[key] = fast;
       continue;
     }
+    const path = ['flags', key];
     const schema = full ? FullFlagSchema : ShorthandFlagSchema;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
@@ -50,7 +53,12 @@ export function checkFlagFileShape(value: unknown, file: string): FlagFile {
     }
     flags[key] = parsed.data;
   }
-  return { ...top, flags };
+  return { ...top, flags: flags as Record<string, FlagInput> };
+}
+
+function isFullForm(flag: object): boolean {
+  for (const key of FULL_ONLY_KEYS) if (Object.hasOwn(flag, key)) return true;
+  return false;
 }
 
 /** The checked top level (its `flags` not yet checked beyond their keys), or undefined when it has a problem. */

@@ -46,7 +46,9 @@ export function assertNoForbiddenKeys(value: unknown, file: string): void {
       }
       return;
     }
-    for (const key of Object.keys(node)) {
+    // for-in with an own-key test: no array of keys per object (Object.keys order, inherited keys skipped).
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
       if (FORBIDDEN_KEYS.has(key)) {
         throw configError(file, [...path, key], `the key '${key}' is not allowed (it would reach Object.prototype)`);
       }

@@ -1,6 +1,6 @@
 /** Entry points: flag file text or a plain object in, a compiled frozen FlagSet out (or a FlagConfigError). */
 import { checkFlagFileShape } from './check-schema.js';
-import { compileFlagSet, compileFlagSetInSlices, ownEntries } from './compile-flag-set.js';
+import { compileFlagSet, compileFlagSetInSlices } from './compile-flag-set.js';
 import { assertNoForbiddenKeys } from './config-path.js';
 import { contentVersion } from './content-version.js';
 import { FlagConfigError } from './flag-config-error.js';
@@ -54,7 +54,7 @@ export async function compileCheckedFlagsInSlices(
 ): Promise<FlagSet> {
   try {
     const { flags: written, ...head } = checked.file;
-    const flags = options.flags ?? ownEntries(written);
+    const flags = options.flags ?? written ?? {};
     return await compileFlagSetInSlices(head, flags, checked.source, defaultsOf(checked), options.pause);
   } catch (err) {
     throw asConfigError(checked.source, err);
