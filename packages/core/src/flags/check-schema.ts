@@ -23,37 +23,47 @@ export function checkFlagFileShape(value: unknown, file: string): FlagFile {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw configError(file, [], `expected a mapping with a \`flags:\` section, got ${describeValue(value)}`);
   }
+  const topLevelError = (): FlagConfigError => fromIssue(file, [], firstIssue(TopLevelSchema, value));
   const top = checkTopLevel(value);
-  if (top === undefined) throw fromIssue(file, [], firstIssue(TopLevelSchema, value));
+  if (top === undefined) throw topLevelError();
   const flags = (top.flags ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(flags)) {
-    const raw = flags[key];
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw configError(file, ['flags', key], `expected a flag definition (a mapping), got ${describeValue(raw)}`);
+  const keys = Object.keys(flags);
+  const validKey = (key: string): boolean => KEY_PATTERN.test(key);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // The top-level schema's key check, made here so the flags are walked once; a bad key anywhere is still
+    // reported before any flag's own problem, as the top-level schema reports it.
+    if (!validKey(key)) throw topLevelError();
+    try {
+      flags[key] = checkFlag(flags[key], key, file);
+    } catch (error) {
+      throw keys.slice(i + 1).every(validKey) ? error : topLevelError();
     }
-    const full = isFullForm(raw);
-    const fast = full ? undefined : checkShorthandFast(raw);
-    if (fast !== undefined) {
-      flags[key] = fast;
-      continue;
-    }
-    const path = ['flags', key];
-    const schema = full ? FullFlagSchema : ShorthandFlagSchema;
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = firstIssue(schema, raw);
-      if (!full && issue?.code === 'unrecognized_keys') {
-        throw configError(
-          file,
-          [...path, ...issue.path, issue.keys[0] ?? ''],
-          `unknown field; a flag is either { variants, defaultVariant, ... } or the shorthand { enabled, percentage }`,
-        );
-      }
-      throw fromIssue(file, path, issue);
-    }
-    flags[key] = parsed.data;
   }
   return { ...top, flags: flags as Record<string, FlagInput> };
+}
+
+/** One flag against the form it was meant to be. */
+function checkFlag(raw: unknown, key: string, file: string): FlagInput {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw configError(file, ['flags', key], `expected a flag definition (a mapping), got ${describeValue(raw)}`);
+  }
+  const full = isFullForm(raw);
+  const fast = full ? undefined : checkShorthandFast(raw);
+  if (fast !== undefined) return fast;
+  const path = ['flags', key];
+  const schema = full ? FullFlagSchema : ShorthandFlagSchema;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = firstIssue(schema, raw);
+  if (!full && issue?.code === 'unrecognized_keys') {
+    throw configError(
+      file,
+      [...path, ...issue.path, issue.keys[0] ?? ''],
+      `unknown field; a flag is either { variants, defaultVariant, ... } or the shorthand { enabled, percentage }`,
+    );
+  }
+  throw fromIssue(file, path, issue);
 }
 
 function isFullForm(flag: object): boolean {
@@ -61,10 +71,10 @@ function isFullForm(flag: object): boolean {
   return false;
 }
 
-/** The checked top level (its `flags` not yet checked beyond their keys), or undefined when it has a problem. */
+/** The checked top level (its `flags` not yet checked, keys included), or undefined when it has a problem. */
 function checkTopLevel(value: object): (Omit<FlagFile, 'flags'> & { flags?: unknown }) | undefined {
   const flags = (value as { flags?: unknown }).flags;
-  if (flags === undefined || hasOnlyKeyNames(flags)) {
+  if (flags === undefined || isPlainObject(flags)) {
     const head = HeadSchema.safeParse(value);
     if (head.success) return head.data;
   }
@@ -72,13 +82,11 @@ function checkTopLevel(value: object): (Omit<FlagFile, 'flags'> & { flags?: unkn
   return top.success ? top.data : undefined;
 }
 
-/** A plain object whose keys all match KEY_PATTERN (what the record schema checks, without its copy). */
-function hasOnlyKeyNames(value: unknown): boolean {
+/** What the record schema takes for a mapping (its keys are checked with the flags). */
+function isPlainObject(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const key of Object.keys(value)) if (!KEY_PATTERN.test(key)) return false;
-  return true;
+  return proto === Object.prototype || proto === null;
 }
 
 /**
