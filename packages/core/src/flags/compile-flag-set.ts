@@ -413,7 +413,10 @@ function freezeMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) if (v !== null && typeof v === 'object') deepFreeze(v);
+    for (const key in value) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== null && typeof v === 'object' && Object.hasOwn(value, key)) deepFreeze(v);
+    }
   }
   return value;
 }

@@ -89,7 +89,9 @@ function isPlainTree(root: unknown): boolean {
       return true;
     }
     if (Object.getPrototypeOf(node) !== Object.prototype && Object.getPrototypeOf(node) !== null) return false;
-    for (const key of Object.keys(node)) {
+    // for-in with an own-key test: no array of keys per mapping (js-yaml defines every key as an own property).
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
       if (key === 'null' || key === '<<' || key.length > MAX_KEY_LENGTH || key.includes(',') || key.startsWith('[object ')) return false;
       if (!walk((node as Record<string, unknown>)[key], depth + 1)) return false;
     }
