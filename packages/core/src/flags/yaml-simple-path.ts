@@ -14,8 +14,12 @@ const MAX_DEPTH = 64;
 const LINE = /^( *)([A-Za-z0-9_][A-Za-z0-9_.-]{0,1023}):(?: +(.+))?$/;
 /** A plain scalar of safe characters only: no indicator, quote, comment, colon, comma or bracket anywhere. */
 const SCALAR = /^[A-Za-z0-9_.+/-](?:[A-Za-z0-9_.+/ -]*[A-Za-z0-9_.+/-])?$/;
-/** A flow mapping entry: `key: scalar`. */
-const FLOW_ENTRY = /^([A-Za-z0-9_][A-Za-z0-9_.-]{0,1023}): +(.+)$/;
+/** A flow mapping entry, `key: value` up to the next comma or the end, read from `lastIndex` on. */
+const FLOW_ENTRY = /[ ]*([A-Za-z0-9_][A-Za-z0-9_.-]{0,1023}): +([^,]*?)[ ]*(?:,|$)/y;
+/** A line with nothing to read. */
+const BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
+/** Resolved scalars remembered per read (values repeat: `true`, `10`, variant names). */
+const MAX_REMEMBERED = 1024;
 
 /** Resolves a plain scalar as the strict path's core schema does. */
 export type ResolvePlain = (source: string) => unknown;
@@ -26,8 +30,15 @@ interface Level {
 }
 
 /** The plain value of `text`, or undefined when another reader must decide. */
-export function readYamlSimple(text: string, resolve: ResolvePlain): { value: Record<string, unknown> } | undefined {
+export function readYamlSimple(text: string, resolvePlain: ResolvePlain): { value: Record<string, unknown> } | undefined {
   if (text.includes('\r') || text.startsWith('---')) return undefined;
+  const remembered = new Map<string, unknown>();
+  const resolveValue = (source: string): unknown => {
+    if (remembered.has(source)) return remembered.get(source);
+    const value = resolvePlain(source);
+    if (remembered.size < MAX_REMEMBERED) remembered.set(source, value);
+    return value;
+  };
   const root: Record<string, unknown> = {};
   const stack: Level[] = [];
   /** A key written without a value: its mapping starts on the next line. */
@@ -38,10 +49,11 @@ export function readYamlSimple(text: string, resolve: ResolvePlain): { value: Re
     if (end === -1) end = text.length;
     const line = text.slice(start, end).trimEnd();
     start = end + 1;
-    if (line === '' || line.trimStart().startsWith('#')) continue;
-    if (line.includes('#')) return undefined;
     const m = LINE.exec(line);
-    if (m === null) return undefined;
+    if (m === null) {
+      if (BLANK_OR_COMMENT.test(line)) continue;
+      return undefined;
+    }
     const indent = m[1]!.length;
     if (stack.length === 0) {
       if (indent !== 0) return undefined;
@@ -57,14 +69,14 @@ export function readYamlSimple(text: string, resolve: ResolvePlain): { value: Re
     while (stack[stack.length - 1]!.indent > indent) stack.pop();
     const level = stack[stack.length - 1]!;
     if (level.indent !== indent) return undefined;
-    const key = plainKey(m[2]!, resolve);
+    const key = plainKey(m[2]!, resolvePlain);
     if (key === undefined || Object.hasOwn(level.map, key)) return undefined;
     const written = m[3];
     if (written === undefined) {
       open = { map: level.map, key, indent };
       continue;
     }
-    const value = written.startsWith('{') ? flowMapping(written, resolve) : scalar(written, resolve);
+    const value = written.startsWith('{') ? flowMapping(written, resolvePlain, resolveValue) : scalar(written, resolveValue);
     if (value === undefined) return undefined;
     level.map[key] = value;
   }
@@ -83,17 +95,17 @@ function scalar(source: string, resolve: ResolvePlain): unknown {
 }
 
 /** `{ a: 1, b: two }` on one line, without nesting or a trailing comma. */
-function flowMapping(source: string, resolve: ResolvePlain): Record<string, unknown> | undefined {
+function flowMapping(source: string, resolveKey: ResolvePlain, resolveValue: ResolvePlain): Record<string, unknown> | undefined {
   if (!source.endsWith('}')) return undefined;
   const body = source.slice(1, -1).trim();
   const map: Record<string, unknown> = {};
-  if (body === '') return map;
-  for (const part of body.split(',')) {
-    const m = FLOW_ENTRY.exec(part.trim());
-    if (m === null) return undefined;
-    const key = plainKey(m[1]!, resolve);
+  FLOW_ENTRY.lastIndex = 0;
+  while (FLOW_ENTRY.lastIndex < body.length) {
+    const m = FLOW_ENTRY.exec(body);
+    if (m === null || (m[0].endsWith(',') && FLOW_ENTRY.lastIndex === body.length)) return undefined;
+    const key = plainKey(m[1]!, resolveKey);
     if (key === undefined || Object.hasOwn(map, key)) return undefined;
-    const value = scalar(m[2]!, resolve);
+    const value = scalar(m[2]!, resolveValue);
     if (value === undefined) return undefined;
     map[key] = value;
   }
