@@ -41,6 +41,7 @@ describe('the line reader', () => {
     'a: {}\nb: { }\nc: {x: 1}\nd: { x: 1 , y: two }\n',
     'a:\n  b:\n      c: 1\n  d: 2\ne: 3\n',
     'a: 1   \n\n   \n# note\n  # indented note\nb: 2',
+    'a: .\nb: +\nc: -.\nd: 1_000\ne: 0b1\nf: 1.\ng: -.5e3\nh: x -\ni: -x\nj: /\nk: 12e\nl: 0x\nm: --\nn: ---\no: -- x\np: .inf.\n',
   ])('reads %j as the strict path does', (text) => {
     expect(agrees(text)).toBe('simple');
   });
@@ -62,6 +63,8 @@ describe('the line reader', () => {
     ['a trailing comma', 'a: { x: 1, }\n'],
     ['a flow entry without a space', 'a: { x:1 }\n'],
     ['a sequence-looking value', 'a: - x\n'],
+    ['a bare dash', 'a: -\n'],
+    ['a bare dash in a flow mapping', 'a: { x: -, y: 1 }\n'],
     ['a continuation line', 'a: one\n  two\n'],
     ['a key under a scalar', 'a: 1\n  b: 2\n'],
     ['odd indentation', 'a:\n    b: 1\n  c: 2\n'],
@@ -98,7 +101,7 @@ describe('the line reader', () => {
       'gpt-4o',
       'v1.0',
     );
-    const value = fc.oneof(word, fc.constantFrom('{}', '{ a: 1 }', '{ a: true, b: x y }', '{a: on, b: 2.50}', '- a', '', '~', "'q'"));
+    const value = fc.oneof(word, fc.constantFrom('{}', '{ a: 1 }', '{ a: true, b: x y }', '{a: on, b: 2.50}', '{ a: - }', '- a', '-', '--', '', '~', "'q'"));
     const line = fc
       .tuple(fc.constantFrom('', '  ', '    ', '   '), word, value, fc.constantFrom('', ' ', '  # c'))
       .map(([indent, key, v, tail]) => `${indent}${key}:${v === '' ? '' : ` ${v}`}${tail}`);
@@ -110,5 +113,18 @@ describe('the line reader', () => {
       { seed: 20261203, numRuns: 4000 },
     );
     expect(simple).toBeGreaterThan(40);
+  });
+
+  it('agrees with the strict path on fuzzed scalars of its own characters', () => {
+    const chars = fc.constantFrom(...'aeinoftxyNTF019_.+/- ');
+    const text = fc.string({ unit: chars, minLength: 1, maxLength: 8 });
+    let simple = 0;
+    fc.assert(
+      fc.property(text, text, text, (k, v, w) => {
+        if (agrees(`${k}: ${v}\nz: { ${k}: ${w}, q: ${v} }\n`) === 'simple') simple++;
+      }),
+      { seed: 20261204, numRuns: 5000 },
+    );
+    expect(simple).toBeGreaterThan(100);
   });
 });

@@ -90,7 +90,8 @@ function plainKey(source: string, resolve: ResolvePlain): string | undefined {
 }
 
 function scalar(source: string, resolve: ResolvePlain): unknown {
-  if (!SCALAR.test(source) || (source[0] === '-' && source[1] === ' ')) return undefined;
+  // `-` alone or `- x` is a list entry, not a scalar.
+  if (!SCALAR.test(source) || (source[0] === '-' && (source.length === 1 || source[1] === ' '))) return undefined;
   return resolve(source);
 }
 
