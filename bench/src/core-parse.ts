@@ -75,6 +75,8 @@ async function reloadDelay(n: number, offThreadMinBytes: number): Promise<{ maxM
     const provider = new LocalProvider({ file, offThreadMinBytes, watch: { settleMs: 20, debounceMs: 10, pollMs: 100 } });
     await provider.initialize();
     const changed = new Promise<void>((resolve) => provider.events.addHandler(ProviderEvents.ConfigurationChanged, () => resolve()));
+    // The new file's text is made before the probe starts: making it is the writer's work, not the reload's.
+    const next = text('yaml', n, 100);
     gc?.();
     // A timer-lag probe: the longest gap between 1 ms ticks is the longest the loop was held. It also keeps
     // the process alive until the reload lands (the watcher's timers do not; an app's server would).
@@ -85,7 +87,7 @@ async function reloadDelay(n: number, offThreadMinBytes: number): Promise<{ maxM
       maxGap = Math.max(maxGap, now - last);
       last = now;
     }, 1);
-    await writeFile(file, text('yaml', n, 100));
+    await writeFile(file, next);
     await changed;
     // Let the probe tick once more, so a hold that ended with the reload is counted.
     await new Promise((resolve) => setTimeout(resolve, 20));

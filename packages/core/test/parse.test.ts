@@ -112,3 +112,24 @@ describe('a FlagSet is immutable', () => {
     expect(mutate).toThrow(TypeError);
   });
 });
+
+describe('the order problems are reported in', () => {
+  const messageOf = (text: string): string => {
+    try {
+      parseFlags(text, 'o.yaml');
+    } catch (error) {
+      return (error as FlagConfigError).message;
+    }
+    throw new Error('accepted');
+  };
+
+  it('reports a bad flag key before the problem of a flag written above it', () => {
+    const message = messageOf('flags:\n  a: { percentage: 140 }\n  b: { enabled: true }\n  "bad key": { enabled: true }\n');
+    expect(message).toContain("invalid key 'bad key'");
+    expect(message).toBe(messageOf('flags:\n  a: { enabled: true }\n  "bad key": { enabled: true }\n'));
+  });
+
+  it('reports the first flag problem when every key is good', () => {
+    expect(messageOf('flags:\n  a: { enabled: true }\n  b: { percentage: 140 }\n  c: { enabled: 3 }\n')).toMatch(/flag 'b'.*percentage/);
+  });
+});

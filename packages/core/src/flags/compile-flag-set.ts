@@ -4,7 +4,8 @@
  * regexes…), the normalized definitions other packages read, and the compiled evaluation programs.
  */
 import type { FlagMetadata, FlagValue } from '../evaluation/result.js';
-import { compileFlagProgram, compileKillSwitchProgram, type FlagProgram } from '../evaluation/flag-program.js';
+import { compileKillSwitchProgram, type FlagProgram } from '../evaluation/flag-program.js';
+import { LazyFlagProgram } from '../evaluation/lazy-flag-program.js';
 import { parseAttributePath } from '../rules/attribute-path.js';
 import { allOf, compileCondition, type ContextPredicate } from '../rules/condition.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
@@ -31,6 +32,7 @@ import {
   type FlagInput,
   type FullFlagInput,
   type RolloutInput,
+  type ShorthandFlagInput,
   type SplitInput,
 } from './schema.js';
 
@@ -51,7 +53,7 @@ export const COMPILE_SLICE_FLAGS = 500;
 
 /** Compiles a schema-valid flag file. `id`/`version` fall back to the given defaults. */
 export function compileFlagSet(file: FlagFile, source: string, defaults: { id: string; version: string }): FlagSet {
-  const steps = compileSteps(file, source, defaults);
+  const steps = compileSteps(file, file.flags ?? {}, source, defaults);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -60,15 +62,17 @@ export function compileFlagSet(file: FlagFile, source: string, defaults: { id: s
 
 /**
  * compileFlagSet that awaits `pause()` every COMPILE_SLICE_FLAGS flags, so compiling 100k flags never holds
- * the event loop for long (a reload on a live server). Same result and errors as compileFlagSet.
+ * the event loop for long (a reload on a live server). Same result and errors as compileFlagSet. The flags
+ * are `flags`, in order, read only as they are compiled (a worker's messages can be received slice by slice).
  */
 export async function compileFlagSetInSlices(
-  file: FlagFile,
+  file: Omit<FlagFile, 'flags'>,
+  flags: FlagEntries,
   source: string,
   defaults: { id: string; version: string },
   pause: () => Promise<void> = () => new Promise((resolve) => setTimeout(resolve, 0)),
 ): Promise<FlagSet> {
-  const steps = compileSteps(file, source, defaults);
+  const steps = compileSteps(file, flags, source, defaults);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -77,7 +81,12 @@ export async function compileFlagSetInSlices(
 }
 
 /** The compiler; yields between slices of flags. */
-function* compileSteps(file: FlagFile, source: string, defaults: { id: string; version: string }): Generator<void, FlagSet> {
+function* compileSteps(
+  file: Omit<FlagFile, 'flags'>,
+  flagEntries: FlagEntries,
+  source: string,
+  defaults: { id: string; version: string },
+): Generator<void, FlagSet> {
   const id = file.id ?? defaults.id;
   const version = file.version !== undefined ? String(file.version) : defaults.version;
   const setMetadata: FlagMetadata = Object.freeze({ flagSetId: id, flagSetVersion: version });
@@ -102,9 +111,16 @@ function* compileSteps(file: FlagFile, source: string, defaults: { id: string; v
 
   const flags = new Map<string, FlagRuntime>();
   let count = 0;
-  for (const [key, input] of Object.entries(file.flags ?? {})) {
-    flags.set(key, compileFlag(key, input, segments, setMetadata, fail));
-    if (++count % COMPILE_SLICE_FLAGS === 0) yield;
+  if (Symbol.iterator in flagEntries) {
+    for (const [key, input] of flagEntries) {
+      flags.set(key, compileFlag(key, input, segments, setMetadata, fail));
+      if (++count % COMPILE_SLICE_FLAGS === 0) yield;
+    }
+  } else {
+    for (const key of Object.keys(flagEntries)) {
+      flags.set(key, compileFlag(key, flagEntries[key]!, segments, setMetadata, fail));
+      if (++count % COMPILE_SLICE_FLAGS === 0) yield;
+    }
   }
 
   const killSwitches = new Map<string, KillSwitchRuntime>();
@@ -143,10 +159,76 @@ function* compileSteps(file: FlagFile, source: string, defaults: { id: string; v
 
 type Fail = (path: ConfigPath, message: string) => never;
 
+/** A file's flags: its mapping, or its entries in order (read only as they are compiled). */
+export type FlagEntries = Readonly<Record<string, FlagInput>> | Iterable<readonly [string, FlagInput]>;
+
+/** The variants of every shorthand flag (shared: a set is frozen, and 100k copies cost more than the rest of compiling). */
+const SHORTHAND_VARIANTS: Readonly<Record<string, FlagValue>> = Object.freeze({ on: true, off: false });
+const NO_RULES: RuleDefinition[] = Object.freeze([]) as unknown as RuleDefinition[];
+const NO_PREDICATES: readonly ContextPredicate[] = Object.freeze([]);
+
+/** A definition with the rule predicates evaluation needs. */
+interface Checked {
+  type: FlagType;
+  definition: FlagDefinition;
+  predicates: readonly ContextPredicate[];
+}
+
 function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string, CompiledSegment>, setMetadata: FlagMetadata, fail: Fail): FlagRuntime {
-  const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
   const shorthand = !('variants' in input);
-  const bucketing = normalizeBucketing(key, input.bucketing, at, fail);
+  const bucketing = normalizeBucketing(key, input.bucketing, fail);
+  const { type, definition, predicates } =
+    shorthand && input.kind !== 'model-config'
+      ? checkShorthand(key, input as ShorthandFlagInput, bucketing, fail)
+      : checkFull(key, input, shorthand, bucketing, segments, fail);
+  const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
+  const flag: Partial<Record<keyof FlagRuntime, unknown>> = { key, type };
+  if (input.changeType !== undefined) flag.changeType = input.changeType;
+  if (input.kind !== undefined) flag.kind = input.kind;
+  if (input.description !== undefined) flag.description = input.description;
+  if (input.owner !== undefined) flag.owner = input.owner;
+  flag.definition = definition;
+  flag.written = deepFreeze(input);
+  flag.shorthand = shorthand;
+  flag.flagMetadata = flagMetadata;
+  flag.program = new LazyFlagProgram(key, definition, predicates, flagMetadata);
+  return Object.freeze(flag) as FlagRuntime;
+}
+
+/** `{ enabled, percentage }`: variants on/off, `on` rolled out to `percentage` (default 100). Nothing but the percentage can be wrong. */
+function checkShorthand(key: string, input: ShorthandFlagInput, bucketing: BucketingDefinition, fail: Fail): Checked {
+  const percentage = input.percentage ?? 100;
+  const step = rolloutStep(bucketing.hash);
+  if (!isOnStep(percentage, step)) failPercent(percentage, ['flags', key, 'rollout', 'percentage'], fail, step, bucketing.hash);
+  const definition = describedDefinition(input);
+  definition.enabled = input.enabled ?? true;
+  definition.variants = SHORTHAND_VARIANTS;
+  definition.defaultVariant = 'off';
+  definition.offVariant = 'off';
+  definition.rollout = Object.freeze({ variant: 'on', percentage });
+  definition.rules = NO_RULES;
+  definition.bucketing = Object.freeze(bucketing);
+  return { type: 'boolean', definition: Object.freeze(definition) as FlagDefinition, predicates: NO_PREDICATES };
+}
+
+/** The optional description, owner and changeType of a definition, first (the order definitions are read in). */
+function describedDefinition(input: FlagInput): Partial<FlagDefinition> {
+  const definition: Partial<FlagDefinition> = {};
+  if (input.description !== undefined) definition.description = input.description;
+  if (input.owner !== undefined) definition.owner = input.owner;
+  if (input.changeType !== undefined) definition.changeType = input.changeType;
+  return definition;
+}
+
+function checkFull(
+  key: string,
+  input: FlagInput,
+  shorthand: boolean,
+  bucketing: BucketingDefinition,
+  segments: ReadonlyMap<string, CompiledSegment>,
+  fail: Fail,
+): Checked {
+  const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
   const full: FullFlagInput = shorthand
     ? {
         variants: { on: true, off: false },
@@ -201,34 +283,17 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
     });
   });
 
-  const definition: FlagDefinition = deepFreeze({
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.owner !== undefined ? { owner: input.owner } : {}),
-    ...(input.changeType !== undefined ? { changeType: input.changeType } : {}),
-    enabled: full.enabled ?? true,
-    // The written variants themselves (frozen with `written` below): a copy per flag cost more than the rest of compiling it.
-    variants: full.variants as Record<string, FlagValue>,
-    defaultVariant,
-    offVariant,
-    ...(rollout ? { rollout } : {}),
-    ...(split ? { split } : {}),
-    rules,
-    bucketing,
-  });
-  const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
-  return Object.freeze({
-    key,
-    type,
-    ...(input.changeType !== undefined ? { changeType: input.changeType } : {}),
-    ...(input.kind !== undefined ? { kind: input.kind } : {}),
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.owner !== undefined ? { owner: input.owner } : {}),
-    definition,
-    written: deepFreeze(input),
-    shorthand,
-    flagMetadata,
-    program: compileFlagProgram(key, definition, predicates, flagMetadata),
-  });
+  const definition = describedDefinition(input);
+  definition.enabled = full.enabled ?? true;
+  // The written variants themselves (frozen with `written`): a copy per flag cost more than the rest of compiling it.
+  definition.variants = full.variants as Record<string, FlagValue>;
+  definition.defaultVariant = defaultVariant;
+  definition.offVariant = offVariant;
+  if (rollout) definition.rollout = rollout;
+  if (split) definition.split = split;
+  definition.rules = rules;
+  definition.bucketing = bucketing;
+  return { type, definition: deepFreeze(definition) as FlagDefinition, predicates };
 }
 
 function commonType(variants: Record<string, unknown>, at: (...p: string[]) => ConfigPath, fail: Fail): FlagType {
@@ -244,26 +309,28 @@ function commonType(variants: Record<string, unknown>, at: (...p: string[]) => C
   return first?.type ?? 'boolean';
 }
 
-function normalizeBucketing(key: string, input: BucketingInput | undefined, at: (...p: string[]) => ConfigPath, fail: Fail): BucketingDefinition {
-  const hash = input?.hash ?? 'murmur3';
-  const by = input?.by ?? 'targetingKey';
+function normalizeBucketing(key: string, input: BucketingInput | undefined, fail: Fail): BucketingDefinition {
+  if (input === undefined) return { hash: 'murmur3', by: 'targetingKey', salt: key, groupId: key };
+  const at = (field: string): ConfigPath => ['flags', key, 'bucketing', field];
+  const hash = input.hash ?? 'murmur3';
+  const by = input.by ?? 'targetingKey';
   const path = parseAttributePath(by);
-  if (path === undefined) fail(at('bucketing', 'by'), `invalid attribute path '${by}'`);
+  if (path === undefined) fail(at('by'), `invalid attribute path '${by}'`);
   const forbidden = path.find((s) => FORBIDDEN_KEYS.has(s));
-  if (forbidden !== undefined) fail(at('bucketing', 'by'), `the attribute name '${forbidden}' is not allowed`);
-  if (input?.seed !== undefined && hash !== 'launchdarkly') {
-    fail(at('bucketing', 'seed'), `seed applies to hash: launchdarkly only, got hash: ${hash}`);
+  if (forbidden !== undefined) fail(at('by'), `the attribute name '${forbidden}' is not allowed`);
+  if (input.seed !== undefined && hash !== 'launchdarkly') {
+    fail(at('seed'), `seed applies to hash: launchdarkly only, got hash: ${hash}`);
   }
-  if (input?.groupId !== undefined && hash !== 'unleash') {
-    fail(at('bucketing', 'groupId'), `groupId applies to hash: unleash only, got hash: ${hash}`);
+  if (input.groupId !== undefined && hash !== 'unleash') {
+    fail(at('groupId'), `groupId applies to hash: unleash only, got hash: ${hash}`);
   }
-  const salt = input?.salt ?? key;
+  const salt = input.salt ?? key;
   return {
     hash,
     by,
     salt,
-    ...(input?.seed !== undefined ? { seed: input.seed } : {}),
-    groupId: input?.groupId ?? salt,
+    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    groupId: input.groupId ?? salt,
   };
 }
 
@@ -272,14 +339,20 @@ function normalizeBucketing(key: string, input: BucketingInput | undefined, at: 
  * `hash` names the bucketing mode that limits the step, for the message.
  */
 function checkPercent(p: number, path: ConfigPath, fail: Fail, step = 0.001, hash?: string): number {
+  return isOnStep(p, step) ? p : failPercent(p, path, fail, step, hash);
+}
+
+function isOnStep(p: number, step: number): boolean {
   const units = p / step;
-  if (Math.abs(units - Math.round(units)) > 1e-6) {
-    const what = step === 1 ? 'a whole number' : `a multiple of ${step}`;
-    const nearest = Math.round(Math.round(units) * step * 1000) / 1000;
-    const why = hash !== undefined && step > 0.001 ? ` (bucketing.hash ${hash} cannot express finer steps; nearest: ${nearest})` : '';
-    fail(path, `expected ${what} from 0 to 100, got ${p}${why}`);
-  }
-  return p;
+  return !(Math.abs(units - Math.round(units)) > 1e-6);
+}
+
+function failPercent(p: number, path: ConfigPath, fail: Fail, step: number, hash: string | undefined): never {
+  const units = p / step;
+  const what = step === 1 ? 'a whole number' : `a multiple of ${step}`;
+  const nearest = Math.round(Math.round(units) * step * 1000) / 1000;
+  const why = hash !== undefined && step > 0.001 ? ` (bucketing.hash ${hash} cannot express finer steps; nearest: ${nearest})` : '';
+  return fail(path, `expected ${what} from 0 to 100, got ${p}${why}`);
 }
 
 /**
@@ -340,7 +413,10 @@ function freezeMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) if (v !== null && typeof v === 'object') deepFreeze(v);
+    for (const key in value) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== null && typeof v === 'object' && Object.hasOwn(value, key)) deepFreeze(v);
+    }
   }
   return value;
 }

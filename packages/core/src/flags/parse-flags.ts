@@ -6,7 +6,7 @@ import { contentVersion } from './content-version.js';
 import { FlagConfigError } from './flag-config-error.js';
 import type { FlagSet } from './flag-set.js';
 import { decodeFlagText, firstLine, readFlagDocument } from './read-document.js';
-import type { FlagFile } from './schema.js';
+import type { FlagFile, FlagInput } from './schema.js';
 
 /**
  * A flag file read and checked against the schema, not yet compiled: plain data, so a worker thread can
@@ -44,11 +44,18 @@ export function compileCheckedFlags(checked: CheckedFlagFile): FlagSet {
 
 /**
  * compileCheckedFlags in slices of flags with `pause()` awaited between them (default: a zero timeout),
- * so a large file does not hold the event loop. Same result and errors.
+ * so a large file does not hold the event loop. Same result and errors. `flags`, when given, are the
+ * file's flags in order (then `checked.file.flags` is not read), taken one by one as they are compiled:
+ * a worker's chunks of flags can be received slice by slice.
  */
-export async function compileCheckedFlagsInSlices(checked: CheckedFlagFile, pause?: () => Promise<void>): Promise<FlagSet> {
+export async function compileCheckedFlagsInSlices(
+  checked: CheckedFlagFile,
+  options: { pause?: () => Promise<void>; flags?: Iterable<readonly [string, FlagInput]> } = {},
+): Promise<FlagSet> {
   try {
-    return await compileFlagSetInSlices(checked.file, checked.source, defaultsOf(checked), pause);
+    const { flags: written, ...head } = checked.file;
+    const flags = options.flags ?? written ?? {};
+    return await compileFlagSetInSlices(head, flags, checked.source, defaultsOf(checked), options.pause);
   } catch (err) {
     throw asConfigError(checked.source, err);
   }

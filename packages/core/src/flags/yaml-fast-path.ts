@@ -12,6 +12,7 @@
  */
 import { defineScalarTag, FAILSAFE_SCHEMA, load, NOT_RESOLVED } from 'js-yaml';
 import { isScalar, Schema as YamlSchema } from 'yaml';
+import { readYamlSimple } from './yaml-simple-path.js';
 
 /** Deepest nesting read here; the strict path refuses deeper documents with a message. */
 const MAX_DEPTH = 64;
@@ -65,9 +66,29 @@ const DIFFERS = /^%|[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|^[ ]*(?:---|\.\.\.)|(?:^
 /** A document start marker on the first line, which both read alike. */
 const LEADING_MARKER = /^---(?:[ ]+#[^\r\n]*)?[ ]*\r?\n/;
 
+/**
+ * A plain scalar resolved as the strict path resolves it: the first of its core tags that matches, else a
+ * string. (Explicit tags never get here: DIFFERS sends them to the strict path.)
+ */
+export function resolvePlainScalar(source: string): unknown {
+  for (const t of coreTags) {
+    if (!t.test!.test(source)) continue;
+    const value = t.resolve(source, onResolveError, RESOLVE_OPTIONS);
+    return isScalar(value) ? value.value : value;
+  }
+  return source;
+}
+
+const RESOLVE_OPTIONS = { intAsBigInt: false };
+const onResolveError = (): void => {
+  throw new Error('unresolved');
+};
+
 /** The plain value of YAML `text`, or undefined when the strict path must decide. */
 export function readYamlFast(text: string): { value: unknown } | undefined {
   if (DIFFERS.test(text.replace(LEADING_MARKER, ''))) return undefined;
+  const simple = readSimple(text);
+  if (simple !== undefined) return simple;
   let value: unknown;
   try {
     value = load(text, { schema: SCHEMA, maxAliases: 0 });
@@ -77,6 +98,14 @@ export function readYamlFast(text: string): { value: unknown } | undefined {
   // Only a mapping is answered here: anything else is refused with a message the strict path words.
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   return isPlainTree(value) ? { value } : undefined;
+}
+
+function readSimple(text: string): { value: unknown } | undefined {
+  try {
+    return readYamlSimple(text, resolvePlainScalar);
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when every key is one the strict path reads the same way. (Aliases never get here: DIFFERS sends `*x` to the strict path.) */
@@ -89,7 +118,9 @@ function isPlainTree(root: unknown): boolean {
       return true;
     }
     if (Object.getPrototypeOf(node) !== Object.prototype && Object.getPrototypeOf(node) !== null) return false;
-    for (const key of Object.keys(node)) {
+    // for-in with an own-key test: no array of keys per mapping (js-yaml defines every key as an own property).
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
       if (key === 'null' || key === '<<' || key.length > MAX_KEY_LENGTH || key.includes(',') || key.startsWith('[object ')) return false;
       if (!walk((node as Record<string, unknown>)[key], depth + 1)) return false;
     }

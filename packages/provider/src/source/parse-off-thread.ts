@@ -1,11 +1,12 @@
 /**
  * Parses a flag file without blocking the event loop: a worker thread reads, checks and compiles it, and
  * this thread compiles the checked file again in slices (compiled programs are functions, which cannot
- * cross threads). A reload of 100k flags on a live server then never holds the loop for long.
+ * cross threads), receiving one chunk of the worker's flags per slice. A reload of 100k flags on a live
+ * server then never holds the loop for long.
  */
-import { Worker } from 'node:worker_threads';
-import { compileCheckedFlagsInSlices, FlagConfigError, parseFlags, type FlagFile, type FlagInput, type FlagSet } from '@aiflags/core';
-import type { ParseReply } from './parse-protocol.js';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { compileCheckedFlagsInSlices, FlagConfigError, parseFlags, type FlagInput, type FlagSet } from '@aiflags/core';
+import type { FlagChunk, ParseReply } from './parse-protocol.js';
 
 /** Files smaller than this (bytes) are parsed in place: a worker costs more than it saves (~1 ms of parsing). */
 export const OFF_THREAD_MIN_BYTES = 64 * 1024;
@@ -28,6 +29,18 @@ export async function parseFlagsOffThread(bytes: Uint8Array, file: string, optio
   return parseInWorker(bytes, file);
 }
 
+/** A turn of the event loop between two compile slices: timers and I/O run, and no timer clamp delays the next slice. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The worker's flags, one chunk taken off `port` whenever the compiler has used up the last. */
+function* receivedFlags(port: MessagePort, chunks: number): Generator<readonly [string, FlagInput]> {
+  for (let i = 0; i < chunks; i++) {
+    const received = receiveMessageOnPort(port);
+    if (received === undefined) throw new Error(`the parse worker's chunk ${i + 1} of ${chunks} did not arrive`);
+    yield* received.message as FlagChunk;
+  }
+}
+
 function parseInWorker(bytes: Uint8Array, file: string): Promise<{ set: FlagSet; where: ParsedWhere }> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -39,32 +52,43 @@ function parseInWorker(bytes: Uint8Array, file: string): Promise<{ set: FlagSet;
         reject(error);
       }
     };
+    const { port1: flagPort, port2: workerPort } = new MessageChannel();
     let worker: Worker;
     try {
       // execArgv: [] so a `--conditions=source` or a TypeScript loader of the parent does not reach the worker.
       // A young generation of 64 MB: everything a parse allocates survives it, and at V8's default size
       // copying survivors took a third of the parse of 100k flags.
-      worker = new Worker(workerUrl(), { workerData: { bytes, file }, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+      worker = new Worker(workerUrl(), {
+        workerData: { bytes, file, flagPort: workerPort },
+        transferList: [workerPort],
+        execArgv: [],
+        resourceLimits: { maxYoungGenerationSizeMb: 64 },
+      });
     } catch {
+      flagPort.close();
       inPlace();
       return;
     }
     // Not unref'd: a script awaiting its first load must not exit under it. It is terminated once it answered.
-    let head: Extract<ParseReply, { type: 'head' }> | undefined;
-    const flags: Record<string, FlagInput> = {};
     const finish = (run: () => void): void => {
       if (settled) return;
       settled = true;
       void worker.terminate();
+      flagPort.close();
       run();
     };
     worker.on('message', (reply: ParseReply) => {
-      if (reply.type === 'head') head = reply;
-      else if (reply.type === 'flags') for (const [key, input] of reply.entries) flags[key] = input as FlagInput;
-      else if (reply.type === 'error') finish(() => reject(new FlagConfigError(reply.location, reply.detail)));
-      else if (reply.type === 'done' && head !== undefined) {
-        const checked = { source: head.source, version: head.version, file: { ...head.file, flags } as FlagFile };
-        finish(() => compileCheckedFlagsInSlices(checked).then((set) => resolve({ set, where: 'worker' }), reject));
+      if (reply.type === 'error') finish(() => reject(new FlagConfigError(reply.location, reply.detail)));
+      else if (reply.type === 'done' && !settled) {
+        // Settled now, so the worker's exit below does not parse again; the port closes once every chunk is read.
+        settled = true;
+        const checked = { source: reply.source, version: reply.version, file: reply.file };
+        compileCheckedFlagsInSlices(checked, { flags: receivedFlags(flagPort, reply.chunks), pause: nextTurn })
+          .then((set) => resolve({ set, where: 'worker' }), reject)
+          .finally(() => {
+            flagPort.close();
+            void worker.terminate();
+          });
       }
     });
     worker.on('error', () => finish(inPlace));
