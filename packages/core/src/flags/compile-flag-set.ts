@@ -7,6 +7,7 @@ import type { FlagMetadata, FlagValue } from '../evaluation/result.js';
 import { compileFlagProgram, compileKillSwitchProgram, type FlagProgram } from '../evaluation/flag-program.js';
 import { parseAttributePath } from '../rules/attribute-path.js';
 import { allOf, compileCondition, type ContextPredicate } from '../rules/condition.js';
+import { AIFLAGS_DIALECT, dialectOf, type ConditionDialect } from '../rules/condition-dialect.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
 import { checkModelConfigVariants, isModelConfigFlag } from './model-config.js';
 import {
@@ -44,6 +45,8 @@ export interface KillSwitchRuntime extends KillSwitch {
 
 interface CompiledSegment extends Segment {
   readonly predicate: ContextPredicate;
+  /** The predicate read in another dialect (launchdarkly, unleash mode), compiled on first use. */
+  readonly inDialect: Map<ConditionDialect, ContextPredicate>;
 }
 
 /** Flags compiled between two pauses of compileFlagSetInSlices (about 10 ms of work each). */
@@ -96,6 +99,7 @@ function* compileSteps(file: FlagFile, source: string, defaults: { id: string; v
         conditions: seg.conditions,
         written: seg,
         predicate,
+        inDialect: new Map<ConditionDialect, ContextPredicate>(),
       }),
     );
   }
@@ -147,6 +151,7 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
   const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
   const shorthand = !('variants' in input);
   const bucketing = normalizeBucketing(key, input.bucketing, at, fail);
+  const dialect = dialectOf(bucketing.hash);
   const full: FullFlagInput = shorthand
     ? {
         variants: { on: true, off: false },
@@ -186,10 +191,10 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
         const known = [...segments.keys()];
         fail([...path, 'segment'], `segment '${rule.segment}' is not defined${known.length ? `; segments are: ${known.join(', ')}` : ''}`);
       }
-      parts.push(segment.predicate);
+      parts.push(segmentPredicate(segment, dialect, fail));
     }
     const conditions = rule.conditions ?? [];
-    parts.push(compileConditions(conditions, [...path, 'conditions'], fail));
+    parts.push(compileConditions(conditions, [...path, 'conditions'], fail, dialect));
     predicates.push(allOf(parts));
     rules.push({
       ...(rule.name !== undefined ? { name: rule.name } : {}),
@@ -322,8 +327,19 @@ function checkSplit(
   return split;
 }
 
-function compileConditions(conditions: readonly ConditionInput[], path: ConfigPath, fail: Fail): ContextPredicate {
-  return allOf(conditions.map((condition, i) => compileCondition(condition, (field, message) => fail([...path, i, ...field], message))));
+function compileConditions(conditions: readonly ConditionInput[], path: ConfigPath, fail: Fail, dialect = AIFLAGS_DIALECT): ContextPredicate {
+  return allOf(conditions.map((condition, i) => compileCondition(condition, (field, message) => fail([...path, i, ...field], message), dialect)));
+}
+
+/** A segment's predicate in a flag's dialect: segments are shared by flags of every bucketing mode. */
+function segmentPredicate(segment: CompiledSegment, dialect: ConditionDialect, fail: Fail): ContextPredicate {
+  if (dialect === AIFLAGS_DIALECT) return segment.predicate;
+  let predicate = segment.inDialect.get(dialect);
+  if (predicate === undefined) {
+    predicate = compileConditions(segment.conditions, ['segments', segment.key, 'conditions'], fail, dialect);
+    segment.inDialect.set(dialect, predicate);
+  }
+  return predicate;
 }
 
 function freezeMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
