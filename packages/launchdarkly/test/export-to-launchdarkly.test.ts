@@ -43,10 +43,11 @@ describe('translateCondition', () => {
   ])('%s %j', (op, values, expected) => {
     const problems: never[] = [];
     const condition = { attribute: 'account.plan', op, values } as ConditionDefinition;
-    const clauses = translateCondition(condition, where, problems);
-    expect(clauses).toHaveLength(expected.length);
-    clauses.forEach((clause, i) => {
-      expect(clause).toMatchObject({ contextKind: 'user', attribute: '/account/plan', ...expected[i] });
+    const alternatives = translateCondition(condition, where, problems);
+    expect(alternatives).toHaveLength(expected.length);
+    alternatives.forEach((clauses, i) => {
+      expect(clauses).toHaveLength(1);
+      expect(clauses[0]).toMatchObject({ contextKind: 'user', attribute: '/account/plan', ...expected[i] });
     });
     expect(problems).toEqual([]);
   });
@@ -61,7 +62,7 @@ describe('translateCondition', () => {
       ['pro', 'enterprise'],
     ],
   ])('in %j is widened to %j so strict equality matches what string comparison matches', (values, widened) => {
-    const [clause] = translateCondition({ attribute: 'x', op: 'in', values } as ConditionDefinition, where, []);
+    const [[clause] = []] = translateCondition({ attribute: 'x', op: 'in', values } as ConditionDefinition, where, []);
     expect(clause?.values).toEqual(widened);
   });
 });

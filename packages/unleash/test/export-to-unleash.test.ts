@@ -99,7 +99,8 @@ flags:
       { contextName: 'email', operator: 'STR_ENDS_WITH', values: ['@acme.com'], inverted: false, caseInsensitive: false },
       { contextName: 'account.plan', operator: 'IN', values: ['pro'], inverted: false, caseInsensitive: false },
     ]);
-    expect(strategies[0]?.parameters.stickiness).toBe('accountId');
+    // A fixed variant serves whoever matches; the rollout's two halves serve nothing without an accountId.
+    expect(strategies.map((s) => s.parameters.stickiness)).toEqual(['default', 'accountId', 'accountId']);
     expect(data.contextFields.map((f) => [f.name, f.stickiness])).toEqual([
       ['accountId', true],
       ['email', false],

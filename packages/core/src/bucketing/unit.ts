@@ -1,6 +1,7 @@
 /** The bucketing unit of a context: a non-empty string, or an integer (read as its decimal string). */
 import type { EvaluationContext } from '../evaluation/result.js';
-import { readAttribute } from '../rules/attribute-path.js';
+import type { HashMode } from '../flags/schema.js';
+import { parseAttributePath, readAttribute } from '../rules/attribute-path.js';
 
 /**
  * A context value as a unit string; `undefined` when missing (absent, null, empty string), `null` when
@@ -22,4 +23,42 @@ export function readUnit(ctx: EvaluationContext, path: readonly string[]): strin
 export function readTargetingKey(ctx: EvaluationContext): string | undefined | null {
   // Own property only, like every attribute read: an inherited targetingKey is no unit.
   return unitFromValue(Object.hasOwn(ctx, 'targetingKey') ? ctx.targetingKey : undefined);
+}
+
+/**
+ * What a flag does for a context without a usable unit: answer an error (aiflags), bucket it to 0 as
+ * LaunchDarkly does for a bucketBy attribute that is missing or neither a string nor an integer, or serve
+ * nothing as Unleash's flexibleRollout does when the stickiness field is absent (even at 100 %).
+ */
+export type AbsentUnit = 'error' | 'bucket-zero' | 'serve-nothing';
+
+export interface UnitReader {
+  /** The unit; `undefined` when missing, `null` when present but unusable (see unitFromValue). */
+  read(ctx: EvaluationContext): string | undefined | null;
+  readonly absent: AbsentUnit;
+}
+
+/** LaunchDarkly's bucketable value: a string (the empty one too) or an integer as its decimal text, else null. */
+export function launchDarklyUnit(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' && Number.isInteger(v) ? String(v) : null;
+}
+
+/** Unleash's stickiness id: a scalar as its text (unleash-client stringifies context values); missing when empty. */
+export function unleashUnit(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+/**
+ * The unit reader of a flag bucketing by `by` in mode `hash`. targetingKey reads the same in every mode
+ * (LaunchDarkly and Unleash contexts always have a key or answer their own error); another attribute reads
+ * as the vendor of the launchdarkly or unleash mode does.
+ */
+export function createUnitReader(hash: HashMode, by: string): UnitReader {
+  if (by === 'targetingKey') return { read: readTargetingKey, absent: 'error' };
+  const path = parseAttributePath(by) ?? [by];
+  if (hash === 'launchdarkly') return { read: (ctx) => launchDarklyUnit(readAttribute(ctx, path, false)), absent: 'bucket-zero' };
+  if (hash === 'unleash') return { read: (ctx) => unleashUnit(readAttribute(ctx, path)), absent: 'serve-nothing' };
+  return { read: (ctx) => readUnit(ctx, path), absent: 'error' };
 }
