@@ -67,6 +67,18 @@ const flagsIn = (hash: string) =>
         split: { a: 50, b: 50 },
         bucketing: { hash, by: 'accountId' },
       },
+      'default-stickiness-rollout': {
+        variants: { on: 'on', off: 'off' },
+        defaultVariant: 'off',
+        rollout: { variant: 'on', percentage: 50 },
+        bucketing: { hash },
+      },
+      'default-stickiness-split': {
+        variants: { a: 'a', b: 'b', c: 'c' },
+        defaultVariant: 'a',
+        split: { a: 30, b: 30, c: 40 },
+        bucketing: { hash },
+      },
     },
   });
 
@@ -74,6 +86,14 @@ const plans = ['free', 'Free', 'FREE', 'pro', 'freebie', 'tree', '', 25, 5, MISS
 const withPlan = (plan: unknown) => ({ targetingKey: 'u1', ...(plan === MISSING ? {} : { plan }) });
 const accounts = [MISSING, '', 'acct-1', 'acct-2', 'acct-3', 'acct-4', 7, true];
 const withAccount = (id: unknown) => ({ targetingKey: 'u1', ...(id === MISSING ? {} : { accountId: id, account: { id } }) });
+
+// Unleash's default stickiness: userId, else sessionId (with neither, a random id no test can compare).
+const sessions = ['s1', 's2', 's3', 's4', 's5', 's6'].flatMap((id, i) => [
+  { sessionId: id },
+  { userId: `u${i}` },
+  { targetingKey: `k${i}`, sessionId: id },
+  { targetingKey: '', sessionId: id },
+]);
 
 const CASES: [flag: string, contexts: Record<string, unknown>[]][] = [
   ['not-in', plans.map(withPlan)],
@@ -89,6 +109,8 @@ const CASES: [flag: string, contexts: Record<string, unknown>[]][] = [
   ['rollout-nobody', accounts.map(withAccount)],
   ['rule-rollout', accounts.map((id) => ({ ...withAccount(id), plan: 'pro' }))],
   ['split-by-account', accounts.map(withAccount)],
+  ['default-stickiness-rollout', sessions],
+  ['default-stickiness-split', sessions],
 ];
 
 type FeatureInterface = ClientFeaturesResponse['features'][number];
@@ -180,6 +202,7 @@ describe('the same flags in murmur3 mode keep aiflags answers', () => {
     ['rollout-nobody', {}, 'off'],
     ['rule-rollout', { plan: 'pro' }, 'pro'],
     ['split-by-account', {}, CALLER_DEFAULT],
+    ['default-stickiness-split', { targetingKey: undefined, sessionId: 's1' }, CALLER_DEFAULT],
   ])('%s %j → %s', (flag, ctx, expected) => {
     expect(localValue(set, flag, { targetingKey: 'u1', ...ctx })).toBe(expected);
   });

@@ -51,12 +51,22 @@ export function unleashUnit(v: unknown): string | undefined {
 }
 
 /**
+ * Unleash's `default` stickiness: the userId (our targetingKey, else a `userId` attribute, as the Unleash
+ * provider maps them), else the sessionId. Its last resort, a random id, has no deterministic equivalent:
+ * that context stays TARGETING_KEY_MISSING.
+ */
+function readUnleashDefaultStickiness(ctx: EvaluationContext): string | undefined {
+  const own = (name: string) => (Object.hasOwn(ctx, name) ? ctx[name] : undefined);
+  return unleashUnit(own('targetingKey') ?? own('userId')) ?? unleashUnit(own('sessionId'));
+}
+
+/**
  * The unit reader of a flag bucketing by `by` in mode `hash`. targetingKey reads the same in every mode
  * (LaunchDarkly and Unleash contexts always have a key or answer their own error); another attribute reads
  * as the vendor of the launchdarkly or unleash mode does.
  */
 export function createUnitReader(hash: HashMode, by: string): UnitReader {
-  if (by === 'targetingKey') return { read: readTargetingKey, absent: 'error' };
+  if (by === 'targetingKey') return { read: hash === 'unleash' ? readUnleashDefaultStickiness : readTargetingKey, absent: 'error' };
   const path = parseAttributePath(by) ?? [by];
   if (hash === 'launchdarkly') return { read: (ctx) => launchDarklyUnit(readAttribute(ctx, path, false)), absent: 'bucket-zero' };
   if (hash === 'unleash') return { read: (ctx) => unleashUnit(readAttribute(ctx, path)), absent: 'serve-nothing' };
