@@ -73,6 +73,7 @@ const flagsIn = (hash: string) =>
         rollout: { variant: 'on', percentage: 50 },
         bucketing: { hash },
       },
+      'boolean-by-account': { enabled: true, percentage: 100, bucketing: { hash, by: 'accountId' } },
       'default-stickiness-split': {
         variants: { a: 'a', b: 'b', c: 'c' },
         defaultVariant: 'a',
@@ -180,6 +181,17 @@ describe('unleash mode against the real unleash-client', () => {
     expect(rows.filter((r) => r.local !== r.unleash)).toEqual([]);
     // Not vacuous: each flag answers differently for some contexts.
     expect(new Set(rows.map((r) => r.unleash)).size).toBeGreaterThan(1);
+  });
+
+  // The README lists these; each must still differ, or the README is wrong.
+  it('remaining differences: a boolean serving nothing, a split by remoteAddress, an array attribute', async () => {
+    const local = (flag: string, ctx: EvaluationContext) => evaluate(set, flag, ctx);
+    expect(local('boolean-by-account', { targetingKey: 'u1' })).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
+    expect((await provider.resolveBooleanEvaluation('boolean-by-account', true, { targetingKey: 'u1' })).value).toBe(false);
+    expect(local('default-stickiness-split', { remoteAddress: '10.0.0.1' })).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
+    expect((await provider.resolveStringEvaluation('default-stickiness-split', CALLER_DEFAULT, { remoteAddress: '10.0.0.1' })).value).not.toBe(CALLER_DEFAULT);
+    expect(local('not-in', { targetingKey: 'u1', plan: ['free'] }).value).toBe('no');
+    expect((await provider.resolveStringEvaluation('not-in', CALLER_DEFAULT, { targetingKey: 'u1', plan: ['free'] })).value).toBe('yes');
   });
 
   it('without its stickiness id a 100 % rollout serves nothing, and a rule with one falls through to the next', () => {
