@@ -56,8 +56,9 @@ export function unleashUnit(v: unknown): string | undefined {
  * that context stays TARGETING_KEY_MISSING.
  */
 function readUnleashDefaultStickiness(ctx: EvaluationContext): string | undefined {
-  const own = (name: string) => (Object.hasOwn(ctx, name) ? ctx[name] : undefined);
-  return unleashUnit(own('targetingKey') ?? own('userId')) ?? unleashUnit(own('sessionId'));
+  const key = Object.hasOwn(ctx, 'targetingKey') ? ctx.targetingKey : undefined;
+  const userId = key ?? (Object.hasOwn(ctx, 'userId') ? ctx['userId'] : undefined);
+  return unleashUnit(userId) ?? unleashUnit(Object.hasOwn(ctx, 'sessionId') ? ctx['sessionId'] : undefined);
 }
 
 /**
