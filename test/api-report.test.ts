@@ -32,4 +32,14 @@ describe('API reports', { timeout: 60_000 }, () => {
       expect(checkedIn).toBe(report.text);
     },
   );
+
+  it('keeps compilation, hash primitives and special functions internal', async () => {
+    const core = Object.keys(await import('@aiflags/core'));
+    const metrics = Object.keys(await import('@aiflags/metrics'));
+    for (const internal of ['compileFlagProgram', 'compileCondition', 'hexMod', 'murmur3Continue', 'md5Mod', 'sha1Hex', 'FlagSchema'])
+      expect(core).not.toContain(internal);
+    for (const internal of ['logGamma', 'regularizedBeta', 'HLL_PRECISION', 'hashUnitId', 'mergeMomentsInto']) expect(metrics).not.toContain(internal);
+    expect(core).toEqual(expect.arrayContaining(['parseFlags', 'validateFlags', 'evaluate', 'FlagConfigError', 'murmur3']));
+    expect(metrics).toEqual(expect.arrayContaining(['welchTTest', 'twoProportionZTest', 'srmTest', 'MemoryMetricStore', 'OUTCOME_METRICS']));
+  });
 });

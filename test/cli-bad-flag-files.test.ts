@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenFeature, ProviderEvents } from '@openfeature/server-sdk';
 import { LocalProvider } from '@aiflags/provider';
-import { BAD_FLAG_FILES, fixtureContent, type BadFlagFile } from '../packages/core/test/fixtures/bad-flag-files.js';
-import { VALID_FLAGS_YAML } from '../packages/core/test/fixtures/valid-flags.js';
+import { BAD_FLAG_FILES, fixtureContent, type BadFlagFile } from '@aiflags/testing';
+import { VALID_FLAGS_YAML } from '@aiflags/testing';
 import { EventQueue } from './support/event-queue.js';
 import { runCli } from './support/run-cli.js';
 

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveBrowser, launchChromium, requireBrowserOrWarn } from './support/chromium.js';
 import { FileMetricStore } from '@aiflags/file';
 import { FileStateStore } from '@aiflags/file';
-import { seededRandom, simulateUnits } from '../packages/ai/test/simulate.js';
-import { runCli } from '../packages/aiflags/test/cli-ai-run.js';
+import { seededRandom, simulateUnits } from '@aiflags/testing';
+import { runCli } from './support/run-cli.js';
 
 requireBrowserOrWarn('the browser test of aiflags report --html');
 

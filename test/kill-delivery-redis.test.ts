@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '@aiflags/core';
 import { watchDelivery } from '@aiflags/provider';
 import { RedisPresenceStore, RedisStateStore } from '@aiflags/redis';
-import { deletePrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
+import { deletePrefix, testRedisUrl } from '@aiflags/testing';
 import { DENIED, flagsFile, type KillJson } from './support/delivery-fixtures.js';
 import { startApps, type FlagApp } from './support/flag-app-fleet.js';
 import { runCli } from './support/run-cli.js';

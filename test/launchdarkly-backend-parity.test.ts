@@ -13,7 +13,7 @@ import type { EvaluationContext, Provider } from '@openfeature/server-sdk';
 import { aiFlags, createProvider, parseFlags } from 'aiflags';
 import type { AiFlags } from 'aiflags';
 import { exportToLaunchDarkly } from '@aiflags/launchdarkly';
-import { LocalLDServer } from '../packages/launchdarkly/test/helpers/local-ld-server.js';
+import { LocalLDServer } from '@aiflags/testing';
 
 const FLAGS = `
 id: chat-app

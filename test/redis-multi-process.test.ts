@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStateStore } from '@aiflags/redis';
-import { startInstances, type Instance } from '../packages/redis/test/helpers/fleet.js';
-import { deletePrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
+import { startInstances, type Instance } from '@aiflags/testing';
+import { deletePrefix, testRedisUrl } from '@aiflags/testing';
 import { runCli } from './support/run-cli.js';
 
 const PROCESSES = 12;
@@ -22,7 +22,7 @@ describe(`kill switch across ${PROCESSES} processes (real Redis)`, () => {
   it('`aiflags kill` once: every process sees it; the slowest arrival is reported', { timeout: 600_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aiflags-multi-'));
     const flagsFile = join(dir, 'flags.yaml');
-    // fault-flag is the flag the instances record outcomes for (fixtures/instance.ts).
+    // fault-flag is the flag the instances record outcomes for (@aiflags/testing's fixtures/redis-instance.ts).
     writeFileSync(
       flagsFile,
       'flags:\n  fault-flag:\n    variants: { control: gpt-4o, treatment: gpt-4o-mini }\n    defaultVariant: control\nkillSwitches:\n  ai_agent_enabled: {}\n',

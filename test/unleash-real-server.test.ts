@@ -23,7 +23,7 @@ import type { AiFlags } from 'aiflags';
 import { CLIENT_TOKEN, shouldRunUnleashTests, startUnleashServer } from './unleash-server/harness.js';
 import type { UnleashServer } from './unleash-server/harness.js';
 import { FLAGS, user } from './unleash-server/parity-fixtures.js';
-import { deletePrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
+import { deletePrefix, testRedisUrl } from '@aiflags/testing';
 import { DENIED, type KillJson } from './support/delivery-fixtures.js';
 import { startApps } from './support/flag-app-fleet.js';
 import { runCli } from './support/run-cli.js';

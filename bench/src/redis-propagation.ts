@@ -15,7 +15,7 @@ import type { BenchOptions, BenchRow } from './report.js';
 
 const PROCESSES = 20;
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const instanceScript = fileURLToPath(new URL('../../packages/redis/test/fixtures/instance.ts', import.meta.url));
+const instanceScript = fileURLToPath(new URL('../../packages/testing/fixtures/redis-instance.ts', import.meta.url));
 const now = (): number => performance.timeOrigin + performance.now();
 
 /** One app process; records when it applied each state version. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analysisWindow, analyzeImpact, decide, renderImpactReport } from '../src/index.js';
 import { MemoryMetricStore } from '@aiflags/metrics';
-import { seededRandom, simulateUnits } from './simulate.js';
+import { seededRandom, simulateUnits } from '@aiflags/testing';
 
 const at = (hhmm: string) => Date.parse(`2026-12-02T${hhmm}:00.000Z`);
 const running = (startedAt: string) => ({

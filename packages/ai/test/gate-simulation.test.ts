@@ -4,7 +4,7 @@ import { HOUR_MS } from '@aiflags/metrics';
 import { MemoryStateStore } from '@aiflags/file';
 import { analyzeImpact, decide, RolloutController } from '../src/index.js';
 import { MemoryMetricStore } from '@aiflags/metrics';
-import { seededRandom, simulateUnits, type VariantBehaviour } from './simulate.js';
+import { seededRandom, simulateUnits, type VariantBehaviour } from '@aiflags/testing';
 
 const T0 = Date.UTC(2026, 10, 1, 0, 0, 0);
 const FLAG = 'chat-model';

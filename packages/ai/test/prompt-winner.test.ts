@@ -9,7 +9,7 @@ import { HOUR_MS, normalCdf } from '@aiflags/metrics';
 import { MemoryStateStore } from '@aiflags/file';
 import { analyzeImpact, decide, expectedShares, probabilityBest, renderImpactReport, RolloutController } from '../src/index.js';
 import { MemoryMetricStore } from '@aiflags/metrics';
-import { seededRandom, simulateUnits, type VariantBehaviour } from './simulate.js';
+import { seededRandom, simulateUnits, type VariantBehaviour } from '@aiflags/testing';
 
 const FLAG = 'system-prompt';
 const set = validateFlags(

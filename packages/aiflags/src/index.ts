@@ -5,9 +5,9 @@
  */
 
 // This package: backend choice, runtime stores, and aiFlags recording to them by default.
-export * from './config.js';
-export * from './create-provider.js';
-export * from './runtime.js';
+export { backendOf, flagsPathOf, type BackendConfig, type BackendName, type LaunchDarklyBackendOptions, type UnleashBackendOptions } from './config.js';
+export { createProvider } from './create-provider.js';
+export { openRuntime, readLiveState, resolveRuntime, stateDirOf, withRuntime, type Runtime, type RuntimeConfig } from './runtime.js';
 export { resolveRuntimeSpec, RUNTIME_ENV, type RuntimeEnv, type RuntimeSpec, type StoreSpec } from './runtime-spec.js';
 export { aiFlags, type DefaultAiFlagsOptions } from './ai-flags.js';
 export { closeDefaultMetrics, defaultMetrics } from './default-metrics.js';

@@ -39,7 +39,7 @@ export interface RuntimeSpec {
   appName: string;
   launchdarkly: { sdkKey?: string; baseUri?: string; dataFile?: string; initTimeoutMs?: number };
   unleash: { url?: string; apiToken?: string; appName?: string; refreshInterval?: number; initTimeoutMs?: number };
-  /** What `aiflags serve` accepts as credentials (AIFLAGS_SERVE_TOKEN); empty: no auth. */
+  /** What `aiflags serve` accepts as credentials (AIFLAGS_SERVE_TOKEN, AIFLAGS_SERVE_WRITE_TOKEN); empty: no auth. */
   serve: ServeAuth;
 }
 
@@ -61,6 +61,7 @@ export const RUNTIME_ENV = {
   UNLEASH_APP_NAME: 'Unleash app name',
   UNLEASH_REFRESH_INTERVAL_MS: 'Unleash polling interval in ms',
   AIFLAGS_SERVE_TOKEN: '`aiflags serve` credentials: one token, or name:secret entries, comma separated',
+  AIFLAGS_SERVE_WRITE_TOKEN: '`aiflags serve` credentials that may also write (outcomes, console kill/revive); same format',
   USER: 'default actor of changes made from the CLI (else the OS user)',
 } as const;
 
@@ -102,7 +103,7 @@ export function resolveRuntimeSpec(config: BackendConfig = {}, env: RuntimeEnv =
       refreshInterval,
       initTimeoutMs: un.initTimeoutMs,
     }),
-    serve: parseServeTokens(env.AIFLAGS_SERVE_TOKEN),
+    serve: parseServeTokens(env.AIFLAGS_SERVE_TOKEN, env.AIFLAGS_SERVE_WRITE_TOKEN),
   };
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FileMetricStore } from '@aiflags/file';
-import { seededRandom, simulateUnits } from '../../ai/test/simulate.js';
+import { seededRandom, simulateUnits } from '@aiflags/testing';
 import { runCli, startCli } from './cli-ai-run.js';
 
 const FLAGS = `

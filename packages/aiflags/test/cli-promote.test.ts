@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, parseFlags } from '@aiflags/core';
 import { FileMetricStore } from '@aiflags/file';
 import { FileStateStore } from '@aiflags/file';
-import { seededRandom, simulateUnits } from '../../ai/test/simulate.js';
+import { seededRandom, simulateUnits } from '@aiflags/testing';
 import { runCli } from './cli-ai-run.js';
 
 const FLAGS = `# Flags of the support bot.

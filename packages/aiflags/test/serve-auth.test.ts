@@ -77,7 +77,7 @@ describe('authorize', () => {
   });
 
   it('no tokens configured: every request passes', () => {
-    expect(authorize({}, [])).toEqual({ ok: true, name: undefined });
+    expect(authorize({}, [])).toEqual({ ok: true, name: undefined, write: true });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, FlagConfigError, parseFlags, validateFlags, type EvaluationContext } from '../src/index.js';
-import { BAD_FLAG_FILES, fixtureContent } from './fixtures/bad-flag-files.js';
-import { VALID_FLAGS_YAML } from './fixtures/valid-flags.js';
+import { BAD_FLAG_FILES, fixtureContent } from '@aiflags/testing';
+import { VALID_FLAGS_YAML } from '@aiflags/testing';
 
 describe('malformed flag files', () => {
   it('has at least 25 cases', () => {

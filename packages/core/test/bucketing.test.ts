@@ -1,30 +1,20 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { evaluate, parseFlags, type FlagSet, murmur3, rolloutAllocation, splitAllocation } from '../src/index.js';
+import { createRolloutBucketer, createSplitBucketer } from '../src/bucketing/bucketers.js';
 import {
-  evaluate,
-  parseFlags,
-  type FlagSet,
-  createRolloutBucketer,
-  createSplitBucketer,
   FLAGD_TOTAL_WEIGHT,
   flagdBucket,
   flagdScale,
-  hexMod,
   launchDarklyBucket,
   md5Bucket,
-  md5Hex,
-  murmur3,
   murmur3Bucket,
-  murmur3Continue,
-  murmur3js,
-  murmur3Prefix,
-  rolloutAllocation,
-  sha1Hex,
-  splitAllocation,
   UNLEASH_VARIANT_SEED,
   unleashNormalizedValue,
-} from '../src/index.js';
+} from '../src/bucketing/bucket-functions.js';
+import { hexMod, md5Hex, sha1Hex } from '../src/bucketing/digest.js';
+import { murmur3Continue, murmur3js, murmur3Prefix } from '../src/bucketing/murmur3.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, evaluateTyped, flagTypeOf, parseFlags, validateFlags, type EvaluationContext, type LiveState } from '../src/index.js';
-import { VALID_FLAGS_YAML } from './fixtures/valid-flags.js';
+import { VALID_FLAGS_YAML } from '@aiflags/testing';
 
 const set = parseFlags(VALID_FLAGS_YAML, 'flags.yaml');
 const meta = { flagSetId: 'chat-app', flagSetVersion: '2026-11-25' };

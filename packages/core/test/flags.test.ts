@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { FlagFileSchema, ModelConfigSchema, OPERATORS, OPERATOR_DEFINITIONS } from '../src/index.js';
+import { FlagFileSchema, OPERATORS, OPERATOR_DEFINITIONS } from '../src/index.js';
+import { ModelConfigSchema } from '../src/flags/model-config.js';
 
 const shipped = JSON.parse(readFileSync(new URL('../flags.schema.json', import.meta.url), 'utf8')) as Record<string, any>;
 

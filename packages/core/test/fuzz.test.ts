@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evaluate, FlagConfigError, parseFlags, validateFlags, type FlagSet } from '../src/index.js';
-import { VALID_FLAGS_YAML } from './fixtures/valid-flags.js';
+import { VALID_FLAGS_YAML } from '@aiflags/testing';
 
 // Fixed seeds keep CI reproducible; a failure prints the counterexample to add as a fixture.
 const SEED = 20261202;

@@ -5,11 +5,11 @@ import {
   applyKillSwitch,
   checkLiveState,
   emptyLiveState,
-  overrideAction,
   readLiveStateJson,
   checkKillSwitch,
   StateListeners,
 } from '../src/index.js';
+import { overrideAction } from '../src/live-state/changes.js';
 
 const actor = { actor: 'ana' };
 

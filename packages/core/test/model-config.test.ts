@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closestKey, FlagConfigError, ModelConfigSchema, parseFlags, validateFlags } from '../src/index.js';
+import { closestKey, FlagConfigError, parseFlags, validateFlags } from '../src/index.js';
+import { ModelConfigSchema } from '../src/flags/model-config.js';
 
 const modelSwap = (treatment: string, extra = '') => `flags:
   chat-model:

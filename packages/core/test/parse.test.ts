@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { evaluate, FlagConfigError, parseFlags, validateFlags } from '../src/index.js';
-import { VALID_FLAGS_YAML } from './fixtures/valid-flags.js';
+import { VALID_FLAGS_YAML } from '@aiflags/testing';
 
 describe('parseFlags', () => {
   const set = parseFlags(VALID_FLAGS_YAML, 'flags.yaml');

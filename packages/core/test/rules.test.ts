@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileCondition, findNestedQuantifier, OPERATORS, parseVersion, type ConditionInput, type EvaluationContext, type Operator } from '../src/index.js';
+import { OPERATORS, parseVersion, type EvaluationContext, type Operator } from '../src/index.js';
+import { compileCondition } from '../src/rules/condition.js';
+import { findNestedQuantifier } from '../src/rules/regex-safety.js';
+import type { ConditionInput } from '../src/flags/schema.js';
 
 const fail = (field: (string | number)[], message: string): never => {
   throw new Error(`${field.join('.')}: ${message}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileCondition, evaluate, FlagConfigError, parseFlags, parseStrictDate, toEpochMs } from '../src/index.js';
+import { evaluate, FlagConfigError, parseFlags, parseStrictDate, toEpochMs } from '../src/index.js';
+import { compileCondition } from '../src/rules/condition.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { readYamlStrict } from '../src/flags/read-document.js';
 import { readYamlFast } from '../src/flags/yaml-fast-path.js';
-import { BAD_FLAG_FILES } from './fixtures/bad-flag-files.js';
-import { VALID_FLAGS_YAML } from './fixtures/valid-flags.js';
+import { BAD_FLAG_FILES } from '@aiflags/testing';
+import { VALID_FLAGS_YAML } from '@aiflags/testing';
 
 const SEED = 20261202;
 

@@ -1,9 +1,8 @@
 import { ErrorCode, StandardResolutionReasons } from '@openfeature/server-sdk';
-import type { FlagValue, ResolutionDetails } from '@openfeature/server-sdk';
+import type { FlagValue, FlagValueType, ResolutionDetails } from '@openfeature/server-sdk';
 import type { LDEvaluationDetail, LDEvaluationReason } from '@launchdarkly/node-server-sdk';
+import { hasValueType } from '@aiflags/provider';
 import type { FlagCatalogEntry } from './flag-catalog.js';
-
-export type FlagValueType = 'boolean' | 'string' | 'number' | 'object';
 
 /** LaunchDarkly `errorKind` → OpenFeature error code. */
 export const ERROR_KINDS: Readonly<Record<string, ErrorCode>> = {
@@ -59,7 +58,7 @@ export function translateResult<T extends FlagValue>(
   if (detail.variationIndex === null || detail.variationIndex === undefined) {
     return { value: defaultValue, reason, flagMetadata };
   }
-  if (!hasType(detail.value, type)) {
+  if (!hasValueType(detail.value, type)) {
     return {
       value: defaultValue,
       reason: StandardResolutionReasons.ERROR,
@@ -70,11 +69,6 @@ export function translateResult<T extends FlagValue>(
   }
   const variant = entry?.variants[detail.variationIndex] ?? String(detail.variationIndex);
   return { value: detail.value as T, variant, reason, flagMetadata };
-}
-
-function hasType(value: unknown, type: FlagValueType): boolean {
-  if (type === 'object') return typeof value === 'object' && value !== null;
-  return typeof value === type;
 }
 
 function describe(value: unknown): string {

@@ -5,7 +5,7 @@ import { init } from '@launchdarkly/node-server-sdk';
 import type { LDClient, LDLogger } from '@launchdarkly/node-server-sdk';
 import { TestData } from '@launchdarkly/node-server-sdk/integrations';
 import { createLaunchDarklyProvider, type LaunchDarklyProvider } from '../src/index.js';
-import { LocalLDServer } from './helpers/local-ld-server.js';
+import { LocalLDServer } from '@aiflags/testing';
 
 const quiet: LDLogger = { error() {}, warn() {}, info() {}, debug() {} };
 const ctx = { targetingKey: 'user-1', plan: 'pro' };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LDEvaluationDetail } from '@launchdarkly/node-server-sdk';
 import { translateReason, translateResult } from '../src/index.js';
-import type { FlagCatalogEntry, FlagValueType } from '../src/index.js';
+import type { FlagValueType } from '@openfeature/server-sdk';
+import type { FlagCatalogEntry } from '../src/index.js';
 
 const entry: FlagCatalogEntry = {
   variants: ['control', 'treatment'],

@@ -1,6 +1,58 @@
-export * from './outcome/outcome.js';
-export * from './outcome/outcome-bounds.js';
-export * from './aggregates/index.js';
-export * from './stats/index.js';
-export * from './store/metric-store.js';
-export * from './store/memory-metric-store.js';
+/**
+ * The public API of @aiflags/metrics, named one by one (api-report.md lists it with signatures): outcomes
+ * and their one declaration, aggregates and their JSON form, statistics over summaries, the MetricStore
+ * contract and the memory store. Special functions, sketch and moment internals stay internal.
+ */
+
+export { deserializeAggregate, serializeAggregate, type SerializedAggregate, type SerializedMoments } from './aggregates/aggregate-serialization.js';
+export { type AggregateEntry, AggregateTable, type AggregateTableOptions } from './aggregates/aggregate-table.js';
+export { HOUR_MS, hourOf } from './aggregates/hour.js';
+export { HLL_RELATIVE_ERROR, HyperLogLog } from './aggregates/hyperloglog.js';
+export { createLatencySketch, LATENCY_SKETCH_ACCURACY, type LatencySketch, type SerializedSketch } from './aggregates/latency-sketch.js';
+export { type Moments, momentsSummary, standardDeviation, variance } from './aggregates/moments.js';
+export {
+  addExposure,
+  addOutcome,
+  cloneAggregate,
+  createAggregate,
+  mergeAggregateInto,
+  mergeAggregates,
+  uniqueUnits,
+  type VariantAggregate,
+} from './aggregates/variant-aggregate.js';
+export { metricValueProblem, outcomeProblem, type OutcomeProblem } from './outcome/outcome-bounds.js';
+export {
+  type Exposure,
+  MAX_METRIC_MAGNITUDE,
+  type MomentsMetric,
+  type Outcome,
+  OUTCOME_METRIC_LIST,
+  OUTCOME_METRICS,
+  type OutcomeMeasurements,
+  type OutcomeMetric,
+  type OutcomeMetricSpec,
+  type OutcomeNumericField,
+  type SumMetric,
+  type TimeRange,
+} from './outcome/outcome.js';
+export { meanInterval, type MeanInterval, type ProportionInterval, wilsonInterval } from './stats/confidence-interval.js';
+export { binomialCdf, binomialQuantile } from './stats/distributions/binomial.js';
+export { chiSquareSurvival } from './stats/distributions/chi-square.js';
+export { normalCdf, normalPdf, normalQuantile } from './stats/distributions/normal.js';
+export { tCdf, tQuantile } from './stats/distributions/student-t.js';
+export { holmCorrection, type HolmResult } from './stats/holm.js';
+export {
+  compareQuantiles,
+  type QuantileComparison,
+  type QuantileComparisonOptions,
+  quantileInterval,
+  type QuantileSketch,
+} from './stats/quantile-comparison.js';
+export { type MeanSampleSizeInput, type PowerOptions, type ProportionSampleSizeInput, requiredSampleSize } from './stats/sample-size.js';
+export { type SequentialOptions, type SequentialResult, sequentialTest } from './stats/sequential.js';
+export { type SrmOptions, type SrmResult, srmTest } from './stats/srm.js';
+export { type AlphaOption, type Interval, type ProportionSample, proportionSummary, type SampleSummary } from './stats/summary.js';
+export { type TwoProportionResult, twoProportionZTest } from './stats/two-proportion.js';
+export { type WelchResult, welchTTest } from './stats/welch.js';
+export { DEFAULT_MAX_CELLS, MemoryMetricStore, type MemoryMetricStoreOptions } from './store/memory-metric-store.js';
+export type { MetricStore } from './store/metric-store.js';

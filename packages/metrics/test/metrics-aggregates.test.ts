@@ -1,29 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './stats-seeded-random.js';
+import { seededRandom } from '@aiflags/testing';
 import {
   AggregateTable,
   HOUR_MS,
   HyperLogLog,
   addExposure,
   addOutcome,
-  addToMoments,
   createAggregate,
   createLatencySketch,
-  createMoments,
   deserializeAggregate,
-  deserializeSketch,
   hourOf,
   mergeAggregates,
-  mergeMoments,
   outcomeProblem,
   serializeAggregate,
-  serializeSketch,
   standardDeviation,
   uniqueUnits,
   variance,
   type Outcome,
   type VariantAggregate,
 } from '../src/index.js';
+import { addToMoments, createMoments, mergeMoments } from '../src/aggregates/moments.js';
+import { deserializeSketch, serializeSketch } from '../src/aggregates/latency-sketch.js';
 
 function twoPassVariance(xs: number[]): number {
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;

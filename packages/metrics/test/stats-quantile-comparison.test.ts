@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './stats-seeded-random.js';
+import { seededRandom } from '@aiflags/testing';
 import { createLatencySketch } from '../src/index.js';
 import { compareQuantiles, quantileInterval, type QuantileSketch } from '../src/index.js';
 

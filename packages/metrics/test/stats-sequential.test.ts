@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './stats-seeded-random.js';
-import { addToMoments, createMoments, momentsSummary, type Moments } from '../src/index.js';
+import { seededRandom } from '@aiflags/testing';
+import { momentsSummary, type Moments } from '../src/index.js';
+import { addToMoments, createMoments } from '../src/aggregates/moments.js';
 import { proportionSummary, sequentialTest, welchTTest } from '../src/index.js';
 
 /** Box–Muller standard normal draws from a uniform generator. */

@@ -11,7 +11,7 @@ import {
   type SampleSummary,
 } from '../src/index.js';
 import { HLL_RELATIVE_ERROR, HyperLogLog } from '../src/index.js';
-import { seededRandom } from './stats-seeded-random.js';
+import { seededRandom } from '@aiflags/testing';
 
 function summarize(xs: number[]): SampleSummary {
   const n = xs.length;

@@ -1,5 +1,5 @@
 export * from './local-provider.js';
-export * from './track-sink.js';
+export * from './base/index.js';
 export * from './source/changed-flags.js';
 export * from './source/load-flag-file.js';
 export { OFF_THREAD_MIN_BYTES, parseFlagsOffThread, type ParsedWhere } from './source/parse-off-thread.js';

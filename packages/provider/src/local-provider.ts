@@ -1,13 +1,10 @@
 import {
   DefaultLogger,
   ErrorCode,
-  OpenFeatureEventEmitter,
   ProviderEvents,
-  StandardResolutionReasons,
   type EvaluationContext,
-  type JsonValue,
+  type FlagValueType,
   type Logger,
-  type Provider,
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
@@ -17,7 +14,8 @@ import { PresenceAnnouncer, type PresenceOptions } from './presence/presence-ann
 import { changedFlagsInSlices } from './source/changed-flags.js';
 import { FlagFileReadError, readFlagFileBytes } from './source/load-flag-file.js';
 import { OFF_THREAD_MIN_BYTES, parseFlagsOffThread, type ParsedWhere } from './source/parse-off-thread.js';
-import type { TrackSink } from './track-sink.js';
+import { BaseProvider, errorResolution, hasValueType } from './base/base-provider.js';
+import { trackInto, type TrackSink } from './base/track-sink.js';
 import { FileWatcher, type FileWatcherOptions } from '@aiflags/file';
 
 export interface LocalProviderOptions {
@@ -65,16 +63,12 @@ export interface ReloadError {
 /** Distinct reload errors remembered as already logged; more than this many are logged again. */
 const MAX_REMEMBERED_RELOAD_ERRORS = 100;
 
-type FlagType = 'boolean' | 'string' | 'number' | 'object';
-
 /**
  * An OpenFeature server provider over an aiflags flag file or object, evaluated in process with
  * `@aiflags/core`. A reload that fails validation keeps the last good flags serving.
  */
-export class LocalProvider implements Provider {
+export class LocalProvider extends BaseProvider {
   readonly metadata = { name: 'aiflags-local' } as const;
-  readonly runsOn = 'server' as const;
-  readonly events = new OpenFeatureEventEmitter();
 
   private set: FlagSet | undefined;
   private readonly state: StateStore | undefined;
@@ -82,8 +76,6 @@ export class LocalProvider implements Provider {
   private lastBytes: Buffer | undefined;
   /** The content of the last load attempt, good or bad: the same content is never reported twice. */
   private lastSeen: Buffer | undefined;
-  /** In ERROR or STALE since the last good load: the next good load emits READY. */
-  private degraded = false;
   private watcher: FileWatcher | undefined;
   private unsubscribe: (() => void) | undefined;
   private reloading: Promise<void> = Promise.resolve();
@@ -102,20 +94,12 @@ export class LocalProvider implements Provider {
    * provider that does not track and skips merging and freezing the context of every `client.track()`
    * call only for the event to be dropped.
    */
-  readonly track?: (eventName: string, context: EvaluationContext, details: TrackingEventDetails) => void;
+  readonly track?: (eventName: string, context: EvaluationContext, details?: TrackingEventDetails) => void;
 
   constructor(private readonly options: LocalProviderOptions) {
+    super();
     this.state = options.state;
-    const sink = options.trackSink;
-    if (sink) {
-      this.track = (eventName, context, details) => {
-        try {
-          sink.track(eventName, context, details);
-        } catch {
-          // Tracking is best effort: a failing sink must not reach the app.
-        }
-      };
-    }
+    if (options.trackSink) this.track = trackInto(options.trackSink);
     if ((options.file === undefined) === (options.flags === undefined)) {
       throw new TypeError('LocalProvider: give exactly one of `file` and `flags`');
     }
@@ -201,42 +185,22 @@ export class LocalProvider implements Provider {
     await this.options.dispose?.();
   }
 
-  resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<boolean>> {
+  protected resolveValue<T>(flagKey: string, type: FlagValueType, defaultValue: T, context: EvaluationContext, logger?: Logger): ResolutionDetails<T> {
     this.evaluationLogger = logger;
-    return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'boolean'));
-  }
-
-  resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<string>> {
-    this.evaluationLogger = logger;
-    return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'string'));
-  }
-
-  resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<number>> {
-    this.evaluationLogger = logger;
-    return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'number'));
-  }
-
-  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<T>> {
-    this.evaluationLogger = logger;
-    return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'object'));
+    return this.resolve(flagKey, defaultValue, context, type);
   }
 
   /** The hot path: one evaluation and a field mapping, nothing else. */
-  private resolve<T>(flagKey: string, defaultValue: T, context: EvaluationContext, type: FlagType): ResolutionDetails<T> {
+  private resolve<T>(flagKey: string, defaultValue: T, context: EvaluationContext, type: FlagValueType): ResolutionDetails<T> {
     const set = this.set;
     if (set === undefined) {
-      return {
-        value: defaultValue,
-        reason: StandardResolutionReasons.ERROR,
-        errorCode: ErrorCode.PARSE_ERROR,
-        errorMessage: this.loadError?.message ?? 'no flags loaded',
-      };
+      return errorResolution(defaultValue, ErrorCode.PARSE_ERROR, this.loadError?.message ?? 'no flags loaded');
     }
     let result: ReturnType<typeof evaluate>;
     try {
       result = evaluate(set, flagKey, context, this.state?.current());
     } catch (error) {
-      return { value: defaultValue, reason: StandardResolutionReasons.ERROR, errorCode: ErrorCode.GENERAL, errorMessage: (error as Error).message };
+      return errorResolution(defaultValue, ErrorCode.GENERAL, (error as Error).message);
     }
     if (result.errorCode !== undefined) {
       // A typo'd key is the common case: name the closest kill switch or flag (switches first, for guard).
@@ -253,14 +217,13 @@ export class LocalProvider implements Provider {
     if (value === undefined) {
       return { value: defaultValue, variant: result.variant, reason: result.reason, flagMetadata: result.flagMetadata };
     }
-    if (type === 'object' ? typeof value !== 'object' || value === null : typeof value !== type) {
-      return {
-        value: defaultValue,
-        reason: StandardResolutionReasons.ERROR,
-        errorCode: ErrorCode.TYPE_MISMATCH,
-        errorMessage: `${set.source}: flag '${flagKey}' has ${typeof value} values, not ${type}`,
-        flagMetadata: result.flagMetadata,
-      };
+    if (!hasValueType(value, type)) {
+      return errorResolution(
+        defaultValue,
+        ErrorCode.TYPE_MISMATCH,
+        `${set.source}: flag '${flagKey}' has ${typeof value} values, not ${type}`,
+        result.flagMetadata,
+      );
     }
     return { value: value as T, variant: result.variant, reason: result.reason, flagMetadata: result.flagMetadata };
   }
@@ -300,10 +263,7 @@ export class LocalProvider implements Provider {
     this.loadError = undefined;
     this.reloadError = undefined;
     this.loggedReloadErrors.clear();
-    if (this.degraded) {
-      this.degraded = false;
-      this.events.emit(ProviderEvents.Ready, { message: `${file}: flags loaded` });
-    }
+    this.recovered(`${file}: flags loaded`);
     this.announcer?.announce();
     const flagsChanged = await changedFlagsInSlices(before, set);
     this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged, message: `${file}: flags reloaded` });
@@ -321,10 +281,9 @@ export class LocalProvider implements Provider {
    * serving. An ERROR is also logged once per distinct message; a missing file (STALE, often mid-save) is not.
    */
   private fail(event: ProviderEvents.Error | ProviderEvents.Stale, message: string, code: ReloadError['code']): void {
-    this.degraded = true;
     const servingVersion = this.set?.version;
     this.reloadError = { message, code, at: new Date().toISOString(), servingVersion };
-    this.events.emit(event, { message: event === ProviderEvents.Stale ? `${message}; serving the last good flags` : message });
+    this.lost(event, event === ProviderEvents.Stale ? `${message}; serving the last good flags` : message);
     if (event === ProviderEvents.Error && !this.loggedReloadErrors.has(message)) {
       if (this.loggedReloadErrors.size >= MAX_REMEMBERED_RELOAD_ERRORS) this.loggedReloadErrors.clear();
       this.loggedReloadErrors.add(message);

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStateStore, redisOptionsFromUrl } from '@aiflags/redis';
-import { PrivateRedis, freePort } from './helpers/private-redis.js';
-import { recordingLogger } from './helpers/redis-test-env.js';
+import { PrivateRedis, freePort } from '@aiflags/testing';
+import { recordingLogger } from '@aiflags/testing';
 
 // ACL users are server-wide, so this runs on a private redis-server rather than the shared one.
 let server: PrivateRedis;

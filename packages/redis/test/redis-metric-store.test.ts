@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AggregateTable, HOUR_MS, uniqueUnits, type Outcome } from '@aiflags/metrics';
 import { RedisMetricStore } from '@aiflags/redis';
-import { PrivateRedis, freePort } from './helpers/private-redis.js';
-import { deletePrefix, eventually, recordingLogger, testPrefix, testRedisUrl } from './helpers/redis-test-env.js';
+import { PrivateRedis, freePort } from '@aiflags/testing';
+import { deletePrefix, eventually, recordingLogger, testPrefix, testRedisUrl } from '@aiflags/testing';
 
 const open: Array<{ close(): Promise<void> }> = [];
 const prefixes: string[] = [];

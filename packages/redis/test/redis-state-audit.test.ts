@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStateStore, redisKeys } from '@aiflags/redis';
-import { deletePrefix, recordingLogger, testPrefix, testRedisUrl } from './helpers/redis-test-env.js';
+import { deletePrefix, recordingLogger, testPrefix, testRedisUrl } from '@aiflags/testing';
 
 const prefixes: string[] = [];
 const open: Array<{ close(): Promise<void> | void }> = [];

@@ -1,6 +1,5 @@
 export * from './translate-context.js';
 export * from './translate-result.js';
-export * from './track-sink.js';
 export * from './unleash-provider.js';
 export * from './create-unleash-provider.js';
 export * from './export/index.js';

@@ -1,8 +1,5 @@
 import { ErrorCode, StandardResolutionReasons } from '@openfeature/server-sdk';
-import type { FlagValue, ResolutionDetails } from '@openfeature/server-sdk';
-
-/** The OpenFeature type a caller asked for. */
-export type FlagValueType = 'boolean' | 'string' | 'number' | 'object';
+import type { FlagValue, FlagValueType, ResolutionDetails } from '@openfeature/server-sdk';
 
 /** The parts of an Unleash feature definition the reason depends on. */
 export interface FeatureShape {

@@ -1,18 +1,10 @@
-import {
-  ErrorCode,
-  OpenFeatureEventEmitter,
-  ProviderEvents,
-  ProviderFatalError,
-  ProviderNotReadyError,
-  StandardResolutionReasons,
-} from '@openfeature/server-sdk';
-import type { EvaluationContext, FlagValue, JsonValue, Provider, ResolutionDetails, TrackingEventDetails } from '@openfeature/server-sdk';
+import { ErrorCode, ProviderEvents, ProviderFatalError, ProviderNotReadyError } from '@openfeature/server-sdk';
+import type { EvaluationContext, FlagValue, FlagValueType, ResolutionDetails, TrackingEventDetails } from '@openfeature/server-sdk';
 import type { Unleash } from 'unleash-client';
 import { redactUrl } from '@aiflags/core';
-import type { TrackSink } from './track-sink.js';
+import { BaseProvider, errorResolution, trackInto, type TrackSink } from '@aiflags/provider';
 import { translateContext } from './translate-context.js';
 import { translateResult } from './translate-result.js';
-import type { FlagValueType } from './translate-result.js';
 
 export interface UnleashProviderOptions {
   /** How long `initialize` waits for the first sync with the server, in ms (default 10 000). */
@@ -29,10 +21,9 @@ export interface UnleashProviderOptions {
 export type UnleashConnection = 'starting' | 'ready' | 'stale' | 'error';
 
 /** An OpenFeature provider over a started-or-starting unleash-client `Unleash` instance. */
-export class UnleashProvider implements Provider {
+export class UnleashProvider extends BaseProvider {
   readonly metadata = { name: 'aiflags-unleash' } as const;
-  readonly runsOn = 'server' as const;
-  readonly events = new OpenFeatureEventEmitter();
+  private readonly sink: ReturnType<typeof trackInto> | undefined;
   private state: UnleashConnection = 'starting';
   private lastError: Error | undefined;
   // Set once initialize() has rejected: OpenFeature then holds the provider in ERROR until we say READY.
@@ -43,6 +34,8 @@ export class UnleashProvider implements Provider {
     readonly unleash: Unleash,
     private readonly options: UnleashProviderOptions = {},
   ) {
+    super();
+    this.sink = options.trackSink ? trackInto(options.trackSink) : undefined;
     if (unleash.isSynchronized()) this.state = 'ready';
     // unleash-client answers only after its own 'ready'; 'changed' comes a tick earlier on the first fetch.
     let clientReady = this.state === 'ready';
@@ -101,25 +94,13 @@ export class UnleashProvider implements Provider {
     }
   }
 
-  resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext) {
-    return Promise.resolve(this.resolve(flagKey, 'boolean', defaultValue, context));
-  }
-
-  resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext) {
-    return Promise.resolve(this.resolve(flagKey, 'string', defaultValue, context));
-  }
-
-  resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext) {
-    return Promise.resolve(this.resolve(flagKey, 'number', defaultValue, context));
-  }
-
-  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext) {
-    return Promise.resolve(this.resolve(flagKey, 'object', defaultValue, context));
+  protected resolveValue<T extends FlagValue>(flagKey: string, type: FlagValueType, defaultValue: T, context: EvaluationContext): ResolutionDetails<T> {
+    return this.resolve(flagKey, type, defaultValue, context);
   }
 
   /** Hands the event to the configured sink; without one it is dropped (Unleash has no custom events). */
   track(eventName: string, context: EvaluationContext, details: TrackingEventDetails = {}): void {
-    this.options.trackSink?.track(eventName, context, details);
+    this.sink?.(eventName, context, details);
   }
 
   async onClose(): Promise<void> {
@@ -135,24 +116,18 @@ export class UnleashProvider implements Provider {
   /** Synchronous evaluation (the OpenFeature methods wrap it). Never throws. */
   resolve<T extends FlagValue>(flagKey: string, type: FlagValueType, defaultValue: T, context: EvaluationContext = {}): ResolutionDetails<T> {
     if (this.state === 'starting' || (this.state === 'error' && !this.unleash.isSynchronized())) {
-      return {
-        value: defaultValue,
-        reason: StandardResolutionReasons.ERROR,
-        errorCode: ErrorCode.PROVIDER_NOT_READY,
-        errorMessage: this.lastError ? `Unleash not synced: ${this.lastError.message}` : 'Unleash has not synced yet',
-      };
+      return errorResolution(
+        defaultValue,
+        ErrorCode.PROVIDER_NOT_READY,
+        this.lastError ? `Unleash not synced: ${this.lastError.message}` : 'Unleash has not synced yet',
+      );
     }
     try {
       const feature = this.unleash.getFeatureToggleDefinition(flagKey);
       const variant = this.unleash.getVariant(flagKey, translateContext(context));
       return translateResult(feature, variant, type, defaultValue, flagKey);
     } catch (error) {
-      return {
-        value: defaultValue,
-        reason: StandardResolutionReasons.ERROR,
-        errorCode: ErrorCode.GENERAL,
-        errorMessage: redactUrl(asError(error).message),
-      };
+      return errorResolution(defaultValue, ErrorCode.GENERAL, redactUrl(asError(error).message));
     }
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translateResult } from '../src/index.js';
-import type { FeatureShape, FlagValueType, UnleashVariant } from '../src/index.js';
+import type { FlagValueType } from '@openfeature/server-sdk';
+import type { FeatureShape, UnleashVariant } from '../src/index.js';
 
 const rollout = (percent: number, extra: Record<string, unknown> = {}) => ({
   name: 'flexibleRollout',

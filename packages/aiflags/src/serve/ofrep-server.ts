@@ -8,6 +8,7 @@ import { singleAnswer } from './ofrep-answer.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { DEFAULT_SERVE_LIMITS, type ServeLimits } from './serve-limits.js';
 import { type ServeMeter, serveInstruments } from './serve-metrics.js';
+import type { ServeRoute } from './serve-route.js';
 import type { ServeToken } from './serve-tokens.js';
 
 export interface OfrepServerOptions {
@@ -22,6 +23,8 @@ export interface OfrepServerOptions {
   log?: (line: string) => void;
   /** Where the server's own metrics go (OpenTelemetry's HTTP server duration and active requests). */
   meter?: ServeMeter;
+  /** Parts beyond OFREP on the same server (outcomes in, the console), asked in order before a 404. */
+  routes?: readonly ServeRoute[];
 }
 
 export interface OfrepServer {
@@ -42,6 +45,7 @@ const MAX_HINTED_KEY = 256;
 export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
   const limits: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
   const tokens = options.tokens ?? [];
+  const routes = options.routes ?? [];
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
@@ -52,7 +56,7 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
   const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     const started = performance.now();
     const method = req.method ?? 'GET';
-    const route = routeOf(req.url);
+    const route = routeOf(req.url, routes);
     inFlight++;
     instruments?.started(method, route);
     res.once('close', () => {
@@ -82,6 +86,13 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
     res.writeHead(status).end(text);
   }
 
+  function tooMany(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader('retry-after', String(limits.retryAfterS));
+    res.setHeader('connection', 'close');
+    req.resume();
+    send(res, 429, { errorDetails: `more than ${limits.maxInFlight} requests at once; retry after ${limits.retryAfterS} s` });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (path === '/healthz') return send(res, 200, { status: 'ok' });
@@ -90,7 +101,13 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
       return send(res, ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'draining' : 'no flags loaded' });
     }
     const single = path.startsWith(SINGLE);
-    if (!single && path !== BULK) return send(res, 404, { errorDetails: `no such endpoint: ${path.slice(0, 200)}` });
+    if (!single && path !== BULK) {
+      const extra = routes.find((r) => r.match(path) !== undefined);
+      if (extra === undefined) return send(res, 404, { errorDetails: `no such endpoint: ${path.slice(0, 200)}` });
+      if (inFlight > limits.maxInFlight) return tooMany(req, res);
+      if (draining) res.setHeader('connection', 'close');
+      return extra.handle(req, res, path);
+    }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return send(res, 405, { errorDetails: `${path.slice(0, 200)} takes POST` });
@@ -101,12 +118,7 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
       req.resume();
       return send(res, auth.status, { errorDetails: auth.details });
     }
-    if (inFlight > limits.maxInFlight) {
-      res.setHeader('retry-after', String(limits.retryAfterS));
-      res.setHeader('connection', 'close');
-      req.resume();
-      return send(res, 429, { errorDetails: `more than ${limits.maxInFlight} requests at once; retry after ${limits.retryAfterS} s` });
-    }
+    if (inFlight > limits.maxInFlight) return tooMany(req, res);
     const key = single ? decodeKey(path.slice(SINGLE.length)) : undefined;
     if (single && key === undefined) {
       req.resume();
@@ -180,10 +192,15 @@ function withKeyHint(set: FlagSet, key: string, result: EvaluationResult): Evalu
   return hint === '' ? result : { ...result, errorMessage: `${result.errorMessage ?? result.errorCode}${hint}` };
 }
 
-function routeOf(url: string | undefined): string {
+function routeOf(url: string | undefined, routes: readonly ServeRoute[]): string {
   const path = (url ?? '/').split('?', 1)[0] ?? '/';
   if (path.startsWith(SINGLE)) return `${SINGLE}{key}`;
-  return path === BULK || path === '/healthz' || path === '/readyz' ? path : 'unmatched';
+  if (path === BULK || path === '/healthz' || path === '/readyz') return path;
+  for (const r of routes) {
+    const template = r.match(path);
+    if (template !== undefined) return template;
+  }
+  return 'unmatched';
 }
 
 /** The flag key from the path: percent-decoded (clients may or may not encode it), undefined when malformed. */

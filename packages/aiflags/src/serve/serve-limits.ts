@@ -2,6 +2,8 @@
 export interface ServeLimits {
   /** Largest request body in bytes (default 1 MiB); longer bodies get 413. */
   maxBodyBytes: number;
+  /** Most outcomes or exposures in one POST /v1/outcomes or /v1/exposures (default 1000); longer batches get 413. */
+  maxBatchItems: number;
   /** Requests handled at once (default 512); more get 429 with Retry-After. */
   maxInFlight: number;
   /** Seconds a client is told to wait in a 429's Retry-After (default 1). */
@@ -18,6 +20,7 @@ export interface ServeLimits {
 
 export const DEFAULT_SERVE_LIMITS: Readonly<ServeLimits> = Object.freeze({
   maxBodyBytes: 1024 * 1024,
+  maxBatchItems: 1000,
   maxInFlight: 512,
   retryAfterS: 1,
   headersTimeoutMs: 10_000,

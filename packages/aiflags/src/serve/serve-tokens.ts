@@ -1,7 +1,9 @@
-/** One credential `aiflags serve` accepts: who holds it (for people reading logs) and the secret itself. */
+/** One credential `aiflags serve` accepts: who holds it (for logs and the audit log) and the secret itself. */
 export interface ServeToken {
   name: string;
   secret: string;
+  /** From AIFLAGS_SERVE_WRITE_TOKEN: may also post outcomes and kill or revive switches in the console. */
+  write?: true;
 }
 
 /** The credentials `aiflags serve` accepts, and why an entry was refused (serve will not start then). */
@@ -11,21 +13,30 @@ export interface ServeAuth {
 }
 
 /**
- * The tokens in AIFLAGS_SERVE_TOKEN: one secret, or a comma list of `name:secret` entries (a bare
- * secret in a list is named `token-<n>`). Never throws: an app that does not serve must not stop over it.
+ * The tokens in AIFLAGS_SERVE_TOKEN (read) and AIFLAGS_SERVE_WRITE_TOKEN (read and write): each one secret,
+ * or a comma list of `name:secret` entries (a bare secret in a list is named `token-<n>`, or `writer-<n>`).
+ * Never throws: an app that does not serve must not stop over it.
  */
-export function parseServeTokens(raw: string | undefined): ServeAuth {
+export function parseServeTokens(raw: string | undefined, rawWrite?: string): ServeAuth {
+  const read = parseList('AIFLAGS_SERVE_TOKEN', raw, 'token', false);
+  if (read.problem !== undefined) return read;
+  const write = parseList('AIFLAGS_SERVE_WRITE_TOKEN', rawWrite, 'writer', true);
+  const tokens = [...read.tokens, ...write.tokens];
+  return write.problem === undefined ? { tokens } : { tokens, problem: write.problem };
+}
+
+function parseList(variable: string, raw: string | undefined, prefix: string, write: boolean): ServeAuth {
   if (raw === undefined || raw.trim() === '') return { tokens: [] };
   const tokens: ServeToken[] = [];
-  const entries = raw.split(',');
-  for (const [i, entry] of entries.entries()) {
+  for (const [i, entry] of raw.split(',').entries()) {
     const text = entry.trim();
     const colon = text.indexOf(':');
     const secret = colon > 0 ? text.slice(colon + 1) : text;
     if (secret === '') {
-      return { tokens, problem: `AIFLAGS_SERVE_TOKEN: entry ${i + 1} has no secret (expected 'secret' or 'name:secret', comma separated)` };
+      return { tokens, problem: `${variable}: entry ${i + 1} has no secret (expected 'secret' or 'name:secret', comma separated)` };
     }
-    tokens.push({ name: colon > 0 ? text.slice(0, colon) : `token-${i + 1}`, secret });
+    const token: ServeToken = { name: colon > 0 ? text.slice(0, colon) : `${prefix}-${i + 1}`, secret };
+    tokens.push(write ? { ...token, write: true } : token);
   }
   return { tokens };
 }

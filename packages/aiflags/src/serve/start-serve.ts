@@ -1,7 +1,9 @@
 import { LocalProvider } from '@aiflags/provider';
 import type { Runtime } from '../runtime.js';
+import { consoleRoute } from './console-route.js';
 import { createOfrepServer } from './ofrep-server.js';
-import type { ServeLimits } from './serve-limits.js';
+import { outcomesRoute } from './outcomes-route.js';
+import { DEFAULT_SERVE_LIMITS, type ServeLimits } from './serve-limits.js';
 import { globalServeMeter, type ServeMeter } from './serve-metrics.js';
 
 export interface StartServeOptions {
@@ -14,6 +16,10 @@ export interface StartServeOptions {
   watch?: boolean;
   /** The server's own metrics; default: the global OpenTelemetry meter provider's, when `@opentelemetry/api` is installed; false: none. */
   meter?: ServeMeter | false;
+  /** Who console changes are attributed to when the request has no token (default: the runtime's actor, the OS user). */
+  actor?: string;
+  /** ms a console kill or revive waits for every instance to confirm (default 1000). */
+  deliveryWaitMs?: number;
 }
 
 export interface RunningServe {
@@ -43,10 +49,26 @@ export async function startServe(runtime: Runtime, options: StartServeOptions): 
     await provider.onClose();
     throw error;
   }
+  const flags = () => provider.flagSet;
+  const tokens = runtime.spec.serve.tokens;
+  const limits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
   const server = createOfrepServer({
-    flags: () => provider.flagSet,
+    flags,
     live: () => runtime.state.current(),
-    tokens: runtime.spec.serve.tokens,
+    tokens,
+    routes: [
+      outcomesRoute({ flags, metrics: runtime.metrics, tokens, limits }),
+      consoleRoute({
+        flags,
+        state: runtime.state,
+        metrics: runtime.metrics,
+        presence: runtime.presence,
+        tokens,
+        actor: options.actor ?? runtime.spec.actor,
+        storeLabel: runtime.spec.storeLabel,
+        ...(options.deliveryWaitMs !== undefined ? { deliveryWaitMs: options.deliveryWaitMs } : {}),
+      }),
+    ],
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...meterOption(options.meter),

@@ -1,4 +1,4 @@
-import type { LiveState } from './types.js';
+import { emptyLiveState, type LiveState } from './types.js';
 
 export type StateListener = (state: LiveState, changed: string[]) => void;
 
@@ -28,5 +28,27 @@ export class StateListeners {
 
   clear(): void {
     this.listeners.clear();
+  }
+}
+
+/**
+ * What every live-state store keeps: the last good state, served by `current()` without waiting on I/O, and
+ * its listeners. Stores extend it and assign `state` and emit on `listeners` as changes arrive.
+ */
+export abstract class LiveStateCache {
+  protected state: LiveState = emptyLiveState();
+  protected readonly listeners = new StateListeners((error) => this.listenerFailed(error));
+
+  current(): LiveState {
+    return this.state;
+  }
+
+  onChange(listener: StateListener): () => void {
+    return this.listeners.add(listener);
+  }
+
+  /** A listener threw; the others still ran. Default: console.error. */
+  protected listenerFailed(error: unknown): void {
+    console.error('aiflags: a live-state listener threw:', error);
   }
 }

@@ -8,15 +8,14 @@ import {
   changedKeys,
   checkLiveState,
   emptyLiveState,
-  StateListeners,
   type AppliedChange,
   type AuditEntry,
   type ChangeMeta,
   type FlagOverride,
   type LiveState,
   type LiveStateRead,
-  type StateListener,
   type StateStore,
+  LiveStateCache,
 } from '@aiflags/core';
 import { osUser } from './os-user.js';
 import { stateFromAudit } from './audit-replay.js';
@@ -54,16 +53,14 @@ export const REPAIR_COMMAND = 'aiflags state repair';
  * all) and keeps a copy of the state it wrote in `state.last-good.json`: a write that finds `state.json`
  * unreadable refuses to replace it, and `repair()` restores it from that copy or the audit log.
  */
-export class FileStateStore implements StateStore {
+export class FileStateStore extends LiveStateCache implements StateStore {
   readonly audit: FileAuditLog;
   readonly statePath: string;
   /** A copy of the last state a write committed, for `repair()`. */
   readonly lastGoodPath: string;
   private readonly lockPath: string;
-  private state: LiveState = emptyLiveState();
   private lastText: string | undefined;
   private rejectedText: string | undefined;
-  private readonly listeners = new StateListeners();
   private watcher: FileWatcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly logError: (message: string) => void;
@@ -72,6 +69,7 @@ export class FileStateStore implements StateStore {
     readonly dir: string,
     private readonly options: FileStateStoreOptions = {},
   ) {
+    super();
     const layout = aiflagsLayout(dir);
     this.statePath = layout.state;
     this.lastGoodPath = layout.lastGood;
@@ -99,14 +97,6 @@ export class FileStateStore implements StateStore {
   async read(): Promise<LiveState> {
     await this.reload();
     return this.state;
-  }
-
-  current(): LiveState {
-    return this.state;
-  }
-
-  onChange(listener: StateListener): () => void {
-    return this.listeners.add(listener);
   }
 
   async setKillSwitch(name: string, killed: boolean, meta: ChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {

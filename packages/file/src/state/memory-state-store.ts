@@ -2,24 +2,22 @@ import {
   applyFlagOverride,
   applyKillSwitch,
   emptyLiveState,
-  StateListeners,
   type AppliedChange,
   type ChangeMeta,
   type FlagOverride,
   type LiveState,
-  type StateListener,
   type StateStore,
+  LiveStateCache,
 } from '@aiflags/core';
 import { MemoryAuditLog } from './memory-audit-log.js';
 import { osUser } from './os-user.js';
 
 /** A live state held in process memory: tests, and apps that change state only from inside the process. */
-export class MemoryStateStore implements StateStore {
+export class MemoryStateStore extends LiveStateCache implements StateStore {
   readonly audit = new MemoryAuditLog();
-  private state: LiveState;
-  private readonly listeners = new StateListeners();
 
   constructor(initial: LiveState = emptyLiveState()) {
+    super();
     this.state = initial;
   }
 
@@ -29,14 +27,6 @@ export class MemoryStateStore implements StateStore {
 
   async read(): Promise<LiveState> {
     return this.state;
-  }
-
-  current(): LiveState {
-    return this.state;
-  }
-
-  onChange(listener: StateListener): () => void {
-    return this.listeners.add(listener);
   }
 
   async setKillSwitch(name: string, killed: boolean, meta: ChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {

@@ -5,17 +5,15 @@ import {
   changedKeys,
   checkFlagOverride,
   checkKillSwitch,
-  emptyLiveState,
   killSwitchAction,
   killSwitchEntry,
   readLiveStateJson,
-  StateListeners,
   type ChangeMeta,
   type FlagOverride,
   type LiveState,
-  type StateListener,
   type StateStore,
   redactUrl,
+  LiveStateCache,
 } from '@aiflags/core';
 import { osUser } from './os-user.js';
 import { RedisAuditLog } from '../audit/redis-audit-log.js';
@@ -46,7 +44,7 @@ const FLAG = 'f:';
  * resyncs on a version gap, on reconnect and when the version check finds a difference, and keeps the
  * last good state while Redis is unreachable or holds a corrupted entry.
  */
-export class RedisStateStore implements StateStore {
+export class RedisStateStore extends LiveStateCache implements StateStore {
   readonly audit: RedisAuditLog;
   readonly keys: RedisKeys;
   private readonly client: Redis;
@@ -57,10 +55,8 @@ export class RedisStateStore implements StateStore {
   private readonly auditMaxLength: number;
   private readonly versionCheckIntervalMs: number;
   private readonly url: string;
-  private state: LiveState = emptyLiveState();
   /** Identity of the Redis hash the state came from; a new epoch means Redis lost it. */
   private epoch: string | undefined;
-  private readonly listeners: StateListeners;
   private started = false;
   private closed = false;
   private resyncing: Promise<void> | undefined;
@@ -72,13 +68,13 @@ export class RedisStateStore implements StateStore {
   private lastError: string | undefined;
 
   constructor(options: RedisStateStoreOptions = {}) {
+    super();
     const { client, owned } = openClient(options);
     this.client = client;
     this.ownsClient = owned;
     this.url = redactUrl(options.url ?? `redis://${client.options.host}:${client.options.port}`);
     this.keys = redisKeys(options.prefix ?? defaultPrefix(options.env));
     this.logger = options.logger ?? consoleLogger;
-    this.listeners = new StateListeners((error) => this.logger.error(`aiflags: a live state listener threw: ${(error as Error).message}`));
     this.auditMaxLength = options.auditMaxLength ?? 10_000;
     this.versionCheckIntervalMs = options.versionCheckIntervalMs ?? 5000;
     this.audit = new RedisAuditLog(client, this.keys.audit, this.auditMaxLength);
@@ -130,12 +126,8 @@ export class RedisStateStore implements StateStore {
     return this.state;
   }
 
-  current(): LiveState {
-    return this.state;
-  }
-
-  onChange(listener: StateListener): () => void {
-    return this.listeners.add(listener);
+  protected override listenerFailed(error: unknown): void {
+    this.logger.error(`aiflags: a live state listener threw: ${(error as Error).message}`);
   }
 
   async setKillSwitch(name: string, killed: boolean, meta: ChangeMeta & { retryAfter?: number } = {}): Promise<LiveState> {

@@ -9,6 +9,7 @@ interface ServeOptions {
   host: string;
   port: string;
   logRequests?: boolean;
+  actor?: string;
 }
 
 /** `aiflags serve`: the flag file over OFREP for apps in any language, until SIGTERM or SIGINT. */
@@ -18,6 +19,7 @@ export function register(program: Command): void {
     .description('serve the flags over OFREP (OpenFeature Remote Evaluation Protocol) until SIGTERM; prints the URL')
     .option('--host <host>', 'address to bind (a non-loopback address needs AIFLAGS_SERVE_TOKEN)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '8016')
+    .option('--actor <name>', 'who console kills and revives are attributed to when the request has no token (default: the OS user)')
     .option('--log-requests', 'one line per request on stderr: method, path, status, ms')
     .action(
       action(async (opts: ServeOptions, command: Command) => {
@@ -30,6 +32,7 @@ export function register(program: Command): void {
           const running = await startServe(runtime, {
             host: opts.host,
             port,
+            ...(opts.actor !== undefined ? { actor: opts.actor } : {}),
             ...(opts.logRequests ? { log: (line: string) => process.stderr.write(`${printable(line)}\n`) } : {}),
           });
           const auth = runtime.spec.serve.tokens.length > 0 ? ', token required' : '';

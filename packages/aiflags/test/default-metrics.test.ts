@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { aiFlags, closeDefaultMetrics, createProvider, defaultMetrics, FileMetricStore, resolveRuntime } from 'aiflags';
-import { createRedisMetrics } from '../packages/aiflags/src/backends/redis.js';
-import { deletePrefix, testPrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
+import { createRedisMetrics } from '../src/backends/redis.js';
+import { deletePrefix, testPrefix, testRedisUrl } from '@aiflags/testing';
 
 describe('aiFlags(client) with no metric store named', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aiflags-default-metrics-'));

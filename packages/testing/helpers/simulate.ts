@@ -1,8 +1,21 @@
-import type { Exposure, Outcome } from '@aiflags/metrics';
-import { seededRandom } from '../../metrics/test/stats-seeded-random.js';
+import { seededRandom } from './seeded-random.js';
 
 // One seeded generator for every simulation test in the repo.
 export { seededRandom };
+
+/** What a simulated unit sends: the shapes of @aiflags/metrics' Exposure and Outcome (structural, so this package depends on none of ours). */
+interface Exposure {
+  flagKey: string;
+  variant: string;
+  unitId?: string;
+  at?: number;
+}
+interface Outcome extends Exposure {
+  latencyMs?: number;
+  quality?: number;
+  costUsd?: number;
+  error?: boolean;
+}
 
 /** Standard normal draws (Box–Muller) from a uniform generator. */
 export function normal(rand: () => number): () => number {

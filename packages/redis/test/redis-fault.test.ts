@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisMetricStore, RedisStateStore } from '@aiflags/redis';
-import { startInstances, type Instance } from '../packages/redis/test/helpers/fleet.js';
-import { PrivateRedis, freePort } from '../packages/redis/test/helpers/private-redis.js';
-import { recordingLogger, testPrefix } from '../packages/redis/test/helpers/redis-test-env.js';
+import { startInstances, type Instance } from '@aiflags/testing';
+import { PrivateRedis, freePort } from '@aiflags/testing';
+import { recordingLogger, testPrefix } from '@aiflags/testing';
 
 const PROCESSES = 10;
 const prefix = testPrefix('fault');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedisRuntime, type RedisRuntime } from '../packages/aiflags/src/backends/redis.js';
-import { deletePrefix, eventually, testPrefix, testRedisUrl } from '../packages/redis/test/helpers/redis-test-env.js';
+import { createRedisRuntime, type RedisRuntime } from '../src/backends/redis.js';
+import { deletePrefix, eventually, testPrefix, testRedisUrl } from '@aiflags/testing';
 
 const runtimes: RedisRuntime[] = [];
 const prefixes: string[] = [];

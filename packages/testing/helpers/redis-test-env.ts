@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Logger } from '@aiflags/redis';
+
+/** The shape of @aiflags/redis' Logger. */
+interface Logger {
+  error(message: string): void;
+  warn(message: string): void;
+}
 
 /** The Redis the tests use; a missing server fails the test (never skips). */
 export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

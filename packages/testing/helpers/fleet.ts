@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const instanceScript = fileURLToPath(new URL('../fixtures/instance.ts', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const instanceScript = fileURLToPath(new URL('../fixtures/redis-instance.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** A JSON line written by fixtures/instance.ts. */
+/** A JSON line written by fixtures/redis-instance.ts. */
 export interface InstanceMessage {
   type: 'ready' | 'change' | 'stopped' | 'log';
   at?: number;
@@ -16,7 +16,7 @@ export interface InstanceMessage {
   m?: string;
 }
 
-/** One child process running fixtures/instance.ts with its own stores. */
+/** One child process running fixtures/redis-instance.ts with its own stores. */
 export class Instance {
   readonly messages: InstanceMessage[] = [];
   private waiters: Array<() => void> = [];
@@ -76,7 +76,7 @@ export class Instance {
   }
 }
 
-/** Starts `count` instances (`node --import tsx --conditions=source fixtures/instance.ts`) and waits until each has loaded the state. */
+/** Starts `count` instances (`node --import tsx --conditions=source fixtures/redis-instance.ts`) and waits until each has loaded the state. */
 export async function startInstances(count: number, env: Record<string, string>): Promise<Instance[]> {
   const instances = Array.from({ length: count }, () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', instanceScript], {

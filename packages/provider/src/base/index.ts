@@ -1,0 +1,2 @@
+export * from './base-provider.js';
+export * from './track-sink.js';
