@@ -40,6 +40,18 @@ const flagsIn = (hash: string) =>
         rules: [{ conditions: [{ attribute: 'plan', op: 'in', values: ['pro'] }], rollout: { variant: 'on', percentage: 1 } }],
         bucketing: { hash, by: 'accountId' },
       },
+      'rollout-by-key': {
+        variants: { on: 'on', off: 'off' },
+        defaultVariant: 'off',
+        rollout: { variant: 'on', percentage: 50 },
+        bucketing: { hash },
+      },
+      'key-rule': {
+        variants: { yes: 'yes', no: 'no' },
+        defaultVariant: 'no',
+        rules: [{ conditions: [{ attribute: 'targetingKey', op: 'in', values: ['k1'] }], variant: 'yes' }],
+        bucketing: { hash },
+      },
       'less-than': {
         variants: { yes: 'yes', no: 'no' },
         defaultVariant: 'no',
@@ -72,6 +84,8 @@ const CASES: [flag: string, contexts: Record<string, unknown>[]][] = [
   ['split-by-account', [MISSING, 1.5, true, '', 12345, 1e20, -7, 'acct-1', [1], { x: 1 }, null].map((id) => ({ targetingKey: 'u1', ...account(id) }))],
   ['rollout-by-account', [MISSING, 2.5, false, 'acct-1', 'acct-2', 42, [], null].map((id) => ({ targetingKey: 'u1', ...account(id) }))],
   ['rule-rollout-by-account', [MISSING, 0.5, 'acct-1', 'acct-2', 'acct-3'].map((id) => ({ targetingKey: 'u1', plan: 'pro', ...account(id) }))],
+  // LaunchDarkly needs a context key: without one (or with '') it answers an error, and so do we.
+  ['rollout-by-key', [{}, { targetingKey: '' }, { key: 'k1' }, ...['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map((targetingKey) => ({ targetingKey }))]],
   ['less-than', ['99', 99, '101', 101, ' 5', MISSING].map((a) => ({ targetingKey: 'u1', ...(a === MISSING ? {} : { a }) }))],
   ['first-item', [['x'], ['y', 'x'], { 0: 'x' }, { 0: 'y' }, 'x', MISSING].map((items) => ({ targetingKey: 'u1', ...(items === MISSING ? {} : { items }) }))],
   ['inverted-in', ['free', 'pro', ['free', 'pro'], ['pro'], 5, MISSING].map((a) => ({ targetingKey: 'u1', ...(a === MISSING ? {} : { a }) }))],
@@ -109,6 +123,14 @@ describe('launchdarkly mode against the real LaunchDarkly SDK', () => {
     expect(rows.filter((r) => r.local !== r.ld)).toEqual([]);
     // Not vacuous: each flag answers differently for some contexts.
     expect(new Set(rows.map((r) => r.ld)).size).toBeGreaterThan(1);
+  });
+
+  // The README lists these; each must still differ, or the README is wrong.
+  it('remaining differences: no key at all, and a condition on targetingKey given only `key`', async () => {
+    expect(localValue(set, 'less-than', { a: 5 })).toBe('yes');
+    expect((await provider.resolveStringEvaluation('less-than', CALLER_DEFAULT, { a: 5 } as never)).errorCode).toBe('TARGETING_KEY_MISSING');
+    expect(localValue(set, 'key-rule', { key: 'k1' })).toBe('no');
+    expect((await provider.resolveStringEvaluation('key-rule', CALLER_DEFAULT, { key: 'k1' } as never)).value).toBe('yes');
   });
 
   it('a missing, fractional, boolean or array bucketBy value lands in bucket 0: the first variation with weight', () => {

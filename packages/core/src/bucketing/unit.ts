@@ -62,12 +62,25 @@ function readUnleashDefaultStickiness(ctx: EvaluationContext): string | undefine
 }
 
 /**
- * The unit reader of a flag bucketing by `by` in mode `hash`. targetingKey reads the same in every mode
- * (LaunchDarkly and Unleash contexts always have a key or answer their own error); another attribute reads
- * as the vendor of the launchdarkly or unleash mode does.
+ * LaunchDarkly's context key as its provider picks it: the targetingKey, else a non-empty `key` attribute.
+ * Without either LaunchDarkly answers an error, as we do.
+ */
+function readLaunchDarklyKey(ctx: EvaluationContext): string | undefined | null {
+  const unit = readTargetingKey(ctx);
+  if (unit !== undefined) return unit;
+  const key = Object.hasOwn(ctx, 'key') ? ctx['key'] : undefined;
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
+/**
+ * The unit reader of a flag bucketing by `by` in mode `hash`: in the launchdarkly and unleash modes as the
+ * vendor's provider and evaluator read it (a context without a key is an error there too), else as aiflags.
  */
 export function createUnitReader(hash: HashMode, by: string): UnitReader {
-  if (by === 'targetingKey') return { read: hash === 'unleash' ? readUnleashDefaultStickiness : readTargetingKey, absent: 'error' };
+  if (by === 'targetingKey') {
+    const read = hash === 'unleash' ? readUnleashDefaultStickiness : hash === 'launchdarkly' ? readLaunchDarklyKey : readTargetingKey;
+    return { read, absent: 'error' };
+  }
   const path = parseAttributePath(by) ?? [by];
   if (hash === 'launchdarkly') return { read: (ctx) => launchDarklyUnit(readAttribute(ctx, path, false)), absent: 'bucket-zero' };
   if (hash === 'unleash') return { read: (ctx) => unleashUnit(readAttribute(ctx, path)), absent: 'serve-nothing' };
