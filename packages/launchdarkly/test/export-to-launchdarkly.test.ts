@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlags } from '@aiflags/core';
-import type { ConditionDefinition } from '@aiflags/core';
+import type { ConditionDefinition, ExportProblem } from '@aiflags/core';
 import { attributeReference, exportToLaunchDarkly, translateCondition } from '../src/index.js';
 import type { LaunchDarklyClause } from '../src/index.js';
 
@@ -43,10 +43,11 @@ describe('translateCondition', () => {
   ])('%s %j', (op, values, expected) => {
     const problems: never[] = [];
     const condition = { attribute: 'account.plan', op, values } as ConditionDefinition;
-    const clauses = translateCondition(condition, where, problems);
-    expect(clauses).toHaveLength(expected.length);
-    clauses.forEach((clause, i) => {
-      expect(clause).toMatchObject({ contextKind: 'user', attribute: '/account/plan', ...expected[i] });
+    const alternatives = translateCondition(condition, where, problems);
+    expect(alternatives).toHaveLength(expected.length);
+    alternatives.forEach((clauses, i) => {
+      expect(clauses).toHaveLength(1);
+      expect(clauses[0]).toMatchObject({ contextKind: 'user', attribute: '/account/plan', ...expected[i] });
     });
     expect(problems).toEqual([]);
   });
@@ -61,8 +62,23 @@ describe('translateCondition', () => {
       ['pro', 'enterprise'],
     ],
   ])('in %j is widened to %j so strict equality matches what string comparison matches', (values, widened) => {
-    const [clause] = translateCondition({ attribute: 'x', op: 'in', values } as ConditionDefinition, where, []);
+    const [[clause] = []] = translateCondition({ attribute: 'x', op: 'in', values } as ConditionDefinition, where, []);
     expect(clause?.values).toEqual(widened);
+  });
+});
+
+describe('translateCondition: inverted and caseInsensitive', () => {
+  it('an inverted condition negates each clause and ANDs them', () => {
+    const lte = translateCondition({ attribute: 'v', op: 'semver_lte', values: ['2.0.0'], inverted: true }, where, []);
+    expect(lte).toEqual([[expect.objectContaining({ op: 'semVerLessThan', negate: true }), expect.objectContaining({ op: 'semVerEqual', negate: true })]]);
+    const notIn = translateCondition({ attribute: 'plan', op: 'not_in', values: ['free'], inverted: true }, where, []);
+    expect(notIn).toEqual([[expect.objectContaining({ op: 'in', negate: false })]]);
+  });
+
+  it('caseInsensitive is reported: LaunchDarkly compares strings case-sensitively', () => {
+    const problems: ExportProblem[] = [];
+    translateCondition({ attribute: 'plan', op: 'starts_with', values: ['Pro'], caseInsensitive: true }, where, problems);
+    expect(problems).toEqual([{ flag: 'f', field: 'rules.0.conditions.0.caseInsensitive', message: expect.stringContaining('case-sensitive') }]);
   });
 });
 

@@ -99,7 +99,8 @@ flags:
       { contextName: 'email', operator: 'STR_ENDS_WITH', values: ['@acme.com'], inverted: false, caseInsensitive: false },
       { contextName: 'account.plan', operator: 'IN', values: ['pro'], inverted: false, caseInsensitive: false },
     ]);
-    expect(strategies[0]?.parameters.stickiness).toBe('accountId');
+    // A fixed variant serves whoever matches; the rollout's two halves serve nothing without an accountId.
+    expect(strategies.map((s) => s.parameters.stickiness)).toEqual(['default', 'accountId', 'accountId']);
     expect(data.contextFields.map((f) => [f.name, f.stickiness])).toEqual([
       ['accountId', true],
       ['email', false],
@@ -238,5 +239,41 @@ describe('conditionToConstraints', () => {
   ])('cannot write %s', (_name, translated) => {
     expect(translated.unsupported).toEqual(expect.any(String));
     expect(translated.constraints).toEqual([]);
+  });
+});
+
+describe('inverted, caseInsensitive and the missing-attribute caveat', () => {
+  const c = (op: ConditionDefinition['op'], extra: Partial<ConditionDefinition> = {}, unleashMode = false) =>
+    conditionToConstraints({ attribute: 'plan', op, values: ['Pro'], ...extra }, { missingMatchesNegated: unleashMode });
+  it.each([
+    ['inverted in', c('in', { inverted: true }), { operator: 'IN', inverted: true, caseInsensitive: false }],
+    ['inverted not_in', c('not_in', { inverted: true }), { operator: 'NOT_IN', inverted: true }],
+    ['inverted not_contains', c('not_contains', { inverted: true }), { operator: 'STR_CONTAINS', inverted: false }],
+    ['caseInsensitive starts_with', c('starts_with', { caseInsensitive: true }), { operator: 'STR_STARTS_WITH', caseInsensitive: true }],
+    [
+      'caseInsensitive inverted ends_with',
+      c('ends_with', { caseInsensitive: true, inverted: true }),
+      { operator: 'STR_ENDS_WITH', inverted: true, caseInsensitive: true },
+    ],
+  ])('%s', (_name, translated, expected) => {
+    expect(translated.constraints).toEqual([expect.objectContaining(expected)]);
+  });
+
+  it.each<[string, ReturnType<typeof c>, boolean]>([
+    ['not_in, murmur3 mode', c('not_in'), true],
+    ['not_in, unleash mode', c('not_in', {}, true), false],
+    ['inverted in, murmur3 mode', c('in', { inverted: true }), true],
+    ['inverted in, unleash mode', c('in', { inverted: true }, true), false],
+    ['in, unleash mode', c('in', {}, true), false],
+    ['inverted not_in, unleash mode', c('not_in', { inverted: true }, true), false],
+    // "not greater" matches a missing or non-version attribute in Unleash; semver_lte does in no mode.
+    ['semver_lte, unleash mode', conditionToConstraints({ attribute: 'v', op: 'semver_lte', values: ['1.0.0'] }, { missingMatchesNegated: true }), true],
+    [
+      'inverted semver_lte, unleash mode',
+      conditionToConstraints({ attribute: 'v', op: 'semver_lte', values: ['1.0.0'], inverted: true }, { missingMatchesNegated: true }),
+      true,
+    ],
+  ])('%s: caveat about a missing attribute %s', (_name, translated, caveat) => {
+    expect(translated.caveats.some((m) => m.includes('a context without'))).toBe(caveat);
   });
 });

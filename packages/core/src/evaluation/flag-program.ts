@@ -5,10 +5,9 @@
  */
 import { splitAllocation } from '../bucketing/allocation.js';
 import { createRolloutBucketer, createSplitBucketer, type BucketingSettings, type SplitBucketer } from '../bucketing/bucketers.js';
-import { readTargetingKey, readUnit } from '../bucketing/unit.js';
+import { createUnitReader } from '../bucketing/unit.js';
 import type { FlagDefinition, KillSwitch, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
 import type { LiveState } from '../live-state/index.js';
-import { parseAttributePath } from '../rules/attribute-path.js';
 import type { ContextPredicate } from '../rules/condition.js';
 import type { EvaluationContext, EvaluationResult, FlagMetadata } from './result.js';
 import { ErrorCodes, Reasons } from './result.js';
@@ -20,9 +19,10 @@ export interface FlagProgram {
 
 /**
  * Serves a result for a context; `percentage` (0-100) replaces a rollout's own when >= 0, and a split
- * re-splits the units of `dropped` arms among the others.
+ * re-splits the units of `dropped` arms among the others. `undefined`: serves nothing (unleash mode,
+ * no stickiness id), so a rule falls through to the next.
  */
-type Outcome = (ctx: EvaluationContext, percentage: number, dropped?: readonly unknown[]) => EvaluationResult;
+type Outcome = (ctx: EvaluationContext, percentage: number, dropped?: readonly unknown[]) => EvaluationResult | undefined;
 
 const NO_OVERRIDE = -1;
 
@@ -53,8 +53,10 @@ export function compileFlagProgram(
       missingUnit: errorResult(ErrorCodes.TARGETING_KEY_MISSING, `flag '${key}' buckets by '${by}', which the evaluation context lacks`, flagMetadata),
       invalidUnit: errorResult(ErrorCodes.INVALID_CONTEXT, `flag '${key}' buckets by '${by}', which must be a non-empty string or an integer`, flagMetadata),
     });
-  const unitPath = by === 'targetingKey' ? [by] : (parseAttributePath(by) ?? [by]);
-  const unitOf = by === 'targetingKey' ? readTargetingKey : (ctx: EvaluationContext) => readUnit(ctx, unitPath);
+  const units = createUnitReader(def.bucketing.hash, by);
+  const unitOf = units.read;
+  const bucketZero = units.absent === 'bucket-zero';
+  const serveNothing = units.absent === 'serve-nothing';
   const settings: BucketingSettings = {
     hash: def.bucketing.hash,
     flagKey: key,
@@ -71,10 +73,15 @@ export function compileFlagProgram(
     const own = rollout.percentage;
     return (ctx, override) => {
       const percentage = override >= 0 ? override : own;
+      // Unleash writes the rollout's two halves with the same stickiness: without an id neither serves.
+      const unit = serveNothing || (percentage > 0 && percentage < 100) ? unitOf(ctx) : '';
+      if (serveNothing && typeof unit !== 'string') return undefined;
       if (percentage <= 0) return untreated;
       if (percentage >= 100) return treated;
-      const unit = unitOf(ctx);
-      if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;
+      if (typeof unit !== 'string') {
+        if (bucketZero) return treated;
+        return unit === undefined ? missingUnit : invalidUnit;
+      }
       return bucketer.inRollout(unit, percentage) ? treated : untreated;
     };
   };
@@ -116,14 +123,23 @@ export function compileFlagProgram(
       byArray.set(dropped, r);
       return r;
     };
+    // Bucket 0 (launchdarkly mode, no bucketable value) is the first arm with weight, as LaunchDarkly's running sum finds it.
+    const zeroArm = Math.max(
+      0,
+      entries.findIndex((e) => e.weight > 0),
+    );
     return (ctx, _percentage, dropped) => {
       const unit = unitOf(ctx);
-      if (typeof unit !== 'string') return unit === undefined ? missingUnit : invalidUnit;
-      const arm = bucketer.pick(unit);
+      const zero = typeof unit !== 'string';
+      if (zero && !bucketZero) {
+        if (serveNothing) return undefined;
+        return unit === undefined ? missingUnit : invalidUnit;
+      }
+      const arm = zero ? zeroArm : bucketer.pick(unit);
       if (dropped === undefined) return served[arm] as EvaluationResult;
       const r = resplitFor(dropped);
       if (r === null || r.keep[arm]) return served[arm] as EvaluationResult;
-      return r.remaining[r.bucketer.pick(unit)] as EvaluationResult;
+      return r.remaining[zero ? 0 : r.bucketer.pick(unit)] as EvaluationResult;
     };
   };
 
@@ -177,10 +193,13 @@ export function compileFlagProgram(
       }
       if (!enabled) return disabled;
       for (let i = 0; i < ruleCount; i++) {
-        if ((rulePredicates[i] as ContextPredicate)(ctx)) return (ruleOutcomes[i] as Outcome)(ctx, NO_OVERRIDE);
+        if ((rulePredicates[i] as ContextPredicate)(ctx)) {
+          const served = (ruleOutcomes[i] as Outcome)(ctx, NO_OVERRIDE);
+          if (served !== undefined) return served;
+        }
       }
       if (promoted !== undefined) return promoted;
-      return top(ctx, percentage, dropped);
+      return top(ctx, percentage, dropped) ?? bucketingErrors().missingUnit;
     },
   };
 }

@@ -8,6 +8,7 @@ import { compileKillSwitchProgram, type FlagProgram } from '../evaluation/flag-p
 import { LazyFlagProgram } from '../evaluation/lazy-flag-program.js';
 import { parseAttributePath } from '../rules/attribute-path.js';
 import { allOf, compileCondition, type ContextPredicate } from '../rules/condition.js';
+import { AIFLAGS_DIALECT, dialectOf, type ConditionDialect } from '../rules/condition-dialect.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
 import { checkModelConfigVariants, isModelConfigFlag } from './model-config.js';
 import {
@@ -46,6 +47,8 @@ export interface KillSwitchRuntime extends KillSwitch {
 
 interface CompiledSegment extends Segment {
   readonly predicate: ContextPredicate;
+  /** The predicate read in another dialect (launchdarkly, unleash mode), compiled on first use. */
+  readonly inDialect: Map<ConditionDialect, ContextPredicate>;
 }
 
 /** Flags compiled between two pauses of compileFlagSetInSlices (about 10 ms of work each). */
@@ -105,6 +108,7 @@ function* compileSteps(
         conditions: seg.conditions,
         written: seg,
         predicate,
+        inDialect: new Map<ConditionDialect, ContextPredicate>(),
       }),
     );
   }
@@ -229,6 +233,7 @@ function checkFull(
   fail: Fail,
 ): Checked {
   const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
+  const dialect = dialectOf(bucketing.hash);
   const full: FullFlagInput = shorthand
     ? {
         variants: { on: true, off: false },
@@ -268,10 +273,10 @@ function checkFull(
         const known = [...segments.keys()];
         fail([...path, 'segment'], `segment '${rule.segment}' is not defined${known.length ? `; segments are: ${known.join(', ')}` : ''}`);
       }
-      parts.push(segment.predicate);
+      parts.push(segmentPredicate(segment, dialect, fail));
     }
     const conditions = rule.conditions ?? [];
-    parts.push(compileConditions(conditions, [...path, 'conditions'], fail));
+    parts.push(compileConditions(conditions, [...path, 'conditions'], fail, dialect));
     predicates.push(allOf(parts));
     rules.push({
       ...(rule.name !== undefined ? { name: rule.name } : {}),
@@ -395,8 +400,19 @@ function checkSplit(
   return split;
 }
 
-function compileConditions(conditions: readonly ConditionInput[], path: ConfigPath, fail: Fail): ContextPredicate {
-  return allOf(conditions.map((condition, i) => compileCondition(condition, (field, message) => fail([...path, i, ...field], message))));
+function compileConditions(conditions: readonly ConditionInput[], path: ConfigPath, fail: Fail, dialect = AIFLAGS_DIALECT): ContextPredicate {
+  return allOf(conditions.map((condition, i) => compileCondition(condition, (field, message) => fail([...path, i, ...field], message), dialect)));
+}
+
+/** A segment's predicate in a flag's dialect: segments are shared by flags of every bucketing mode. */
+function segmentPredicate(segment: CompiledSegment, dialect: ConditionDialect, fail: Fail): ContextPredicate {
+  if (dialect === AIFLAGS_DIALECT) return segment.predicate;
+  let predicate = segment.inDialect.get(dialect);
+  if (predicate === undefined) {
+    predicate = compileConditions(segment.conditions, ['segments', segment.key, 'conditions'], fail, dialect);
+    segment.inDialect.set(dialect, predicate);
+  }
+  return predicate;
 }
 
 function freezeMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {

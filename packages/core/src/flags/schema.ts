@@ -61,6 +61,10 @@ export const ConditionSchema = z.strictObject({
   attribute: z.string().min(1, { error: 'expected a non-empty attribute name' }),
   op: OperatorSchema,
   values: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1, { error: 'expected at least one value' }),
+  /** Negates the condition (`in` becomes `not_in`), as Unleash's `inverted` does. */
+  inverted: z.boolean().optional().describe('negates the condition: in becomes not_in (unleash mode: a missing attribute then matches)'),
+  /** String operators and `matches` only: compare lowercased, as Unleash's `caseInsensitive` does. */
+  caseInsensitive: z.boolean().optional().describe('starts_with, ends_with, contains, not_contains and matches only: ignore letter case'),
 });
 
 export const SegmentSchema = z.strictObject({

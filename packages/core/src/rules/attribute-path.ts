@@ -9,12 +9,13 @@ export function parseAttributePath(path: string): string[] | undefined {
 
 /**
  * The attribute at `segments`, or undefined when missing. Functions count as missing so an inherited
- * method (`toString`) never looks like an attribute.
+ * method (`toString`) never looks like an attribute. Without `indexArrays`, a path through an array is
+ * missing, as with LaunchDarkly's attribute references.
  */
-export function readAttribute(ctx: EvaluationContext, segments: readonly string[]): unknown {
+export function readAttribute(ctx: EvaluationContext, segments: readonly string[], indexArrays = true): unknown {
   let value: unknown = ctx;
   for (let i = 0; i < segments.length; i++) {
-    if (value === null || typeof value !== 'object') return undefined;
+    if (value === null || typeof value !== 'object' || (!indexArrays && Array.isArray(value))) return undefined;
     const segment = segments[i] as string;
     // Own properties only: an attribute inherited from a polluted Object.prototype is no attribute.
     if (!Object.hasOwn(value, segment)) return undefined;

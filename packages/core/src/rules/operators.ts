@@ -15,11 +15,21 @@ export type ValuePredicate = (value: unknown) => boolean;
 /** Reports a bad `values` entry at parse time: never returns. */
 export type ValueProblem = (index: number, message: string) => never;
 
+/** How a condition reads attribute values beyond its operator (see ConditionDialect and the condition's fields). */
+export interface OperatorOptions {
+  /** Numeric operators refuse numeric strings (`"99"`), as LaunchDarkly's do. */
+  readonly strictNumbers?: boolean;
+  /** String operators and `matches` ignore letter case. */
+  readonly caseInsensitive?: boolean;
+}
+
 export interface OperatorDefinition {
   /** Builds the predicate for a scalar attribute value; a match against any of `values` counts. */
-  compile(values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate;
+  compile(values: readonly ConditionValue[], problem: ValueProblem, options: OperatorOptions): ValuePredicate;
   /** `not_*` operators: the condition holds when the positive predicate matches no value. */
   negated?: boolean;
+  /** Accepts `caseInsensitive`. */
+  caseFolds?: boolean;
 }
 
 /** Longest regex accepted in a `matches` condition, in characters. */
@@ -35,7 +45,11 @@ const strings = (values: readonly ConditionValue[], problem: ValueProblem): stri
 
 const stringTest =
   (test: (attr: string, value: string) => boolean) =>
-  (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
+  (values: readonly ConditionValue[], problem: ValueProblem, options: OperatorOptions): ValuePredicate => {
+    if (options.caseInsensitive === true) {
+      const folded = strings(values, problem).map((x) => x.toLowerCase());
+      return (v) => typeof v === 'string' && folded.some((x) => test(v.toLowerCase(), x));
+    }
     const list = strings(values, problem);
     const first = list[0] as string;
     if (list.length === 1) return (v) => typeof v === 'string' && test(v, first);
@@ -51,10 +65,11 @@ export function toNumber(v: unknown): number {
 
 const numeric =
   (test: (attr: number, value: number) => boolean) =>
-  (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
+  (values: readonly ConditionValue[], problem: ValueProblem, options: OperatorOptions): ValuePredicate => {
     const list = values.map((v, i) => (typeof v === 'number' && Number.isFinite(v) ? v : problem(i, `expected a number, got ${JSON.stringify(v)}`)));
+    const read = options.strictNumbers === true ? (v: unknown) => (typeof v === 'number' ? v : NaN) : toNumber;
     return (v) => {
-      const n = toNumber(v);
+      const n = read(v);
       return Number.isFinite(n) && list.some((x) => test(n, x));
     };
   };
@@ -111,7 +126,7 @@ const dated =
   };
 
 /** Compiles a `matches` pattern with re2js, rejecting what it cannot compile and nested quantifiers. */
-export function compilePattern(pattern: string, problem: (message: string) => never): RE2JS {
+export function compilePattern(pattern: string, problem: (message: string) => never, caseInsensitive = false): RE2JS {
   if (pattern.length > MAX_PATTERN_LENGTH) problem(`pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
   const nested = findNestedQuantifier(pattern);
   if (nested !== undefined) {
@@ -120,15 +135,15 @@ export function compilePattern(pattern: string, problem: (message: string) => ne
     );
   }
   try {
-    return RE2JS.compile(pattern);
+    return caseInsensitive ? RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE) : RE2JS.compile(pattern);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return problem(`invalid regular expression ${JSON.stringify(pattern)}: ${why}`);
   }
 }
 
-const regex = (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
-  const list = strings(values, problem).map((p, i) => compilePattern(p, (m) => problem(i, m)));
+const regex = (values: readonly ConditionValue[], problem: ValueProblem, options: OperatorOptions): ValuePredicate => {
+  const list = strings(values, problem).map((p, i) => compilePattern(p, (m) => problem(i, m), options.caseInsensitive === true));
   return (v) => typeof v === 'string' && list.some((re) => re.test(v));
 };
 
@@ -138,10 +153,10 @@ export const OPERATOR_DEFINITIONS: Readonly<Record<Operator, OperatorDefinition>
   not_in: { compile: membership, negated: true },
   equals: { compile: membership },
   not_equals: { compile: membership, negated: true },
-  starts_with: { compile: stringTest((a, v) => a.startsWith(v)) },
-  ends_with: { compile: stringTest((a, v) => a.endsWith(v)) },
-  contains: { compile: stringTest((a, v) => a.includes(v)) },
-  not_contains: { compile: stringTest((a, v) => a.includes(v)), negated: true },
+  starts_with: { compile: stringTest((a, v) => a.startsWith(v)), caseFolds: true },
+  ends_with: { compile: stringTest((a, v) => a.endsWith(v)), caseFolds: true },
+  contains: { compile: stringTest((a, v) => a.includes(v)), caseFolds: true },
+  not_contains: { compile: stringTest((a, v) => a.includes(v)), negated: true, caseFolds: true },
   lt: { compile: numeric((a, v) => a < v) },
   lte: { compile: numeric((a, v) => a <= v) },
   gt: { compile: numeric((a, v) => a > v) },
@@ -153,5 +168,5 @@ export const OPERATOR_DEFINITIONS: Readonly<Record<Operator, OperatorDefinition>
   semver_gte: { compile: versioned((o) => o >= 0) },
   before: { compile: dated((a, v) => a < v) },
   after: { compile: dated((a, v) => a > v) },
-  matches: { compile: regex },
+  matches: { compile: regex, caseFolds: true },
 };

@@ -153,14 +153,14 @@ function ruleClauses(rule: RuleDefinition, flagKey: string, i: number, problems:
 /** AND of ORs → OR of ANDs: each alternative is one LaunchDarkly rule (or segment rule). */
 function expand(
   start: LaunchDarklyClause[][],
-  conditions: LaunchDarklyClause[][],
+  conditions: LaunchDarklyClause[][][],
   where: Omit<ExportProblem, 'message'>,
   problems: ExportProblem[],
 ): LaunchDarklyClause[][] {
   let result = start;
   for (const alternatives of conditions) {
     if (alternatives.length === 0) continue;
-    result = result.flatMap((clauses) => alternatives.map((alt) => [...clauses, alt]));
+    result = result.flatMap((clauses) => alternatives.map((alt) => [...clauses, ...alt]));
   }
   if (result.length > MAX_RULE_EXPANSION) {
     problems.push({

@@ -48,11 +48,12 @@ export function attributeReference(path: string): string {
 }
 
 /**
- * One condition → its alternative LaunchDarkly clauses (usually one). `in`/`equals` values are widened
- * so LaunchDarkly's strict equality matches what ours matches: we compare as strings, so `5` also
- * lists `"5"`, `"true"` also lists `true`.
+ * One condition → its alternatives (OR), each a list of LaunchDarkly clauses (AND); usually one clause.
+ * `in`/`equals` values are widened so LaunchDarkly's strict equality matches what ours matches: we compare
+ * as strings, so `5` also lists `"5"`, `"true"` also lists `true`. An inverted condition negates each
+ * clause and ANDs them (not (a or b) is (not a) and (not b)).
  */
-export function translateCondition(condition: ConditionDefinition, where: Omit<ExportProblem, 'message'>, problems: ExportProblem[]): LaunchDarklyClause[] {
+export function translateCondition(condition: ConditionDefinition, where: Omit<ExportProblem, 'message'>, problems: ExportProblem[]): LaunchDarklyClause[][] {
   const mapping = OPERATOR_MAP[condition.op];
   if (!mapping) {
     problems.push({ ...where, message: `operator '${String(condition.op)}' has no LaunchDarkly counterpart` });
@@ -62,13 +63,24 @@ export function translateCondition(condition: ConditionDefinition, where: Omit<E
   if (condition.op === 'matches') values = refuseBacktracking(values, where, problems);
   // LaunchDarkly reads no `v` prefix and no number as a version: write the version each value parses to.
   if (condition.op.startsWith('semver_')) values = values.map((v) => parseVersion(v)?.version ?? v);
-  return mapping.ops.map((op) => ({
-    contextKind: 'user',
-    attribute: attributeReference(condition.attribute),
-    op,
-    values,
-    negate: mapping.negate,
-  }));
+  if (condition.caseInsensitive === true) {
+    problems.push({
+      ...where,
+      field: `${where.field}.caseInsensitive`,
+      message: `LaunchDarkly's ${mapping.ops.join('/')} has no case-insensitive form; the clause is written case-sensitive, so letter case decides there`,
+    });
+  }
+  const inverted = condition.inverted === true;
+  const clauses = mapping.ops.map(
+    (op): LaunchDarklyClause => ({
+      contextKind: 'user',
+      attribute: attributeReference(condition.attribute),
+      op,
+      values,
+      negate: mapping.negate !== inverted,
+    }),
+  );
+  return inverted ? [clauses] : clauses.map((clause) => [clause]);
 }
 
 /**

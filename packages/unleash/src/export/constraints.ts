@@ -16,30 +16,58 @@ export function contextNameOf(attribute: string): string {
   return attribute === 'targetingKey' ? 'userId' : attribute;
 }
 
-const MISSING_CAVEAT = (attribute: string, operator: string) =>
-  `Unleash's ${operator} matches a context without '${attribute}'; aiflags never matches a missing attribute`;
+/** How aiflags reads the condition's context (its flag's bucketing mode decides). */
+export interface ConstraintOptions {
+  /** The flag is in unleash mode, where a negated condition holds for a missing attribute, as in Unleash. */
+  missingMatchesNegated?: boolean;
+}
 
-/** Translates one condition; numeric, version and date operators over several values keep the any-match meaning. */
-export function conditionToConstraints(condition: ConditionDefinition): ConstraintTranslation {
+/** aiflags operators whose condition holds when no value matches. */
+const NEGATED_OPS: ReadonlySet<ConditionDefinition['op']> = new Set(['not_in', 'not_equals', 'not_contains']);
+
+/** Operators that accept caseInsensitive, as Unleash's string operators do. */
+const CASE_FOLDING: ReadonlySet<UnleashOperator> = new Set(['STR_STARTS_WITH', 'STR_ENDS_WITH', 'STR_CONTAINS']);
+
+/**
+ * Translates one condition; numeric, version and date operators over several values keep the any-match
+ * meaning. `inverted` and `caseInsensitive` are written as Unleash's own constraint fields.
+ */
+export function conditionToConstraints(condition: ConditionDefinition, options: ConstraintOptions = {}): ConstraintTranslation {
   const { attribute, op, values } = condition;
   const contextName = contextNameOf(attribute);
+  const flip = condition.inverted === true;
+  const fold = condition.caseInsensitive === true;
   const multi = (operator: UnleashOperator, inverted = false): UnleashConstraint => ({
     contextName,
     operator,
     values: values.map(String),
-    inverted,
-    caseInsensitive: false,
+    inverted: inverted !== flip,
+    caseInsensitive: fold && CASE_FOLDING.has(operator),
   });
   const single = (operator: UnleashOperator, value: string, inverted = false): UnleashConstraint => ({
     contextName,
     operator,
     value,
-    inverted,
+    inverted: inverted !== flip,
     caseInsensitive: false,
   });
+  // Unleash's constraint holds for a missing field exactly when it is negated (NOT_IN, or inverted);
+  // aiflags' condition does only in unleash mode, and only when negated (a not_* operator, or inverted).
+  const aiflagsMatchesMissing = options.missingMatchesNegated === true && NEGATED_OPS.has(op) !== flip;
+  const missingCaveats = (c: UnleashConstraint): string[] => {
+    if (c.operator === 'DATE_AFTER' || c.operator === 'DATE_BEFORE') return [];
+    const unleashMatchesMissing = (c.operator === 'NOT_IN') !== c.inverted;
+    if (unleashMatchesMissing === aiflagsMatchesMissing) return [];
+    const written = `${c.inverted ? 'inverted ' : ''}${c.operator}${op.startsWith('semver_') ? ` (for ${op})` : ''}`;
+    return unleashMatchesMissing
+      ? [
+          `Unleash's ${written} matches a context without '${attribute}'${c.operator.startsWith('SEMVER_') ? ', and one that is not a version' : ''}; aiflags does not (set bucketing: { hash: unleash } to match Unleash)`,
+        ]
+      : [`aiflags (unleash mode) matches a context without '${attribute}'; Unleash's ${written} does not`];
+  };
   const ok = (constraint: UnleashConstraint, caveats: string[] = []): ConstraintTranslation => ({
     constraints: [constraint],
-    caveats: [...caveats, ...trimCaveats(values)],
+    caveats: [...missingCaveats(constraint), ...caveats, ...trimCaveats(values)],
   });
   const no = (why: string): ConstraintTranslation => ({ constraints: [], caveats: [], unsupported: why });
   const numbers = () => values.map(Number);
@@ -51,7 +79,7 @@ export function conditionToConstraints(condition: ConditionDefinition): Constrai
       return ok(multi('IN'));
     case 'not_in':
     case 'not_equals':
-      return ok(multi('NOT_IN'), [MISSING_CAVEAT(attribute, 'NOT_IN')]);
+      return ok(multi('NOT_IN'));
     case 'starts_with':
       return ok(multi('STR_STARTS_WITH'));
     case 'ends_with':
@@ -59,7 +87,7 @@ export function conditionToConstraints(condition: ConditionDefinition): Constrai
     case 'contains':
       return ok(multi('STR_CONTAINS'));
     case 'not_contains':
-      return ok(multi('STR_CONTAINS', true), [MISSING_CAVEAT(attribute, 'inverted STR_CONTAINS')]);
+      return ok(multi('STR_CONTAINS', true));
     // "below any of the values" is "below the largest"; "above any" is "above the smallest".
     case 'lt':
       return ok(single('NUM_LT', String(Math.max(...numbers()))));
@@ -79,13 +107,9 @@ export function conditionToConstraints(condition: ConditionDefinition): Constrai
       return ok(single('SEMVER_GT', versionString(minVersion(versions()))));
     // unleash-server 7.5 has no SEMVER_LTE / SEMVER_GTE: "<= v" is written as "not > v".
     case 'semver_lte':
-      return ok(single('SEMVER_GT', versionString(maxVersion(versions())), true), [
-        `${MISSING_CAVEAT(attribute, 'inverted SEMVER_GT (for semver_lte)')}, nor one that is not a version`,
-      ]);
+      return ok(single('SEMVER_GT', versionString(maxVersion(versions())), true));
     case 'semver_gte':
-      return ok(single('SEMVER_LT', versionString(minVersion(versions())), true), [
-        `${MISSING_CAVEAT(attribute, 'inverted SEMVER_LT (for semver_gte)')}, nor one that is not a version`,
-      ]);
+      return ok(single('SEMVER_LT', versionString(minVersion(versions())), true));
     case 'before':
     case 'after': {
       if (attribute !== 'currentTime') {

@@ -29,6 +29,12 @@ interface PlannedStrategy {
   field: string;
   /** The written rollout or split needs a hash (a percentage strictly between 0 and 100, or several variants). */
   bucketed: boolean;
+  /**
+   * From a rollout or split: written with the flag's stickiness, so that (as in unleash mode) it serves
+   * nothing to a context without the stickiness field. A fixed variant is written with `default`
+   * stickiness, which Unleash always serves at 100 %.
+   */
+  sticky: boolean;
 }
 
 /**
@@ -111,14 +117,21 @@ function planStrategies(flag: CompiledFlag, set: FlagSet, problem: (field: strin
       const [treated, rest] = rolloutAllocation(body.rollout, def.defaultVariant);
       const { percentage } = body.rollout;
       const bucketed = percentage > 0 && percentage < 100;
-      out.push({ constraints, rollout: wholePercent(percentage, `${field}.percentage`, problem), variants: fixed(treated!.variant), field, bucketed });
-      out.push({ constraints, rollout: 100, variants: fixed(rest!.variant), field, bucketed: false });
+      out.push({
+        constraints,
+        rollout: wholePercent(percentage, `${field}.percentage`, problem),
+        variants: fixed(treated!.variant),
+        field,
+        bucketed,
+        sticky: true,
+      });
+      out.push({ constraints, rollout: 100, variants: fixed(rest!.variant), field, bucketed: false, sticky: true });
     } else if (body.split) {
       // In name order, as the server stores them and as the local `unleash` mode buckets them.
       const variants = splitAllocation(body.split, 'unleash').filter((v) => v.weight > 0);
-      out.push({ constraints, rollout: 100, variants, field, bucketed: variants.length > 1 });
+      out.push({ constraints, rollout: 100, variants, field, bucketed: variants.length > 1, sticky: true });
     } else {
-      out.push({ constraints, rollout: 100, variants: fixed(body.variant ?? def.defaultVariant), field, bucketed: false });
+      out.push({ constraints, rollout: 100, variants: fixed(body.variant ?? def.defaultVariant), field, bucketed: false, sticky: false });
     }
   };
 
@@ -138,7 +151,7 @@ function planStrategies(flag: CompiledFlag, set: FlagSet, problem: (field: strin
     const constraints: UnleashConstraint[] = [];
     let skipped = false;
     for (const { condition, field: conditionField } of conditions) {
-      const translated = conditionToConstraints(condition);
+      const translated = conditionToConstraints(condition, { missingMatchesNegated: def.bucketing.hash === 'unleash' });
       if (translated.unsupported) {
         problem(conditionField, `${translated.unsupported}; ${label} is left out of the export`);
         skipped = true;
@@ -196,10 +209,11 @@ function writeStrategy(
   flag: CompiledFlag,
   planned: PlannedStrategy,
   sortOrder: number,
-  stickiness: string,
+  flagStickiness: string,
   problem: (field: string, message: string) => void,
 ): UnleashFeatureStrategy {
   const def = flag.definition;
+  const stickiness = planned.sticky ? flagStickiness : 'default';
   const variants: UnleashStrategyVariant[] =
     flag.type === 'boolean'
       ? // A boolean needs no variant; one is written only to keep a variant name other than 'on'.
