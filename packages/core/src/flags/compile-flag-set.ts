@@ -251,8 +251,8 @@ function normalizeBucketing(key: string, input: BucketingInput | undefined, at: 
   if (path === undefined) fail(at('bucketing', 'by'), `invalid attribute path '${by}'`);
   const forbidden = path.find((s) => FORBIDDEN_KEYS.has(s));
   if (forbidden !== undefined) fail(at('bucketing', 'by'), `the attribute name '${forbidden}' is not allowed`);
-  if (input?.seed !== undefined && hash !== 'launchdarkly') {
-    fail(at('bucketing', 'seed'), `seed applies to hash: launchdarkly only, got hash: ${hash}`);
+  if (input?.seed !== undefined && hash !== 'launchdarkly' && hash !== 'flagsmith') {
+    fail(at('bucketing', 'seed'), `seed applies to hash: launchdarkly or flagsmith only, got hash: ${hash}`);
   }
   if (input?.groupId !== undefined && hash !== 'unleash') {
     fail(at('bucketing', 'groupId'), `groupId applies to hash: unleash only, got hash: ${hash}`);
