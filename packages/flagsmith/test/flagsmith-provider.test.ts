@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OpenFeature, ProviderEvents } from '@openfeature/server-sdk';
+import { parseFlags } from '@aiflags/core';
+import { createFlagsmithProvider, exportToFlagsmith, type FlagsmithProvider } from '../src/index.js';
+import { LocalFlagsmithServer } from './helpers/local-flagsmith-server.js';
+
+const KEY = 'ser.local-test';
+const silent = { error() {}, warn() {} } as never;
+
+function exported(prompt: string) {
+  const set = parseFlags(
+    `flags:\n  system-prompt:\n    variants: { a: "${prompt}", b: "Be brief." }\n    defaultVariant: a\n  new_ui: { enabled: true, percentage: 100 }\nkillSwitches:\n  ai_agent_enabled: {}\n`,
+    'flags.yaml',
+  );
+  return exportToFlagsmith(set).data;
+}
+
+function next(provider: FlagsmithProvider, event: ProviderEvents, timeoutMs = 10_000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    const handler = (details: unknown) => {
+      clearTimeout(timer);
+      provider.events.removeHandler(event, handler);
+      resolve(details);
+    };
+    provider.events.addHandler(event, handler);
+  });
+}
+
+describe('FlagsmithProvider over the real SDK polling a local environment-document endpoint', () => {
+  let server: LocalFlagsmithServer | undefined;
+  let provider: FlagsmithProvider | undefined;
+
+  afterEach(async () => {
+    await OpenFeature.clearProviders();
+    await provider?.onClose();
+    await server?.stop();
+  });
+
+  function start(document: unknown) {
+    provider = createFlagsmithProvider({
+      environmentKey: KEY,
+      apiUrl: (server as LocalFlagsmithServer).apiUrl,
+      refreshIntervalSeconds: 0.2,
+      initTimeoutMs: 3_000,
+      catalog: (document as ReturnType<typeof exported>).catalog,
+      flagsmithConfig: { retries: 0, requestTimeoutSeconds: 1, logger: silent },
+    });
+    return provider;
+  }
+
+  it('goes STALE when the server stops, keeps the last flags, and is READY again when it returns', async () => {
+    server = new LocalFlagsmithServer(exported('You are helpful.'), KEY);
+    await server.start();
+    const p = start(server.document);
+    await OpenFeature.setProviderAndWait('fs-outage', p);
+    const client = OpenFeature.getClient('fs-outage');
+    const ctx = { targetingKey: 'user-1', plan: 'pro' };
+    expect(await client.getStringDetails('system-prompt', 'x', ctx)).toMatchObject({ value: 'You are helpful.', variant: 'a', reason: 'STATIC' });
+
+    const stale = next(p, ProviderEvents.Stale);
+    await server.stop();
+    expect(await stale).toMatchObject({ message: expect.stringContaining('Flagsmith unreachable, serving the last flags') });
+    expect(await client.getStringDetails('system-prompt', 'x', ctx)).toMatchObject({ value: 'You are helpful.', variant: 'a' });
+    expect(await client.getBooleanValue('ai_agent_enabled', false, ctx)).toBe(true);
+
+    const ready = next(p, ProviderEvents.Ready);
+    await server.start();
+    await ready;
+    expect(await client.getStringDetails('system-prompt', 'x', ctx)).toMatchObject({ value: 'You are helpful.', reason: 'STATIC' });
+  });
+
+  it('a changed document is CONFIGURATION_CHANGED and serves the new value; an unchanged one is not', async () => {
+    server = new LocalFlagsmithServer(exported('You are helpful.'), KEY);
+    await server.start();
+    const p = start(server.document);
+    await p.initialize();
+    let changes = 0;
+    p.events.addHandler(ProviderEvents.ConfigurationChanged, () => changes++);
+    const before = server.served;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(server.served).toBeGreaterThan(before + 1);
+    expect(changes).toBe(0);
+    const changed = next(p, ProviderEvents.ConfigurationChanged);
+    server.document = exported('You are a senior engineer.');
+    await changed;
+    expect(await p.resolveStringEvaluation('system-prompt', 'x', { targetingKey: 'u' })).toMatchObject({ value: 'You are a senior engineer.' });
+  });
+
+  it('initialize rejects naming the cause when the key is refused, and evaluation returns the default', async () => {
+    server = new LocalFlagsmithServer(exported('You are helpful.'), 'ser.another-key');
+    await server.start();
+    const p = start(server.document);
+    await expect(p.initialize()).rejects.toThrow(/Flagsmith not ready: .*401/);
+  });
+
+  it('an unknown flag is FLAG_NOT_FOUND and a string flag read as a number is TYPE_MISMATCH, never a throw', async () => {
+    server = new LocalFlagsmithServer(exported('You are helpful.'), KEY);
+    await server.start();
+    const p = start(server.document);
+    await p.initialize();
+    expect(await p.resolveBooleanEvaluation('nope', true, { targetingKey: 'u' })).toMatchObject({ value: true, errorCode: 'FLAG_NOT_FOUND' });
+    expect(await p.resolveNumberEvaluation('system-prompt', 7, { targetingKey: 'u' })).toMatchObject({ value: 7, errorCode: 'TYPE_MISMATCH' });
+  });
+});
+
+describe('closing', () => {
+  it('a process with a polling provider exits once the provider is closed', async () => {
+    const server = new LocalFlagsmithServer(exported('You are helpful.'), KEY);
+    await server.start();
+    try {
+      const script = join(import.meta.dirname, 'fixtures', 'evaluate-and-close.ts');
+      const started = Date.now();
+      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script], {
+        env: { ...process.env, FLAGSMITH_ENVIRONMENT_KEY: KEY, FLAGSMITH_API_URL: server.apiUrl },
+      });
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+      });
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.on('exit', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      expect(out.trim()).toBe('You are helpful.');
+      expect(code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await server.stop();
+    }
+  });
+});
