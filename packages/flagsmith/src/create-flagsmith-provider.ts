@@ -39,7 +39,7 @@ export function createFlagsmithProvider(options: CreateFlagsmithProviderOptions)
   };
   if (environmentFile) {
     config.offlineMode = true;
-    config.offlineHandler = new LocalFileHandler(environmentFile);
+    config.offlineHandler = offlineDocument(environmentFile);
   } else {
     config.environmentKey = environmentKey;
     config.enableLocalEvaluation = environmentKey?.startsWith('ser.') ?? false;
@@ -48,6 +48,16 @@ export function createFlagsmithProvider(options: CreateFlagsmithProviderOptions)
   }
   provider = new FlagsmithProvider(new Flagsmith(config), { ...providerOptions, ownsClient: true });
   return provider;
+}
+
+/** The SDK reads the document at once and would throw a bare ENOENT or SyntaxError: name the file. */
+function offlineDocument(path: string): LocalFileHandler {
+  try {
+    return new LocalFileHandler(path);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`Flagsmith backend: cannot load the environment document ${path} (FLAGSMITH_ENVIRONMENT_FILE): ${why}`);
+  }
 }
 
 /** The SDK logs with pino to stdout by default; the provider reports failures as events, so warnings go to stderr, one line each. */

@@ -135,3 +135,17 @@ describe('closing', () => {
     }
   });
 });
+
+describe('offline documents', () => {
+  it('a missing or broken environment document fails at creation, naming the file', () => {
+    expect(() => createFlagsmithProvider({ environmentFile: '/nonexistent/flagsmith.json' })).toThrow(
+      /cannot load the environment document \/nonexistent\/flagsmith\.json \(FLAGSMITH_ENVIRONMENT_FILE\): ENOENT/,
+    );
+  });
+
+  it('neither a key nor a document: one line saying what to set', () => {
+    expect(() => createFlagsmithProvider({})).toThrow(
+      'Flagsmith backend: set FLAGSMITH_ENVIRONMENT_KEY (or FLAGSMITH_ENVIRONMENT_FILE for an offline environment document)',
+    );
+  });
+});
