@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenFeature, ProviderEvents } from '@openfeature/server-sdk';
-import { parseFlags } from '@aiflags/core';
+import { evaluate, parseFlags } from '@aiflags/core';
+import { Flagsmith, LocalFileHandler } from 'flagsmith-nodejs';
 import { createFlagsmithProvider, exportToFlagsmith, type FlagsmithProvider } from '../src/index.js';
 import { LocalFlagsmithServer } from './helpers/local-flagsmith-server.js';
 
@@ -147,5 +150,53 @@ describe('offline documents', () => {
     expect(() => createFlagsmithProvider({})).toThrow(
       'Flagsmith backend: set FLAGSMITH_ENVIRONMENT_KEY (or FLAGSMITH_ENVIRONMENT_FILE for an offline environment document)',
     );
+  });
+});
+
+describe('remote evaluation (a key that is not server-side)', () => {
+  it('answers per request, goes STALE on a failed one with the default, and READY on the next answer', async () => {
+    const set = parseFlags(
+      'flags:\n  prompt:\n    variants: { a: A, b: B, c: C }\n    defaultVariant: a\n    split: { a: 30, b: 30, c: 40 }\n    bucketing: { hash: flagsmith, salt: env }\n    rules: [{ conditions: [{ attribute: plan, op: equals, values: [pro] }], variant: c }]\n',
+      'flags.yaml',
+    );
+    const { data } = exportToFlagsmith(set);
+    const dir = mkdtempSync(join(tmpdir(), 'aiflags-fs-remote-'));
+    const file = join(dir, 'flagsmith.json');
+    writeFileSync(file, JSON.stringify(data));
+    // The API's answers come from the SDK's own engine over the same document.
+    const engine = new Flagsmith({ offlineMode: true, offlineHandler: new LocalFileHandler(file) });
+    const remote = async (identifier: string | undefined, traits: Record<string, unknown>) => {
+      const flags = identifier ? await engine.getIdentityFlags(identifier, traits as Record<string, string>) : await engine.getEnvironmentFlags();
+      return flags.allFlags().map((f) => ({ feature: { id: f.featureId, name: f.featureName }, enabled: f.enabled, feature_state_value: f.value }));
+    };
+    const server = new LocalFlagsmithServer(data, 'client-key', remote);
+    await server.start();
+    const provider = createFlagsmithProvider({
+      environmentKey: 'client-key',
+      apiUrl: server.apiUrl,
+      catalog: data.catalog,
+      flagsmithConfig: { retries: 0, requestTimeoutSeconds: 1, logger: silent },
+    });
+    try {
+      await provider.initialize();
+      expect(provider.local).toBe(false);
+      for (let i = 0; i < 200; i++) {
+        const ctx = { targetingKey: `user-${i}`, plan: i % 4 === 0 ? 'pro' : 'free' };
+        const local = evaluate(set, 'prompt', ctx);
+        expect(await provider.resolveStringEvaluation('prompt', 'x', ctx)).toMatchObject({ value: local.value, variant: local.variant });
+      }
+      const stale = next(provider, ProviderEvents.Stale);
+      await server.stop();
+      expect(await provider.resolveStringEvaluation('prompt', 'x', { targetingKey: 'u' })).toMatchObject({ value: 'x', errorCode: 'GENERAL' });
+      await stale;
+      const ready = next(provider, ProviderEvents.Ready);
+      await server.start();
+      expect(await provider.resolveStringEvaluation('prompt', 'x', { targetingKey: 'u', plan: 'pro' })).toMatchObject({ value: 'C', variant: 'c' });
+      await ready;
+    } finally {
+      await provider.onClose();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
