@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { evaluate, parseFlags } from '@aiflags/core';
 import type { EvaluationContext, FlagSet } from '@aiflags/core';
 import type { JsonValue, ResolutionDetails } from '@openfeature/server-sdk';
@@ -188,5 +189,57 @@ describe('Flagsmith parity: the exported environment document in the real SDK vs
     for (const v of ['none', 'basic', 'full']) expect(share('agent-workflow', v)).toBeGreaterThan(0.05);
     expect(share('max-tokens', 'short')).toBeGreaterThan(0.4);
     expect(share('temperature', 'low')).toBe(1);
+  });
+});
+
+describe('Flagsmith parity on random flags (fast-check)', () => {
+  const weights = (n: number) =>
+    fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: n, maxLength: n }).map((raw) => {
+      const total = raw.reduce((a, b) => a + b, 0) || 1;
+      const scaled = raw.map((r) => Math.floor((r * 100_000) / total));
+      scaled[0] = (scaled[0] as number) + 100_000 - scaled.reduce((a, b) => a + b, 0);
+      return scaled.map((w) => w / 1000);
+    });
+  const randomFlag = fc.record({
+    arms: fc.integer({ min: 2, max: 5 }).chain((n) => weights(n)),
+    rollout: fc.option(
+      fc.integer({ min: 0, max: 100_000 }).map((p) => p / 1000),
+      { nil: undefined },
+    ),
+    salt: fc.stringMatching(/^[A-Za-z0-9]{1,22}$/),
+    seed: fc.option(fc.integer({ min: 1, max: 2_000_000_000 }), { nil: undefined }),
+  });
+
+  it('40 random splits and rollouts (0.001 % steps, salts, seeds) over 200 identities each: 0 mismatches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aiflags-flagsmith-fc-'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(randomFlag, async ({ arms, rollout, salt, seed }) => {
+          const variants = arms.map((_, i) => `v${i}: "value ${i}"`).join(', ');
+          const allocation =
+            rollout !== undefined ? `rollout: { variant: v1, percentage: ${rollout} }` : `split: { ${arms.map((w, i) => `v${i}: ${w}`).join(', ')} }`;
+          const bucketing = `bucketing: { hash: flagsmith, salt: "${salt}"${seed !== undefined ? `, seed: ${seed}` : ''} }`;
+          const set = parseFlags(`flags:\n  f:\n    variants: { ${variants} }\n    defaultVariant: v0\n    ${allocation}\n    ${bucketing}\n`, 'random.yaml');
+          const { data, problems } = exportToFlagsmith(set);
+          expect(problems).toEqual([]);
+          const file = join(dir, 'random.json');
+          writeFileSync(file, JSON.stringify(data));
+          const provider = createFlagsmithProvider({ environmentFile: file, catalog: data.catalog });
+          for (let i = 0; i < 200; i++) {
+            const ctx = { targetingKey: `id-${i}-${salt}` };
+            const local = evaluate(set, 'f', ctx);
+            const remote = await provider.resolveStringEvaluation('f', '', ctx);
+            expect({ value: remote.value, variant: remote.variant, reason: remote.reason }).toEqual({
+              value: local.value,
+              variant: local.variant,
+              reason: local.reason,
+            });
+          }
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
