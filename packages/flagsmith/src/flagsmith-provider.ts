@@ -28,6 +28,8 @@ export class FlagsmithProvider extends BaseProvider {
   private readonly catalog: FlagsmithCatalog;
   private readonly sink: ReturnType<typeof trackInto> | undefined;
   private fingerprint: string | undefined;
+  /** Local evaluation: an environment document has been loaded (until then the SDK would fetch per evaluation). */
+  private loaded = false;
 
   constructor(
     readonly client: Flagsmith,
@@ -50,8 +52,10 @@ export class FlagsmithProvider extends BaseProvider {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      if (this.local) this.fingerprint = environmentFingerprint(await Promise.race([this.client.getEnvironment(), timeout]));
-      else await Promise.race([this.client.getEnvironmentFlags(), timeout]);
+      if (this.local) {
+        this.fingerprint = environmentFingerprint(await Promise.race([this.client.getEnvironment(), timeout]));
+        this.loaded = true;
+      } else await Promise.race([this.client.getEnvironmentFlags(), timeout]);
     } catch (error) {
       // OpenFeature marks the provider ERROR; the first good poll emits READY.
       this.degraded = true;
@@ -67,6 +71,7 @@ export class FlagsmithProvider extends BaseProvider {
       if (!this.degraded) this.lost(ProviderEvents.Stale, `Flagsmith unreachable, serving the last flags: ${describeError(error)}`);
       return;
     }
+    this.loaded = true;
     this.recovered();
     const next = environmentFingerprint(environment);
     if (this.fingerprint !== undefined && next !== this.fingerprint) this.events.emit(ProviderEvents.ConfigurationChanged, {});
@@ -87,6 +92,9 @@ export class FlagsmithProvider extends BaseProvider {
     defaultValue: T,
     context: EvaluationContext,
   ): Promise<ResolutionDetails<T>> {
+    if (this.local && !this.loaded && !this.client.offlineMode) {
+      return errorResolution(defaultValue, ErrorCode.PROVIDER_NOT_READY, 'Flagsmith has not loaded an environment document yet');
+    }
     const { identifier, traits } = translateContext(context);
     let flag: FlagsmithFlag;
     try {

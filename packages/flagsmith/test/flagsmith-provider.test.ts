@@ -75,6 +75,19 @@ describe('FlagsmithProvider over the real SDK polling a local environment-docume
     expect(await client.getStringDetails('system-prompt', 'x', ctx)).toMatchObject({ value: 'You are helpful.', reason: 'STATIC' });
   });
 
+  it('a server that is down at start: initialize rejects, evaluations are PROVIDER_NOT_READY, the first good poll is READY', async () => {
+    server = new LocalFlagsmithServer(exported('You are helpful.'), KEY);
+    await server.start();
+    await server.stop();
+    const p = start(server.document);
+    await expect(p.initialize()).rejects.toThrow(/Flagsmith not ready/);
+    expect(await p.resolveStringEvaluation('system-prompt', 'x', { targetingKey: 'u' })).toMatchObject({ value: 'x', errorCode: 'PROVIDER_NOT_READY' });
+    const ready = next(p, ProviderEvents.Ready);
+    await server.start();
+    await ready;
+    expect(await p.resolveStringEvaluation('system-prompt', 'x', { targetingKey: 'u' })).toMatchObject({ value: 'You are helpful.', variant: 'a' });
+  });
+
   it('a changed document is CONFIGURATION_CHANGED and serves the new value; an unchanged one is not', async () => {
     server = new LocalFlagsmithServer(exported('You are helpful.'), KEY);
     await server.start();
