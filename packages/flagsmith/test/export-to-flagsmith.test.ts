@@ -45,7 +45,7 @@ describe('exportToFlagsmith', () => {
     expect(data.feature_states[0]).toMatchObject({ enabled: false, feature_state_value: null });
   });
 
-  it('rules become segments in priority order; conditions become ANY/NONE sub-rules; a 0 % rollout writes no segment', () => {
+  it('rules become segments in priority order; conditions become ANY sub-rules, negations NONE for a set trait; a 0 % rollout writes no segment', () => {
     const { data, problems } = exportOf(`flags:
   tokens:
     variants: { short: 256, long: 4096 }
@@ -64,7 +64,11 @@ describe('exportToFlagsmith', () => {
     ]);
     expect(data.project.segments[0]?.rules[0]?.rules).toEqual([
       { type: 'ANY', conditions: [{ operator: 'IN', property_: 'plan', value: '["free","trial"]' }], rules: [] },
-      { type: 'NONE', conditions: [{ operator: 'IN', property_: 'country', value: '["FR"]' }], rules: [] },
+      {
+        type: 'ALL',
+        conditions: [{ operator: 'IS_SET', property_: 'country', value: '' }],
+        rules: [{ type: 'NONE', conditions: [{ operator: 'IN', property_: 'country', value: '["FR"]' }], rules: [] }],
+      },
     ]);
     expect(data.project.segments[1]?.rules[0]?.rules).toEqual([
       { type: 'ANY', conditions: [{ operator: 'GREATER_THAN_INCLUSIVE', property_: 'appVersion', value: '2.1.0:semver' }], rules: [] },

@@ -44,6 +44,7 @@ export type FlagsmithOperator =
   | 'NOT_CONTAINS'
   | 'REGEX'
   | 'IN'
+  | 'IS_SET'
   | 'PERCENTAGE_SPLIT';
 
 export interface FlagsmithCondition {

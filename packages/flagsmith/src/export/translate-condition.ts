@@ -10,14 +10,21 @@ interface OpMapping {
   rule: 'ANY' | 'NONE';
   /** The condition value for one of ours. */
   value?: (value: string | number | boolean) => string;
+  /** Numeric comparison: Flagsmith compares a text trait as text, so only number-looking traits may match. */
+  numeric?: boolean;
 }
+
+/** What our numeric operators read as a number (Flagsmith still compares numeric text as text). */
+const NUMBER_TEXT = '^-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?$';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const semverValue = (v: string | number | boolean) => `${parseVersion(v)?.version ?? String(v)}:semver`;
 
 /**
  * Our operators → Flagsmith condition operators. `in`/`equals` become one IN condition (Flagsmith compares
- * the trait's text, as we do); the `not_*` operators are a NONE rule over the positive conditions;
+ * the trait's text, as we do); the `not_*` operators are a NONE rule over the positive conditions, for a
+ * trait that is set (ours never match a missing attribute); numeric comparisons also ask for a number-looking
+ * trait;
  * `starts_with`/`ends_with` are anchored REGEX conditions; versions carry Flagsmith's `:semver` suffix.
  * `before`/`after` have no counterpart.
  */
@@ -31,10 +38,10 @@ export const OPERATOR_MAP: Readonly<Partial<Record<Operator, OpMapping>>> = {
   starts_with: { operator: 'REGEX', rule: 'ANY', value: (v) => `^${escapeRegex(String(v))}` },
   ends_with: { operator: 'REGEX', rule: 'ANY', value: (v) => `${escapeRegex(String(v))}$` },
   matches: { operator: 'REGEX', rule: 'ANY' },
-  lt: { operator: 'LESS_THAN', rule: 'ANY' },
-  lte: { operator: 'LESS_THAN_INCLUSIVE', rule: 'ANY' },
-  gt: { operator: 'GREATER_THAN', rule: 'ANY' },
-  gte: { operator: 'GREATER_THAN_INCLUSIVE', rule: 'ANY' },
+  lt: { operator: 'LESS_THAN', rule: 'ANY', numeric: true },
+  lte: { operator: 'LESS_THAN_INCLUSIVE', rule: 'ANY', numeric: true },
+  gt: { operator: 'GREATER_THAN', rule: 'ANY', numeric: true },
+  gte: { operator: 'GREATER_THAN_INCLUSIVE', rule: 'ANY', numeric: true },
   semver_eq: { operator: 'EQUAL', rule: 'ANY', value: semverValue },
   semver_lt: { operator: 'LESS_THAN', rule: 'ANY', value: semverValue },
   semver_lte: { operator: 'LESS_THAN_INCLUSIVE', rule: 'ANY', value: semverValue },
@@ -48,7 +55,7 @@ export function traitProperty(attribute: string): string | undefined {
   return attribute.includes('.') ? undefined : attribute;
 }
 
-/** One condition → one Flagsmith rule (ANY or NONE over its values), or undefined with a problem. */
+/** One condition → one Flagsmith rule (ANY or NONE over its values, with its guard), or undefined with a problem. */
 export function translateCondition(condition: ConditionDefinition, where: Where, problems: ExportProblem[]): FlagsmithSegmentRule | undefined {
   const mapping = OPERATOR_MAP[condition.op];
   if (!mapping) {
@@ -66,7 +73,16 @@ export function translateCondition(condition: ConditionDefinition, where: Where,
   }
   const conditions: FlagsmithCondition[] =
     mapping.operator === 'IN'
-      ? [{ operator: 'IN', property_: property, value: JSON.stringify(condition.values.map(String)) }]
+      ? [{ operator: 'IN', property_: property, value: JSON.stringify(condition.values.map(String)) }, ...booleanEquals(condition.values, property)]
       : condition.values.map((v) => ({ operator: mapping.operator, property_: property, value: mapping.value ? mapping.value(v) : String(v) }));
-  return { type: mapping.rule, conditions, rules: [] };
+  const rule: FlagsmithSegmentRule = { type: mapping.rule, conditions, rules: [] };
+  if (mapping.rule === 'NONE') return { type: 'ALL', conditions: [{ operator: 'IS_SET', property_: property, value: '' }], rules: [rule] };
+  if (mapping.numeric) return { type: 'ALL', conditions: [{ operator: 'REGEX', property_: property, value: NUMBER_TEXT }], rules: [rule] };
+  return rule;
+}
+
+/** Flagsmith's IN never matches a boolean trait; we compare `true` as the text "true", so those values also get an EQUAL. */
+function booleanEquals(values: readonly (string | number | boolean)[], property: string): FlagsmithCondition[] {
+  const texts = [...new Set(values.map(String))].filter((v) => v === 'true' || v === 'false');
+  return texts.map((value) => ({ operator: 'EQUAL', property_: property, value }));
 }
