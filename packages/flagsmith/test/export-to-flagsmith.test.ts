@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flagsmithDefaultId, parseFlags } from '@aiflags/core';
-import { exportToFlagsmith } from '../src/index.js';
+import { evaluate, flagsmithDefaultId, parseFlags } from '@aiflags/core';
+import { createFlagsmithProvider, exportToFlagsmith } from '../src/index.js';
 
 const exportOf = (yaml: string) => exportToFlagsmith(parseFlags(yaml, 'flags.yaml'));
 
@@ -131,5 +134,25 @@ killSwitches:
       'c rules.1.conditions.0.attribute',
     ]);
     for (const p of problems) expect(p.message.length).toBeGreaterThan(20);
+  });
+
+  it('with --lossy, a rule whose condition Flagsmith cannot express matches nobody there (less, never more)', async () => {
+    const set = parseFlags(
+      'flags:\n  f:\n    variants: { x: X, y: Y }\n    defaultVariant: x\n    rules:\n      - conditions: [{ attribute: since, op: after, values: ["2000-01-01T00:00:00Z"] }]\n        variant: y\n',
+      'flags.yaml',
+    );
+    const { data, problems } = exportToFlagsmith(set);
+    expect(problems).toHaveLength(1);
+    const dir = mkdtempSync(join(tmpdir(), 'aiflags-fs-lossy-'));
+    try {
+      const file = join(dir, 'flagsmith.json');
+      writeFileSync(file, JSON.stringify(data));
+      const provider = createFlagsmithProvider({ environmentFile: file, catalog: data.catalog });
+      const ctx = { targetingKey: 'u', since: '2026-01-01T00:00:00Z' };
+      expect(evaluate(set, 'f', ctx).variant).toBe('y');
+      expect(await provider.resolveStringEvaluation('f', '', ctx)).toMatchObject({ variant: 'x', reason: 'DEFAULT' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -188,13 +188,16 @@ function percentageSplit(percentage: number) {
   return { operator: 'PERCENTAGE_SPLIT' as const, value: String(percentage) };
 }
 
+/** A condition Flagsmith cannot express matches nobody there: a lossy rule matches less, never more. */
+const MATCHES_NOBODY: FlagsmithSegmentRule = { type: 'ALL', conditions: [{ operator: 'IN', property_: '$.identity.identifier', value: '[]' }], rules: [] };
+
 /** A rule's segment and conditions as one ALL rule over one sub-rule per condition. */
 function ruleConditions(flag: CompiledFlag, rule: RuleDefinition, i: number, defined: FlagSet['segments'], problems: ExportProblem[]): FlagsmithSegmentRule {
   const segmentConditions = rule.segment !== undefined ? (defined.get(rule.segment)?.conditions ?? []) : [];
   const rules = [
     ...segmentConditions.map((condition, c) => translateCondition(condition, { flag: `segment:${rule.segment}`, field: `conditions.${c}` }, problems)),
     ...rule.conditions.map((condition, c) => translateCondition(condition, { flag: flag.key, field: `rules.${i}.conditions.${c}` }, problems)),
-  ].filter((translated): translated is FlagsmithSegmentRule => translated !== undefined);
+  ].map((translated) => translated ?? MATCHES_NOBODY);
   return { type: 'ALL', conditions: [], rules };
 }
 
