@@ -7,6 +7,10 @@ import { MemoryMetricStore } from '@aiflags/metrics';
 import { LocalProvider } from '@aiflags/provider';
 import { MemoryStateStore } from '@aiflags/file';
 import { createLaunchDarklyProvider } from '@aiflags/launchdarkly';
+import { parseFlags } from '@aiflags/core';
+import { createFlagsmithProvider, exportToFlagsmith, type FlagsmithProvider } from '@aiflags/flagsmith';
+import { ProviderEvents } from '@openfeature/server-sdk';
+import { LocalFlagsmithServer } from '../packages/flagsmith/test/helpers/local-flagsmith-server.js';
 
 const quiet: LDLogger = { error() {}, warn() {}, info() {}, debug() {} };
 const ctx = { targetingKey: 'user-1' };
@@ -58,12 +62,49 @@ const launchdarkly: Backend = {
   },
 };
 
+const flagsmithDocument = exportToFlagsmith(
+  parseFlags(
+    `flags:
+  chat-model: { variants: { control: ${JSON.stringify(GPT)}, treatment: ${JSON.stringify(CLAUDE)} }, defaultVariant: treatment }
+  system-prompt: { variants: { a: "Hi {{name}}.", b: "Hello {{name}}!" }, defaultVariant: b }
+killSwitches:
+  ai_agent_enabled: {}
+`,
+    'flags.yaml',
+  ),
+).data;
+const flagsmithServer = new LocalFlagsmithServer(flagsmithDocument, 'ser.ai-backends');
+let flagsmithProvider: FlagsmithProvider | undefined;
+const flagsmith: Backend = {
+  name: 'flagsmith',
+  domain: 'ai-backends-flagsmith',
+  async start() {
+    await flagsmithServer.start();
+    flagsmithProvider = createFlagsmithProvider({
+      environmentKey: 'ser.ai-backends',
+      apiUrl: flagsmithServer.apiUrl,
+      refreshIntervalSeconds: 0.2,
+      catalog: flagsmithDocument.catalog,
+    });
+    await OpenFeature.setProviderAndWait(this.domain, flagsmithProvider);
+  },
+  async kill() {
+    const changed = new Promise((resolve) => flagsmithProvider?.events.addHandler(ProviderEvents.ConfigurationChanged, resolve));
+    flagsmithServer.document = {
+      ...flagsmithDocument,
+      feature_states: flagsmithDocument.feature_states.map((s) => (s.feature.name === 'ai_agent_enabled' ? { ...s, enabled: false } : s)),
+    };
+    await changed;
+  },
+};
+
 afterAll(async () => {
   await OpenFeature.clearProviders();
   ldClient.close();
+  await flagsmithServer.stop();
 });
 
-describe.each([local, launchdarkly])('the AI layer on the $name backend', (backend) => {
+describe.each([local, launchdarkly, flagsmith])('the AI layer on the $name backend', (backend) => {
   it('selects the model and prompt, records exposures, and honours the kill switch', async () => {
     await backend.start();
     const store = new MemoryMetricStore();

@@ -16,6 +16,7 @@ describe('API reports', { timeout: 60_000 }, () => {
       '@aiflags/ai',
       '@aiflags/core',
       '@aiflags/file',
+      '@aiflags/flagsmith',
       '@aiflags/launchdarkly',
       '@aiflags/metrics',
       '@aiflags/provider',

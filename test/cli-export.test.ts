@@ -60,9 +60,25 @@ describe('aiflags export', { timeout: 120_000 }, () => {
   });
 
   it('an unknown target: exit 1 with one line', async () => {
-    const r = await runCli(['export', 'flags.yaml', '--to', 'flagsmith'], { cwd: dir });
+    const r = await runCli(['export', 'flags.yaml', '--to', 'split-io'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('export: --to flagsmith: expected launchdarkly or unleash\n');
+    expect(r.stderr).toBe('export: --to split-io: expected launchdarkly, unleash or flagsmith\n');
+  });
+
+  it('--to flagsmith writes an environment document flagsmith-nodejs loads offline; other hashes are refused without --lossy', async () => {
+    await writeFile(join(dir, 'flagsmith.yaml'), PORTABLE.replaceAll('hash: launchdarkly', 'hash: flagsmith, salt: env-key'));
+    const r = await runCli(['export', 'flagsmith.yaml', '--to', 'flagsmith', '--out', 'flagsmith.json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { Flagsmith, LocalFileHandler } = await import('flagsmith-nodejs');
+    const client = new Flagsmith({ offlineMode: true, offlineHandler: new LocalFileHandler(join(dir, 'flagsmith.json')) });
+    const flags = await client.getIdentityFlags('user-1');
+    expect(flags.isFeatureEnabled('ai_agent_enabled')).toBe(true);
+    expect(JSON.parse(String(flags.getFeatureValue('chat-model')))).toHaveProperty('model');
+
+    const refused = await runCli(['export', 'lossy.yaml', '--to', 'flagsmith'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("lossy.yaml: flag 'chat-model', field 'bucketing.hash': bucketing.hash is murmur3: Flagsmith");
   });
 
   it('a bad flag file: exit 1 with one line naming the file', async () => {

@@ -15,7 +15,7 @@ requireBrowserOrWarn('the browser test of @aiflags/core');
 
 const CORE_SRC = join(import.meta.dirname, '..', 'packages', 'core', 'src');
 const USERS = 10_000;
-const MODES = ['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd'] as const;
+const MODES = ['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd', 'flagsmith'] as const;
 const FLAGS = `flags:\n${MODES.map(
   (hash) => `  rollout-${hash}:
     variants: { control: gpt-4o, treatment: claude-sonnet-4 }

@@ -102,7 +102,7 @@ describe('packed packages installed into a new app', { timeout: 240_000 }, () =>
       app,
     );
     // Optional is optional: no vendor SDK and no OpenTelemetry came with it.
-    for (const peer of ['@launchdarkly/node-server-sdk', 'unleash-client', '@opentelemetry/api'])
+    for (const peer of ['@launchdarkly/node-server-sdk', 'unleash-client', 'flagsmith-nodejs', '@opentelemetry/api'])
       expect(existsSync(join(app, 'node_modules', peer))).toBe(false);
 
     const version = await sh('npx', ['--no-install', 'aiflags', '--version'], app);

@@ -1,6 +1,7 @@
 import type { ContenderFactory } from '../contender.js';
 import { aiflagsRaw } from './aiflags-raw.js';
 import { flagdCore } from './flagd-core.js';
+import { flagsmith } from './flagsmith.js';
 import { growthBook } from './growthbook.js';
 import { launchDarkly } from './launchdarkly.js';
 import { openFeatureFlagd } from './openfeature-flagd.js';
@@ -14,6 +15,7 @@ export const CONTENDERS: Readonly<Record<string, ContenderFactory>> = {
   'flagd-core': flagdCore,
   launchdarkly: launchDarkly,
   unleash,
+  flagsmith,
   growthbook: growthBook,
   'openfeature-constant': openFeatureConstant,
   'openfeature-in-memory': openFeatureInMemory,

@@ -2,7 +2,7 @@ import type { TrackSink } from '@aiflags/provider';
 import type { FileWatcherOptions } from '@aiflags/file';
 import { backendFrom, flagsPathFrom } from './runtime-spec.js';
 
-export type BackendName = 'local' | 'launchdarkly' | 'unleash';
+export type BackendName = 'local' | 'launchdarkly' | 'unleash' | 'flagsmith';
 
 /** Options of the LaunchDarkly backend; unset fields come from the environment (LAUNCHDARKLY_SDK_KEY). */
 export interface LaunchDarklyBackendOptions {
@@ -28,6 +28,21 @@ export interface UnleashBackendOptions {
   [option: string]: unknown;
 }
 
+/** Options of the Flagsmith backend; unset fields come from the environment (FLAGSMITH_ENVIRONMENT_KEY). */
+export interface FlagsmithBackendOptions {
+  /** A server-side `ser.` key evaluates locally (environment document polled); any other key remotely. */
+  environmentKey?: string;
+  /** A self-hosted Flagsmith API or an Edge Proxy. Default: FLAGSMITH_API_URL, else Flagsmith's edge API. */
+  apiUrl?: string;
+  /** An `aiflags export --to flagsmith` environment document, evaluated offline. Default: FLAGSMITH_ENVIRONMENT_FILE. */
+  environmentFile?: string;
+  /** How often the environment document is polled, in seconds (default 60). */
+  refreshIntervalSeconds?: number;
+  /** How long initialization waits for the environment document, in ms (default 10 000). */
+  initTimeoutMs?: number;
+  [option: string]: unknown;
+}
+
 /** What `createProvider()` reads; every field is optional and falls back to the environment. */
 export interface BackendConfig {
   /** Default: AIFLAGS_BACKEND, else 'local'. */
@@ -46,7 +61,7 @@ export interface BackendConfig {
    */
   presence?: false | { heartbeatMs?: number; app?: string };
   /**
-   * On LaunchDarkly and Unleash: aiflags' live state (kill switches, flags switched off) over the vendor's
+   * On LaunchDarkly, Unleash and Flagsmith: aiflags' live state (kill switches, flags switched off) over the vendor's
    * answers, so `aiflags kill` works there too. false returns the vendor's provider alone. Default on.
    */
   overlay?: boolean;
@@ -56,6 +71,7 @@ export interface BackendConfig {
   trackSink?: TrackSink;
   launchdarkly?: LaunchDarklyBackendOptions;
   unleash?: UnleashBackendOptions;
+  flagsmith?: FlagsmithBackendOptions;
 }
 
 /** The backend named by the config or AIFLAGS_BACKEND; throws a one-line error for an unknown name. */

@@ -3,21 +3,18 @@ import type { FlagSet } from '@aiflags/core';
 import { LiveStateOverlayProvider, loadFlagFile, LocalProvider, type PresenceOptions } from '@aiflags/provider';
 import type { BackendConfig } from './config.js';
 import { openRuntime, type Runtime } from './runtime.js';
-import { resolveRuntimeSpec } from './runtime-spec.js';
+import { resolveRuntimeSpec, type RuntimeSpec } from './runtime-spec.js';
 
 /**
  * The OpenFeature provider for the configured backend (config, else AIFLAGS_BACKEND, else local).
  * Local: the flag file (config.flags, AIFLAGS_FLAGS, ./flags.yaml) with live state from `.aiflags/` or Redis.
- * LaunchDarkly and Unleash: the vendor's provider under aiflags' live-state overlay, so `aiflags kill`
+ * LaunchDarkly, Unleash and Flagsmith: the vendor's provider under aiflags' live-state overlay, so `aiflags kill`
  * and a flag switched off apply there too (turn it off with `overlay: false`).
  */
 export async function createProvider(config: BackendConfig = {}): Promise<Provider> {
   const spec = resolveRuntimeSpec(config);
   if (spec.backend !== 'local') {
-    const vendor =
-      spec.backend === 'launchdarkly'
-        ? await (await import('./backends/launchdarkly.js')).createBackendProvider(spec)
-        : await (await import('./backends/unleash.js')).createBackendProvider(config, spec);
+    const vendor = await vendorProvider(config, spec);
     if (config.overlay === false) return vendor;
     const runtime = await openRuntime(spec);
     const flags = await optionalFlagSet(spec.flagsPath);
@@ -39,6 +36,17 @@ export async function createProvider(config: BackendConfig = {}): Promise<Provid
     ...(config.trackSink ? { trackSink: config.trackSink } : {}),
     dispose: () => runtime.close(),
   });
+}
+
+async function vendorProvider(config: BackendConfig, spec: RuntimeSpec): Promise<Provider> {
+  switch (spec.backend) {
+    case 'launchdarkly':
+      return (await import('./backends/launchdarkly.js')).createBackendProvider(spec);
+    case 'flagsmith':
+      return (await import('./backends/flagsmith.js')).createBackendProvider(config, spec);
+    default:
+      return (await import('./backends/unleash.js')).createBackendProvider(config, spec);
+  }
 }
 
 function presenceOf(config: BackendConfig, runtime: Runtime): { presence?: PresenceOptions } {

@@ -39,6 +39,7 @@ export interface RuntimeSpec {
   appName: string;
   launchdarkly: { sdkKey?: string; baseUri?: string; dataFile?: string; initTimeoutMs?: number };
   unleash: { url?: string; apiToken?: string; appName?: string; refreshInterval?: number; initTimeoutMs?: number };
+  flagsmith: { environmentKey?: string; apiUrl?: string; environmentFile?: string; refreshIntervalSeconds?: number; initTimeoutMs?: number };
   /** What `aiflags serve` accepts as credentials (AIFLAGS_SERVE_TOKEN, AIFLAGS_SERVE_WRITE_TOKEN); empty: no auth. */
   serve: ServeAuth;
 }
@@ -48,7 +49,7 @@ export interface RuntimeSpec {
  * An option passed in code always wins over the variable.
  */
 export const RUNTIME_ENV = {
-  AIFLAGS_BACKEND: 'backend: local | launchdarkly | unleash (default local)',
+  AIFLAGS_BACKEND: 'backend: local | launchdarkly | unleash | flagsmith (default local)',
   AIFLAGS_FLAGS: 'the flag file (default ./flags.yaml)',
   AIFLAGS_ENV: 'environment name in the default Redis key prefix aiflags:<env> (default default)',
   AIFLAGS_APP_NAME: 'the name an instance announces in `aiflags instances`',
@@ -60,12 +61,15 @@ export const RUNTIME_ENV = {
   UNLEASH_API_TOKEN: 'Unleash backend token',
   UNLEASH_APP_NAME: 'Unleash app name',
   UNLEASH_REFRESH_INTERVAL_MS: 'Unleash polling interval in ms',
+  FLAGSMITH_ENVIRONMENT_KEY: 'Flagsmith environment key (a server-side ser. key evaluates locally)',
+  FLAGSMITH_API_URL: 'a self-hosted Flagsmith API or Edge Proxy',
+  FLAGSMITH_ENVIRONMENT_FILE: 'an `aiflags export --to flagsmith` environment document served offline',
   AIFLAGS_SERVE_TOKEN: '`aiflags serve` credentials: one token, or name:secret entries, comma separated',
   AIFLAGS_SERVE_WRITE_TOKEN: '`aiflags serve` credentials that may also write (outcomes, console kill/revive); same format',
   USER: 'default actor of changes made from the CLI (else the OS user)',
 } as const;
 
-const BACKENDS: readonly string[] = ['local', 'launchdarkly', 'unleash'];
+const BACKENDS: readonly string[] = ['local', 'launchdarkly', 'unleash', 'flagsmith'];
 
 /** The runtime for (options, environment). Throws a one-line error for an unknown backend or a bad number. */
 export function resolveRuntimeSpec(config: BackendConfig = {}, env: RuntimeEnv = process.env): RuntimeSpec {
@@ -78,6 +82,7 @@ export function resolveRuntimeSpec(config: BackendConfig = {}, env: RuntimeEnv =
     : { kind: 'file', dir: stateDir };
   const ld = config.launchdarkly ?? {};
   const un = config.unleash ?? {};
+  const fs = config.flagsmith ?? {};
   // Parsed only for the backend that uses it: a stray bad value must not stop a local app.
   const refreshInterval = un.refreshInterval ?? (backend === 'unleash' ? positiveMs(env, 'UNLEASH_REFRESH_INTERVAL_MS') : undefined);
   return {
@@ -103,6 +108,13 @@ export function resolveRuntimeSpec(config: BackendConfig = {}, env: RuntimeEnv =
       refreshInterval,
       initTimeoutMs: un.initTimeoutMs,
     }),
+    flagsmith: defined({
+      environmentKey: fs.environmentKey ?? env.FLAGSMITH_ENVIRONMENT_KEY,
+      apiUrl: fs.apiUrl ?? env.FLAGSMITH_API_URL,
+      environmentFile: fs.environmentFile ?? env.FLAGSMITH_ENVIRONMENT_FILE,
+      refreshIntervalSeconds: fs.refreshIntervalSeconds,
+      initTimeoutMs: fs.initTimeoutMs,
+    }),
     serve: parseServeTokens(env.AIFLAGS_SERVE_TOKEN, env.AIFLAGS_SERVE_WRITE_TOKEN),
   };
 }
@@ -111,7 +123,7 @@ export function resolveRuntimeSpec(config: BackendConfig = {}, env: RuntimeEnv =
 export function backendFrom(config: Pick<BackendConfig, 'backend'> = {}, env: RuntimeEnv = process.env): BackendName {
   const name = config.backend ?? env.AIFLAGS_BACKEND ?? 'local';
   if (!BACKENDS.includes(name)) {
-    throw new Error(`AIFLAGS_BACKEND: unknown backend '${name}' (expected local, launchdarkly or unleash)`);
+    throw new Error(`AIFLAGS_BACKEND: unknown backend '${name}' (expected local, launchdarkly, unleash or flagsmith)`);
   }
   return name as BackendName;
 }

@@ -67,8 +67,8 @@ describe('createProvider (local backend)', () => {
   });
 
   it('an unknown AIFLAGS_BACKEND is a one-line error', async () => {
-    process.env.AIFLAGS_BACKEND = 'flagsmith';
-    await expect(createProvider()).rejects.toThrow("AIFLAGS_BACKEND: unknown backend 'flagsmith' (expected local, launchdarkly or unleash)");
+    process.env.AIFLAGS_BACKEND = 'split-io';
+    await expect(createProvider()).rejects.toThrow("AIFLAGS_BACKEND: unknown backend 'split-io' (expected local, launchdarkly, unleash or flagsmith)");
   });
 
   it('resolveRuntime opens .aiflags/ beside the flag file, started', async () => {

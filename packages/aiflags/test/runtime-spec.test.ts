@@ -29,6 +29,23 @@ describe('resolveRuntimeSpec(options, env): one answer to "where do flags and li
     expect(resolveRuntimeSpec({}, env).unleash.url).toBe('http://u/api/');
   });
 
+  it('AIFLAGS_BACKEND=flagsmith reads FLAGSMITH_ENVIRONMENT_KEY, FLAGSMITH_API_URL and FLAGSMITH_ENVIRONMENT_FILE; options win', () => {
+    const env = {
+      AIFLAGS_BACKEND: 'flagsmith',
+      FLAGSMITH_ENVIRONMENT_KEY: 'ser.k',
+      FLAGSMITH_API_URL: 'http://edge:8000/api/v1/',
+      FLAGSMITH_ENVIRONMENT_FILE: '/d/fs.json',
+    };
+    const spec = resolveRuntimeSpec({}, env);
+    expect(spec.backend).toBe('flagsmith');
+    expect(spec.flagsmith).toEqual({ environmentKey: 'ser.k', apiUrl: 'http://edge:8000/api/v1/', environmentFile: '/d/fs.json' });
+    expect(resolveRuntimeSpec({ flagsmith: { environmentKey: 'ser.other', refreshIntervalSeconds: 5 } }, env).flagsmith).toMatchObject({
+      environmentKey: 'ser.other',
+      refreshIntervalSeconds: 5,
+    });
+    expect(resolveRuntimeSpec({}, {}).flagsmith).toEqual({});
+  });
+
   it('refuses an unknown backend and a bad Unleash interval in one line', () => {
     expect(() => resolveRuntimeSpec({}, { AIFLAGS_BACKEND: 'flagd' })).toThrow(/unknown backend 'flagd'/);
     expect(() => resolveRuntimeSpec({}, { AIFLAGS_BACKEND: 'unleash', UNLEASH_REFRESH_INTERVAL_MS: 'soon' })).toThrow(/UNLEASH_REFRESH_INTERVAL_MS/);

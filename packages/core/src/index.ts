@@ -5,6 +5,7 @@
  * Compilation, hash primitives and the schema's parts stay internal.
  */
 
+export { flagsmithDefaultId } from './bucketing/bucket-functions.js';
 export { rolloutAllocation, splitAllocation, type WeightedVariant } from './bucketing/allocation.js';
 export type { BucketingSettings } from './bucketing/bucketers.js';
 export { murmur3 } from './bucketing/murmur3.js';

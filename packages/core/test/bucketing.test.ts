@@ -7,6 +7,10 @@ import {
   FLAGD_TOTAL_WEIGHT,
   flagdBucket,
   flagdScale,
+  flagsmithDefaultId,
+  flagsmithIdentityKey,
+  flagsmithPercentage,
+  flagsmithPercentageOf,
   launchDarklyBucket,
   md5Bucket,
   murmur3Bucket,
@@ -240,6 +244,66 @@ describe('flagd mode', () => {
       expect(split.pick(unit)).toBe(b < 20_000 ? 0 : b < 50_000 ? 1 : 2);
       expect(createRolloutBucketer(settings).inRollout(unit, 37.5)).toBe(b < 37_500);
     }
+  });
+});
+
+describe('flagsmith mode', () => {
+  // Flagsmith/engine-test-data test_cases (v2): the ids each case hashes and the allocation its comment states.
+  it.each([
+    ['test_multivariate__no_identity_key__expected_allocation', ['78986', 'test_env_foobar'], 54.53],
+    ['test_multivariate__option_a_stronger_priority__expected_flags', ['78986', '32103813'], 49.27],
+  ])('%s: md5 of the ids joined with commas, %% 9999, / 9998 x 100 = %s %%', (_name, ids, percent) => {
+    expect(Math.floor(flagsmithPercentage(ids) * 100) / 100).toBe(percent);
+  });
+
+  it.each([
+    ['test_percentage_split__no_identity_key__should_match: 55 % of segment 12345', ['12345', 'test_env_foobar'], 55, true],
+    ['test_multivariate__segment_override__expected_allocation: the override option of 50 %', ['1016366', '8AYnz4q3KEfT5DFtnramnP_user-123'], 50, true],
+  ])('%s', (_name, ids, threshold, below) => {
+    expect(flagsmithPercentage(ids) < threshold).toBe(below);
+  });
+
+  it('equals BigInt(md5) % 9999 / 9998 * 100, the SDK formula', () => {
+    for (const unit of ['u1', 'user-42', 'ünïcødé', '']) {
+      const joined = `7,env_${unit}`;
+      const digest = BigInt(`0x${md5Hex(joined)}`);
+      expect(flagsmithPercentageOf(joined)).toBe((Number(digest % 9999n) / 9998) * 100);
+    }
+  });
+
+  it('hashes the ids repeated when the value would be 100, as Flagsmith does', () => {
+    let unit = 0;
+    while (hexMod(md5Hex(`1,env_${unit}`), 9999) !== 9998) unit++;
+    const joined = `1,env_${unit}`;
+    expect(flagsmithPercentageOf(joined)).toBe((hexMod(md5Hex(`${joined},${joined}`), 9999) / 9998) * 100);
+    expect(flagsmithPercentageOf(joined)).toBeLessThan(100);
+  });
+
+  it('the identity key is `<environment key>_<identifier>`; seed is the hashed id, else one derived from the flag key', () => {
+    expect(flagsmithIdentityKey('test_env', 'foobar')).toBe('test_env_foobar');
+    const settings = { hash: 'flagsmith', flagKey: 'f', salt: 'test_env', groupId: 'test_env' } as const;
+    const value = flagsmithPercentage([flagsmithDefaultId('f'), 'test_env_foobar']);
+    expect(createRolloutBucketer(settings).inRollout('foobar', value)).toBe(true);
+    expect(createRolloutBucketer({ ...settings, seed: 78986 }).inRollout('foobar', 54.54)).toBe(true);
+    expect(createRolloutBucketer({ ...settings, seed: 78986 }).inRollout('foobar', 54.5)).toBe(false);
+    expect(flagsmithDefaultId('f')).toBe(flagsmithDefaultId('f'));
+    expect(flagsmithDefaultId('f')).not.toBe(flagsmithDefaultId('g'));
+  });
+
+  it('a split takes option i when start <= value < start + weight, in the order written', () => {
+    const settings = { hash: 'flagsmith', flagKey: 'f', salt: 'test_env', groupId: 'test_env', seed: 78986 } as const;
+    // 54.53 %: past the first 50, inside the next 10.
+    expect(createSplitBucketer(settings, [50, 10, 40]).pick('foobar')).toBe(1);
+    expect(createSplitBucketer(settings, [54.54, 45.46]).pick('foobar')).toBe(0);
+    expect(createSplitBucketer(settings, [54.53, 45.47]).pick('foobar')).toBe(1);
+  });
+
+  it('flag files accept bucketing.seed in flagsmith mode', () => {
+    const set = parseFlags(
+      'flags:\n  f:\n    variants: { a: 1, b: 2 }\n    defaultVariant: a\n    split: { a: 50, b: 50 }\n    bucketing: { hash: flagsmith, salt: test_env, seed: 78986 }\n',
+      'flags.yaml',
+    );
+    expect(evaluate(set, 'f', { targetingKey: 'foobar' }).variant).toBe('b');
   });
 });
 

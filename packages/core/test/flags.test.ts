@@ -24,7 +24,7 @@ describe('flags.schema.json', () => {
   it('lists every operator, hash mode and change type for editors', () => {
     const text = JSON.stringify(shipped);
     for (const op of OPERATORS) expect(text).toContain(`"${op}"`);
-    for (const mode of ['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd']) expect(text).toContain(`"${mode}"`);
+    for (const mode of ['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd', 'flagsmith']) expect(text).toContain(`"${mode}"`);
     for (const t of ['model-swap', 'system-prompt', 'new-tool', 'parameter', 'agent-workflow']) expect(text).toContain(`"${t}"`);
   });
 });

@@ -28,7 +28,10 @@ const flagLike = fc.record(
     defaultVariant: fc.oneof(hostileKey, leaf),
     split: fc.dictionary(hostileKey, fc.oneof(fc.double({ min: -5, max: 120 }), leaf), { maxKeys: 4 }),
     rollout: fc.record({ variant: hostileKey, percentage: fc.oneof(fc.double({ min: -5, max: 120 }), leaf) }, { requiredKeys: [] }),
-    bucketing: fc.record({ hash: fc.constantFrom('murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd', 'sha', 1), by: hostileKey }, { requiredKeys: [] }),
+    bucketing: fc.record(
+      { hash: fc.constantFrom('murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd', 'flagsmith', 'sha', 1), by: hostileKey },
+      { requiredKeys: [] },
+    ),
     rules: fc.array(
       fc.record({
         conditions: fc.array(

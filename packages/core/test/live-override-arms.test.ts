@@ -22,7 +22,7 @@ const live = (flags: LiveState['flags']): LiveState => ({ version: 1, flags, kil
 const N = 20_000;
 const users = Array.from({ length: N }, (_, i) => `user-${i}`);
 
-describe.each(['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd'] as const)('bucketing %s', (hash) => {
+describe.each(['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd', 'flagsmith'] as const)('bucketing %s', (hash) => {
   const set = parseFlags(FILE.replace('    changeType: system-prompt', `    changeType: system-prompt\n    bucketing: { hash: ${hash} }`), 'flags.yaml');
   const variantOf = (u: string, state?: LiveState) => evaluate(set, 'system-prompt', { targetingKey: u }, state).variant;
 

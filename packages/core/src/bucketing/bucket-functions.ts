@@ -50,3 +50,34 @@ export function flagdScale(hash: number, totalWeight: number): number {
 const FLAGD_EXACT_WEIGHT = 2 ** 21;
 /** The total weight a flagd-mode rollout or split buckets over: percent in 1/1000 steps. */
 export const FLAGD_TOTAL_WEIGHT = 100_000;
+
+/**
+ * Flagsmith's hashed percentage in [0, 100) of `ids` joined with commas (its `getHashedPercentageForObjIds`):
+ * the md5 digest as one integer, % 9999, / 9998 × 100. The one value that comes out as 100 is hashed again
+ * with the ids repeated, as Flagsmith does.
+ */
+export function flagsmithPercentage(ids: readonly (string | number)[]): number {
+  return flagsmithPercentageOf(ids.join(','));
+}
+
+/** `flagsmithPercentage` of ids already joined with commas. */
+export function flagsmithPercentageOf(joined: string): number {
+  for (let toHash = joined; ; toHash = `${toHash},${joined}`) {
+    const value = (md5Mod(toHash, FLAGSMITH_MODULUS) / (FLAGSMITH_MODULUS - 1)) * 100;
+    if (value !== 100) return value;
+  }
+}
+const FLAGSMITH_MODULUS = 9999;
+
+/** Flagsmith's identity key: `<environment api key>_<identifier>`, what its percentage splits hash. */
+export function flagsmithIdentityKey(environmentKey: string, identifier: string): string {
+  return `${environmentKey}_${identifier}`;
+}
+
+/**
+ * The Flagsmith id a flagsmith-mode flag hashes when `bucketing.seed` is not written (the segment id of its
+ * rollout, the feature-state id of its split): stable per flag key, 1 to 999 999 999.
+ */
+export function flagsmithDefaultId(flagKey: string): number {
+  return md5Mod(`aiflags:${flagKey}`, 999_999_999) + 1;
+}

@@ -3,7 +3,15 @@
  * called per evaluation with the unit string only.
  */
 import type { HashMode } from '../flags/schema.js';
-import { FLAGD_TOTAL_WEIGHT, flagdScale, LD_LONG_SCALE, MURMUR3_BUCKETS, UNLEASH_VARIANT_SEED } from './bucket-functions.js';
+import {
+  FLAGD_TOTAL_WEIGHT,
+  flagdScale,
+  flagsmithDefaultId,
+  flagsmithPercentageOf,
+  LD_LONG_SCALE,
+  MURMUR3_BUCKETS,
+  UNLEASH_VARIANT_SEED,
+} from './bucket-functions.js';
 import { md5Mod, sha1Hex } from './digest.js';
 import { murmur3Continue, murmur3jsContinue, murmur3jsPrefix, murmur3Prefix } from './murmur3.js';
 
@@ -143,6 +151,36 @@ class FlagdBucketer implements RolloutBucketer, SplitBucketer {
   }
 }
 
+/**
+ * Flagsmith: `<id>,<environment key>_<unit>` hashed to a percentage in [0, 100), where the id is the rollout's
+ * segment id or the split's feature-state id (`seed`) and the environment key is the salt. A rollout is a
+ * PERCENTAGE_SPLIT condition (percentage value <= the rollout's); a split walks its options in order, option i
+ * taking [start, start + weight), with the weights summed in the same float order as Flagsmith's engine.
+ */
+class FlagsmithBucketer implements RolloutBucketer, SplitBucketer {
+  private readonly prefix: string;
+  constructor(
+    settings: BucketingSettings,
+    private readonly weights: readonly number[] = [],
+  ) {
+    this.prefix = `${settings.seed ?? flagsmithDefaultId(settings.flagKey)},${settings.salt}_`;
+  }
+  inRollout(unit: string, percentage: number): boolean {
+    return flagsmithPercentageOf(this.prefix + unit) <= percentage;
+  }
+  pick(unit: string): number {
+    const value = flagsmithPercentageOf(this.prefix + unit);
+    let start = 0;
+    for (let i = 0; i < this.weights.length; i++) {
+      const limit = start + (this.weights[i] as number);
+      if (start <= value && value < limit) return i;
+      start = limit;
+    }
+    // Flagsmith serves the feature's control value here; the exporter makes that the last variant's value.
+    return this.weights.length - 1;
+  }
+}
+
 /** A bucketer for a one-variant rollout. */
 export function createRolloutBucketer(settings: BucketingSettings): RolloutBucketer {
   return createBucketer(settings, []);
@@ -165,5 +203,7 @@ function createBucketer(settings: BucketingSettings, weights: readonly number[])
       return new UnleashBucketer(settings, weights);
     case 'flagd':
       return new FlagdBucketer(settings, weights);
+    case 'flagsmith':
+      return new FlagsmithBucketer(settings, weights);
   }
 }

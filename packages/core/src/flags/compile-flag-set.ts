@@ -323,8 +323,8 @@ function normalizeBucketing(key: string, input: BucketingInput | undefined, fail
   if (path === undefined) fail(at('by'), `invalid attribute path '${by}'`);
   const forbidden = path.find((s) => FORBIDDEN_KEYS.has(s));
   if (forbidden !== undefined) fail(at('by'), `the attribute name '${forbidden}' is not allowed`);
-  if (input.seed !== undefined && hash !== 'launchdarkly') {
-    fail(at('seed'), `seed applies to hash: launchdarkly only, got hash: ${hash}`);
+  if (input.seed !== undefined && hash !== 'launchdarkly' && hash !== 'flagsmith') {
+    fail(at('seed'), `seed applies to hash: launchdarkly or flagsmith only, got hash: ${hash}`);
   }
   if (input.groupId !== undefined && hash !== 'unleash') {
     fail(at('groupId'), `groupId applies to hash: unleash only, got hash: ${hash}`);

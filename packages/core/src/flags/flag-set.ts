@@ -16,9 +16,9 @@ export interface BucketingDefinition {
   hash: HashMode;
   /** Context attribute (dot path) used as the unit. Default `targetingKey`. */
   by: string;
-  /** Default: the flag key. murmur3 hashes `<salt>/<unit>`, md5 `<salt>:<unit>`, launchdarkly `<key>.<salt>.<unit>`, flagd `<salt><unit>`. */
+  /** Default: the flag key. murmur3 hashes `<salt>/<unit>`, md5 `<salt>:<unit>`, launchdarkly `<key>.<salt>.<unit>`, flagd `<salt><unit>`, flagsmith `<seed>,<salt>_<unit>` (the salt is the environment key). */
   salt: string;
-  /** launchdarkly mode only; when set (and non-zero, as in LaunchDarkly) hashes `<seed>.<unit>`. */
+  /** launchdarkly mode: when set (and non-zero, as in LaunchDarkly) hashes `<seed>.<unit>`. flagsmith mode: the segment / feature-state id. */
   seed?: number;
   /** unleash mode: hashes `<groupId>:<unit>`. Default: salt if written, else the flag key. */
   groupId: string;

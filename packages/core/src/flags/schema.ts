@@ -14,7 +14,7 @@ export const KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const CHANGE_TYPES = ['model-swap', 'system-prompt', 'new-tool', 'parameter', 'agent-workflow'] as const;
-export const HASH_MODES = ['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd'] as const;
+export const HASH_MODES = ['murmur3', 'md5', 'launchdarkly', 'unleash', 'flagd', 'flagsmith'] as const;
 export const OPERATORS = [
   'in',
   'not_in',
@@ -75,13 +75,13 @@ export const SegmentSchema = z.strictObject({
 
 export const BucketingSchema = z.strictObject({
   hash: HashModeSchema.optional().describe(
-    'murmur3 (default) | md5 | launchdarkly | unleash (splits are bucketed in variant-name order, as unleash-server stores them) | flagd (fractional: murmur3 of <salt><unit>)',
+    'murmur3 (default) | md5 | launchdarkly | unleash (splits are bucketed in variant-name order, as unleash-server stores them) | flagd (fractional: murmur3 of <salt><unit>) | flagsmith (md5 of <seed>,<salt>_<unit>: salt is the environment key, seed the segment or feature-state id)',
   ),
   /** Context attribute used as the bucketing unit (dot path allowed). Default: targetingKey. */
   by: z.string().min(1).optional(),
   /** Default: the flag key. flagd mode: the seed hashed before the unit (flagd's `$flagd.flagKey`). */
   salt: z.string().optional(),
-  /** launchdarkly mode only: hashes `<seed>.<unit>` instead of `<key>.<salt>.<unit>`. */
+  /** launchdarkly mode: hashes `<seed>.<unit>` instead of `<key>.<salt>.<unit>`. flagsmith mode: the segment / feature-state id hashed (default: from the flag key). */
   seed: z.number().int().optional(),
   /** unleash mode only. Default: salt, else the flag key. */
   groupId: z.string().optional(),

@@ -6,30 +6,32 @@ import { flagsPathFor } from '../global-options.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 type Exporter = (set: FlagSet) => ExportResult;
-type Target = 'launchdarkly' | 'unleash';
+type Target = 'launchdarkly' | 'unleash' | 'flagsmith';
+const TARGETS: readonly string[] = ['launchdarkly', 'unleash', 'flagsmith'];
 
 /** The exporter of each target, loaded on demand so the CLI starts without the vendor packages. */
 async function exporterFor(target: Target): Promise<Exporter> {
   if (target === 'launchdarkly') return (await import('@aiflags/launchdarkly')).exportToLaunchDarkly;
+  if (target === 'flagsmith') return (await import('@aiflags/flagsmith')).exportToFlagsmith;
   return (await import('@aiflags/unleash')).exportToUnleash;
 }
 
 export function register(program: Command): void {
   program
     .command('export')
-    .description('translate a flag file to LaunchDarkly or Unleash; lists what the target cannot express')
+    .description('translate a flag file to LaunchDarkly, Unleash or Flagsmith; lists what the target cannot express')
     .argument('[file]', 'the flag file (YAML or JSON); default: --flags, $AIFLAGS_FLAGS or ./flags.yaml')
-    .requiredOption('--to <target>', 'launchdarkly | unleash')
+    .requiredOption('--to <target>', 'launchdarkly | unleash | flagsmith')
     .option('--lossy', 'export even when some settings cannot be expressed (they are listed on stderr)')
     .option('--out <file>', 'write the JSON here instead of stdout')
     .action(
       action(async (fileArg: string | undefined, options: { to: string; lossy?: boolean; out?: string }, command: Command) => {
         const file = fileArg ?? flagsPathFor(command);
-        if (options.to !== 'launchdarkly' && options.to !== 'unleash') {
-          throw new CliError(`export: --to ${options.to}: expected launchdarkly or unleash`);
+        if (!TARGETS.includes(options.to)) {
+          throw new CliError(`export: --to ${options.to}: expected launchdarkly, unleash or flagsmith`);
         }
         const set = await readFlagSet(file);
-        const exporter = await exporterFor(options.to);
+        const exporter = await exporterFor(options.to as Target);
         const { data, problems } = exporter(set);
         for (const p of problems) process.stderr.write(`${file}: flag '${p.flag}', field '${p.field}': ${p.message}\n`);
         if (problems.length > 0 && !options.lossy) {
