@@ -10,7 +10,7 @@ import { createLaunchDarklyProvider } from '@aiflags/launchdarkly';
 import { parseFlags } from '@aiflags/core';
 import { createFlagsmithProvider, exportToFlagsmith, type FlagsmithProvider } from '@aiflags/flagsmith';
 import { ProviderEvents } from '@openfeature/server-sdk';
-import { LocalFlagsmithServer } from '../packages/flagsmith/test/helpers/local-flagsmith-server.js';
+import { LocalFlagsmithServer } from '@aiflags/testing';
 
 const quiet: LDLogger = { error() {}, warn() {}, info() {}, debug() {} };
 const ctx = { targetingKey: 'user-1' };

@@ -13,7 +13,7 @@ import type { EvaluationContext, Provider } from '@openfeature/server-sdk';
 import { aiFlags, createProvider, parseFlags } from 'aiflags';
 import type { AiFlags } from 'aiflags';
 import { exportToFlagsmith, type FlagsmithExport } from '@aiflags/flagsmith';
-import { LocalFlagsmithServer } from '../packages/flagsmith/test/helpers/local-flagsmith-server.js';
+import { LocalFlagsmithServer } from '@aiflags/testing';
 
 const KEY = 'ser.backend-parity';
 const FLAGS = `

@@ -7,7 +7,7 @@ import { OpenFeature, ProviderEvents } from '@openfeature/server-sdk';
 import { evaluate, parseFlags } from '@aiflags/core';
 import { Flagsmith, LocalFileHandler } from 'flagsmith-nodejs';
 import { createFlagsmithProvider, exportToFlagsmith, type FlagsmithProvider } from '../src/index.js';
-import { LocalFlagsmithServer } from './helpers/local-flagsmith-server.js';
+import { LocalFlagsmithServer } from '@aiflags/testing';
 
 const KEY = 'ser.local-test';
 const silent = { error() {}, warn() {} } as never;

@@ -6,3 +6,4 @@ export * from './local-ld-server.js';
 export * from './bad-flag-files.js';
 export * from './valid-flags.js';
 export * from './fleet.js';
+export * from './local-flagsmith-server.js';
