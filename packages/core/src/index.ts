@@ -7,3 +7,4 @@ export * from './live-state/index.js';
 export * from './presence.js';
 export * from './export.js';
 export * from './redact/index.js';
+export * from './flagd/index.js';

@@ -80,7 +80,7 @@ export async function compileFlagSetInSlices(
 function* compileSteps(file: FlagFile, source: string, defaults: { id: string; version: string }): Generator<void, FlagSet> {
   const id = file.id ?? defaults.id;
   const version = file.version !== undefined ? String(file.version) : defaults.version;
-  const setMetadata: FlagMetadata = Object.freeze({ flagSetId: id, flagSetVersion: version });
+  const setMetadata: FlagMetadata = Object.freeze({ ...file.metadata, flagSetId: id, flagSetVersion: version });
   const fail = (path: ConfigPath, message: string): never => {
     throw configError(source, path, message);
   };
@@ -215,7 +215,10 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
     rules,
     bucketing,
   });
-  const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
+  const extra = input.changeType !== undefined || input.metadata !== undefined;
+  const flagMetadata: FlagMetadata = extra
+    ? Object.freeze({ ...setMetadata, ...input.metadata, ...(input.changeType !== undefined ? { changeType: input.changeType } : {}) })
+    : setMetadata;
   return Object.freeze({
     key,
     type,

@@ -1,0 +1,99 @@
+/**
+ * A targeting decision tree as aiflags rules: first match wins, so an `else` needs no negated condition
+ * unless its `then` can end in nothing (flagd's null), where the rules after it must not catch the unit.
+ */
+import type { ConditionInput, RuleInput } from '../flags/schema.js';
+import { type Dnf, ALWAYS, and, negate } from './json-logic-condition.js';
+import type { TargetingNode } from './targeting-tree.js';
+import type { TargetingScope } from './targeting-scope.js';
+
+/**
+ * The condition a fractional bucket adds: flagd buckets only a non-empty string (anything else is null,
+ * the default); aiflags would answer a missing unit with an error.
+ */
+export const UNIT_PATTERN = '[\\s\\S]';
+
+export function unitCondition(by: string): ConditionInput {
+  return { attribute: by, op: 'matches', values: [UNIT_PATTERN] };
+}
+
+export interface TargetingRules {
+  rules: RuleInput[];
+  /** The unit and seed of the splits, when there are any (one per flag in aiflags). */
+  bucketing?: { by: string; salt: string };
+}
+
+export function targetingRules(tree: TargetingNode, scope: TargetingScope): TargetingRules {
+  const out: TargetingRules = { rules: [] };
+  emit(tree, ALWAYS, out, scope);
+  return out;
+}
+
+function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: TargetingScope): void {
+  switch (node.kind) {
+    case 'none':
+      return;
+    case 'variant':
+      for (const conditions of guard) out.rules.push(rule(conditions, { variant: node.variant }));
+      return;
+    case 'split': {
+      const b = out.bucketing;
+      if (b !== undefined && (b.by !== node.by || b.salt !== node.salt)) {
+        scope.fail(
+          node.path,
+          `this fractional buckets by '${node.by}' with seed '${node.salt}', another by '${b.by}' with seed '${b.salt}'; an aiflags flag buckets one way`,
+        );
+      }
+      out.bucketing = { by: node.by, salt: node.salt };
+      const split = Object.fromEntries(node.arms.map((a) => [a.variant, a.weight / 1000]));
+      for (const conditions of guard) out.rules.push(rule([...conditions, unitCondition(node.by)], { split }));
+      return;
+    }
+    case 'if': {
+      emit(node.yes, and(guard, node.cond, node.path, scope), out, scope);
+      const gap = uncovered(node.yes);
+      const reachesOnlyWithUnit = gap !== 'never' && gap !== 'somewhere' && onlyWithUnit(node.no, gap);
+      const elseGuard = gap === 'never' || reachesOnlyWithUnit ? guard : and(guard, negate(node.cond, node.path, scope), node.path, scope);
+      emit(node.no, elseGuard, out, scope);
+      return;
+    }
+  }
+}
+
+function rule(conditions: ConditionInput[], outcome: Pick<RuleInput, 'variant' | 'split'>): RuleInput {
+  return conditions.length > 0 ? { conditions, ...outcome } : { ...outcome };
+}
+
+/** Where a node serves nothing: never, only to units without the named bucketing attribute, or anywhere. */
+function uncovered(node: TargetingNode): 'never' | 'somewhere' | { unit: string } {
+  switch (node.kind) {
+    case 'variant':
+      return 'never';
+    case 'none':
+      return 'somewhere';
+    case 'split':
+      return { unit: node.by };
+    case 'if': {
+      const a = uncovered(node.yes);
+      const b = uncovered(node.no);
+      if (a === 'somewhere' || b === 'somewhere') return 'somewhere';
+      if (a === 'never') return b;
+      if (b === 'never' || b.unit === a.unit) return a;
+      return 'somewhere';
+    }
+  }
+}
+
+/** Every rule the node emits needs the unit: it cannot catch a unit an earlier split left without one. */
+function onlyWithUnit(node: TargetingNode, gap: { unit: string }): boolean {
+  switch (node.kind) {
+    case 'none':
+      return true;
+    case 'variant':
+      return false;
+    case 'split':
+      return node.by === gap.unit;
+    case 'if':
+      return onlyWithUnit(node.yes, gap) && onlyWithUnit(node.no, gap);
+  }
+}
