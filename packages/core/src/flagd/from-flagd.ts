@@ -8,7 +8,7 @@ import { type ConfigPath, configError, describeValue } from '../flags/config-pat
 import { typeOfValue } from '../flags/flag-set.js';
 import { type FlagFile, type FullFlagInput, KEY_PATTERN } from '../flags/schema.js';
 import { CODE_DEFAULT_VARIANT, type FlagdMetadata } from './flagd-document.js';
-import { targetingRules } from './targeting-rules.js';
+import { neverRule, targetingRules } from './targeting-rules.js';
 import type { TargetingScope } from './targeting-scope.js';
 import { targetingTree } from './targeting-tree.js';
 
@@ -69,7 +69,7 @@ function flagFromFlagd(key: string, value: unknown, evaluators: Record<string, J
   if (targeting !== undefined && targeting !== null) {
     const scope: TargetingScope = { flagKey: key, variants: new Set(names), evaluators, fail };
     const { rules, bucketing } = targetingRules(targetingTree(targeting, ['targeting'], scope), scope);
-    if (rules.length > 0) out.rules = rules;
+    out.rules = rules.length > 0 ? rules : [{ ...neverRule(), variant: out.defaultVariant }];
     if (bucketing !== undefined) {
       out.bucketing = {
         hash: 'flagd',

@@ -17,6 +17,16 @@ export function unitCondition(by: string): ConditionInput {
   return { attribute: by, op: 'matches', values: [UNIT_PATTERN] };
 }
 
+/**
+ * A rule that never matches, kept for targeting that always answers null: flagd then says DEFAULT (targeting
+ * ran), where an aiflags flag without rules would say STATIC.
+ */
+export const NEVER_PATTERN = '[^\\s\\S]';
+
+export function neverRule(): RuleInput {
+  return { name: 'flagd targeting that never matches', conditions: [{ attribute: 'targetingKey', op: 'matches', values: [NEVER_PATTERN] }], variant: '' };
+}
+
 export interface TargetingRules {
   rules: RuleInput[];
   /** The unit and seed of the splits, when there are any (one per flag in aiflags). */
@@ -27,6 +37,11 @@ export function targetingRules(tree: TargetingNode, scope: TargetingScope): Targ
   const out: TargetingRules = { rules: [] };
   emit(tree, ALWAYS, out, scope);
   return out;
+}
+
+/** True for the rule neverRule() writes. */
+export function isNeverRule(conditions: readonly ConditionInput[]): boolean {
+  return conditions.some((c) => c.op === 'matches' && c.values.length === 1 && c.values[0] === NEVER_PATTERN);
 }
 
 function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: TargetingScope): void {

@@ -7,7 +7,7 @@ import type { JsonValue } from '../evaluation/result.js';
 import type { ExportProblem, ExportResult } from '../export.js';
 import type { CompiledFlag, ConditionDefinition, FlagSet, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
 import { CODE_DEFAULT_VARIANT, FLAGD_SCHEMA_URL, type FlagdDocument, type FlagdFlag } from './flagd-document.js';
-import { UNIT_PATTERN } from './targeting-rules.js';
+import { isNeverRule, UNIT_PATTERN } from './targeting-rules.js';
 import { FLAGD_UNITS } from './targeting-tree.js';
 
 type Problem = (field: string, message: string) => void;
@@ -42,6 +42,7 @@ function flagToFlagd(flag: CompiledFlag, set: FlagSet, problem: Problem): FlagdF
       : null;
   const chain: JsonValue[] = [];
   def.rules.forEach((rule, i) => {
+    if (isNeverRule(rule.conditions)) return;
     const segment = rule.segment !== undefined ? (set.segments.get(rule.segment)?.conditions ?? []) : [];
     const conditions = [...segment, ...rule.conditions].filter((c) => !isUnitCondition(c, flag));
     const outcome: JsonValue =
