@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
 import { IdGenerator, type Pickle } from '@cucumber/messages';
-import { OpenFeature, type EvaluationDetails, type FlagValue, type JsonValue } from '@openfeature/server-sdk';
+import { OpenFeature, type EvaluationContext, type EvaluationDetails, type FlagValue, type JsonValue } from '@openfeature/server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlagConfigError, parseFlags } from '@aiflags/core';
 import { LocalProvider } from '@aiflags/provider';
@@ -62,7 +62,7 @@ interface World {
   type: FlagType;
   key: string;
   fallback: FlagValue;
-  context: Record<string, unknown>;
+  context: EvaluationContext;
   details?: EvaluationDetails<FlagValue>;
 }
 
@@ -98,7 +98,7 @@ async function run(pickle: Pickle): Promise<void> {
     } else if ((m = /^a context containing a key "(.*)", with type "(.*)" and with value "(.*)"$/.exec(text))) {
       w.context[m[1] as string] = typed(m[2] as string, m[3] as string);
     } else if ((m = /^a context containing a nested property with outer key "(.*)" and inner key "(.*)", with value "(.*)"$/.exec(text))) {
-      w.context[m[1] as string] = { [m[2] as string]: m[3] };
+      w.context[m[1] as string] = { [m[2] as string]: m[3] as string };
     } else if ((m = /^a context containing a targeting key with value "(.*)"$/.exec(text))) {
       w.context.targetingKey = m[1];
     } else if (text === 'the flag was evaluated with details') {
