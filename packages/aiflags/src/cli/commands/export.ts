@@ -1,15 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { ExportResult, FlagSet } from '@aiflags/core';
+import { exportToFlagd, type ExportResult, type FlagSet } from '@aiflags/core';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 type Exporter = (set: FlagSet) => ExportResult;
-type Target = 'launchdarkly' | 'unleash';
+type Target = 'launchdarkly' | 'unleash' | 'flagd';
 
 /** The exporter of each target, loaded on demand so the CLI starts without the vendor packages. */
 async function exporterFor(target: Target): Promise<Exporter> {
+  if (target === 'flagd') return exportToFlagd;
   if (target === 'launchdarkly') return (await import('@aiflags/launchdarkly')).exportToLaunchDarkly;
   return (await import('@aiflags/unleash')).exportToUnleash;
 }
@@ -17,16 +18,16 @@ async function exporterFor(target: Target): Promise<Exporter> {
 export function register(program: Command): void {
   program
     .command('export')
-    .description('translate a flag file to LaunchDarkly or Unleash; lists what the target cannot express')
+    .description('translate a flag file to LaunchDarkly, Unleash or flagd; lists what the target cannot express')
     .argument('[file]', 'the flag file (YAML or JSON); default: --flags, $AIFLAGS_FLAGS or ./flags.yaml')
-    .requiredOption('--to <target>', 'launchdarkly | unleash')
+    .requiredOption('--to <target>', 'launchdarkly | unleash | flagd')
     .option('--lossy', 'export even when some settings cannot be expressed (they are listed on stderr)')
     .option('--out <file>', 'write the JSON here instead of stdout')
     .action(
       action(async (fileArg: string | undefined, options: { to: string; lossy?: boolean; out?: string }, command: Command) => {
         const file = fileArg ?? flagsPathFor(command);
-        if (options.to !== 'launchdarkly' && options.to !== 'unleash') {
-          throw new CliError(`export: --to ${options.to}: expected launchdarkly or unleash`);
+        if (options.to !== 'launchdarkly' && options.to !== 'unleash' && options.to !== 'flagd') {
+          throw new CliError(`export: --to ${options.to}: expected launchdarkly, unleash or flagd`);
         }
         const set = await readFlagSet(file);
         const exporter = await exporterFor(options.to);
