@@ -27,7 +27,7 @@ export function and(a: Dnf, b: Dnf, path: ConfigPath, scope: TargetingScope): Dn
 }
 
 /** The aiflags conditions of a JSON Logic condition, as truthiness reads it. */
-export function conditionOf(expr: JsonValue, path: ConfigPath, scope: TargetingScope, depth = 0): Dnf {
+export function conditionOf(expr: JsonValue, path: ConfigPath, scope: TargetingScope, depth = 0, present: ReadonlySet<string> = NOTHING_PRESENT): Dnf {
   if (expr === null) return NEVER;
   if (typeof expr === 'boolean') return expr ? ALWAYS : NEVER;
   if (typeof expr !== 'object' || Array.isArray(expr)) return scope.fail(path, `expected a condition, got ${JSON.stringify(expr)}`);
@@ -39,30 +39,30 @@ export function conditionOf(expr: JsonValue, path: ConfigPath, scope: TargetingS
   const at = [...path, op];
   switch (op) {
     case '$ref':
-      return conditionOf(resolveRef(raw, at, scope, depth), at, scope, depth + 1);
+      return conditionOf(resolveRef(raw, at, scope, depth), at, scope, depth + 1, present);
     case 'and':
-      return args.reduce<Dnf>((acc, a, i) => and(acc, conditionOf(a, [...at, i], scope, depth), at, scope), ALWAYS);
+      return allOf(args, at, scope, depth, present);
     case 'or': {
-      const out = args.flatMap((a, i) => conditionOf(a, [...at, i], scope, depth));
+      const out = args.flatMap((a, i) => conditionOf(a, [...at, i], scope, depth, present));
       return out.length > MAX_ALTERNATIVES ? scope.fail(at, `the condition expands to more than ${MAX_ALTERNATIVES} alternatives`) : out;
     }
     case '!':
-      return negate(conditionOf(args[0] ?? null, [...at, 0], scope, depth), at, scope);
+      return negate(conditionOf(args[0] ?? null, [...at, 0], scope, depth, present), at, scope, present);
     case '!!':
-      return conditionOf(args[0] ?? null, [...at, 0], scope, depth);
+      return conditionOf(args[0] ?? null, [...at, 0], scope, depth, present);
     case '==':
     case '===':
       return compare(args, 'equals', at, scope);
     case '!=':
     case '!==':
-      return compare(args, 'not_equals', at, scope);
+      return negate(compare(args, 'equals', at, scope), at, scope, present);
     case 'in':
       return inOf(args, at, scope);
     case '<':
     case '<=':
     case '>':
     case '>=':
-      return ordered(op, args, at, scope);
+      return missingIsZero(ordered(op, args, at, scope), at, scope, present);
     case 'starts_with':
     case 'ends_with':
       return affix(op, args, at, scope);
@@ -105,25 +105,70 @@ const NEGATED: Partial<Record<Operator, Operator>> = {
   semver_gt: 'semver_lte',
 };
 
-/** Not: De Morgan over the alternatives; each condition flips to its negated operator. */
-export function negate(dnf: Dnf, path: ConfigPath, scope: TargetingScope): Dnf {
+const NOTHING_PRESENT: ReadonlySet<string> = new Set();
+
+/** `{"!=": [{"var": x}, null]}`: the attribute is there. */
+function presenceTest(expr: JsonValue | undefined): string | undefined {
+  if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) return undefined;
+  const pair = expr['!='] ?? expr['!=='];
+  if (!Array.isArray(pair) || pair.length !== 2) return undefined;
+  return pair[1] === null ? varName(pair[0]) : pair[0] === null ? varName(pair[1]) : undefined;
+}
+
+/** `and`; a presence test lets the other parts negate conditions on that attribute, as aiflags' negated operators need it. */
+function allOf(args: JsonValue[], path: ConfigPath, scope: TargetingScope, depth: number, present: ReadonlySet<string>): Dnf {
+  const tested = args.map(presenceTest);
+  const inner = new Set([...present, ...tested.filter((a) => a !== undefined)]);
+  let out = ALWAYS;
+  args.forEach((a, i) => {
+    if (tested[i] === undefined) out = and(out, conditionOf(a, [...path, i], scope, depth, inner), path, scope);
+  });
+  for (const attr of tested) {
+    if (attr !== undefined && !out.every((alternative) => alternative.some((c) => c.attribute === attr))) {
+      scope.fail([...path, tested.indexOf(attr)], `aiflags has no condition for '${attr}' being present alone; pair it with a condition on '${attr}'`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Not: De Morgan over the alternatives; each condition flips to its negated operator. flagd's `!` also
+ * holds when the attribute is missing, which no aiflags condition does: so only attributes the condition
+ * first tests for presence (`present`) may be negated.
+ */
+export function negate(dnf: Dnf, path: ConfigPath, scope: TargetingScope, present: ReadonlySet<string> | 'any' = NOTHING_PRESENT): Dnf {
   let out: Dnf = ALWAYS;
   for (const alternative of dnf) {
+    for (const c of alternative) {
+      if (present !== 'any' && !present.has(c.attribute)) {
+        scope.fail(
+          path,
+          `this negation also matches a context without '${c.attribute}' in flagd, and no aiflags condition matches a missing attribute; if such contexts should not match, write {"and": [{"!=": [{"var": "${c.attribute}"}, null]}, ...]}`,
+        );
+      }
+    }
     const flipped: Dnf = alternative.flatMap((c) => negateCondition(c, path, scope));
     out = and(out, flipped, path, scope);
   }
   return out;
 }
 
+/** Whether every condition has a negated operator (negate would not refuse it). */
+export function negatable(dnf: Dnf): boolean {
+  return dnf.every((alternative) => alternative.every(hasNegation));
+}
+
+const SET_OPERATORS: ReadonlySet<Operator> = new Set(['in', 'not_in', 'equals', 'not_equals', 'contains', 'not_contains']);
+
+/** "Any of the values" flips to "none of them" only for the set operators; the others are negated one value at a time. */
+function hasNegation(c: ConditionInput): boolean {
+  return SET_OPERATORS.has(c.op) || (c.values.length === 1 && (c.op === 'semver_eq' || NEGATED[c.op] !== undefined));
+}
+
 function negateCondition(c: ConditionInput, path: ConfigPath, scope: TargetingScope): Dnf {
-  if (c.op === 'semver_eq') {
-    return [[{ ...c, op: 'semver_lt' }], [{ ...c, op: 'semver_gt' }]];
-  }
-  const op = NEGATED[c.op];
-  if (op === undefined || (c.values.length !== 1 && (op === 'lt' || op === 'gte' || op === 'lte' || op === 'gt'))) {
-    return scope.fail(path, `'${c.op}' cannot be negated in aiflags conditions`);
-  }
-  return [[{ ...c, op }]];
+  if (!hasNegation(c)) return scope.fail(path, `'${c.op}' cannot be negated in aiflags conditions`);
+  if (c.op === 'semver_eq') return [[{ ...c, op: 'semver_lt' }], [{ ...c, op: 'semver_gt' }]];
+  return [[{ ...c, op: NEGATED[c.op] as Operator }]];
 }
 
 function literal(x: JsonValue | undefined): x is Literal {
@@ -162,6 +207,29 @@ function inOf(args: JsonValue[], path: ConfigPath, scope: TargetingScope): Dnf {
   const within = attributeOf(haystack, [...path, 1], scope);
   if (within !== undefined && typeof needle === 'string') return atom(within, 'contains', [needle]);
   return scope.fail(path, 'expected {"in": [{"var": attribute}, [values]]} or {"in": ["text", {"var": attribute}]}');
+}
+
+const AT_ZERO: Partial<Record<Operator, (bound: number) => boolean>> = {
+  lt: (b) => 0 < b,
+  lte: (b) => 0 <= b,
+  gt: (b) => 0 > b,
+  gte: (b) => 0 >= b,
+};
+
+/**
+ * JSON Logic compares a missing attribute as 0, so `{"<": [{"var": "age"}, 18]}` holds without an age; no
+ * aiflags condition matches a missing attribute. Exact only where 0 would not match, or after a presence test.
+ */
+function missingIsZero(dnf: Dnf, path: ConfigPath, scope: TargetingScope, present: ReadonlySet<string>): Dnf {
+  for (const alternative of dnf) {
+    if (alternative.every((c) => present.has(c.attribute) || AT_ZERO[c.op]?.(c.values[0] as number) !== true)) continue;
+    const attr = (alternative[0] as ConditionInput).attribute;
+    return scope.fail(
+      path,
+      `flagd compares a missing '${attr}' as 0, which this comparison matches and no aiflags condition does; write {"and": [{"!=": [{"var": "${attr}"}, null]}, ...]} if contexts without it should not match`,
+    );
+  }
+  return dnf;
 }
 
 const ORDERED: Record<string, { op: Operator; flipped: Operator }> = {

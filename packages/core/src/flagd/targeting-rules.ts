@@ -3,7 +3,7 @@
  * unless its `then` can end in nothing (flagd's null), where the rules after it must not catch the unit.
  */
 import type { ConditionInput, RuleInput } from '../flags/schema.js';
-import { type Dnf, ALWAYS, and, negate } from './json-logic-condition.js';
+import { type Dnf, ALWAYS, and, negatable, negate } from './json-logic-condition.js';
 import type { TargetingNode } from './targeting-tree.js';
 import type { TargetingScope } from './targeting-scope.js';
 
@@ -67,9 +67,16 @@ function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: Targe
     case 'if': {
       emit(node.yes, and(guard, node.cond, node.path, scope), out, scope);
       const gap = uncovered(node.yes);
-      const reachesOnlyWithUnit = gap !== 'never' && gap !== 'somewhere' && onlyWithUnit(node.no, gap);
-      const elseGuard = gap === 'never' || reachesOnlyWithUnit ? guard : and(guard, negate(node.cond, node.path, scope), node.path, scope);
-      emit(node.no, elseGuard, out, scope);
+      if (gap === 'never' || (gap !== 'somewhere' && onlyWithUnit(node.no, gap))) {
+        emit(node.no, guard, out, scope);
+      } else if (gap === 'somewhere') {
+        emit(node.no, and(guard, negate(node.cond, node.path, scope), node.path, scope), out, scope);
+      } else {
+        // The split before serves nothing to a unit without the bucketing attribute: the rules after it catch
+        // every unit that has it, and the others where the condition is false (see README: flagd differences).
+        const otherwise: Dnf = [[unitCondition(gap.unit)], ...(negatable(node.cond) ? negate(node.cond, node.path, scope, 'any') : [])];
+        emit(node.no, and(guard, otherwise, node.path, scope), out, scope);
+      }
       return;
     }
   }

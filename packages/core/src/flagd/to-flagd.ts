@@ -120,13 +120,13 @@ export function conditionToJsonLogic(c: ConditionDefinition, problem: (message: 
     case 'not_contains':
       return not(anyOf((v) => ({ in: [v, attr] })));
     case 'lt':
-      return anyOf((v) => ({ '<': [attr, v] }));
+      return { and: [present, anyOf((v) => ({ '<': [attr, v] }))] };
     case 'lte':
-      return anyOf((v) => ({ '<=': [attr, v] }));
+      return { and: [present, anyOf((v) => ({ '<=': [attr, v] }))] };
     case 'gt':
-      return anyOf((v) => ({ '>': [attr, v] }));
+      return { and: [present, anyOf((v) => ({ '>': [attr, v] }))] };
     case 'gte':
-      return anyOf((v) => ({ '>=': [attr, v] }));
+      return { and: [present, anyOf((v) => ({ '>=': [attr, v] }))] };
     case 'semver_eq':
       return anyOf((v) => ({ sem_ver: [attr, '=', v] }));
     case 'semver_lt':
