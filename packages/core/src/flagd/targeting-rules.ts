@@ -8,13 +8,21 @@ import type { TargetingNode } from './targeting-tree.js';
 import type { TargetingScope } from './targeting-scope.js';
 
 /**
- * The condition a fractional bucket adds: flagd buckets only a non-empty string (anything else is null,
- * the default); aiflags would answer a missing unit with an error.
+ * The conditions a fractional bucket adds: flagd buckets only a string (anything else is null, the default)
+ * and aiflags only a non-empty one (a missing unit would be an error). Two string tests, cheaper than a regex.
  */
-export const UNIT_PATTERN = '[\\s\\S]';
+export function unitConditions(by: string): ConditionInput[] {
+  return [
+    { attribute: by, op: 'starts_with', values: [''] },
+    { attribute: by, op: 'not_equals', values: [''] },
+  ];
+}
 
-export function unitCondition(by: string): ConditionInput {
-  return { attribute: by, op: 'matches', values: [UNIT_PATTERN] };
+/** The number of trailing conditions that are unitConditions(by) (0 or 2). */
+export function unitConditionCount(conditions: readonly ConditionInput[], by: string): number {
+  const [a, b] = conditions.slice(-2);
+  const is = (c: ConditionInput | undefined, op: string) => c?.attribute === by && c.op === op && c.values.length === 1 && c.values[0] === '';
+  return is(a, 'starts_with') && is(b, 'not_equals') ? 2 : 0;
 }
 
 /**
@@ -61,7 +69,7 @@ function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: Targe
       }
       out.bucketing = { by: node.by, salt: node.salt };
       const split = Object.fromEntries(node.arms.map((a) => [a.variant, a.weight / 1000]));
-      for (const conditions of guard) out.rules.push(rule([...conditions, unitCondition(node.by)], { split }));
+      for (const conditions of guard) out.rules.push(rule([...conditions, ...unitConditions(node.by)], { split }));
       return;
     }
     case 'if': {
@@ -74,7 +82,7 @@ function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: Targe
       } else {
         // The split before serves nothing to a unit without the bucketing attribute: the rules after it catch
         // every unit that has it, and the others where the condition is false (see README: flagd differences).
-        const otherwise: Dnf = [[unitCondition(gap.unit)], ...(negatable(node.cond) ? negate(node.cond, node.path, scope, 'any') : [])];
+        const otherwise: Dnf = [unitConditions(gap.unit), ...(negatable(node.cond) ? negate(node.cond, node.path, scope, 'any') : [])];
         emit(node.no, and(guard, otherwise, node.path, scope), out, scope);
       }
       return;

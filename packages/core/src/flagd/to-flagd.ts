@@ -7,7 +7,7 @@ import type { JsonValue } from '../evaluation/result.js';
 import type { ExportProblem, ExportResult } from '../export.js';
 import type { CompiledFlag, ConditionDefinition, FlagSet, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
 import { CODE_DEFAULT_VARIANT, FLAGD_SCHEMA_URL, type FlagdDocument, type FlagdFlag } from './flagd-document.js';
-import { isNeverRule, UNIT_PATTERN } from './targeting-rules.js';
+import { isNeverRule, unitConditionCount } from './targeting-rules.js';
 import { FLAGD_UNITS } from './targeting-tree.js';
 
 type Problem = (field: string, message: string) => void;
@@ -44,7 +44,9 @@ function flagToFlagd(flag: CompiledFlag, set: FlagSet, problem: Problem): FlagdF
   def.rules.forEach((rule, i) => {
     if (isNeverRule(rule.conditions)) return;
     const segment = rule.segment !== undefined ? (set.segments.get(rule.segment)?.conditions ?? []) : [];
-    const conditions = [...segment, ...rule.conditions].filter((c) => !isUnitCondition(c, flag));
+    // An imported fractional's unit test (see unitConditions): flagd's fractional makes it itself.
+    const own = rule.conditions.slice(0, rule.conditions.length - unitConditionCount(rule.conditions, def.bucketing.by));
+    const conditions = [...segment, ...own];
     const outcome: JsonValue =
       rule.variant ??
       (rule.rollout ? fractional(rolloutArms(rule.rollout, def.defaultVariant), flag) : fractional(splitArms(rule.split as SplitDefinition), flag));
@@ -59,11 +61,6 @@ function flagToFlagd(flag: CompiledFlag, set: FlagSet, problem: Problem): FlagdF
     ...(targeting !== null ? { targeting } : {}),
     ...(metadata !== undefined ? { metadata: { ...metadata } } : {}),
   };
-}
-
-/** The condition an imported fractional carries (see unitCondition): flagd's fractional checks it itself. */
-function isUnitCondition(c: ConditionDefinition, flag: CompiledFlag): boolean {
-  return c.op === 'matches' && c.attribute === flag.definition.bucketing.by && c.values.length === 1 && c.values[0] === UNIT_PATTERN;
 }
 
 function rolloutArms(rollout: RolloutDefinition, defaultVariant: string): [string, number][] {
