@@ -221,9 +221,12 @@ const AT_ZERO: Partial<Record<Operator, (bound: number) => boolean>> = {
  * aiflags condition matches a missing attribute. Exact only where 0 would not match, or after a presence test.
  */
 function missingIsZero(dnf: Dnf, path: ConfigPath, scope: TargetingScope, present: ReadonlySet<string>): Dnf {
+  const atZero = (c: ConditionInput) => AT_ZERO[c.op]?.(c.values[0] as number) === true;
   for (const alternative of dnf) {
-    if (alternative.every((c) => present.has(c.attribute) || AT_ZERO[c.op]?.(c.values[0] as number) !== true)) continue;
-    const attr = (alternative[0] as ConditionInput).attribute;
+    // Fine when another condition on the same attribute fails for a missing one (as every non-numeric one does).
+    const loose = alternative.find((c) => atZero(c) && !present.has(c.attribute) && alternative.every((d) => d.attribute !== c.attribute || atZero(d)));
+    if (loose === undefined) continue;
+    const attr = loose.attribute;
     return scope.fail(
       path,
       `flagd compares a missing '${attr}' as 0, which this comparison matches and no aiflags condition does; write {"and": [{"!=": [{"var": "${attr}"}, null]}, ...]} if contexts without it should not match`,
