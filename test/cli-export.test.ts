@@ -62,7 +62,7 @@ describe('aiflags export', { timeout: 120_000 }, () => {
   it('an unknown target: exit 1 with one line', async () => {
     const r = await runCli(['export', 'flags.yaml', '--to', 'flagsmith'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('export: --to flagsmith: expected launchdarkly or unleash\n');
+    expect(r.stderr).toBe('export: --to flagsmith: expected launchdarkly, unleash or flagd\n');
   });
 
   it('a bad flag file: exit 1 with one line naming the file', async () => {
