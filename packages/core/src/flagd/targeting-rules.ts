@@ -57,7 +57,7 @@ function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: Targe
     case 'none':
       return;
     case 'variant':
-      for (const conditions of guard) out.rules.push(rule(conditions, { variant: node.variant }));
+      for (const conditions of guard) out.rules.push(rule(cheapestFirst(conditions), { variant: node.variant }));
       return;
     case 'split': {
       const b = out.bucketing;
@@ -69,7 +69,7 @@ function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: Targe
       }
       out.bucketing = { by: node.by, salt: node.salt };
       const split = Object.fromEntries(node.arms.map((a) => [a.variant, a.weight / 1000]));
-      for (const conditions of guard) out.rules.push(rule([...conditions, ...unitConditions(node.by)], { split }));
+      for (const conditions of guard) out.rules.push(rule([...cheapestFirst(conditions), ...unitConditions(node.by)], { split }));
       return;
     }
     case 'if': {
@@ -92,6 +92,26 @@ function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: Targe
 
 function rule(conditions: ConditionInput[], outcome: Pick<RuleInput, 'variant' | 'split'>): RuleInput {
   return conditions.length > 0 ? { conditions, ...outcome } : { ...outcome };
+}
+
+/** Relative cost of an operator per evaluation: a version is parsed on every call, a string compared. */
+const COST: Partial<Record<ConditionInput['op'], number>> = {
+  semver_eq: 2,
+  semver_lt: 2,
+  semver_lte: 2,
+  semver_gt: 2,
+  semver_gte: 2,
+  before: 2,
+  after: 2,
+  matches: 3,
+};
+
+/** The conditions of one rule, cheapest first: all must hold, and evaluation stops at the first that does not. */
+function cheapestFirst(conditions: ConditionInput[]): ConditionInput[] {
+  return conditions
+    .map((c, i) => ({ c, i, cost: COST[c.op] ?? 1 }))
+    .sort((a, b) => a.cost - b.cost || a.i - b.i)
+    .map((x) => x.c);
 }
 
 /** Where a node serves nothing: never, only to units without the named bucketing attribute, or anywhere. */
