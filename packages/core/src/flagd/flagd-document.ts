@@ -21,12 +21,6 @@ export interface FlagdDocument {
   metadata?: FlagdMetadata;
 }
 
-/**
- * A variant standing for the caller's default value, which flagd serves for a flag with no defaultVariant
- * and for a disabled flag. The LocalProvider answers it with the default passed to the evaluation.
- */
-export const CODE_DEFAULT_VARIANT = 'flagd.code-default';
-
 /** A flagd document: `$schema` naming flagd.dev, or a file name ending `.flagd.json`. */
 export function isFlagdDocument(value: unknown, file: string): boolean {
   if (file.endsWith('.flagd.json')) return true;

@@ -6,7 +6,8 @@
 import type { JsonValue } from '../evaluation/result.js';
 import type { ExportProblem, ExportResult } from '../export.js';
 import type { CompiledFlag, ConditionDefinition, FlagSet, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
-import { CODE_DEFAULT_VARIANT, FLAGD_SCHEMA_URL, type FlagdDocument, type FlagdFlag } from './flagd-document.js';
+import { CODE_DEFAULT_VARIANT } from './code-default.js';
+import { FLAGD_SCHEMA_URL, type FlagdDocument, type FlagdFlag } from './flagd-document.js';
 import { isNeverRule, unitConditionCount } from './targeting-rules.js';
 import { FLAGD_UNITS } from './targeting-tree.js';
 
