@@ -25,8 +25,6 @@ const EXCLUDED: Record<string, { field: string; reason: string }> = {
   'fractional-nested-weight-flag': { field: 'targeting.fractional', reason: 'weights sum to 110, which does not divide 100,000' },
   // flagd loads the file and answers PARSE_ERROR for this flag alone; aiflags refuses the file at load, naming it.
   'ref-to-nonexistent-evaluator-flag': { field: 'targeting.if[0].$ref', reason: "$ref 'nonexistent_evaluator' names no evaluator" },
-  'starts-with-non-string-flag': { field: 'targeting.starts_with', reason: 'aiflags can express that for sem_ver only' },
-  'ends-with-non-string-flag': { field: 'targeting.ends_with', reason: 'aiflags can express that for sem_ver only' },
 };
 /** aiflags puts these on every result (OpenTelemetry reads them); "metadata is empty" means no other keys. */
 const AIFLAGS_METADATA = ['flagSetId', 'flagSetVersion'];

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
+import { notEndingWith, notStartingWith } from '../src/flagd/affix-complement.js';
 import { CODE_DEFAULT_VARIANT, evaluate, exportToFlagd, FlagConfigError, isFlagdDocument, parseFlags, validateFlags } from '../src/index.js';
 
 const flagd = (targeting: unknown, variants: Record<string, unknown> = { a: 'A', b: 'B' }) => ({
@@ -110,5 +113,30 @@ describe('flagd documents', () => {
     expect(evaluate(set, 'f', { v: '1.2.0-rc.1' }).variant).toBe('b');
     expect(evaluate(set, 'f', { v: '1.3.0-0' }).variant).toBe('a');
     expect(evaluate(set, 'f', { v: '1.1.9' }).variant).toBe('a');
+  });
+});
+
+describe('the false of a bare starts_with / ends_with', () => {
+  const text = fc.array(fc.constantFrom('a', 'b', '\n', '😀', '.', '*', ']', '^', '\\'), { maxLength: 6 }).map((a) => a.join(''));
+
+  it('matches exactly the strings that do not start or end with the text (fast-check, seed 7)', () => {
+    fc.assert(
+      fc.property(
+        text.filter((t) => t.length > 0),
+        text,
+        (affix, s) => {
+          expect(RE2JS.compile(notStartingWith(affix) as string).test(s)).toBe(!s.startsWith(affix));
+          expect(RE2JS.compile(notEndingWith(affix) as string).test(s)).toBe(!s.endsWith(affix));
+        },
+      ),
+      { seed: 7, numRuns: 5000 },
+    );
+  });
+
+  it('serves "false" for such a string and the default for a number, as flagd does', () => {
+    const set = validateFlags(flagd({ ends_with: [{ var: 'id' }, 'xyz'] }, { true: 'T', false: 'F', a: 'A' }), 'x.flagd.json');
+    expect(evaluate(set, 'f', { id: 'abcxyz' }).variant).toBe('true');
+    expect(evaluate(set, 'f', { id: 'abcxy' }).variant).toBe('false');
+    expect(evaluate(set, 'f', { id: 123 })).toMatchObject({ variant: 'a', reason: 'DEFAULT' });
   });
 });

@@ -7,6 +7,7 @@ import type { JsonValue } from '../evaluation/result.js';
 import type { ConfigPath } from '../flags/config-path.js';
 import type { ConditionInput, Operator } from '../flags/schema.js';
 import { parseVersion } from '../rules/operators.js';
+import { MAX_AFFIX_LENGTH, notEndingWith, notStartingWith } from './affix-complement.js';
 import { resolveRef, type TargetingScope, varName } from './targeting-scope.js';
 
 export type Dnf = ConditionInput[][];
@@ -81,10 +82,16 @@ export function falseOf(expr: JsonValue, path: ConfigPath, scope: TargetingScope
   const obj = expr as Record<string, JsonValue>;
   const op = Object.keys(obj)[0] as string;
   const raw = obj[op] as JsonValue;
-  if (op === 'sem_ver') return semver(Array.isArray(raw) ? raw : [raw], [...path, op], scope, true);
+  const args = Array.isArray(raw) ? raw : [raw];
+  if (op === 'sem_ver') return semver(args, [...path, op], scope, true);
+  if ((op === 'starts_with' || op === 'ends_with') && args.length === 2 && typeof args[1] === 'string') {
+    const attr = attributeOf(args[0], [...path, op, 0], scope);
+    const pattern = op === 'starts_with' ? notStartingWith(args[1]) : notEndingWith(args[1]);
+    if (attr !== undefined && pattern !== undefined) return atom(attr, 'matches', [pattern]);
+  }
   return scope.fail(
     [...path, op],
-    `targeting that is a bare '${op}' serves variant "true" or "false", and null (the default) when it cannot compare; aiflags can express that for sem_ver only (wrap it in an "if")`,
+    `targeting that is a bare '${op}' serves variant "true" or "false", and null (the default) when it cannot compare; aiflags can express that for sem_ver, and for starts_with / ends_with of an attribute and a text of 1 to ${MAX_AFFIX_LENGTH} characters (or wrap it in an "if")`,
   );
 }
 
