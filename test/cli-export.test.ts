@@ -62,7 +62,7 @@ describe('aiflags export', { timeout: 120_000 }, () => {
   it('an unknown target: exit 1 with one line', async () => {
     const r = await runCli(['export', 'flags.yaml', '--to', 'split-io'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('export: --to split-io: expected launchdarkly, unleash or flagsmith\n');
+    expect(r.stderr).toBe('export: --to split-io: expected launchdarkly, unleash, flagsmith or flagd\n');
   });
 
   it('--to flagsmith writes an environment document flagsmith-nodejs loads offline; other hashes are refused without --lossy', async () => {

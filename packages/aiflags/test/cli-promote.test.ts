@@ -112,3 +112,29 @@ describe('aiflags promote', () => {
     expect(parseFlags(text, flagsPath).flags.get('system-prompt')!.definition.defaultVariant).toBe('expert');
   });
 });
+
+describe('aiflags promote --write on a flagd file', () => {
+  it('refuses to edit it in place and leaves it as it was', async () => {
+    const path = join(dir, 'flags.flagd.json');
+    const text = JSON.stringify({
+      flags: {
+        tone: {
+          state: 'ENABLED',
+          variants: { a: 'A', b: 'B' },
+          defaultVariant: 'a',
+          targeting: {
+            fractional: [
+              ['a', 1],
+              ['b', 1],
+            ],
+          },
+        },
+      },
+    });
+    await writeFile(path, text);
+    const r = await runCli(['promote', 'tone', 'b', '--write', '--no-wait', '--flags', path]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`${path}: a flagd file is not edited in place`);
+    expect(await readFile(path, 'utf8')).toBe(text);
+  });
+});

@@ -91,3 +91,7 @@ export type { ContextPredicate } from './rules/condition.js';
 export { OPERATOR_DEFINITIONS, parseVersion, toEpochMs } from './rules/operators.js';
 export { findAmbiguousAlternation } from './rules/regex-safety.js';
 export { parseStrictDate } from './rules/strict-date.js';
+export { CODE_DEFAULT_VARIANT, withCodeDefault } from './flagd/code-default.js';
+export { FLAGD_SCHEMA_URL, type FlagdDocument, type FlagdFlag, type FlagdMetadata, isFlagdDocument } from './flagd/flagd-document.js';
+export { flagFileFromFlagd } from './flagd/from-flagd.js';
+export { exportToFlagd } from './flagd/to-flagd.js';

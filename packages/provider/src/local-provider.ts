@@ -2,13 +2,14 @@ import {
   DefaultLogger,
   ErrorCode,
   ProviderEvents,
+  StandardResolutionReasons,
   type EvaluationContext,
   type FlagValueType,
   type Logger,
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
-import { didYouMean, evaluate, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
+import { CODE_DEFAULT_VARIANT, didYouMean, evaluate, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
 import { createHash } from 'node:crypto';
 import { PresenceAnnouncer, type PresenceOptions } from './presence/presence-announcer.js';
 import { changedFlagsInSlices } from './source/changed-flags.js';
@@ -214,6 +215,11 @@ export class LocalProvider extends BaseProvider {
       };
     }
     const value = result.value;
+    if (result.variant === CODE_DEFAULT_VARIANT) {
+      // flagd's null default and disabled flags: the caller's default, as DEFAULT (flagd says DEFAULT where aiflags would say STATIC) or DISABLED.
+      const reason = result.reason === StandardResolutionReasons.STATIC ? StandardResolutionReasons.DEFAULT : result.reason;
+      return { value: defaultValue, reason, flagMetadata: result.flagMetadata };
+    }
     if (value === undefined) {
       return { value: defaultValue, variant: result.variant, reason: result.reason, flagMetadata: result.flagMetadata };
     }

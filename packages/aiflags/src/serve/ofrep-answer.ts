@@ -1,4 +1,4 @@
-import type { EvaluationResult } from '@aiflags/core';
+import { withCodeDefault, type EvaluationResult } from '@aiflags/core';
 
 /** An HTTP status and the JSON body to send with it. */
 export interface Answer {
@@ -18,7 +18,9 @@ const STATUS_OF_ERROR: Readonly<Record<string, number>> = {
  * errorDetails, metadata }`. A result with no value and no error (a disabled flag with nothing to
  * serve) leaves `value` out: OFREP's code-default answer.
  */
-export function flagAnswer(key: string, result: EvaluationResult): Record<string, unknown> {
+export function flagAnswer(key: string, evaluated: EvaluationResult): Record<string, unknown> {
+  // A flagd file's caller default (no defaultVariant, or disabled) is OFREP's code default: no value.
+  const result = withCodeDefault(evaluated);
   if (result.errorCode !== undefined) {
     return { key, errorCode: result.errorCode, errorDetails: result.errorMessage ?? result.errorCode, metadata: result.flagMetadata };
   }

@@ -92,7 +92,7 @@ function* compileSteps(
 ): Generator<void, FlagSet> {
   const id = file.id ?? defaults.id;
   const version = file.version !== undefined ? String(file.version) : defaults.version;
-  const setMetadata: FlagMetadata = Object.freeze({ flagSetId: id, flagSetVersion: version });
+  const setMetadata: FlagMetadata = Object.freeze({ ...file.metadata, flagSetId: id, flagSetVersion: version });
   const fail = (path: ConfigPath, message: string): never => {
     throw configError(source, path, message);
   };
@@ -185,7 +185,10 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
     shorthand && input.kind !== 'model-config'
       ? checkShorthand(key, input as ShorthandFlagInput, bucketing, fail)
       : checkFull(key, input, shorthand, bucketing, segments, fail);
-  const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
+  const flagMetadata: FlagMetadata =
+    input.changeType !== undefined || input.metadata !== undefined
+      ? Object.freeze({ ...setMetadata, ...input.metadata, ...(input.changeType !== undefined ? { changeType: input.changeType } : {}) })
+      : setMetadata;
   const flag: Partial<Record<keyof FlagRuntime, unknown>> = { key, type };
   if (input.changeType !== undefined) flag.changeType = input.changeType;
   if (input.kind !== undefined) flag.kind = input.kind;

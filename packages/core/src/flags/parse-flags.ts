@@ -3,6 +3,8 @@ import { checkFlagFileShape } from './check-schema.js';
 import { compileFlagSet, compileFlagSetInSlices } from './compile-flag-set.js';
 import { assertNoForbiddenKeys } from './config-path.js';
 import { contentVersion } from './content-version.js';
+import { flagFileFromFlagd } from '../flagd/from-flagd.js';
+import { isFlagdDocument } from '../flagd/flagd-document.js';
 import { FlagConfigError } from './flag-config-error.js';
 import type { FlagSet } from './flag-set.js';
 import { decodeFlagText, firstLine, readFlagDocument } from './read-document.js';
@@ -33,7 +35,7 @@ export function checkFlags(content: string | Uint8Array, file: string): CheckedF
     const text = decodeFlagText(content, file);
     const value = readFlagDocument(text, file);
     assertNoForbiddenKeys(value, file);
-    return { source: file, file: checkFlagFileShape(value, file), version: contentVersion(text) };
+    return { source: file, file: checkFlagFileShape(fromDialect(value, file), file), version: contentVersion(text) };
   });
 }
 
@@ -78,7 +80,12 @@ function validateCopy(value: unknown, source: string): FlagSet {
     throw new FlagConfigError({ file: source }, `not a plain JSON-like object: ${firstLine(err)}`);
   }
   assertNoForbiddenKeys(copy, source);
-  return compileCheckedFlags({ source, file: checkFlagFileShape(copy, source), version: contentVersion(text) });
+  return compileCheckedFlags({ source, file: checkFlagFileShape(fromDialect(copy, source), source), version: contentVersion(text) });
+}
+
+/** The one place other flag formats are recognised: a flagd document is translated, anything else is read as aiflags. */
+function fromDialect(value: unknown, file: string): unknown {
+  return isFlagdDocument(value, file) ? flagFileFromFlagd(value, file) : value;
 }
 
 function defaultsOf(checked: CheckedFlagFile): { id: string; version: string } {

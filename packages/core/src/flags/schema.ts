@@ -104,8 +104,12 @@ export const RuleSchema = z.strictObject({
   split: SplitSchema.optional(),
 });
 
+/** Extra flag metadata put on every result (flagd's `metadata`): string, number or boolean values. */
+export const MetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
 const flagMeta = {
   description: z.string().optional(),
+  metadata: MetadataSchema.optional().describe('added to flagMetadata of every result of this flag'),
   owner: z.string().optional(),
   changeType: ChangeTypeSchema.optional(),
   kind: FlagKindSchema.optional(),
@@ -155,6 +159,7 @@ export const FlagFileSchema = z.strictObject({
   segments: z.record(KeySchema, SegmentSchema).optional().describe('reusable sets of conditions (AND)'),
   flags: z.record(KeySchema, FlagSchema).optional(),
   killSwitches: z.record(KeySchema, KillSwitchSchema).optional().describe('boolean switches, on by default, turned off at run time with `aiflags kill`'),
+  metadata: MetadataSchema.optional().describe('flag-set metadata added to flagMetadata of every result'),
 });
 
 export type ChangeType = z.infer<typeof ChangeTypeSchema>;

@@ -23,6 +23,7 @@ const VALID: Readonly<Record<keyof ShorthandFlagInput, (v: unknown) => boolean>>
   changeType: optional((v) => CHANGE_TYPE_SET.has(v)),
   kind: optional((v) => KIND_SET.has(v)),
   bucketing: (v) => v === undefined,
+  metadata: (v) => v === undefined,
   enabled: optional((v) => typeof v === 'boolean'),
   percentage: optional((v) => typeof v === 'number' && v >= 0 && v <= 100),
 };

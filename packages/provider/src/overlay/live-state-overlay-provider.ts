@@ -8,7 +8,7 @@ import {
   type Provider,
   type ResolutionDetails,
 } from '@openfeature/server-sdk';
-import { DEFAULT_RETRY_AFTER_S, evaluate, type FlagSet, type StateStore } from '@aiflags/core';
+import { CODE_DEFAULT_VARIANT, DEFAULT_RETRY_AFTER_S, evaluate, type FlagSet, type StateStore } from '@aiflags/core';
 import { PresenceAnnouncer, type PresenceOptions } from '../presence/presence-announcer.js';
 
 export interface LiveStateOverlayOptions {
@@ -126,7 +126,12 @@ export class LiveStateOverlayProvider implements Provider {
     const set = this.options.flags;
     if (set?.flags.has(flagKey)) {
       const result = evaluate(set, flagKey, context, live);
-      if (result.errorCode === undefined && result.value !== undefined && typeof result.value === typeof defaultValue) {
+      if (
+        result.errorCode === undefined &&
+        result.value !== undefined &&
+        result.variant !== CODE_DEFAULT_VARIANT &&
+        typeof result.value === typeof defaultValue
+      ) {
         return Promise.resolve({
           value: result.value as T,
           variant: result.variant,

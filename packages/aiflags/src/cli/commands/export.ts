@@ -1,16 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { ExportResult, FlagSet } from '@aiflags/core';
+import { exportToFlagd, type ExportResult, type FlagSet } from '@aiflags/core';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { readFlagSet } from '../read-flag-set.js';
 
 type Exporter = (set: FlagSet) => ExportResult;
-type Target = 'launchdarkly' | 'unleash' | 'flagsmith';
-const TARGETS: readonly string[] = ['launchdarkly', 'unleash', 'flagsmith'];
+type Target = 'launchdarkly' | 'unleash' | 'flagsmith' | 'flagd';
+const TARGETS: readonly string[] = ['launchdarkly', 'unleash', 'flagsmith', 'flagd'];
 
 /** The exporter of each target, loaded on demand so the CLI starts without the vendor packages. */
 async function exporterFor(target: Target): Promise<Exporter> {
+  if (target === 'flagd') return exportToFlagd;
   if (target === 'launchdarkly') return (await import('@aiflags/launchdarkly')).exportToLaunchDarkly;
   if (target === 'flagsmith') return (await import('@aiflags/flagsmith')).exportToFlagsmith;
   return (await import('@aiflags/unleash')).exportToUnleash;
@@ -19,16 +20,16 @@ async function exporterFor(target: Target): Promise<Exporter> {
 export function register(program: Command): void {
   program
     .command('export')
-    .description('translate a flag file to LaunchDarkly, Unleash or Flagsmith; lists what the target cannot express')
+    .description('translate a flag file to LaunchDarkly, Unleash, Flagsmith or flagd; lists what the target cannot express')
     .argument('[file]', 'the flag file (YAML or JSON); default: --flags, $AIFLAGS_FLAGS or ./flags.yaml')
-    .requiredOption('--to <target>', 'launchdarkly | unleash | flagsmith')
+    .requiredOption('--to <target>', 'launchdarkly | unleash | flagsmith | flagd')
     .option('--lossy', 'export even when some settings cannot be expressed (they are listed on stderr)')
     .option('--out <file>', 'write the JSON here instead of stdout')
     .action(
       action(async (fileArg: string | undefined, options: { to: string; lossy?: boolean; out?: string }, command: Command) => {
         const file = fileArg ?? flagsPathFor(command);
         if (!TARGETS.includes(options.to)) {
-          throw new CliError(`export: --to ${options.to}: expected launchdarkly, unleash or flagsmith`);
+          throw new CliError(`export: --to ${options.to}: expected launchdarkly, unleash, flagsmith or flagd`);
         }
         const set = await readFlagSet(file);
         const exporter = await exporterFor(options.to as Target);

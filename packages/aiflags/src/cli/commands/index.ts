@@ -3,6 +3,7 @@ import { register as audit } from './audit.js';
 import { register as check } from './check.js';
 import { register as evalCommand } from './eval.js';
 import { register as exportCommand } from './export.js';
+import { register as importCommand } from './import.js';
 import { register as init } from './init.js';
 import { register as instances } from './instances.js';
 import { register as kill } from './kill.js';
@@ -22,6 +23,7 @@ export const commands: Array<(program: Command) => void> = [
   check,
   evalCommand,
   exportCommand,
+  importCommand,
   kill,
   revive,
   promote,

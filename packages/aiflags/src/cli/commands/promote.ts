@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
-import { AUDIT_ACTIONS, parseFlags, type CompiledFlag, type FlagOverride } from '@aiflags/core';
+import { AUDIT_ACTIONS, isFlagdDocument, parseFlags, type CompiledFlag, type FlagOverride } from '@aiflags/core';
 import { measureFlag, promotedVariant } from '@aiflags/ai';
 import { watchDelivery, type DeliveryWait } from '@aiflags/provider';
 import { withRuntime } from '../../runtime.js';
@@ -128,6 +128,11 @@ async function chooseWinner(flag: CompiledFlag, metrics: Parameters<typeof measu
  */
 async function writePromotion(path: string, flagKey: string, variant: string): Promise<void> {
   const text = await readFile(path, 'utf8');
+  if (isFlagdText(text, path)) {
+    throw new CliError(
+      `${path}: a flagd file is not edited in place (the live promotion stands); run aiflags import --from flagd ${path} --out flags.yaml and promote there`,
+    );
+  }
   const next = /\.json$/i.test(path) ? promoteInJson(text, flagKey, variant) : promoteInYaml(text, flagKey, variant);
   const def = parseFlags(next, path).flags.get(flagKey)?.definition;
   if (!def || def.defaultVariant !== variant || def.split || def.rollout) {
@@ -138,6 +143,15 @@ async function writePromotion(path: string, flagKey: string, variant: string): P
   const temp = `${path}.aiflags-promote-${process.pid}`;
   await writeFile(temp, next);
   await rename(temp, path);
+}
+
+function isFlagdText(text: string, path: string): boolean {
+  if (!/\.json$/i.test(path)) return false;
+  try {
+    return isFlagdDocument(JSON.parse(text), path);
+  } catch {
+    return false;
+  }
 }
 
 function promoteInJson(text: string, flagKey: string, variant: string): string {
