@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 /** A server process the bench loads: its base URL, the lines it wrote on stderr, and a way to stop it. */
 export interface ServerProcess {
   url: string;
+  pid: number;
   stderrLines: string[];
   stop(): Promise<void>;
 }
@@ -30,7 +31,7 @@ export function spawnServer(args: string[], options: { cwd: string; env?: NodeJS
       const url = /(http:\/\/[^\s)]+)/.exec(line)?.[1];
       if (url === undefined) return;
       clearTimeout(timer);
-      resolve({ url, stderrLines, stop });
+      resolve({ url, pid: child.pid!, stderrLines, stop });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
