@@ -53,7 +53,7 @@ describe.skipIf(!haveBrowser)('a kill switch clicked in the console reaches an O
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`signed in with a write token, reason typed, Kill clicked: both answer killed within ${DEADLINE_MS} ms`, async () => {
+  it(`signed in with a write token, reason typed, Kill clicked: both answer killed within ${DEADLINE_MS} ms, and live again after Revive`, async () => {
     expect(await ofrep.getBooleanDetails(SWITCH, false, ctx)).toMatchObject({ value: true, variant: 'on' });
     expect(await app!.guard(SWITCH)).toBeNull();
 
@@ -80,5 +80,19 @@ describe.skipIf(!haveBrowser)('a kill switch clicked in the console reaches an O
     expect(await ofrep.getBooleanDetails(SWITCH, true, ctx)).toMatchObject({ value: false, variant: 'killed', reason: 'DISABLED' });
     expect(ofrepMs).toBeLessThan(DEADLINE_MS);
     expect(appMs).toBeLessThan(DEADLINE_MS);
+
+    await page.getByRole('link', { name: 'Back to the console' }).click();
+    const revive = page.locator(`form[action="/kill-switches/${SWITCH}/revive"]`);
+    await revive.getByLabel('reason').fill('drill over');
+    const revivedAt = performance.now();
+    await revive.getByRole('button', { name: 'Revive' }).click();
+    const [ofrepBackMs, appBackMs] = await Promise.all([
+      msUntil(revivedAt, async () => (await ofrep.getBooleanDetails(SWITCH, false, ctx)).value === true),
+      msUntil(revivedAt, async () => (await app!.guard(SWITCH)) === null),
+    ]);
+    console.log(`console revive reached the OFREP client in ${ofrepBackMs.toFixed(1)} ms and the Node app in ${appBackMs.toFixed(1)} ms`);
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 5000 }).toBe('Revived');
+    expect(ofrepBackMs).toBeLessThan(DEADLINE_MS);
+    expect(appBackMs).toBeLessThan(DEADLINE_MS);
   }, 60_000);
 });
