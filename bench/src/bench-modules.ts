@@ -3,9 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchOptions, BenchRow } from './report.js';
 import { benchDir as here, entryExtension as extension, siblingEntry } from './sibling-entry.js';
-const MODULE_NAME = /^(ai|core|redis|kill)-.+$/;
+const MODULE_NAME = /^(ai|core|redis|kill|serve)-.+$/;
 
-/** The `ai-*` and `redis-*` bench modules next to the runner, sorted by name. */
+/** The `ai-*`, `core-*`, `redis-*`, `kill-*` and `serve-*` bench modules next to the runner, sorted by name. */
 export async function findBenchModules(filter?: string): Promise<string[]> {
   const files = await readdir(here);
   return files

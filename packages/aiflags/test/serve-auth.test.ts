@@ -66,9 +66,9 @@ describe('authorize', () => {
     [{}, { ok: false, status: 401 }],
     [{ authorization: 'Basic YTpi' }, { ok: false, status: 401 }],
     [{ authorization: 'Bearer ' }, { ok: false, status: 401 }],
-    [{ authorization: 'Bearer a-secre' }, { ok: false, status: 403 }],
-    [{ authorization: 'Bearer a-secretX' }, { ok: false, status: 403 }],
-    [{ 'x-api-key': 'nope' }, { ok: false, status: 403 }],
+    [{ authorization: 'Bearer a-secre' }, { ok: false, status: 401, details: 'the token is not valid for this server' }],
+    [{ authorization: 'Bearer a-secretX' }, { ok: false, status: 401, details: 'the token is not valid for this server' }],
+    [{ 'x-api-key': 'nope' }, { ok: false, status: 401, details: 'the token is not valid for this server' }],
     [{ authorization: 'Bearer a-secret' }, { ok: true, name: 'alice' }],
     [{ authorization: 'bearer   b-secret ' }, { ok: true, name: 'bob' }],
     [{ 'x-api-key': 'b-secret' }, { ok: true, name: 'bob' }],
@@ -101,7 +101,7 @@ describe('aiflags serve with a token, through the real OFREP provider', () => {
     return OpenFeature.getClient(`serve-auth-${name}`);
   }
 
-  it('401 without a token, 403 with a wrong one: the app gets its default, never an exception', async () => {
+  it('401 without a token and with a wrong one: the app gets its default, never an exception', async () => {
     const none = await fetch(`${url}/ofrep/v1/evaluate/flags/new_system_prompt`, { method: 'POST', body: JSON.stringify({ context: ctx }) });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
@@ -110,7 +110,9 @@ describe('aiflags serve with a token, through the real OFREP provider', () => {
       body: JSON.stringify({ context: ctx }),
       headers: { authorization: 'Bearer wrong' },
     });
-    expect(wrong.status).toBe(403);
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await wrong.json()).toEqual({ errorDetails: 'the token is not valid for this server' });
 
     const anonymous = await clientWith('none', {});
     const a = await anonymous.getStringDetails('system-prompt', 'code default', ctx);

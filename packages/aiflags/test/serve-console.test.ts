@@ -181,7 +181,12 @@ describe('the web console of aiflags serve', () => {
   it('a browser signs in with a write token and kills through its session; a wrong token or none gets the sign-in form', async () => {
     expect((await page('/', {})).status).toBe(401);
     expect((await page('/', {})).html).toContain('action="/login"');
-    expect((await form('/login', { token: 'nope' }, {})).status).toBe(403);
+    const refused = await form('/login', { token: 'nope' }, {});
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain('That token is not valid for this server.');
+    const scripted = await page('/', { authorization: 'Bearer nope' });
+    expect(scripted.status).toBe(401);
+    expect(scripted.html).toContain('the token is not valid for this server');
     const signIn = await form('/login', { token: 'w-secret' }, {});
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const csrf = csrfOf((await page('/', { cookie })).html);

@@ -124,12 +124,15 @@ describe('POST /v1/outcomes and /v1/exposures', () => {
     });
   });
 
-  it('writes need the write token: 401 without one, 403 with a read token', async () => {
+  it('writes need the write token: 401 without one or with a wrong one, 403 with a read token', async () => {
     const item = { flag: 'chat-model', variant: 'control' };
     expect((await post(`${serve.url}/v1/outcomes`, item)).status).toBe(401);
     const read = await post(`${serve.url}/v1/outcomes`, item, { 'x-api-key': 'r-secret' });
     expect(read).toEqual({ status: 403, body: { error: "token 'reader' may only read: writes need a token from AIFLAGS_SERVE_WRITE_TOKEN" } });
-    expect((await post(`${serve.url}/v1/exposures`, item, { authorization: 'Bearer nope' })).status).toBe(403);
+    expect(await post(`${serve.url}/v1/exposures`, item, { authorization: 'Bearer nope' })).toEqual({
+      status: 401,
+      body: { error: 'the token is not valid for this server' },
+    });
     // The write token also reads flags.
     const evaluated = await post(`${serve.url}/ofrep/v1/evaluate/flags/chat-model`, { context: { targetingKey: 'u' } }, write);
     expect(evaluated.status).toBe(200);

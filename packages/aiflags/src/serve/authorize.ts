@@ -2,8 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ServeToken } from './serve-tokens.js';
 
-/** `write`: the credential may change things (post outcomes, kill or revive); true when no token is configured. */
-export type Authorization = { ok: true; name: string | undefined; write: boolean } | { ok: false; status: 401 | 403; details: string };
+/**
+ * `write`: the credential may change things (post outcomes, kill or revive); true when no token is configured.
+ * A missing or wrong credential is 401; 403 is left to the routes, for a valid token without the right.
+ */
+export type Authorization = { ok: true; name: string | undefined; write: boolean } | { ok: false; status: 401; details: string };
 
 /**
  * Checks the bearer token or X-API-Key of a request against `tokens` (none configured: every request
@@ -19,7 +22,7 @@ export function authorize(headers: IncomingHttpHeaders, tokens: readonly ServeTo
     if (timingSafeEqual(digest, sha256(token.secret)) && found === undefined) found = token;
   }
   return found === undefined
-    ? { ok: false, status: 403, details: 'the token is not valid for this server' }
+    ? { ok: false, status: 401, details: 'the token is not valid for this server' }
     : { ok: true, name: found.name, write: found.write === true };
 }
 

@@ -8,11 +8,12 @@ export const SESSION_COOKIE = 'aiflags_session';
 
 /**
  * Who a console request comes from. `binding` is what its CSRF token is bound to; undefined when the server
- * has no tokens and the browser has no session yet (the console then starts one).
+ * has no tokens and the browser has no session yet (the console then starts one). `details` says why a
+ * credential that was sent is refused; without one there is nothing to explain, only the sign-in form.
  */
 export type ConsolePrincipal =
   | { ok: true; name: string | undefined; write: boolean; binding: string | undefined }
-  | { ok: false; status: 401 | 403; details: string };
+  | { ok: false; status: 401; details?: string };
 
 /** A bearer token or X-API-Key (scripts), else the session cookie (browsers), else none. */
 export function consolePrincipal(headers: IncomingHttpHeaders, tokens: readonly ServeToken[], sessions: ConsoleSessions): ConsolePrincipal {
@@ -24,7 +25,7 @@ export function consolePrincipal(headers: IncomingHttpHeaders, tokens: readonly 
   const session = sessions.get(cookie(headers.cookie, SESSION_COOKIE));
   if (session !== undefined) return { ok: true, name: session.name, write: session.write, binding: `session:${session.id}` };
   if (tokens.length === 0) return { ok: true, name: undefined, write: true, binding: undefined };
-  return { ok: false, status: 401, details: 'sign in with a token' };
+  return { ok: false, status: 401 };
 }
 
 /** The value of cookie `name` in a Cookie header. */

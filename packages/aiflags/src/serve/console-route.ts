@@ -70,8 +70,7 @@ export function consoleRoute(options: ConsoleRouteOptions): ServeRoute {
     const who = consolePrincipal(req.headers, options.tokens, sessions);
     if (!who.ok) {
       req.resume();
-      if (who.status === 401) return sendHtml(res, 401, loginPage());
-      return sendHtml(res, who.status, messagePage('Refused', who.details, 'error'));
+      return sendHtml(res, 401, loginPage(who.details));
     }
     if (path.startsWith('/kill-switches/')) {
       if (!post) return sendHtml(res, 405, messagePage('Not allowed', 'kill and revive take POST from the console form', 'error'));

@@ -114,7 +114,7 @@ export function createOfrepServer(options: OfrepServerOptions): OfrepServer {
     }
     const auth = authorize(req.headers, tokens);
     if (!auth.ok) {
-      if (auth.status === 401) res.setHeader('www-authenticate', 'Bearer');
+      res.setHeader('www-authenticate', 'Bearer');
       req.resume();
       return send(res, auth.status, { errorDetails: auth.details });
     }

@@ -45,7 +45,7 @@ export function outcomesRoute(options: OutcomesRouteOptions): ServeRoute {
       const auth = authorize(req.headers, options.tokens);
       const refused = auth.ok ? (writeProblem(auth) ?? foreignOriginProblem(req.headers, options.tokens.length > 0)) : auth.details;
       if (refused !== undefined) {
-        if (!auth.ok && auth.status === 401) res.setHeader('www-authenticate', 'Bearer');
+        if (!auth.ok) res.setHeader('www-authenticate', 'Bearer');
         req.resume();
         return sendJson(res, auth.ok ? 403 : auth.status, { error: refused });
       }

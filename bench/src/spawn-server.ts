@@ -1,0 +1,41 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** A server process the bench loads: its base URL, the lines it wrote on stderr, and a way to stop it. */
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  stderrLines: string[];
+  stop(): Promise<void>;
+}
+
+/** Spawns `node ...args` and resolves with the first `http://…` URL it prints on stdout. */
+export function spawnServer(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }, limitMs = 60_000): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderrLines: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => stderrLines.push(line));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${args.at(-1)}: no URL on stdout in ${limitMs} ms; stderr: ${stderrLines.slice(-3).join(' | ')}`));
+    }, limitMs);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const url = /(http:\/\/[^\s)]+)/.exec(line)?.[1];
+      if (url === undefined) return;
+      clearTimeout(timer);
+      resolve({ url, pid: child.pid!, stderrLines, stop });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited with ${code}; stderr: ${stderrLines.slice(-3).join(' | ')}`));
+    });
+  });
+}
