@@ -9,6 +9,7 @@ import { parseAttributePath } from '../rules/attribute-path.js';
 import { allOf, compileCondition, type ContextPredicate } from '../rules/condition.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
 import { checkModelConfigVariants, isModelConfigFlag } from './model-config.js';
+import { flagMetrics } from './flag-metrics.js';
 import {
   DEFAULT_RETRY_AFTER_S,
   typeOfValue,
@@ -103,7 +104,7 @@ function* compileSteps(file: FlagFile, source: string, defaults: { id: string; v
   const flags = new Map<string, FlagRuntime>();
   let count = 0;
   for (const [key, input] of Object.entries(file.flags ?? {})) {
-    flags.set(key, compileFlag(key, input, segments, setMetadata, fail));
+    flags.set(key, compileFlag(key, input, segments, setMetadata, fail, file.changeTypes));
     if (++count % COMPILE_SLICE_FLAGS === 0) yield;
   }
 
@@ -143,7 +144,14 @@ function* compileSteps(file: FlagFile, source: string, defaults: { id: string; v
 
 type Fail = (path: ConfigPath, message: string) => never;
 
-function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string, CompiledSegment>, setMetadata: FlagMetadata, fail: Fail): FlagRuntime {
+function compileFlag(
+  key: string,
+  input: FlagInput,
+  segments: ReadonlyMap<string, CompiledSegment>,
+  setMetadata: FlagMetadata,
+  fail: Fail,
+  changeTypes: FlagFile['changeTypes'],
+): FlagRuntime {
   const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
   const shorthand = !('variants' in input);
   const bucketing = normalizeBucketing(key, input.bucketing, at, fail);
@@ -214,6 +222,8 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
     ...(split ? { split } : {}),
     rules,
     bucketing,
+    metrics: flagMetrics(input.changeType ? changeTypes?.[input.changeType]?.metrics : undefined, input.metrics),
+    judges: input.judges ?? {},
   });
   const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
   return Object.freeze({

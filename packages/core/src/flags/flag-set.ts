@@ -45,6 +45,19 @@ export interface RuleDefinition {
   split?: SplitDefinition;
 }
 
+/** A named score of a flag with defaults applied. */
+export interface MetricDefinition {
+  /** Which way is better. */
+  direction: 'higher' | 'lower';
+  /** A significant regression rolls the flag back; promotion needs it not significantly worse. */
+  guardrail: boolean;
+}
+
+/** A judge the flag asks for by name, and the fraction (0-1) of its responses judged. */
+export interface JudgeDefinition {
+  rate: number;
+}
+
 /** A flag in normalized full form. */
 export interface FlagDefinition {
   description?: string;
@@ -60,6 +73,10 @@ export interface FlagDefinition {
   split?: SplitDefinition;
   rules: RuleDefinition[];
   bucketing: BucketingDefinition;
+  /** Named scores: the file's `changeTypes.<changeType>.metrics` merged with the flag's own (the flag's win). */
+  metrics: Readonly<Record<string, MetricDefinition>>;
+  /** Judges by registered name; empty when none. */
+  judges: Readonly<Record<string, JudgeDefinition>>;
 }
 
 /** One flag of a FlagSet: `set.flags.get(key)`. */

@@ -2,6 +2,7 @@ import type { MomentsMetric, SumMetric } from '../outcome/outcome.js';
 import { HyperLogLog } from './hyperloglog.js';
 import { deserializeSketch, type SerializedSketch, serializeSketch } from './latency-sketch.js';
 import type { Moments } from './moments.js';
+import { createScores, mergeScoresInto, type NamedScores } from './named-scores.js';
 import { AGGREGATE_FIELDS, type VariantAggregate } from './variant-aggregate.js';
 
 /** Moments with min/max as null when empty, since JSON has no Infinity. */
@@ -26,6 +27,8 @@ export interface SerializedAggregate extends Record<MomentsMetric, SerializedMom
   errors: number;
   feedbackPositive: number;
   feedbackNegative: number;
+  /** Named scores; absent in aggregates written before they existed (read as none). */
+  scores?: Record<string, SerializedMoments>;
 }
 
 function serializeMoments(m: Moments): SerializedMoments {
@@ -62,6 +65,12 @@ export function serializeAggregate(a: VariantAggregate): SerializedAggregate {
   for (const f of AGGREGATE_FIELDS.moments) out[f] = serializeMoments(a[f]);
   for (const f of AGGREGATE_FIELDS.sums) out[f] = a[f];
   if (a.unitsEstimate !== undefined) out.unitsEstimate = a.unitsEstimate;
+  const names = Object.keys(a.scores);
+  if (names.length > 0) {
+    const scores: Record<string, SerializedMoments> = {};
+    for (const name of names) scores[name] = serializeMoments(a.scores[name]!);
+    out.scores = scores;
+  }
   return out;
 }
 
@@ -82,6 +91,18 @@ export function deserializeAggregate(s: SerializedAggregate): VariantAggregate {
   for (const f of AGGREGATE_FIELDS.moments) out[f] = deserializeMoments(s[f], f);
   for (const f of AGGREGATE_FIELDS.sums) out[f] = num(s[f], f);
   if (s.unitsEstimate !== undefined) out.unitsEstimate = num(s.unitsEstimate, 'unitsEstimate');
+  out.scores = deserializeScores(s.scores);
+  return out;
+}
+
+function deserializeScores(s: Record<string, SerializedMoments> | undefined): NamedScores {
+  const out = createScores();
+  if (s === undefined) return out;
+  if (s === null || typeof s !== 'object') throw new Error('aggregate field "scores": expected an object of name -> moments');
+  const read = createScores();
+  for (const name of Object.keys(s)) read[name] = deserializeMoments(s[name]!, `scores.${name}`);
+  // Merged in, not assigned, so a file with too many names is held to the same limit as a live aggregate.
+  mergeScoresInto(out, read);
   return out;
 }
 

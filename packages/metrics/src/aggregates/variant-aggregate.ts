@@ -3,6 +3,7 @@ import { type Exposure, type MomentsMetric, OUTCOME_METRIC_LIST, type Outcome, t
 import { HyperLogLog } from './hyperloglog.js';
 import { cloneSketch, createLatencySketch, type LatencySketch, mergeSketchInto } from './latency-sketch.js';
 import { addToMoments, createMoments, type Moments, mergeMomentsInto } from './moments.js';
+import { addScores, cloneScores, createScores, mergeScoresInto, type NamedScores } from './named-scores.js';
 
 /**
  * Everything measured for one (flag, variant, hour), or for any merge of those. Every field merges
@@ -28,6 +29,8 @@ export interface VariantAggregate extends Record<MomentsMetric, Moments>, Record
   errors: number;
   feedbackPositive: number;
   feedbackNegative: number;
+  /** Moments per named score (outcome `scores`), at most NAMED_SCORE_LIMITS.perAggregate names. */
+  scores: NamedScores;
 }
 
 const MOMENTS = OUTCOME_METRIC_LIST.filter((m) => m.kind === 'moments').map((m) => m.aggregate as MomentsMetric);
@@ -46,6 +49,7 @@ export function createAggregate(): VariantAggregate {
     errors: 0,
     feedbackPositive: 0,
     feedbackNegative: 0,
+    scores: createScores(),
   } as VariantAggregate;
   for (const f of MOMENTS) agg[f] = createMoments();
   for (const f of SUMS) agg[f] = 0;
@@ -79,6 +83,7 @@ export function addOutcome(agg: VariantAggregate, o: Outcome): void {
   const feedback = o.feedback;
   if (feedback === 'positive') agg.feedbackPositive++;
   else if (feedback === 'negative') agg.feedbackNegative++;
+  if (o.scores !== undefined) addScores(agg.scores, o.scores);
 }
 
 /** Merges `from` into `into` exactly; `from` is left unchanged. */
@@ -95,6 +100,7 @@ export function mergeAggregateInto(into: VariantAggregate, from: VariantAggregat
   into.errors += from.errors;
   into.feedbackPositive += from.feedbackPositive;
   into.feedbackNegative += from.feedbackNegative;
+  mergeScoresInto(into.scores, from.scores);
 }
 
 /** A new aggregate equal to a merged with b; neither input changes. */
@@ -114,6 +120,7 @@ export function cloneAggregate(a: VariantAggregate): VariantAggregate {
     errors: a.errors,
     feedbackPositive: a.feedbackPositive,
     feedbackNegative: a.feedbackNegative,
+    scores: cloneScores(a.scores),
   } as VariantAggregate;
   for (const f of MOMENTS) out[f] = { ...a[f] };
   for (const f of SUMS) out[f] = a[f];

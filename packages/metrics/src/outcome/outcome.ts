@@ -72,6 +72,18 @@ export const OUTCOME_METRIC_LIST: readonly OutcomeMetric[] = Object.entries(OUTC
   };
 });
 
+/**
+ * Bounds on named scores, so a caller sending unbounded names cannot grow an aggregate: an outcome with
+ * more names, a longer name or a name outside the pattern is rejected whole (outcomeProblem); an aggregate
+ * keeps the first `perAggregate` names it sees and ignores later ones.
+ */
+export const NAMED_SCORE_LIMITS = {
+  perOutcome: 16,
+  nameLength: 64,
+  perAggregate: 64,
+  pattern: /^[A-Za-z0-9_.-]+$/,
+} as const;
+
 /** The numeric measurements of one request, each optional; a non-finite value means "not measured". */
 export type OutcomeMeasurements = { [K in OutcomeNumericField]?: number };
 
@@ -93,6 +105,8 @@ export interface Outcome extends OutcomeMeasurements {
   /** true for a failed request (counts toward the error rate). */
   error?: boolean;
   feedback?: 'positive' | 'negative';
+  /** Named scores (helpfulness, toxicity, a judge's verdict…), each aggregated as its own moments; see NAMED_SCORE_LIMITS. */
+  scores?: Record<string, number>;
 }
 
 export interface TimeRange {
