@@ -1,5 +1,6 @@
 import type { ImpactReport, MetricDelta, TreatmentImpact } from '../impact/impact-report.js';
 import { fmt, fmtCi, fmtP, fmtPair, pct, signed, signedPct } from './format.js';
+import { judgeGuardrails } from './guardrails.js';
 import { pickWinner, type NoWinner, type Winner } from './winner.js';
 
 export type Decision = 'promote' | 'continue' | 'rollback';
@@ -206,6 +207,11 @@ function judgeTreatment(report: ImpactReport, t: TreatmentImpact, c: Criteria): 
     else if (err.diff > 0 && err.p < alpha) blockers.push(`${head}: higher than control${notYetRollback(err, c)}`);
     else passes.push(`${head}: not higher than control`);
   }
+
+  const guardrails = judgeGuardrails(report, t, c.minObservationsForRollback);
+  regressions.push(...guardrails.regressions);
+  blockers.push(...guardrails.blockers);
+  passes.push(...guardrails.passes);
 
   if (regressions.length) return { variant: t.variant, decision: 'drop', reasons: regressions };
   if (blockers.length) return { variant: t.variant, decision: 'continue', reasons: [...blockers, ...passes] };

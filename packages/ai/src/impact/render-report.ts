@@ -25,6 +25,11 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): 
       ['error rate', t.errorRate, (d) => `${signed(d.diff * 100)} points (${pct(d.treatment)} vs ${pct(d.control)}, ${fmtP(d.p)}${holm(d, report)})`],
     ];
     for (const [name, d, show] of rows) lines.push(`  ${name.padEnd(13)}${d ? show(d) : 'not enough data'}`);
+    for (const d of Object.values(t.scores ?? {})) {
+      const tag = d.guardrail ? ' guardrail' : '';
+      const holmText = holmScores(report) ? `, Holm-adjusted ${fmtP(d.pAdjusted)}` : '';
+      lines.push(`  ${d.name.padEnd(13)}${signed(d.diff)} (${fmtCi(d.ci, report.alpha)}, ${fmtP(d.p)}${holmText}; ${d.direction} is better${tag})`);
+    }
   }
   const srm = report.srm;
   lines.push('');
@@ -44,6 +49,11 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict): 
 
 function holm(d: MetricDelta, report: ImpactReport): string {
   return report.treatments.length > 1 ? `, Holm-adjusted ${fmtP(d.pAdjusted)}` : '';
+}
+
+/** Named scores share one Holm family, so the adjusted p differs from p as soon as there are two comparisons. */
+function holmScores(report: ImpactReport): boolean {
+  return report.treatments.reduce((n, t) => n + Object.keys(t.scores ?? {}).length, 0) > 1;
 }
 
 function table(variants: VariantSummary[]): string[] {

@@ -8,6 +8,8 @@ import { targetingKeyOf } from '../selection/safe-evaluate.js';
 export interface OutcomeInput extends OutcomeMeasurements {
   /** true for a failed call; false for a call known to have succeeded. */
   error?: boolean;
+  /** Named scores (helpfulness, toxicity…), each compared per variant; declare direction and guardrail in the flag file's `metrics`. */
+  scores?: Record<string, number>;
 }
 
 export type FeedbackKind = 'positive' | 'negative';
@@ -95,6 +97,7 @@ export class OutcomeTracker implements Tracker {
       const outcome: Outcome = { flagKey: this.flagKey, variant: this.variant, unitId: this.unitId };
       copyMeasurements(o, outcome);
       if (o.error !== undefined) outcome.error = o.error;
+      if (o.scores !== undefined) outcome.scores = o.scores;
       safely(() => store.record(outcome));
     }
     if (otel) safely(() => this.recordOtel(otel, o));
@@ -104,6 +107,7 @@ export class OutcomeTracker implements Tracker {
       const details = this.trackDetails(onlyDuration ? o.latencyMs : o.quality);
       copyMeasurements(o, details);
       if (o.error !== undefined) details['error'] = o.error;
+      if (o.scores !== undefined) for (const name of Object.keys(o.scores)) details[`scores.${name}`] = o.scores[name]!;
       safely(() => client.track(onlyDuration ? TrackEvents.duration : TrackEvents.outcome, this.ctx, details));
     }
   }

@@ -222,8 +222,8 @@ function compileFlag(
     ...(split ? { split } : {}),
     rules,
     bucketing,
-    metrics: flagMetrics(input.changeType ? changeTypes?.[input.changeType]?.metrics : undefined, input.metrics),
-    judges: input.judges ?? {},
+    ...flagMetrics(input.changeType ? changeTypes?.[input.changeType]?.metrics : undefined, input.metrics),
+    ...(input.judges && Object.keys(input.judges).length > 0 ? { judges: input.judges } : {}),
   });
   const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
   return Object.freeze({

@@ -73,10 +73,10 @@ export interface FlagDefinition {
   split?: SplitDefinition;
   rules: RuleDefinition[];
   bucketing: BucketingDefinition;
-  /** Named scores: the file's `changeTypes.<changeType>.metrics` merged with the flag's own (the flag's win). */
-  metrics: Readonly<Record<string, MetricDefinition>>;
-  /** Judges by registered name; empty when none. */
-  judges: Readonly<Record<string, JudgeDefinition>>;
+  /** Named scores: the file's `changeTypes.<changeType>.metrics` merged with the flag's own (the flag's win); absent when none. */
+  metrics?: Readonly<Record<string, MetricDefinition>>;
+  /** Judges by registered name; absent when none. */
+  judges?: Readonly<Record<string, JudgeDefinition>>;
 }
 
 /** One flag of a FlagSet: `set.flags.get(key)`. */
