@@ -1,6 +1,8 @@
 import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue, Logger } from '@openfeature/server-sdk';
 import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
 import { guardSwitch, guardSwitchOrThrow, type GuardDenial, type GuardOptions } from './kill-switches/guard.js';
+import type { Judge } from './judges/judge.js';
+import { JudgeRunner, type JudgeRunnerOptions } from './judges/judge-runner.js';
 import { isMisuse, logMisuse } from './misuse/misuse-log.js';
 import { exposureHook, recordExposure } from './selection/exposure-hook.js';
 import { safeEvaluate, selectionError, type SelectionError } from './selection/safe-evaluate.js';
@@ -38,6 +40,14 @@ export interface AiFlagsOptions {
    * Default: the client's OpenFeature logger (`client.setLogger()` / `OpenFeature.setLogger()`), else the console.
    */
   logger?: Logger;
+  /**
+   * Judges by name, run on a sample of responses (`tracker.response({ input, output })`) of the flags whose
+   * file entry asks for them (`judges: { helpfulness: { rate: 0.1 } }`, with `judging.flags`) or of `judging.rates`.
+   * Each score is recorded as the named metric of the judge's name.
+   */
+  judges?: Record<string, Judge>;
+  /** Where rates come from and how judges run: queue, concurrency, timeout, hourly budget (see JudgeRunnerOptions). */
+  judging?: Omit<JudgeRunnerOptions, 'judges' | 'store'>;
 }
 
 /** A model configuration as the caller's fallback: `model` and `provider` plus any parameters. */
@@ -94,6 +104,8 @@ export interface AiFlags {
   guardOrThrow(name: string, ctx?: EvaluationContext, options?: Pick<GuardOptions, 'strict'>): Promise<void>;
   /** A tracker for a flag evaluated elsewhere. */
   tracker(target: TrackerTarget): Tracker;
+  /** The judge runner when judges are registered: its stats() and drain(). */
+  readonly judges: JudgeRunner | undefined;
 }
 
 /** The variant name reported when the caller's fallback was served. */
@@ -101,10 +113,14 @@ export const FALLBACK_VARIANT = 'fallback';
 
 /** AI helpers over any OpenFeature client: model/prompt selection, kill switches, outcome trackers. */
 export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
+  const judges = options.judges
+    ? new JudgeRunner({ ...options.judging, judges: options.judges, ...(options.metrics ? { store: options.metrics } : {}) })
+    : undefined;
   const sinks: TrackerSinks = {
     client: options.track === false ? undefined : client,
     otel: otelSource(options.meter),
     store: options.metrics,
+    ...(judges ? { judges } : {}),
   };
   const store = options.metrics;
   const direct = options.exposures === 'direct' ? store : undefined;
@@ -170,6 +186,7 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
     guard: (name, ctx, call) => guardSwitch(client, name, ctx, guardOptions(call)),
     guardOrThrow: (name, ctx, call) => guardSwitchOrThrow(client, name, ctx, guardOptions(call)),
     tracker: (target) => new OutcomeTracker(sinks, target),
+    judges,
   };
 }
 

@@ -6,3 +6,4 @@ export * from './store/index.js';
 export * from './impact/index.js';
 export * from './gate/index.js';
 export * from './rollout/index.js';
+export * from './judges/index.js';

@@ -1,6 +1,7 @@
 import type { Client, EvaluationContext, TrackingEventDetails } from '@openfeature/server-sdk';
 import { OUTCOME_METRIC_LIST, type Outcome, type OutcomeMeasurements } from '@aiflags/metrics';
 import { Sum, type OtelInstruments, type OtelSeries, type OtelSource } from './otel-instruments.js';
+import type { JudgeRunner } from '../judges/judge-runner.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
 import { targetingKeyOf } from '../selection/safe-evaluate.js';
 
@@ -14,6 +15,16 @@ export interface OutcomeInput extends OutcomeMeasurements {
 
 export type FeedbackKind = 'positive' | 'negative';
 
+/** The response a call produced, for judges (input and output) and late feedback (the id). */
+export interface ResponseInput {
+  /** What the model answered. */
+  output?: unknown;
+  /** What was sent to the model. */
+  input?: unknown;
+  /** The app's own id for the response; default: the tracker's generated `responseId`. */
+  id?: string;
+}
+
 /** Records outcomes of the calls made with one evaluated flag (the shape LaunchDarkly's AI SDK users know). */
 export interface Tracker {
   readonly flagKey: string;
@@ -22,11 +33,20 @@ export interface Tracker {
   trackDurationOf<T>(fn: () => T | Promise<T>): Promise<T>;
   record(outcome: OutcomeInput): void;
   feedback(kind: FeedbackKind): void;
+  /** The response's id: the one given to `response({ id })` or the target, else a random UUID made on first read. */
+  readonly responseId: string;
+  /**
+   * Reports the response this call produced: judged on the flag's sample (off the request path) and
+   * remembered under its id for late feedback. Returns the id. Never throws.
+   */
+  response(r: ResponseInput): string;
 }
 
 /** Where a tracker sends outcomes: all three are optional so a tracker works with whatever is set up. */
 export interface TrackerSinks {
   client?: Client;
+  /** Judges run on a sample of responses. */
+  judges?: JudgeRunner;
   /** Asked once per tracker (see `otelSource`). */
   otel?: OtelSource;
   store?: OutcomeRecorder;
@@ -50,6 +70,8 @@ export interface TrackerTarget {
    * experiment, so its outcomes go to OpenFeature and OpenTelemetry but not into the variant's aggregates.
    */
   inExperiment?: boolean;
+  /** The response's id, when the app has its own. */
+  responseId?: string;
 }
 
 export class OutcomeTracker implements Tracker {
@@ -62,6 +84,8 @@ export class OutcomeTracker implements Tracker {
   private readonly store: OutcomeRecorder | undefined;
   private readonly otel: OtelInstruments | undefined;
   private otelSeries: OtelSeries | undefined;
+  private id: string | undefined;
+  private readonly inExperiment: boolean;
 
   constructor(
     private readonly sinks: TrackerSinks,
@@ -73,8 +97,25 @@ export class OutcomeTracker implements Tracker {
     this.model = target.model;
     this.provider = target.provider;
     this.unitId = targetingKeyOf(target.ctx);
-    this.store = target.inExperiment === false ? undefined : sinks.store;
+    this.inExperiment = target.inExperiment !== false;
+    this.store = this.inExperiment ? sinks.store : undefined;
     this.otel = sinks.otel?.();
+    this.id = target.responseId;
+  }
+
+  get responseId(): string {
+    this.id ??= crypto.randomUUID();
+    return this.id;
+  }
+
+  response(r: ResponseInput): string {
+    if (typeof r?.id === 'string' && r.id.length > 0) this.id = r.id;
+    const id = this.responseId;
+    const judges = this.sinks.judges;
+    if (judges && this.inExperiment) {
+      judges.offer({ flagKey: this.flagKey, variant: this.variant, unitId: this.unitId, context: this.ctx }, id, r?.input, r?.output);
+    }
+    return id;
   }
 
   async trackDurationOf<T>(fn: () => T | Promise<T>): Promise<T> {
