@@ -1,6 +1,8 @@
 import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue, Logger } from '@openfeature/server-sdk';
 import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
 import { guardSwitch, guardSwitchOrThrow, type GuardDenial, type GuardOptions } from './kill-switches/guard.js';
+import type { ResponseStore } from '@aiflags/metrics';
+import { type FeedbackResult, type FeedbackStats, type FeedbackValue, LateFeedback } from './feedback/late-feedback.js';
 import type { Judge } from './judges/judge.js';
 import { JudgeRunner, type JudgeRunnerOptions } from './judges/judge-runner.js';
 import { isMisuse, logMisuse } from './misuse/misuse-log.js';
@@ -48,6 +50,13 @@ export interface AiFlagsOptions {
   judges?: Record<string, Judge>;
   /** Where rates come from and how judges run: queue, concurrency, timeout, hourly budget (see JudgeRunnerOptions). */
   judging?: Omit<JudgeRunnerOptions, 'judges' | 'store'>;
+  /**
+   * Where `tracker.response()` remembers response ids, so `feedback(responseId, …)` from another request or
+   * process is attributed (MemoryResponseStore or FileResponseStore from @aiflags/file, RedisResponseStore).
+   */
+  responses?: ResponseStore;
+  /** The named score a numeric `feedback(id, 4)` is recorded as (default `feedback`). */
+  feedbackScore?: string;
 }
 
 /** A model configuration as the caller's fallback: `model` and `provider` plus any parameters. */
@@ -106,6 +115,12 @@ export interface AiFlags {
   tracker(target: TrackerTarget): Tracker;
   /** The judge runner when judges are registered: its stats() and drain(). */
   readonly judges: JudgeRunner | undefined;
+  /**
+   * Feedback that arrives later, by response id: recorded under the flag, variant and unit of the response
+   * (`responses` must be set). An unknown or expired id is counted in `feedbackStats()`, never an error.
+   */
+  feedback(responseId: string, value: FeedbackValue): Promise<FeedbackResult>;
+  feedbackStats(): FeedbackStats;
 }
 
 /** The variant name reported when the caller's fallback was served. */
@@ -121,7 +136,12 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
     otel: otelSource(options.meter),
     store: options.metrics,
     ...(judges ? { judges } : {}),
+    ...(options.responses ? { responses: options.responses } : {}),
   };
+  const late = options.responses
+    ? new LateFeedback({ responses: options.responses, store: options.metrics, ...(options.feedbackScore ? { scoreName: options.feedbackScore } : {}) })
+    : undefined;
+  const noFeedback: FeedbackStats = { received: 0, attributed: 0, unknown: 0, invalid: 0, failed: 0 };
   const store = options.metrics;
   const direct = options.exposures === 'direct' ? store : undefined;
   const evalOptions: FlagEvaluationOptions | undefined = store && !direct ? { hooks: [exposureHook(store)] } : undefined;
@@ -187,6 +207,13 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
     guardOrThrow: (name, ctx, call) => guardSwitchOrThrow(client, name, ctx, guardOptions(call)),
     tracker: (target) => new OutcomeTracker(sinks, target),
     judges,
+    async feedback(responseId, value) {
+      if (late) return late.feedback(responseId, value);
+      noFeedback.received++;
+      noFeedback.unknown++;
+      return { attributed: [] };
+    },
+    feedbackStats: () => (late ? late.stats() : { ...noFeedback }),
   };
 }
 

@@ -23,6 +23,8 @@ export interface AiflagsLayout {
   instances: string;
   /** One file per process: `<pid>-<random>.json`, that process's aggregates. */
   metrics: string;
+  /** Response attributions for late feedback: `<hour start>-<pid>-<random>.jsonl` per process and hour, deleted once expired. */
+  responses: string;
 }
 
 /** The paths under an `.aiflags/` directory. */
@@ -35,5 +37,6 @@ export function aiflagsLayout(dir: string): AiflagsLayout {
     audit: join(dir, 'audit.jsonl'),
     instances: join(dir, 'instances'),
     metrics: join(dir, 'metrics'),
+    responses: join(dir, 'responses'),
   };
 }

@@ -4,3 +4,4 @@ export * from './aggregates/index.js';
 export * from './stats/index.js';
 export * from './store/metric-store.js';
 export * from './store/memory-metric-store.js';
+export * from './store/response-store.js';

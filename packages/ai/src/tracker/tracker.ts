@@ -1,5 +1,5 @@
 import type { Client, EvaluationContext, TrackingEventDetails } from '@openfeature/server-sdk';
-import { OUTCOME_METRIC_LIST, type Outcome, type OutcomeMeasurements } from '@aiflags/metrics';
+import { OUTCOME_METRIC_LIST, type Outcome, type OutcomeMeasurements, type ResponseStore } from '@aiflags/metrics';
 import { Sum, type OtelInstruments, type OtelSeries, type OtelSource } from './otel-instruments.js';
 import type { JudgeRunner } from '../judges/judge-runner.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
@@ -47,6 +47,8 @@ export interface TrackerSinks {
   client?: Client;
   /** Judges run on a sample of responses. */
   judges?: JudgeRunner;
+  /** Where response ids are remembered for late feedback. */
+  responses?: ResponseStore;
   /** Asked once per tracker (see `otelSource`). */
   otel?: OtelSource;
   store?: OutcomeRecorder;
@@ -111,6 +113,11 @@ export class OutcomeTracker implements Tracker {
   response(r: ResponseInput): string {
     if (typeof r?.id === 'string' && r.id.length > 0) this.id = r.id;
     const id = this.responseId;
+    const responses = this.sinks.responses;
+    if (responses && this.inExperiment) {
+      const unit = this.unitId !== undefined ? { unitId: this.unitId } : {};
+      safely(() => responses.remember(id, { flagKey: this.flagKey, variant: this.variant, ...unit, at: Date.now() }));
+    }
     const judges = this.sinks.judges;
     if (judges && this.inExperiment) {
       judges.offer({ flagKey: this.flagKey, variant: this.variant, unitId: this.unitId, context: this.ctx }, id, r?.input, r?.output);
