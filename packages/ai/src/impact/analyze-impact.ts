@@ -7,6 +7,7 @@ import {
   HLL_RELATIVE_ERROR,
   twoProportionZTest,
   uniqueUnits,
+  type LatencySketch,
   type MetricStore,
   type TimeRange,
   type VariantAggregate,
@@ -52,11 +53,12 @@ export interface AnalyzeImpactOptions extends TimeRange {
 }
 
 /** Metrics compared per treatment: the Holm family for each is the set of treatments. */
-const HOLM_METRICS: readonly ImpactMetric[] = ['quality', 'latencyP95', 'latencyMean', 'cost', 'errorRate'];
+const HOLM_METRICS: readonly ImpactMetric[] = ['quality', 'latencyP95', 'latencyMean', 'ttftP95', 'ttftMean', 'cost', 'errorRate'];
 
 /**
  * Compares each treatment of a flag with its control over the store's aggregates: quality (Welch),
- * p95 latency (order-statistic interval from the sketches), mean latency and cost per request (Welch),
+ * p95 latency and p95 time to first token (order-statistic intervals from the sketches), mean latency,
+ * mean time to first token and cost per request (Welch), every named score (Welch),
  * error rate (two-proportion z), with fixed-horizon and always-valid intervals, Holm-adjusted p-values
  * across treatments, and a sample-ratio-mismatch check over units.
  */
@@ -158,12 +160,34 @@ function summarize(variant: string, a: VariantAggregate, size: GroupSize): Varia
     s.latencyMean = a.latency.mean;
     s.latencyP95 = a.latencySketch.getValueAtQuantile(0.95);
   }
+  if (a.ttft.count > 0) {
+    s.ttftMean = a.ttft.mean;
+    s.ttftP95 = a.ttftSketch.getValueAtQuantile(0.95);
+  }
   if (a.cost.count > 0) s.costMean = a.cost.mean;
   const n = requests(a);
   if (n > 0) s.errorRate = a.errors / n;
   const names = Object.keys(a.scores).filter((name) => a.scores[name]!.count > 0);
   if (names.length > 0) s.scores = Object.fromEntries(names.sort().map((name) => [name, momentsSummary(a.scores[name]!)]));
   return s;
+}
+
+/** The p95 of two sketches compared (order-statistic interval); undefined below 2 values a group. */
+function p95Delta(metric: 'latencyP95' | 'ttftP95', c: LatencySketch, t: LatencySketch, alpha: number): MetricDelta | undefined {
+  if (c.count < 2 || t.count < 2) return undefined;
+  const q = compareQuantiles(c, t, { alpha, quantile: 0.95 });
+  return {
+    metric,
+    control: q.control,
+    treatment: q.treatment,
+    diff: q.diff,
+    relative: relative(q.diff, q.control),
+    ci: q.ci,
+    p: q.p,
+    pAdjusted: q.p,
+    sequentialCi: undefined,
+    n: [c.count, t.count],
+  };
 }
 
 function compare(
@@ -182,21 +206,12 @@ function compare(
   if (latencyMean) out.latencyMean = latencyMean;
   const cost = wanted.has('cost') ? meanDelta('cost', c.cost, t.cost, alpha, seqAlpha) : undefined;
   if (cost) out.cost = cost;
-  if (wanted.has('latencyP95') && c.latencySketch.count >= 2 && t.latencySketch.count >= 2) {
-    const q = compareQuantiles(c.latencySketch, t.latencySketch, { alpha, quantile: 0.95 });
-    out.latencyP95 = {
-      metric: 'latencyP95',
-      control: q.control,
-      treatment: q.treatment,
-      diff: q.diff,
-      relative: relative(q.diff, q.control),
-      ci: q.ci,
-      p: q.p,
-      pAdjusted: q.p,
-      sequentialCi: undefined,
-      n: [c.latencySketch.count, t.latencySketch.count],
-    };
-  }
+  const latencyP95 = wanted.has('latencyP95') ? p95Delta('latencyP95', c.latencySketch, t.latencySketch, alpha) : undefined;
+  if (latencyP95) out.latencyP95 = latencyP95;
+  const ttftMean = wanted.has('ttftMean') ? meanDelta('ttftMean', c.ttft, t.ttft, alpha, seqAlpha) : undefined;
+  if (ttftMean) out.ttftMean = ttftMean;
+  const ttftP95 = wanted.has('ttftP95') ? p95Delta('ttftP95', c.ttftSketch, t.ttftSketch, alpha) : undefined;
+  if (ttftP95) out.ttftP95 = ttftP95;
   const nc = requests(c);
   const nt = requests(t);
   if (wanted.has('errorRate') && nc >= 2 && nt >= 2) {

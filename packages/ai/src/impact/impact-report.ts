@@ -1,7 +1,7 @@
 import type { Interval, TimeRange } from '@aiflags/metrics';
 
 /** The metrics compared between a treatment and the control. */
-export type ImpactMetric = 'quality' | 'latencyP95' | 'latencyMean' | 'cost' | 'errorRate';
+export type ImpactMetric = 'quality' | 'latencyP95' | 'latencyMean' | 'ttftP95' | 'ttftMean' | 'cost' | 'errorRate';
 
 /** How a named score is read (the flag file's `metrics` entry, defaults filled in). */
 export interface ScoreMetricSpec {
@@ -53,6 +53,9 @@ export interface TreatmentImpact {
   quality?: MetricDelta;
   latencyP95?: MetricDelta;
   latencyMean?: MetricDelta;
+  /** Time to first token of streamed answers (ms): p95 and mean. */
+  ttftP95?: MetricDelta;
+  ttftMean?: MetricDelta;
   cost?: MetricDelta;
   errorRate?: MetricDelta;
   /**
@@ -80,6 +83,10 @@ export interface VariantSummary {
   latencyP95?: number;
   /** ms */
   latencyMean?: number;
+  /** Time to first token, ms (streamed answers only). */
+  ttftP95?: number;
+  /** ms */
+  ttftMean?: number;
   /** USD per request. */
   costMean?: number;
   /** Fraction of requests that failed. */

@@ -27,6 +27,11 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict, j
       ['error rate', t.errorRate, (d) => `${signed(d.diff * 100)} points (${pct(d.treatment)} vs ${pct(d.control)}, ${fmtP(d.p)}${holm(d, report)})`],
     ];
     for (const [name, d, show] of rows) lines.push(`  ${name.padEnd(13)}${d ? show(d) : 'not enough data'}`);
+    // Only streamed answers have a time to first token: the row is left out, not "not enough data", for the rest.
+    if (t.ttftP95)
+      lines.push(
+        `  ${'p95 TTFT'.padEnd(13)}${signed(t.ttftP95.diff)} ms (${signedPct(t.ttftP95.relative ?? 0)}, ${fmtCi(t.ttftP95.ci, report.alpha, 1, ' ms')})`,
+      );
     for (const d of Object.values(t.scores ?? {})) {
       const tag = d.guardrail ? ' guardrail' : '';
       const holmText = holmScores(report) ? `, Holm-adjusted ${fmtP(d.pAdjusted)}` : '';

@@ -15,6 +15,35 @@ export interface OutcomeInput extends OutcomeMeasurements {
 
 export type FeedbackKind = 'positive' | 'negative';
 
+/** Token counts a stream reports (usually in its last chunk); the last value reported for each wins. */
+export interface StreamUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+export interface TrackStreamOptions<T> {
+  /** Reads token counts from a chunk, when the provider reports them in the stream. */
+  usage?: (chunk: T) => StreamUsage | undefined;
+}
+
+/** What was measured of a stream so far; final once the stream ends, fails or is abandoned. */
+export interface StreamTiming {
+  /** ms from trackStream() to the first chunk. */
+  ttftMs?: number;
+  /** ms from trackStream() to the end, the error, or the consumer stopping. */
+  durationMs?: number;
+  chunks: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** true when the stream threw. */
+  error?: boolean;
+}
+
+/** The caller's stream, chunk for chunk, with its timing. */
+export interface TrackedStream<T> extends AsyncIterable<T> {
+  readonly timing: StreamTiming;
+}
+
 /** The response a call produced, for judges (input and output) and late feedback (the id). */
 export interface ResponseInput {
   /** What the model answered. */
@@ -31,6 +60,12 @@ export interface Tracker {
   readonly variant: string;
   /** Runs `fn`, records its latency (ms) and whether it threw; rethrows what it throws. */
   trackDurationOf<T>(fn: () => T | Promise<T>): Promise<T>;
+  /**
+   * Passes a streamed answer through untouched and records, once it ends: time to first token (`ttftMs`),
+   * total duration (`latencyMs`), tokens when `usage` reads them, and whether it failed. An error midway
+   * reaches the caller as it came; the partial timing is recorded with `error: true`.
+   */
+  trackStream<T>(stream: AsyncIterable<T>, options?: TrackStreamOptions<T>): TrackedStream<T>;
   record(outcome: OutcomeInput): void;
   feedback(kind: FeedbackKind): void;
   /** The response's id: the one given to `response({ id })` or the target, else a random UUID made on first read. */
@@ -137,6 +172,38 @@ export class OutcomeTracker implements Tracker {
     }
   }
 
+  trackStream<T>(stream: AsyncIterable<T>, options: TrackStreamOptions<T> = {}): TrackedStream<T> {
+    const start = performance.now();
+    const timing: StreamTiming = { chunks: 0 };
+    const usage = options.usage;
+    const finish = (error: boolean) => {
+      timing.durationMs = performance.now() - start;
+      if (error) timing.error = true;
+      const o: OutcomeInput = { latencyMs: timing.durationMs, error };
+      if (timing.ttftMs !== undefined) o.ttftMs = timing.ttftMs;
+      if (timing.inputTokens !== undefined) o.inputTokens = timing.inputTokens;
+      if (timing.outputTokens !== undefined) o.outputTokens = timing.outputTokens;
+      this.record(o);
+    };
+    async function* passThrough(): AsyncGenerator<T> {
+      let failed = false;
+      try {
+        for await (const chunk of stream) {
+          if (timing.chunks === 0) timing.ttftMs = performance.now() - start;
+          timing.chunks++;
+          if (usage) readUsage(usage, chunk, timing);
+          yield chunk;
+        }
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        finish(failed);
+      }
+    }
+    return Object.assign(passThrough(), { timing });
+  }
+
   record(o: OutcomeInput): void {
     const client = this.sinks.client;
     const otel = this.otel;
@@ -203,6 +270,17 @@ export class OutcomeTracker implements Tracker {
     if (this.model !== undefined) details['model'] = this.model;
     if (this.provider !== undefined) details['provider'] = this.provider;
     return details;
+  }
+}
+
+/** Takes the token counts a chunk reports; a throwing or odd `usage` reader is ignored, never breaks the stream. */
+function readUsage<T>(usage: (chunk: T) => StreamUsage | undefined, chunk: T, timing: StreamTiming): void {
+  try {
+    const u = usage(chunk);
+    if (typeof u?.inputTokens === 'number' && Number.isFinite(u.inputTokens)) timing.inputTokens = u.inputTokens;
+    if (typeof u?.outputTokens === 'number' && Number.isFinite(u.outputTokens)) timing.outputTokens = u.outputTokens;
+  } catch {
+    // The caller's reader failed on this chunk: the chunk still goes through.
   }
 }
 

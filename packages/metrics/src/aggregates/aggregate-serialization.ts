@@ -1,9 +1,12 @@
-import type { MomentsMetric, SumMetric } from '../outcome/outcome.js';
+import { type MomentsMetric, OUTCOME_METRIC_LIST, type SumMetric } from '../outcome/outcome.js';
 import { HyperLogLog } from './hyperloglog.js';
-import { deserializeSketch, type SerializedSketch, serializeSketch } from './latency-sketch.js';
-import type { Moments } from './moments.js';
+import { createLatencySketch, deserializeSketch, type SerializedSketch, serializeSketch } from './latency-sketch.js';
+import { createMoments, type Moments } from './moments.js';
 import { createScores, mergeScoresInto, type NamedScores } from './named-scores.js';
 import { AGGREGATE_FIELDS, type VariantAggregate } from './variant-aggregate.js';
+
+/** Moments fields that may be absent (see OutcomeMetricSpec.added). */
+const ADDED = new Set<string>(OUTCOME_METRIC_LIST.filter((m) => m.added).map((m) => m.aggregate));
 
 /** Moments with min/max as null when empty, since JSON has no Infinity. */
 export interface SerializedMoments {
@@ -27,6 +30,8 @@ export interface SerializedAggregate extends Record<MomentsMetric, SerializedMom
   errors: number;
   feedbackPositive: number;
   feedbackNegative: number;
+  /** Absent while empty, and in aggregates written before it existed (read as empty). */
+  ttftSketch?: SerializedSketch;
   /** Named scores; absent in aggregates written before they existed (read as none). */
   scores?: Record<string, SerializedMoments>;
 }
@@ -62,9 +67,10 @@ export function serializeAggregate(a: VariantAggregate): SerializedAggregate {
     feedbackPositive: a.feedbackPositive,
     feedbackNegative: a.feedbackNegative,
   } as SerializedAggregate;
-  for (const f of AGGREGATE_FIELDS.moments) out[f] = serializeMoments(a[f]);
+  for (const f of AGGREGATE_FIELDS.moments) if (a[f].count > 0 || !ADDED.has(f)) out[f] = serializeMoments(a[f]);
   for (const f of AGGREGATE_FIELDS.sums) out[f] = a[f];
   if (a.unitsEstimate !== undefined) out.unitsEstimate = a.unitsEstimate;
+  if (a.ttftSketch.count > 0) out.ttftSketch = serializeSketch(a.ttftSketch);
   const names = Object.keys(a.scores);
   if (names.length > 0) {
     const scores: Record<string, SerializedMoments> = {};
@@ -84,11 +90,12 @@ export function deserializeAggregate(s: SerializedAggregate): VariantAggregate {
     units: HyperLogLog.deserialize(s.units ?? ''),
     outcomes: num(s.outcomes, 'outcomes'),
     latencySketch: deserializeSketch(s.latencySketch),
+    ttftSketch: s.ttftSketch === undefined ? createLatencySketch() : deserializeSketch(s.ttftSketch),
     errors: num(s.errors, 'errors'),
     feedbackPositive: num(s.feedbackPositive, 'feedbackPositive'),
     feedbackNegative: num(s.feedbackNegative, 'feedbackNegative'),
   } as VariantAggregate;
-  for (const f of AGGREGATE_FIELDS.moments) out[f] = deserializeMoments(s[f], f);
+  for (const f of AGGREGATE_FIELDS.moments) out[f] = s[f] === undefined && ADDED.has(f) ? createMoments() : deserializeMoments(s[f], f);
   for (const f of AGGREGATE_FIELDS.sums) out[f] = num(s[f], f);
   if (s.unitsEstimate !== undefined) out.unitsEstimate = num(s.unitsEstimate, 'unitsEstimate');
   out.scores = deserializeScores(s.scores);

@@ -9,7 +9,7 @@ import { addScores, cloneScores, createScores, mergeScoresInto, type NamedScores
  * Everything measured for one (flag, variant, hour), or for any merge of those. Every field merges
  * exactly (sums, Chan-merged moments, DDSketch merge, HyperLogLog union), so the size is fixed however
  * many outcomes arrive and processes can be combined in any order. The metric fields (quality, latency,
- * cost as moments; inputTokens, outputTokens as totals) come from OUTCOME_METRICS.
+ * time to first token, cost as moments; inputTokens, outputTokens as totals) come from OUTCOME_METRICS.
  */
 export interface VariantAggregate extends Record<MomentsMetric, Moments>, Record<SumMetric, number> {
   /** Evaluations that served this variant. */
@@ -25,6 +25,8 @@ export interface VariantAggregate extends Record<MomentsMetric, Moments>, Record
   outcomes: number;
   /** Latency in ms, for quantiles (DDSketch, 1 % relative accuracy). */
   latencySketch: LatencySketch;
+  /** Time to first token in ms, for quantiles (DDSketch, 1 % relative accuracy). */
+  ttftSketch: LatencySketch;
   /** Outcomes with error: true. */
   errors: number;
   feedbackPositive: number;
@@ -46,6 +48,7 @@ export function createAggregate(): VariantAggregate {
     units: new HyperLogLog(),
     outcomes: 0,
     latencySketch: createLatencySketch(),
+    ttftSketch: createLatencySketch(),
     errors: 0,
     feedbackPositive: 0,
     feedbackNegative: 0,
@@ -77,7 +80,7 @@ export function addOutcome(agg: VariantAggregate, o: Outcome): void {
     if (m.negativeAsZero && value < 0) value = 0;
     if (m.kind === 'moments') addToMoments(agg[m.aggregate as MomentsMetric], value);
     else agg[m.aggregate as SumMetric] += value;
-    if (m.quantiles) agg.latencySketch.accept(value);
+    if (m.sketch !== undefined) agg[m.sketch].accept(value);
   }
   if (o.error === true) agg.errors++;
   const feedback = o.feedback;
@@ -97,6 +100,7 @@ export function mergeAggregateInto(into: VariantAggregate, from: VariantAggregat
   for (const f of MOMENTS) mergeMomentsInto(into[f], from[f]);
   for (const f of SUMS) into[f] += from[f];
   mergeSketchInto(into.latencySketch, from.latencySketch);
+  mergeSketchInto(into.ttftSketch, from.ttftSketch);
   into.errors += from.errors;
   into.feedbackPositive += from.feedbackPositive;
   into.feedbackNegative += from.feedbackNegative;
@@ -117,6 +121,7 @@ export function cloneAggregate(a: VariantAggregate): VariantAggregate {
     units: a.units.clone(),
     outcomes: a.outcomes,
     latencySketch: cloneSketch(a.latencySketch),
+    ttftSketch: cloneSketch(a.ttftSketch),
     errors: a.errors,
     feedbackPositive: a.feedbackPositive,
     feedbackNegative: a.feedbackNegative,
