@@ -1,5 +1,5 @@
 import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue, Logger } from '@openfeature/server-sdk';
-import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
+import { DEFAULT_RETRY_AFTER_S, type FlagSet, type FlagValue, type TokenPrices } from '@aiflags/core';
 import { guardSwitch, guardSwitchOrThrow, type GuardDenial, type GuardOptions } from './kill-switches/guard.js';
 import type { ResponseStore } from '@aiflags/metrics';
 import { type FeedbackResult, type FeedbackStats, type FeedbackValue, LateFeedback } from './feedback/late-feedback.js';
@@ -57,6 +57,13 @@ export interface AiFlagsOptions {
   responses?: ResponseStore;
   /** The named score a numeric `feedback(id, 4)` is recorded as (default `feedback`). */
   feedbackScore?: string;
+  /** The flag file (or a getter for the current one), for what it declares beyond evaluation: `judges` and `prices`. */
+  flags?: FlagSet | (() => FlagSet | undefined);
+  /**
+   * Token prices in code, flag key → variant → USD per million tokens; a flag listed here ignores the file's
+   * `prices`. A call reporting tokens but no cost gets its cost from them (counted as computed in the report).
+   */
+  prices?: Record<string, Record<string, TokenPrices>>;
 }
 
 /** A model configuration as the caller's fallback: `model` and `provider` plus any parameters. */
@@ -128,15 +135,16 @@ export const FALLBACK_VARIANT = 'fallback';
 
 /** AI helpers over any OpenFeature client: model/prompt selection, kill switches, outcome trackers. */
 export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
-  const judges = options.judges
-    ? new JudgeRunner({ ...options.judging, judges: options.judges, ...(options.metrics ? { store: options.metrics } : {}) })
-    : undefined;
+  const judging = { ...(options.flags ? { flags: options.flags } : {}), ...options.judging };
+  const judges = options.judges ? new JudgeRunner({ ...judging, judges: options.judges, ...(options.metrics ? { store: options.metrics } : {}) }) : undefined;
+  const prices = priceLookup(options.prices, options.flags);
   const sinks: TrackerSinks = {
     client: options.track === false ? undefined : client,
     otel: otelSource(options.meter),
     store: options.metrics,
     ...(judges ? { judges } : {}),
     ...(options.responses ? { responses: options.responses } : {}),
+    ...(prices ? { prices } : {}),
   };
   const late = options.responses
     ? new LateFeedback({ responses: options.responses, store: options.metrics, ...(options.feedbackScore ? { scoreName: options.feedbackScore } : {}) })
@@ -214,6 +222,19 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
       return { attributed: [] };
     },
     feedbackStats: () => (late ? late.stats() : { ...noFeedback }),
+  };
+}
+
+/** A variant's token prices: code's table for the flag when it lists the flag, else the flag file's `prices`. */
+function priceLookup(
+  code: AiFlagsOptions['prices'],
+  flags: AiFlagsOptions['flags'],
+): ((flagKey: string, variant: string) => TokenPrices | undefined) | undefined {
+  if (code === undefined && flags === undefined) return undefined;
+  const current = typeof flags === 'function' ? flags : () => flags;
+  return (flagKey, variant) => {
+    const table = code && Object.hasOwn(code, flagKey) ? code[flagKey] : current()?.flags.get(flagKey)?.definition.prices;
+    return table && Object.hasOwn(table, variant) ? table[variant] : undefined;
   };
 }
 

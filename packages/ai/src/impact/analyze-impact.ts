@@ -165,6 +165,7 @@ function summarize(variant: string, a: VariantAggregate, size: GroupSize): Varia
     s.ttftP95 = a.ttftSketch.getValueAtQuantile(0.95);
   }
   if (a.cost.count > 0) s.costMean = a.cost.mean;
+  if (a.computedCosts > 0) s.computedCosts = { computed: a.computedCosts, of: a.cost.count };
   const n = requests(a);
   if (n > 0) s.errorRate = a.errors / n;
   const names = Object.keys(a.scores).filter((name) => a.scores[name]!.count > 0);

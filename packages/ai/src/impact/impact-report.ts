@@ -89,6 +89,8 @@ export interface VariantSummary {
   ttftMean?: number;
   /** USD per request. */
   costMean?: number;
+  /** Costs computed from the variant's token prices because none was reported (out of the cost count). */
+  computedCosts?: { computed: number; of: number };
   /** Fraction of requests that failed. */
   errorRate?: number;
   inputTokens: number;

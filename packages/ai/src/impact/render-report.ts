@@ -18,6 +18,8 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict, j
   }
   lines.push('');
   lines.push(...table(report.variants));
+  const computed = report.variants.filter((v) => v.computedCosts).map((v) => `${v.variant} ${v.computedCosts!.computed} of ${v.computedCosts!.of}`);
+  if (computed.length) lines.push(`(costs computed from token prices, none reported: ${computed.join(', ')})`);
   for (const t of report.treatments) {
     lines.push('', `${t.variant} vs ${report.control}`);
     const rows: Array<[string, MetricDelta | undefined, (d: MetricDelta) => string]> = [

@@ -1,9 +1,11 @@
 import type { Client, EvaluationContext, TrackingEventDetails } from '@openfeature/server-sdk';
+import type { TokenPrices } from '@aiflags/core';
 import { OUTCOME_METRIC_LIST, type Outcome, type OutcomeMeasurements, type ResponseStore } from '@aiflags/metrics';
 import { Sum, type OtelInstruments, type OtelSeries, type OtelSource } from './otel-instruments.js';
 import type { JudgeRunner } from '../judges/judge-runner.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
 import { targetingKeyOf } from '../selection/safe-evaluate.js';
+import { costFromPrices } from './cost-from-prices.js';
 
 /** What the app reports about one model call: any of the measurements (quality, latencyMs, costUsd, tokens). */
 export interface OutcomeInput extends OutcomeMeasurements {
@@ -11,6 +13,8 @@ export interface OutcomeInput extends OutcomeMeasurements {
   error?: boolean;
   /** Named scores (helpfulness, toxicity…), each compared per variant; declare direction and guardrail in the flag file's `metrics`. */
   scores?: Record<string, number>;
+  /** Input tokens read from a cache (part of inputTokens), priced at the cached-input price when cost is computed. */
+  cachedInputTokens?: number;
 }
 
 export type FeedbackKind = 'positive' | 'negative';
@@ -84,6 +88,8 @@ export interface TrackerSinks {
   judges?: JudgeRunner;
   /** Where response ids are remembered for late feedback. */
   responses?: ResponseStore;
+  /** Token prices of a variant (USD per million tokens), for a cost when the app reports tokens but none. */
+  prices?: (flagKey: string, variant: string) => TokenPrices | undefined;
   /** Asked once per tracker (see `otelSource`). */
   otel?: OtelSource;
   store?: OutcomeRecorder;
@@ -204,7 +210,8 @@ export class OutcomeTracker implements Tracker {
     return Object.assign(passThrough(), { timing });
   }
 
-  record(o: OutcomeInput): void {
+  record(reported: OutcomeInput): void {
+    const o = this.withComputedCost(reported);
     const client = this.sinks.client;
     const otel = this.otel;
     const store = this.store;
@@ -238,6 +245,20 @@ export class OutcomeTracker implements Tracker {
       details['kind'] = kind;
       safely(() => client.track(TrackEvents.feedback, this.ctx, details));
     }
+  }
+
+  /** The outcome with costUsd computed from the variant's prices when tokens came without a cost; a reported cost always wins. */
+  private withComputedCost(o: OutcomeInput): OutcomeInput {
+    const prices = this.sinks.prices;
+    if (prices === undefined || o.costUsd !== undefined || (o.inputTokens === undefined && o.outputTokens === undefined)) return o;
+    let cost: number | undefined;
+    try {
+      const p = prices(this.flagKey, this.variant);
+      cost = p && costFromPrices(p, o);
+    } catch {
+      return o;
+    }
+    return cost === undefined ? o : { ...o, costUsd: cost, computedCosts: 1 };
   }
 
   private recordOtel(otel: OtelInstruments, o: OutcomeInput): void {

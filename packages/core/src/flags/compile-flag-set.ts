@@ -173,6 +173,7 @@ function compileFlag(
   const variantExists = (variant: string, path: ConfigPath): string =>
     Object.hasOwn(full.variants, variant) ? variant : fail(path, `variant '${variant}' is not defined; variants are: ${variantKeys.join(', ')}`);
   const defaultVariant = variantExists(full.defaultVariant, at('defaultVariant'));
+  for (const variant of Object.keys(input.prices ?? {})) variantExists(variant, at('prices', variant));
   const offVariant = variantExists(full.offVariant ?? defaultVariant, at('offVariant'));
   if (full.rollout && full.split) fail(at('split'), 'a flag has either rollout or split, not both');
 
@@ -224,6 +225,7 @@ function compileFlag(
     bucketing,
     ...flagMetrics(input.changeType ? changeTypes?.[input.changeType]?.metrics : undefined, input.metrics),
     ...(input.judges && Object.keys(input.judges).length > 0 ? { judges: input.judges } : {}),
+    ...(input.prices && Object.keys(input.prices).length > 0 ? { prices: input.prices } : {}),
   });
   const flagMetadata: FlagMetadata = input.changeType !== undefined ? Object.freeze({ ...setMetadata, changeType: input.changeType }) : setMetadata;
   return Object.freeze({

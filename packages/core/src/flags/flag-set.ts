@@ -58,6 +58,14 @@ export interface JudgeDefinition {
   rate: number;
 }
 
+/** Token prices of a variant, USD per million tokens. */
+export interface TokenPrices {
+  input: number;
+  output: number;
+  /** Default: the input price. */
+  cachedInput?: number;
+}
+
 /** A flag in normalized full form. */
 export interface FlagDefinition {
   description?: string;
@@ -77,6 +85,8 @@ export interface FlagDefinition {
   metrics?: Readonly<Record<string, MetricDefinition>>;
   /** Judges by registered name; absent when none. */
   judges?: Readonly<Record<string, JudgeDefinition>>;
+  /** Token prices by variant (each one a variant of the flag); absent when none. */
+  prices?: Readonly<Record<string, TokenPrices>>;
 }
 
 /** One flag of a FlagSet: `set.flags.get(key)`. */

@@ -124,6 +124,20 @@ export const JudgeSpecSchema = z.strictObject({
 
 export const JudgesSchema = z.record(KeySchema, JudgeSpecSchema).describe('judges by the name they are registered under in code -> { rate }');
 
+const priceMessage = 'expected a price ≥ 0 in USD per million tokens';
+const PriceSchema = z.number({ error: priceMessage }).min(0, { error: priceMessage });
+
+/** Token prices of one variant, USD per million tokens; cost is computed from them only when the provider reports none. */
+export const TokenPricesSchema = z.strictObject({
+  input: PriceSchema.describe('USD per million input tokens'),
+  output: PriceSchema.describe('USD per million output tokens'),
+  cachedInput: PriceSchema.optional().describe('USD per million cached input tokens; default: the input price'),
+});
+
+export const PricesSchema = z
+  .record(KeySchema, TokenPricesSchema)
+  .describe('variant -> token prices (USD per million tokens), for a cost per request when the provider reports tokens but no cost');
+
 const flagMeta = {
   description: z.string().optional(),
   owner: z.string().optional(),
@@ -132,6 +146,7 @@ const flagMeta = {
   bucketing: BucketingSchema.optional(),
   metrics: MetricsSchema.optional(),
   judges: JudgesSchema.optional(),
+  prices: PricesSchema.optional(),
 };
 
 /** The full form of a flag. */
@@ -198,5 +213,6 @@ export type FlagInput = z.infer<typeof FlagSchema>;
 export type KillSwitchInput = z.infer<typeof KillSwitchSchema>;
 export type MetricSpecInput = z.infer<typeof MetricSpecSchema>;
 export type JudgeSpecInput = z.infer<typeof JudgeSpecSchema>;
+export type TokenPricesInput = z.infer<typeof TokenPricesSchema>;
 /** A flag file as written (after schema validation, before compilation). */
 export type FlagFile = z.infer<typeof FlagFileSchema>;

@@ -5,7 +5,7 @@ import { createMoments, type Moments } from './moments.js';
 import { createScores, mergeScoresInto, type NamedScores } from './named-scores.js';
 import { AGGREGATE_FIELDS, type VariantAggregate } from './variant-aggregate.js';
 
-/** Moments fields that may be absent (see OutcomeMetricSpec.added). */
+/** Fields that may be absent (see OutcomeMetricSpec.added). */
 const ADDED = new Set<string>(OUTCOME_METRIC_LIST.filter((m) => m.added).map((m) => m.aggregate));
 
 /** Moments with min/max as null when empty, since JSON has no Infinity. */
@@ -68,7 +68,7 @@ export function serializeAggregate(a: VariantAggregate): SerializedAggregate {
     feedbackNegative: a.feedbackNegative,
   } as SerializedAggregate;
   for (const f of AGGREGATE_FIELDS.moments) if (a[f].count > 0 || !ADDED.has(f)) out[f] = serializeMoments(a[f]);
-  for (const f of AGGREGATE_FIELDS.sums) out[f] = a[f];
+  for (const f of AGGREGATE_FIELDS.sums) if (a[f] !== 0 || !ADDED.has(f)) out[f] = a[f];
   if (a.unitsEstimate !== undefined) out.unitsEstimate = a.unitsEstimate;
   if (a.ttftSketch.count > 0) out.ttftSketch = serializeSketch(a.ttftSketch);
   const names = Object.keys(a.scores);
@@ -96,7 +96,7 @@ export function deserializeAggregate(s: SerializedAggregate): VariantAggregate {
     feedbackNegative: num(s.feedbackNegative, 'feedbackNegative'),
   } as VariantAggregate;
   for (const f of AGGREGATE_FIELDS.moments) out[f] = s[f] === undefined && ADDED.has(f) ? createMoments() : deserializeMoments(s[f], f);
-  for (const f of AGGREGATE_FIELDS.sums) out[f] = num(s[f], f);
+  for (const f of AGGREGATE_FIELDS.sums) out[f] = s[f] === undefined && ADDED.has(f) ? 0 : num(s[f], f);
   if (s.unitsEstimate !== undefined) out.unitsEstimate = num(s.unitsEstimate, 'unitsEstimate');
   out.scores = deserializeScores(s.scores);
   return out;

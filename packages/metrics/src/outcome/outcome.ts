@@ -24,7 +24,7 @@ export interface OutcomeMetricSpec {
   readonly negativeAsZero?: boolean;
   /** Also kept in this DDSketch of the aggregate, for quantiles. */
   readonly sketch?: SketchField;
-  /** Added after format v1 was first written: left out of a serialized aggregate while empty, and read as empty when absent. */
+  /** Added after format v1 was first written: left out of a serialized aggregate while empty (or 0), and read as empty when absent. */
   readonly added?: boolean;
 }
 
@@ -43,11 +43,13 @@ export const OUTCOME_METRICS = {
   costUsd: { aggregate: 'cost', kind: 'moments', minimum: 0 },
   inputTokens: { aggregate: 'inputTokens', kind: 'sum', minimum: 0 },
   outputTokens: { aggregate: 'outputTokens', kind: 'sum', minimum: 0 },
+  /** 1 for an outcome whose costUsd was computed from a price table rather than reported (a count, so the report can say so). */
+  computedCosts: { aggregate: 'computedCosts', kind: 'sum', minimum: 0, added: true },
 } as const satisfies Record<string, OutcomeMetricSpec>;
 
 type Metrics = typeof OUTCOME_METRICS;
 
-/** A numeric outcome field: quality, latencyMs, ttftMs, costUsd, inputTokens, outputTokens. */
+/** A numeric outcome field: quality, latencyMs, ttftMs, costUsd, inputTokens, outputTokens, computedCosts. */
 export type OutcomeNumericField = keyof Metrics;
 
 /** The aggregate fields that hold moments (quality, latency, ttft, cost). */
