@@ -136,11 +136,14 @@ export const FALLBACK_VARIANT = 'fallback';
 /** AI helpers over any OpenFeature client: model/prompt selection, kill switches, outcome trackers. */
 export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
   const judging = { ...(options.flags ? { flags: options.flags } : {}), ...options.judging };
-  const judges = options.judges ? new JudgeRunner({ ...judging, judges: options.judges, ...(options.metrics ? { store: options.metrics } : {}) }) : undefined;
+  const otel = otelSource(options.meter);
+  const judges = options.judges
+    ? new JudgeRunner({ ...judging, judges: options.judges, otel, ...(options.metrics ? { store: options.metrics } : {}) })
+    : undefined;
   const prices = priceLookup(options.prices, options.flags);
   const sinks: TrackerSinks = {
     client: options.track === false ? undefined : client,
-    otel: otelSource(options.meter),
+    otel,
     store: options.metrics,
     ...(judges ? { judges } : {}),
     ...(options.responses ? { responses: options.responses } : {}),

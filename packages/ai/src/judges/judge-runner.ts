@@ -1,7 +1,8 @@
 import type { EvaluationContext } from '@openfeature/server-sdk';
 import type { FlagSet } from '@aiflags/core';
-import { HOUR_MS, hourOf } from '@aiflags/metrics';
+import { HOUR_MS, hourOf, scoresProblem } from '@aiflags/metrics';
 import type { OutcomeRecorder } from '../store/recorder.js';
+import type { OtelSource } from '../tracker/otel-instruments.js';
 import type { Judge, JudgeSample } from './judge.js';
 import { readJudgeResult } from './judge-result.js';
 import { inJudgeSample } from './judge-sampling.js';
@@ -28,6 +29,8 @@ export interface JudgeRunnerOptions {
   hourlyBudgetUsd?: number;
   /** Epoch ms (default Date.now). */
   clock?: () => number;
+  /** OpenTelemetry instruments: each score also goes to `aiflags.ai.score` with `gen_ai.evaluation.name`. */
+  otel?: OtelSource;
   /** Told once per judge and kind of problem (an unknown judge name, a throw, a bad result); default: console.warn. */
   warn?: (message: string) => void;
 }
@@ -103,6 +106,7 @@ export class JudgeRunner {
   private readonly flags: (() => FlagSet | undefined) | undefined;
   private readonly rates: Record<string, Record<string, number>>;
   private readonly store: OutcomeRecorder | undefined;
+  private readonly otel: OtelSource | undefined;
   private readonly concurrency: number;
   private readonly timeoutMs: number;
   private readonly budget: number;
@@ -125,10 +129,19 @@ export class JudgeRunner {
 
   constructor(options: JudgeRunnerOptions) {
     this.judges = { ...options.judges };
+    for (const name of Object.keys(this.judges)) {
+      const problem = scoresProblem({ [name]: 0 });
+      if (problem !== undefined || typeof this.judges[name] !== 'function') {
+        throw new TypeError(
+          `aiflags: judge '${name}': ${problem ?? 'expected a function (sample, signal) => score'}; a judge's name is the named score it records`,
+        );
+      }
+    }
     const flags = options.flags;
     this.flags = typeof flags === 'function' ? flags : flags ? () => flags : undefined;
     this.rates = options.rates ?? {};
     this.store = options.store;
+    this.otel = options.otel;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.queue = new Array(Math.max(0, options.maxQueue ?? 1000));
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -336,8 +349,10 @@ export class JudgeRunner {
     const { flagKey, variant, unitId } = job.sample;
     try {
       this.store?.record({ flagKey, variant, ...(unitId !== undefined ? { unitId } : {}), scores: { [job.judge]: verdict.score } });
+      const otel = this.otel?.();
+      otel?.recordScore(otel.seriesFor(flagKey, variant), job.judge, verdict.score);
     } catch {
-      // Stores count their own drops.
+      // Stores count their own drops; telemetry is best effort.
     }
   }
 

@@ -270,6 +270,9 @@ export class OutcomeTracker implements Tracker {
     const latency = o.latencyMs;
     if (latency !== undefined && Number.isFinite(latency)) otel.duration.record(Math.max(0, latency) / 1000, attrs);
     if (o.quality !== undefined && Number.isFinite(o.quality)) otel.quality.record(o.quality, attrs);
+    const ttft = o.ttftMs;
+    if (ttft !== undefined && Number.isFinite(ttft)) otel.timeToFirstToken.record(Math.max(0, ttft) / 1000, attrs);
+    if (o.scores !== undefined) for (const name of Object.keys(o.scores)) otel.recordScore(series, name, o.scores[name]!);
     if (o.error !== undefined) {
       sums[Sum.requests]! += 1;
       if (o.error) sums[Sum.errors]! += 1;
