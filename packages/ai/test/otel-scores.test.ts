@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { aiFlags, type OtelMeter } from '../src/index.js';
+import { aiFlags } from '../src/index.js';
+import type { OtelMeter } from '../src/tracker/otel-meter.js';
 
 describe('OpenTelemetry for streams, named scores and judges', () => {
   it('records time to first token (s) and each score by gen_ai.evaluation.name, judges included', async () => {
