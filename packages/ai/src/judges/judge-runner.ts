@@ -310,6 +310,7 @@ export class JudgeRunner {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), this.timeoutMs);
+      timer.unref?.();
     });
     let value: unknown;
     try {
