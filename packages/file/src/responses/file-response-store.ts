@@ -118,15 +118,16 @@ export class FileResponseStore extends MemoryResponseStore {
     }
     const now = this.clock();
     for (const name of names) {
-      if (!name.endsWith('.jsonl') || name.includes(this.writerId)) continue;
+      if (!name.endsWith('.jsonl')) continue;
       const path = join(this.responsesDir, name);
       const hour = Number(name.slice(0, name.indexOf('-')));
+      // Every line of a file was written within its hour, so once that hour plus the TTL has passed, all have expired (this process's own files too).
       if (Number.isFinite(hour) && hour + HOUR_MS + this.ttlMs <= now) {
         await unlink(path).catch(() => undefined);
         this.offsets.delete(path);
         continue;
       }
-      await this.readNew(path).catch(() => undefined);
+      if (!name.includes(this.writerId)) await this.readNew(path).catch(() => undefined);
     }
   }
 
