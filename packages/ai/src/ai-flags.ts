@@ -1,6 +1,10 @@
 import type { Client, EvaluationContext, EvaluationDetails, FlagEvaluationOptions, FlagValue as OFValue, JsonValue, Logger } from '@openfeature/server-sdk';
-import { DEFAULT_RETRY_AFTER_S, type FlagValue } from '@aiflags/core';
+import { DEFAULT_RETRY_AFTER_S, type FlagSet, type FlagValue, type TokenPrices } from '@aiflags/core';
 import { guardSwitch, guardSwitchOrThrow, type GuardDenial, type GuardOptions } from './kill-switches/guard.js';
+import type { ResponseStore } from '@aiflags/metrics';
+import { type FeedbackResult, type FeedbackStats, type FeedbackValue, LateFeedback } from './feedback/late-feedback.js';
+import type { Judge } from './judges/judge.js';
+import { JudgeRunner, type JudgeRunnerOptions } from './judges/judge-runner.js';
 import { isMisuse, logMisuse } from './misuse/misuse-log.js';
 import { exposureHook, recordExposure } from './selection/exposure-hook.js';
 import { safeEvaluate, selectionError, type SelectionError } from './selection/safe-evaluate.js';
@@ -38,6 +42,28 @@ export interface AiFlagsOptions {
    * Default: the client's OpenFeature logger (`client.setLogger()` / `OpenFeature.setLogger()`), else the console.
    */
   logger?: Logger;
+  /**
+   * Judges by name, run on a sample of responses (`tracker.response({ input, output })`) of the flags whose
+   * file entry asks for them (`judges: { helpfulness: { rate: 0.1 } }`, with `judging.flags`) or of `judging.rates`.
+   * Each score is recorded as the named metric of the judge's name.
+   */
+  judges?: Record<string, Judge>;
+  /** Where rates come from and how judges run: queue, concurrency, timeout, hourly budget (see JudgeRunnerOptions). */
+  judging?: Omit<JudgeRunnerOptions, 'judges' | 'store'>;
+  /**
+   * Where `tracker.response()` remembers response ids, so `feedback(responseId, …)` from another request or
+   * process is attributed (MemoryResponseStore or FileResponseStore from @aiflags/file, RedisResponseStore).
+   */
+  responses?: ResponseStore;
+  /** The named score a numeric `feedback(id, 4)` is recorded as (default `feedback`). */
+  feedbackScore?: string;
+  /** The flag file (or a getter for the current one), for what it declares beyond evaluation: `judges` and `prices`. */
+  flags?: FlagSet | (() => FlagSet | undefined);
+  /**
+   * Token prices in code, flag key → variant → USD per million tokens; a flag listed here ignores the file's
+   * `prices`. A call reporting tokens but no cost gets its cost from them (counted as computed in the report).
+   */
+  prices?: Record<string, Record<string, TokenPrices>>;
 }
 
 /** A model configuration as the caller's fallback: `model` and `provider` plus any parameters. */
@@ -94,6 +120,14 @@ export interface AiFlags {
   guardOrThrow(name: string, ctx?: EvaluationContext, options?: Pick<GuardOptions, 'strict'>): Promise<void>;
   /** A tracker for a flag evaluated elsewhere. */
   tracker(target: TrackerTarget): Tracker;
+  /** The judge runner when judges are registered: its stats() and drain(). */
+  readonly judges: JudgeRunner | undefined;
+  /**
+   * Feedback that arrives later, by response id: recorded under the flag, variant and unit of the response
+   * (`responses` must be set). An unknown or expired id is counted in `feedbackStats()`, never an error.
+   */
+  feedback(responseId: string, value: FeedbackValue): Promise<FeedbackResult>;
+  feedbackStats(): FeedbackStats;
 }
 
 /** The variant name reported when the caller's fallback was served. */
@@ -101,11 +135,24 @@ export const FALLBACK_VARIANT = 'fallback';
 
 /** AI helpers over any OpenFeature client: model/prompt selection, kill switches, outcome trackers. */
 export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
+  const judging = { ...(options.flags ? { flags: options.flags } : {}), ...options.judging };
+  const otel = otelSource(options.meter);
+  const judges = options.judges
+    ? new JudgeRunner({ ...judging, judges: options.judges, otel, ...(options.metrics ? { store: options.metrics } : {}) })
+    : undefined;
+  const prices = priceLookup(options.prices, options.flags);
   const sinks: TrackerSinks = {
     client: options.track === false ? undefined : client,
-    otel: otelSource(options.meter),
+    otel,
     store: options.metrics,
+    ...(judges ? { judges } : {}),
+    ...(options.responses ? { responses: options.responses } : {}),
+    ...(prices ? { prices } : {}),
   };
+  const late = options.responses
+    ? new LateFeedback({ responses: options.responses, store: options.metrics, ...(options.feedbackScore ? { scoreName: options.feedbackScore } : {}) })
+    : undefined;
+  const noFeedback: FeedbackStats = { received: 0, attributed: 0, unknown: 0, invalid: 0, failed: 0 };
   const store = options.metrics;
   const direct = options.exposures === 'direct' ? store : undefined;
   const evalOptions: FlagEvaluationOptions | undefined = store && !direct ? { hooks: [exposureHook(store)] } : undefined;
@@ -170,6 +217,27 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
     guard: (name, ctx, call) => guardSwitch(client, name, ctx, guardOptions(call)),
     guardOrThrow: (name, ctx, call) => guardSwitchOrThrow(client, name, ctx, guardOptions(call)),
     tracker: (target) => new OutcomeTracker(sinks, target),
+    judges,
+    async feedback(responseId, value) {
+      if (late) return late.feedback(responseId, value);
+      noFeedback.received++;
+      noFeedback.unknown++;
+      return { attributed: [] };
+    },
+    feedbackStats: () => (late ? late.stats() : { ...noFeedback }),
+  };
+}
+
+/** A variant's token prices: code's table for the flag when it lists the flag, else the flag file's `prices`. */
+function priceLookup(
+  code: AiFlagsOptions['prices'],
+  flags: AiFlagsOptions['flags'],
+): ((flagKey: string, variant: string) => TokenPrices | undefined) | undefined {
+  if (code === undefined && flags === undefined) return undefined;
+  const current = typeof flags === 'function' ? flags : () => flags;
+  return (flagKey, variant) => {
+    const table = code && Object.hasOwn(code, flagKey) ? code[flagKey] : current()?.flags.get(flagKey)?.definition.prices;
+    return table && Object.hasOwn(table, variant) ? table[variant] : undefined;
   };
 }
 

@@ -7,3 +7,5 @@ export * from './impact/index.js';
 export * from './gate/index.js';
 export * from './rollout/index.js';
 export * from './replay/index.js';
+export * from './judges/index.js';
+export * from './feedback/index.js';

@@ -41,6 +41,7 @@ export {
   type RuleDefinition,
   type Segment,
   type SplitDefinition,
+  type TokenPrices,
 } from './flags/flag-set.js';
 export { type CheckedFlagFile, checkFlags, compileCheckedFlags, compileCheckedFlagsInSlices, parseFlags, validateFlags } from './flags/parse-flags.js';
 export { MAX_FLAG_FILE_BYTES } from './flags/read-document.js';

@@ -25,6 +25,8 @@ export interface AiflagsLayout {
   metrics: string;
   /** One JSON-lines file per replayed flag: `<flag>.jsonl`, a result per case x variant x flag version. */
   replay: string;
+  /** Response attributions for late feedback: `<hour start>-<pid>-<random>.jsonl` per process and hour, deleted once expired. */
+  responses: string;
 }
 
 /** The paths under an `.aiflags/` directory. */
@@ -38,5 +40,6 @@ export function aiflagsLayout(dir: string): AiflagsLayout {
     instances: join(dir, 'instances'),
     metrics: join(dir, 'metrics'),
     replay: join(dir, 'replay'),
+    responses: join(dir, 'responses'),
   };
 }

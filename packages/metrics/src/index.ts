@@ -20,11 +20,12 @@ export {
   uniqueUnits,
   type VariantAggregate,
 } from './aggregates/variant-aggregate.js';
-export { metricValueProblem, outcomeProblem, type OutcomeProblem } from './outcome/outcome-bounds.js';
+export { metricValueProblem, outcomeProblem, type OutcomeProblem, scoresProblem } from './outcome/outcome-bounds.js';
 export {
   type Exposure,
   MAX_METRIC_MAGNITUDE,
   type MomentsMetric,
+  NAMED_SCORE_LIMITS,
   type Outcome,
   OUTCOME_METRIC_LIST,
   OUTCOME_METRICS,
@@ -32,6 +33,7 @@ export {
   type OutcomeMetric,
   type OutcomeMetricSpec,
   type OutcomeNumericField,
+  type SketchField,
   type SumMetric,
   type TimeRange,
 } from './outcome/outcome.js';
@@ -57,3 +59,12 @@ export { type WelchResult, welchTTest } from './stats/welch.js';
 export { type PairedTTestResult, pairedTTest, type SignedRankResult, signedRankTest, type WinTieLoss, winTieLoss } from './stats/paired.js';
 export { DEFAULT_MAX_CELLS, MemoryMetricStore, type MemoryMetricStoreOptions } from './store/memory-metric-store.js';
 export type { MetricStore } from './store/metric-store.js';
+export {
+  DEFAULT_RESPONSE_TTL_MS,
+  isResponseId,
+  MAX_ATTRIBUTIONS_PER_RESPONSE,
+  MAX_RESPONSE_ID_LENGTH,
+  type ResponseAttribution,
+  type ResponseStore,
+  withAttribution,
+} from './store/response-store.js';

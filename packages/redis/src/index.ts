@@ -6,3 +6,4 @@ export * from './audit/redis-audit-log.js';
 export * from './state/redis-state-store.js';
 export * from './metrics/redis-metric-store.js';
 export * from './presence/redis-presence-store.js';
+export * from './responses/redis-response-store.js';

@@ -18,6 +18,8 @@ export interface RedisKeys {
   metricBuckets(flagKey: string): string;
   metricCells(flagKey: string, bucketStart: number): string;
   metricUnits(flagKey: string, variant: string, bucketStart: number): string;
+  /** Hash of one response's attributions for late feedback, flag key -> JSON; expires after the store's TTL. */
+  response(responseId: string): string;
 }
 
 /** The default key prefix: `aiflags:<env>`, env `default` when none is given (the aiflags runtime passes AIFLAGS_ENV). */
@@ -38,5 +40,6 @@ export function redisKeys(prefix: string): RedisKeys {
     metricBuckets: (flagKey) => `${prefix}:m:{${flagKey}}:buckets`,
     metricCells: (flagKey, bucketStart) => `${prefix}:m:{${flagKey}}:${bucketStart}`,
     metricUnits: (flagKey, variant, bucketStart) => `${prefix}:m:{${flagKey}}:${bucketStart}:u:${variant}`,
+    response: (responseId) => `${prefix}:r:${responseId}`,
   };
 }

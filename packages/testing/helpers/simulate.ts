@@ -33,6 +33,8 @@ export interface VariantBehaviour {
   latencyMs?: number;
   costUsd?: number;
   errorRate?: number;
+  /** Named scores ~ N(mean, 1) by name; drawn only when set, so seeds without them keep their sequence. */
+  scores?: Record<string, number>;
 }
 
 export interface Sink {
@@ -81,6 +83,7 @@ export function simulateUnits(
       latencyMs: (b.latencyMs ?? 800) * Math.exp(0.3 * gauss()),
       costUsd: Math.max(0, (b.costUsd ?? 0.002) * (1 + 0.2 * gauss())),
       error: rand() < (b.errorRate ?? 0.02),
+      ...(b.scores ? { scores: Object.fromEntries(Object.entries(b.scores).map(([name, mean]) => [name, mean + gauss()])) } : {}),
     });
   }
 }

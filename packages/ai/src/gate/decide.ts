@@ -1,5 +1,6 @@
 import type { ImpactReport, MetricDelta, TreatmentImpact } from '../impact/impact-report.js';
 import { fmt, fmtCi, fmtP, fmtPair, pct, signed, signedPct } from './format.js';
+import { judgeGuardrails } from './guardrails.js';
 import { pickWinner, type NoWinner, type Winner } from './winner.js';
 
 export type Decision = 'promote' | 'continue' | 'rollback';
@@ -14,6 +15,8 @@ export interface GateCriteria {
   requireQuality?: boolean;
   /** Largest acceptable p95 latency increase as a fraction (default 0.10); mean latency beyond it, significantly, rolls back. */
   maxLatencyIncrease?: number;
+  /** Largest acceptable increase of time to first token (streamed answers) as a fraction, p95 and mean alike (default 0.10). */
+  maxTtftIncrease?: number;
   /** Largest acceptable cost-per-request increase as a fraction (default 0.20). */
   maxCostIncrease?: number;
   /** Distinct units each group needs before promotion (default 100). */
@@ -26,6 +29,7 @@ export const DEFAULT_GATE_CRITERIA: Required<Omit<GateCriteria, 'qualityMarginAb
   qualityMargin: 0.05,
   requireQuality: true,
   maxLatencyIncrease: 0.1,
+  maxTtftIncrease: 0.1,
   maxCostIncrease: 0.2,
   minUnitsPerGroup: 100,
   minObservationsForRollback: 30,
@@ -173,19 +177,9 @@ function judgeTreatment(report: ImpactReport, t: TreatmentImpact, c: Criteria): 
     else blockers.push(`${head}: cannot yet rule out a drop of more than ${fmt(margin)}${q.diff < 0 && q.p < alpha ? notYetRollback(q, c) : ''}`);
   } else if (c.requireQuality) blockers.push('quality: no scores recorded for both groups (tracker.record({ quality }))');
 
-  // Latency: p95 point estimate for promotion, the mean's sequential interval for rollback.
-  const p95 = t.latencyP95;
-  const mean = t.latencyMean;
-  if (enough(mean) && mean.sequentialCi && mean.sequentialCi[0] > c.maxLatencyIncrease * mean.control) {
-    regressions.push(
-      `mean latency ${signed(mean.diff)} ms (${signedPct(mean.relative ?? NaN)}, ${fmtCi(mean.sequentialCi, alpha, 1, ' ms')} always-valid): more than ${pct(c.maxLatencyIncrease)} slower than control`,
-    );
-  }
-  if (p95) {
-    const head = `p95 latency ${fmt(p95.treatment)} ms vs ${fmt(p95.control)} ms (${signedPct(p95.relative ?? 0)}, ${fmtCi(p95.ci, alpha, 1, ' ms')})`;
-    if ((p95.relative ?? 0) <= c.maxLatencyIncrease) passes.push(`${head}: within +${pct(c.maxLatencyIncrease)}`);
-    else blockers.push(`${head}: above the +${pct(c.maxLatencyIncrease)} budget`);
-  }
+  // Latency and time to first token: p95 point estimate for promotion, the mean's sequential interval for rollback.
+  judgeTiming('latency', t.latencyMean, t.latencyP95, c.maxLatencyIncrease, enough, { regressions, blockers, passes }, alpha);
+  judgeTiming('time to first token', t.ttftMean, t.ttftP95, c.maxTtftIncrease, enough, { regressions, blockers, passes }, alpha);
 
   // Cost per request.
   const cost = t.cost;
@@ -207,9 +201,35 @@ function judgeTreatment(report: ImpactReport, t: TreatmentImpact, c: Criteria): 
     else passes.push(`${head}: not higher than control`);
   }
 
+  const guardrails = judgeGuardrails(report, t, c.minObservationsForRollback);
+  regressions.push(...guardrails.regressions);
+  blockers.push(...guardrails.blockers);
+  passes.push(...guardrails.passes);
+
   if (regressions.length) return { variant: t.variant, decision: 'drop', reasons: regressions };
   if (blockers.length) return { variant: t.variant, decision: 'continue', reasons: [...blockers, ...passes] };
   return { variant: t.variant, decision: 'promote', reasons: passes.length ? passes : ['every criterion met'] };
+}
+
+/** A timing metric (ms): rollback when the mean is significantly (always-valid) more than `maxIncrease` slower; promotion needs p95 within it. */
+function judgeTiming(
+  name: string,
+  mean: MetricDelta | undefined,
+  p95: MetricDelta | undefined,
+  maxIncrease: number,
+  enough: (d: MetricDelta | undefined) => d is MetricDelta,
+  out: { regressions: string[]; blockers: string[]; passes: string[] },
+  alpha: number,
+): void {
+  if (enough(mean) && mean.sequentialCi && mean.sequentialCi[0] > maxIncrease * mean.control) {
+    out.regressions.push(
+      `mean ${name} ${signed(mean.diff)} ms (${signedPct(mean.relative ?? NaN)}, ${fmtCi(mean.sequentialCi, alpha, 1, ' ms')} always-valid): more than ${pct(maxIncrease)} slower than control`,
+    );
+  }
+  if (!p95) return;
+  const head = `p95 ${name} ${fmt(p95.treatment)} ms vs ${fmt(p95.control)} ms (${signedPct(p95.relative ?? 0)}, ${fmtCi(p95.ci, alpha, 1, ' ms')})`;
+  if ((p95.relative ?? 0) <= maxIncrease) out.passes.push(`${head}: within +${pct(maxIncrease)}`);
+  else out.blockers.push(`${head}: above the +${pct(maxIncrease)} budget`);
 }
 
 /** The non-inferiority margin for quality, in quality points. */

@@ -43,6 +43,7 @@ export async function measureFlag(
     ...(shares ? { expectedShares: shares } : {}),
     ...(window.skipSrm ? { skipSrm: window.skipSrm } : {}),
     notes: window.notes,
+    ...(flag.definition.metrics ? { scoreMetrics: flag.definition.metrics } : {}),
     ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
   });
   return { window, report, verdict: decide(report, options.criteria) };

@@ -3,21 +3,19 @@ import {
   holmCorrection,
   momentsSummary,
   proportionSummary,
-  sequentialTest,
   srmTest,
   HLL_RELATIVE_ERROR,
   twoProportionZTest,
   uniqueUnits,
-  welchTTest,
+  type LatencySketch,
   type MetricStore,
-  type Interval,
-  type Moments,
-  type SampleSummary,
   type TimeRange,
   type VariantAggregate,
 } from '@aiflags/metrics';
 import { formatUtcMinute } from './analysis-window.js';
-import type { GroupSize, ImpactMetric, ImpactReport, MetricDelta, SrmCheck, TreatmentImpact, VariantSummary } from './impact-report.js';
+import type { GroupSize, ImpactMetric, ImpactReport, MetricDelta, ScoreMetricSpec, SrmCheck, TreatmentImpact, VariantSummary } from './impact-report.js';
+import { alwaysValid, meanDelta, relative } from './metric-delta.js';
+import { compareScores, scoreNames } from './score-comparison.js';
 
 export interface AnalyzeImpactOptions extends TimeRange {
   /** The control variant key. */
@@ -45,16 +43,22 @@ export interface AnalyzeImpactOptions extends TimeRange {
   notes?: string[];
   /** Which comparisons to compute (default: all). The p95 comparison is the costly one. */
   metrics?: ImpactMetric[];
-  /** Guardrail metrics that can trigger a rollback; the sequential intervals are Bonferroni-split over them (default 4). */
+  /** Guardrail metrics that can trigger a rollback; the sequential intervals are Bonferroni-split over them (default 4, plus each guardrail score). */
   guardrails?: number;
+  /**
+   * Named scores declared for the flag (the flag file's `metrics`): direction and guardrail. Every named
+   * score with data is compared; one not declared here reads as higher-is-better and not a guardrail.
+   */
+  scoreMetrics?: Record<string, ScoreMetricSpec>;
 }
 
 /** Metrics compared per treatment: the Holm family for each is the set of treatments. */
-const HOLM_METRICS: readonly ImpactMetric[] = ['quality', 'latencyP95', 'latencyMean', 'cost', 'errorRate'];
+const HOLM_METRICS: readonly ImpactMetric[] = ['quality', 'latencyP95', 'latencyMean', 'ttftP95', 'ttftMean', 'cost', 'errorRate'];
 
 /**
  * Compares each treatment of a flag with its control over the store's aggregates: quality (Welch),
- * p95 latency (order-statistic interval from the sketches), mean latency and cost per request (Welch),
+ * p95 latency and p95 time to first token (order-statistic intervals from the sketches), mean latency,
+ * mean time to first token and cost per request (Welch), every named score (Welch),
  * error rate (two-proportion z), with fixed-horizon and always-valid intervals, Holm-adjusted p-values
  * across treatments, and a sample-ratio-mismatch check over units.
  */
@@ -85,18 +89,22 @@ export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: 
   if (controlAgg) {
     // Bonferroni over guardrails × treatments keeps the family-wise false-rollback rate ≤ alpha.
     const wanted = new Set<ImpactMetric>(options.metrics ?? HOLM_METRICS);
-    const seqAlpha = alpha / ((options.guardrails ?? 4) * Math.max(1, treatmentKeys.length));
-    for (const v of treatmentKeys)
-      treatments.push(compare(v, controlAgg, aggregates[v]!, { control: sizeOf(control), treatment: sizeOf(v) }, wanted, alpha, seqAlpha));
-    for (const metric of HOLM_METRICS) {
-      const deltas = treatments.map((t) => t[metric]).filter((d): d is MetricDelta => d !== undefined);
-      const { adjusted } = holmCorrection(deltas.map((d) => d.p));
-      deltas.forEach((d, i) => {
-        d.pAdjusted = adjusted[i]!;
-      });
+    const specs = options.scoreMetrics ?? {};
+    const guardrailScores = Object.values(specs).filter((s) => s.guardrail).length;
+    const seqAlpha = alpha / (((options.guardrails ?? 4) + guardrailScores) * Math.max(1, treatmentKeys.length));
+    const names = scoreNames(aggregates);
+    for (const v of treatmentKeys) {
+      const t = compare(v, controlAgg, aggregates[v]!, { control: sizeOf(control), treatment: sizeOf(v) }, wanted, alpha, seqAlpha);
+      const scores = compareScores(names, specs, controlAgg, aggregates[v]!, alpha, seqAlpha);
+      if (scores !== undefined) t.scores = scores;
+      treatments.push(t);
     }
+    for (const metric of HOLM_METRICS) holmInPlace(treatments.map((t) => t[metric]));
+    // One family for every named score of every treatment: a judge that adds ten scores must not add ten chances of a false alarm.
+    holmInPlace(treatments.flatMap((t) => Object.values(t.scores ?? {})));
   }
-  const base = { flagKey, control, range, alpha, variants, treatments, ...(options.notes?.length ? { notes: options.notes } : {}) };
+  const declared = options.scoreMetrics && Object.keys(options.scoreMetrics).length > 0 ? { scoreMetrics: options.scoreMetrics } : {};
+  const base = { flagKey, control, range, alpha, variants, treatments, ...(options.notes?.length ? { notes: options.notes } : {}), ...declared };
   if (options.skipSrm) return { ...base, srm: undefined, srmNotChecked: options.skipSrm };
   const srmSince = options.srmSince;
   if (srmSince === undefined || (range.since !== undefined && srmSince <= range.since)) {
@@ -116,6 +124,14 @@ export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: 
     };
   }
   return { ...base, srm: { ...srm, since: srmSince } };
+}
+
+function holmInPlace(deltas: ReadonlyArray<MetricDelta | undefined>): void {
+  const present = deltas.filter((d): d is MetricDelta => d !== undefined);
+  const { adjusted } = holmCorrection(present.map((d) => d.p));
+  present.forEach((d, i) => {
+    d.pAdjusted = adjusted[i]!;
+  });
 }
 
 /**
@@ -144,10 +160,35 @@ function summarize(variant: string, a: VariantAggregate, size: GroupSize): Varia
     s.latencyMean = a.latency.mean;
     s.latencyP95 = a.latencySketch.getValueAtQuantile(0.95);
   }
+  if (a.ttft.count > 0) {
+    s.ttftMean = a.ttft.mean;
+    s.ttftP95 = a.ttftSketch.getValueAtQuantile(0.95);
+  }
   if (a.cost.count > 0) s.costMean = a.cost.mean;
+  if (a.computedCosts > 0) s.computedCosts = { computed: a.computedCosts, of: a.cost.count };
   const n = requests(a);
   if (n > 0) s.errorRate = a.errors / n;
+  const names = Object.keys(a.scores).filter((name) => a.scores[name]!.count > 0);
+  if (names.length > 0) s.scores = Object.fromEntries(names.sort().map((name) => [name, momentsSummary(a.scores[name]!)]));
   return s;
+}
+
+/** The p95 of two sketches compared (order-statistic interval); undefined below 2 values a group. */
+function p95Delta(metric: 'latencyP95' | 'ttftP95', c: LatencySketch, t: LatencySketch, alpha: number): MetricDelta | undefined {
+  if (c.count < 2 || t.count < 2) return undefined;
+  const q = compareQuantiles(c, t, { alpha, quantile: 0.95 });
+  return {
+    metric,
+    control: q.control,
+    treatment: q.treatment,
+    diff: q.diff,
+    relative: relative(q.diff, q.control),
+    ci: q.ci,
+    p: q.p,
+    pAdjusted: q.p,
+    sequentialCi: undefined,
+    n: [c.count, t.count],
+  };
 }
 
 function compare(
@@ -166,21 +207,12 @@ function compare(
   if (latencyMean) out.latencyMean = latencyMean;
   const cost = wanted.has('cost') ? meanDelta('cost', c.cost, t.cost, alpha, seqAlpha) : undefined;
   if (cost) out.cost = cost;
-  if (wanted.has('latencyP95') && c.latencySketch.count >= 2 && t.latencySketch.count >= 2) {
-    const q = compareQuantiles(c.latencySketch, t.latencySketch, { alpha, quantile: 0.95 });
-    out.latencyP95 = {
-      metric: 'latencyP95',
-      control: q.control,
-      treatment: q.treatment,
-      diff: q.diff,
-      relative: relative(q.diff, q.control),
-      ci: q.ci,
-      p: q.p,
-      pAdjusted: q.p,
-      sequentialCi: undefined,
-      n: [c.latencySketch.count, t.latencySketch.count],
-    };
-  }
+  const latencyP95 = wanted.has('latencyP95') ? p95Delta('latencyP95', c.latencySketch, t.latencySketch, alpha) : undefined;
+  if (latencyP95) out.latencyP95 = latencyP95;
+  const ttftMean = wanted.has('ttftMean') ? meanDelta('ttftMean', c.ttft, t.ttft, alpha, seqAlpha) : undefined;
+  if (ttftMean) out.ttftMean = ttftMean;
+  const ttftP95 = wanted.has('ttftP95') ? p95Delta('ttftP95', c.ttftSketch, t.ttftSketch, alpha) : undefined;
+  if (ttftP95) out.ttftP95 = ttftP95;
   const nc = requests(c);
   const nt = requests(t);
   if (wanted.has('errorRate') && nc >= 2 && nt >= 2) {
@@ -199,37 +231,6 @@ function compare(
     };
   }
   return out;
-}
-
-function meanDelta(metric: MetricDelta['metric'], c: Moments, t: Moments, alpha: number, seqAlpha: number): MetricDelta | undefined {
-  if (c.count < 2 || t.count < 2) return undefined;
-  const sc = momentsSummary(c);
-  const st = momentsSummary(t);
-  const w = welchTTest(sc, st, { alpha });
-  return {
-    metric,
-    control: c.mean,
-    treatment: t.mean,
-    diff: w.diff,
-    relative: relative(w.diff, c.mean),
-    ci: w.ci,
-    p: w.p,
-    pAdjusted: w.p,
-    sequentialCi: alwaysValid(sc, st, seqAlpha),
-    n: [c.count, t.count],
-  };
-}
-
-/** Tuned for the sample sizes where a rollout step first gets to decide (hundreds of units per group). */
-const SEQUENTIAL_TUNE_AT_N = 300;
-
-function alwaysValid(c: SampleSummary, t: SampleSummary, alpha: number): Interval | undefined {
-  const r = sequentialTest(c, t, { alpha, tuneAtN: SEQUENTIAL_TUNE_AT_N });
-  return Number.isFinite(r.ci[0]) ? r.ci : undefined;
-}
-
-function relative(diff: number, base: number): number | undefined {
-  return base !== 0 && Number.isFinite(base) ? diff / Math.abs(base) : undefined;
 }
 
 function srmCheck(

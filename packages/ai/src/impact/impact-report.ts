@@ -1,14 +1,21 @@
 import type { Interval, TimeRange } from '@aiflags/metrics';
 
 /** The metrics compared between a treatment and the control. */
-export type ImpactMetric = 'quality' | 'latencyP95' | 'latencyMean' | 'cost' | 'errorRate';
+export type ImpactMetric = 'quality' | 'latencyP95' | 'latencyMean' | 'ttftP95' | 'ttftMean' | 'cost' | 'errorRate';
+
+/** How a named score is read (the flag file's `metrics` entry, defaults filled in). */
+export interface ScoreMetricSpec {
+  direction: 'higher' | 'lower';
+  guardrail: boolean;
+}
 
 /**
  * One metric, treatment against control. Differences are treatment − control in the metric's own unit:
  * quality points, ms, USD per request, or a fraction of requests for the error rate.
  */
 export interface MetricDelta {
-  metric: ImpactMetric;
+  /** A built-in metric, or `scores.<name>` for a named score. */
+  metric: ImpactMetric | `scores.${string}`;
   /** Control estimate (mean, p95, mean cost, or error rate as a fraction). */
   control: number;
   treatment: number;
@@ -46,8 +53,23 @@ export interface TreatmentImpact {
   quality?: MetricDelta;
   latencyP95?: MetricDelta;
   latencyMean?: MetricDelta;
+  /** Time to first token of streamed answers (ms): p95 and mean. */
+  ttftP95?: MetricDelta;
+  ttftMean?: MetricDelta;
   cost?: MetricDelta;
   errorRate?: MetricDelta;
+  /**
+   * Named scores (Welch on the means, score − control in the score's unit), with p Holm-adjusted over
+   * every named score and treatment together; a name is missing when either group has fewer than 2 scores.
+   */
+  scores?: Record<string, ScoreDelta>;
+}
+
+/** A named score, treatment against control; `diff` is treatment − control whichever direction is better. */
+export interface ScoreDelta extends MetricDelta {
+  name: string;
+  direction: 'higher' | 'lower';
+  guardrail: boolean;
 }
 
 /** Per-variant figures, for the table a person reads. */
@@ -61,14 +83,22 @@ export interface VariantSummary {
   latencyP95?: number;
   /** ms */
   latencyMean?: number;
+  /** Time to first token, ms (streamed answers only). */
+  ttftP95?: number;
+  /** ms */
+  ttftMean?: number;
   /** USD per request. */
   costMean?: number;
+  /** Costs computed from the variant's token prices because none was reported (out of the cost count). */
+  computedCosts?: { computed: number; of: number };
   /** Fraction of requests that failed. */
   errorRate?: number;
   inputTokens: number;
   outputTokens: number;
   feedbackPositive: number;
   feedbackNegative: number;
+  /** Each named score's count, mean and standard deviation. */
+  scores?: Record<string, { n: number; mean: number; sd: number }>;
 }
 
 export interface SrmCheck {
@@ -101,4 +131,6 @@ export interface ImpactReport {
   srmNotChecked?: string;
   /** What the window holds beyond its range, in words (e.g. the partial hour before a step started). */
   notes?: string[];
+  /** The named scores declared for the flag (direction, guardrail); a declared guardrail with no data blocks promotion. */
+  scoreMetrics?: Record<string, ScoreMetricSpec>;
 }

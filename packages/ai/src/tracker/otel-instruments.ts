@@ -12,7 +12,12 @@ const SUM_COUNT = 7;
 export interface OtelSeries {
   readonly attributes: OtelAttributes;
   readonly sums: Float64Array;
+  /** The attributes plus `gen_ai.evaluation.name`, per score name, made on first use. */
+  scoreAttributes?: Map<string, OtelAttributes>;
 }
+
+/** Score names given their own attribute set per series; beyond it a score shares the series' attributes. */
+const MAX_SCORE_NAMES = 64;
 
 /** Attribute sets kept before new ones share one overflow series (OpenTelemetry's cardinality-limit convention). */
 const MAX_SERIES = 2_000;
@@ -28,6 +33,13 @@ export class OtelInstruments {
   readonly duration: OtelHistogram;
   /** `aiflags.ai.quality`: quality scores, whatever scale the app uses. */
   readonly quality: OtelHistogram;
+  /**
+   * `gen_ai.server.time_to_first_token`, seconds: the GenAI convention's instrument for time to first token,
+   * here measured at the client by `trackStream`.
+   */
+  readonly timeToFirstToken: OtelHistogram;
+  /** `aiflags.ai.score`: named scores and judge scores, by `gen_ai.evaluation.name` (the GenAI evaluation attribute). */
+  readonly score: OtelHistogram;
   private readonly series = new Map<string, OtelSeries>();
   private overflow: OtelSeries | undefined;
 
@@ -35,6 +47,14 @@ export class OtelInstruments {
     const meter = given as unknown as Meter;
     this.duration = meter.createHistogram('gen_ai.client.operation.duration', { unit: 's', description: 'Duration of a model call' });
     this.quality = meter.createHistogram('aiflags.ai.quality', { unit: '1', description: 'Quality score of a response' });
+    this.timeToFirstToken = meter.createHistogram('gen_ai.server.time_to_first_token', {
+      unit: 's',
+      description: 'Time to the first chunk of a streamed answer',
+    });
+    this.score = meter.createHistogram('aiflags.ai.score', {
+      unit: '1',
+      description: 'Named score of a response (an app score or a judge), by gen_ai.evaluation.name',
+    });
     const counter = (name: string, unit: string, description: string): ObservableCounter => meter.createObservableCounter(name, { unit, description });
     const requests = counter('aiflags.ai.requests', '{request}', 'Model calls with a known outcome');
     const errors = counter('aiflags.ai.errors', '{request}', 'Model calls that failed');
@@ -71,6 +91,18 @@ export class OtelInstruments {
     s = { attributes: flagAttributes(flagKey, variant, model, provider), sums: new Float64Array(SUM_COUNT) };
     this.series.set(key, s);
     return s;
+  }
+
+  /** Records a named score of a response in `series`; a non-finite value is left out. */
+  recordScore(series: OtelSeries, name: string, value: number): void {
+    if (!Number.isFinite(value)) return;
+    series.scoreAttributes ??= new Map();
+    let attrs = series.scoreAttributes.get(name);
+    if (attrs === undefined) {
+      attrs = series.scoreAttributes.size < MAX_SCORE_NAMES ? { ...series.attributes, 'gen_ai.evaluation.name': name } : series.attributes;
+      series.scoreAttributes.set(name, attrs);
+    }
+    this.score.record(value, attrs);
   }
 
   private *allSeries(): Iterable<OtelSeries> {

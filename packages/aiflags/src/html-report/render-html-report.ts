@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@aiflags/core';
-import type { GateVerdict, ImpactReport, MetricDelta } from '@aiflags/ai';
+import type { GateVerdict, ImpactReport, MetricDelta, ScoreDelta } from '@aiflags/ai';
 
 /** What `aiflags report --html` draws: the impact report, the gate's verdict and the flag's rollout history. */
 export interface HtmlReportInput {
@@ -12,7 +12,8 @@ export interface HtmlReportInput {
 }
 
 interface MetricSpec {
-  key: 'quality' | 'latencyP95' | 'cost' | 'errorRate';
+  /** A built-in metric, or `scores.<name>` for a named score. */
+  key: string;
   label: string;
   /** Whether a larger value is better. */
   higherIsBetter: boolean;
@@ -32,6 +33,25 @@ const METRICS: MetricSpec[] = [
     formatDiff: (v) => `${signed((v * 100).toFixed(2))} pt`,
   },
 ];
+
+const TTFT: MetricSpec = {
+  key: 'ttftP95',
+  label: 'p95 time to first token',
+  higherIsBetter: false,
+  format: (v) => `${v.toFixed(1)} ms`,
+  formatDiff: (v) => `${signed(v.toFixed(1))} ms`,
+};
+
+/** A named score's row: its name (marked when a guardrail) and its direction. */
+function scoreSpec(d: ScoreDelta): MetricSpec {
+  return {
+    key: `scores.${d.name}`,
+    label: `${d.name}${d.guardrail ? ' (guardrail)' : ''}`,
+    higherIsBetter: d.direction === 'higher',
+    format: (v) => v.toFixed(3),
+    formatDiff: (v) => signed(v.toFixed(3)),
+  };
+}
 
 /** A self-contained HTML page (inline CSS and SVG, no scripts, no network) for one flag's impact report. */
 export function renderHtmlReport({ report, verdict, history, generatedAt }: HtmlReportInput): string {
@@ -90,7 +110,11 @@ function variantsSection(report: ImpactReport, verdict: GateVerdict): string {
 
 function treatmentSection(report: ImpactReport, variant: string, confidence: string): string {
   const t = report.treatments.find((x) => x.variant === variant)!;
-  const rows = METRICS.map((m) => metricRow(m, t[m.key])).join('\n');
+  const builtIn = METRICS.map((m) => metricRow(m, t[m.key as 'quality' | 'latencyP95' | 'cost' | 'errorRate']));
+  // Streamed answers only: the row is left out for the rest, not shown as "not enough data".
+  const ttft = t.ttftP95 ? [metricRow(TTFT, t.ttftP95)] : [];
+  const scores = Object.values(t.scores ?? {}).map((d) => metricRow(scoreSpec(d), d));
+  const rows = [...builtIn, ...ttft, ...scores].join('\n');
   return `<section class="treatment" data-treatment="${esc(variant)}">
 <h2><code>${esc(variant)}</code> vs <code>${esc(report.control)}</code></h2>
 <p class="meta">Units: ${t.n.treatment.units} vs ${t.n.control.units}. Bars are ${confidence} intervals of the difference; green is better, red worse, grey not significant.</p>

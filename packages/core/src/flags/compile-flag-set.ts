@@ -11,6 +11,7 @@ import { allOf, compileCondition, type ContextPredicate } from '../rules/conditi
 import { AIFLAGS_DIALECT, dialectOf, type ConditionDialect } from '../rules/condition-dialect.js';
 import { configError, describeValue, type ConfigPath } from './config-path.js';
 import { checkModelConfigVariants, isModelConfigFlag } from './model-config.js';
+import { flagMetrics } from './flag-metrics.js';
 import {
   DEFAULT_RETRY_AFTER_S,
   typeOfValue,
@@ -117,12 +118,12 @@ function* compileSteps(
   let count = 0;
   if (Symbol.iterator in flagEntries) {
     for (const [key, input] of flagEntries) {
-      flags.set(key, compileFlag(key, input, segments, setMetadata, fail));
+      flags.set(key, compileFlag(key, input, segments, setMetadata, fail, file.changeTypes));
       if (++count % COMPILE_SLICE_FLAGS === 0) yield;
     }
   } else {
     for (const key of Object.keys(flagEntries)) {
-      flags.set(key, compileFlag(key, flagEntries[key]!, segments, setMetadata, fail));
+      flags.set(key, compileFlag(key, flagEntries[key]!, segments, setMetadata, fail, file.changeTypes));
       if (++count % COMPILE_SLICE_FLAGS === 0) yield;
     }
   }
@@ -178,13 +179,20 @@ interface Checked {
   predicates: readonly ContextPredicate[];
 }
 
-function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string, CompiledSegment>, setMetadata: FlagMetadata, fail: Fail): FlagRuntime {
+function compileFlag(
+  key: string,
+  input: FlagInput,
+  segments: ReadonlyMap<string, CompiledSegment>,
+  setMetadata: FlagMetadata,
+  fail: Fail,
+  changeTypes: FlagFile['changeTypes'],
+): FlagRuntime {
   const shorthand = !('variants' in input);
   const bucketing = normalizeBucketing(key, input.bucketing, fail);
   const { type, definition, predicates } =
-    shorthand && input.kind !== 'model-config'
+    shorthand && input.kind !== 'model-config' && !hasExtras(input, changeTypes)
       ? checkShorthand(key, input as ShorthandFlagInput, bucketing, fail)
-      : checkFull(key, input, shorthand, bucketing, segments, fail);
+      : checkFull(key, input, shorthand, bucketing, segments, fail, changeTypes);
   const flagMetadata: FlagMetadata =
     input.changeType !== undefined || input.metadata !== undefined
       ? Object.freeze({ ...setMetadata, ...input.metadata, ...(input.changeType !== undefined ? { changeType: input.changeType } : {}) })
@@ -200,6 +208,16 @@ function compileFlag(key: string, input: FlagInput, segments: ReadonlyMap<string
   flag.flagMetadata = flagMetadata;
   flag.program = new LazyFlagProgram(key, definition, predicates, flagMetadata);
   return Object.freeze(flag) as FlagRuntime;
+}
+
+/** Whether a flag carries named metrics (its own or its change type's), judges or prices: the shorthand fast path has none. */
+function hasExtras(input: FlagInput, changeTypes: FlagFile['changeTypes']): boolean {
+  return (
+    input.metrics !== undefined ||
+    input.judges !== undefined ||
+    input.prices !== undefined ||
+    (input.changeType !== undefined && changeTypes?.[input.changeType]?.metrics !== undefined)
+  );
 }
 
 /** `{ enabled, percentage }`: variants on/off, `on` rolled out to `percentage` (default 100). Nothing but the percentage can be wrong. */
@@ -234,6 +252,7 @@ function checkFull(
   bucketing: BucketingDefinition,
   segments: ReadonlyMap<string, CompiledSegment>,
   fail: Fail,
+  changeTypes: FlagFile['changeTypes'],
 ): Checked {
   const at = (...rest: (string | number)[]): ConfigPath => ['flags', key, ...rest];
   const dialect = dialectOf(bucketing.hash);
@@ -255,6 +274,8 @@ function checkFull(
   const variantExists = (variant: string, path: ConfigPath): string =>
     Object.hasOwn(full.variants, variant) ? variant : fail(path, `variant '${variant}' is not defined; variants are: ${variantKeys.join(', ')}`);
   const defaultVariant = variantExists(full.defaultVariant, at('defaultVariant'));
+  for (const variant of Object.keys(input.prices ?? {})) variantExists(variant, at('prices', variant));
+  for (const variant of Object.keys(input.prices ?? {})) variantExists(variant, at('prices', variant));
   const offVariant = variantExists(full.offVariant ?? defaultVariant, at('offVariant'));
   if (full.rollout && full.split) fail(at('split'), 'a flag has either rollout or split, not both');
 
@@ -301,6 +322,9 @@ function checkFull(
   if (split) definition.split = split;
   definition.rules = rules;
   definition.bucketing = bucketing;
+  Object.assign(definition, flagMetrics(input.changeType ? changeTypes?.[input.changeType]?.metrics : undefined, input.metrics));
+  if (input.judges && Object.keys(input.judges).length > 0) definition.judges = input.judges;
+  if (input.prices && Object.keys(input.prices).length > 0) definition.prices = input.prices;
   return { type, definition: deepFreeze(definition) as FlagDefinition, predicates };
 }
 

@@ -45,6 +45,27 @@ export interface RuleDefinition {
   split?: SplitDefinition;
 }
 
+/** A named score of a flag with defaults applied. */
+export interface MetricDefinition {
+  /** Which way is better. */
+  direction: 'higher' | 'lower';
+  /** A significant regression rolls the flag back; promotion needs it not significantly worse. */
+  guardrail: boolean;
+}
+
+/** A judge the flag asks for by name, and the fraction (0-1) of its responses judged. */
+export interface JudgeDefinition {
+  rate: number;
+}
+
+/** Token prices of a variant, USD per million tokens. */
+export interface TokenPrices {
+  input: number;
+  output: number;
+  /** Default: the input price. */
+  cachedInput?: number;
+}
+
 /** A flag in normalized full form. */
 export interface FlagDefinition {
   description?: string;
@@ -60,6 +81,12 @@ export interface FlagDefinition {
   split?: SplitDefinition;
   rules: RuleDefinition[];
   bucketing: BucketingDefinition;
+  /** Named scores: the file's `changeTypes.<changeType>.metrics` merged with the flag's own (the flag's win); absent when none. */
+  metrics?: Readonly<Record<string, MetricDefinition>>;
+  /** Judges by registered name; absent when none. */
+  judges?: Readonly<Record<string, JudgeDefinition>>;
+  /** Token prices by variant (each one a variant of the flag); absent when none. */
+  prices?: Readonly<Record<string, TokenPrices>>;
 }
 
 /** One flag of a FlagSet: `set.flags.get(key)`. */

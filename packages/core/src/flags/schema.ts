@@ -106,6 +106,43 @@ export const RuleSchema = z.strictObject({
 
 /** Extra flag metadata put on every result (flagd's `metadata`): string, number or boolean values. */
 export const MetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+/** How a named score is read: which way is better, and whether a significant regression rolls the flag back. */
+export const MetricSpecSchema = z.strictObject({
+  direction: z.enum(['higher', 'lower']).optional().describe('which way is better; default higher'),
+  guardrail: z
+    .boolean()
+    .optional()
+    .describe('true: a significant regression rolls back, and promotion needs it not significantly worse; default false (reported only)'),
+});
+
+/** Named scores by name (as recorded in `tracker.record({ scores })` or by a judge). */
+export const MetricsSchema = z.record(KeySchema, MetricSpecSchema).describe('named scores: name -> { direction, guardrail }');
+
+const rateMessage = 'expected a fraction from 0 to 1';
+/** A judge registered in code (`aiFlags(client, { judges })`), run on a sample of this flag's responses. */
+export const JudgeSpecSchema = z.strictObject({
+  rate: z
+    .number({ error: rateMessage })
+    .min(0, { error: rateMessage })
+    .max(1, { error: rateMessage })
+    .describe('fraction of responses judged, 0-1 (0.1 = 10 %); the same response id is always in or out'),
+});
+
+export const JudgesSchema = z.record(KeySchema, JudgeSpecSchema).describe('judges by the name they are registered under in code -> { rate }');
+
+const priceMessage = 'expected a price ≥ 0 in USD per million tokens';
+const PriceSchema = z.number({ error: priceMessage }).min(0, { error: priceMessage });
+
+/** Token prices of one variant, USD per million tokens; cost is computed from them only when the provider reports none. */
+export const TokenPricesSchema = z.strictObject({
+  input: PriceSchema.describe('USD per million input tokens'),
+  output: PriceSchema.describe('USD per million output tokens'),
+  cachedInput: PriceSchema.optional().describe('USD per million cached input tokens; default: the input price'),
+});
+
+export const PricesSchema = z
+  .record(KeySchema, TokenPricesSchema)
+  .describe('variant -> token prices (USD per million tokens), for a cost per request when the provider reports tokens but no cost');
 
 const flagMeta = {
   description: z.string().optional(),
@@ -114,6 +151,9 @@ const flagMeta = {
   changeType: ChangeTypeSchema.optional(),
   kind: FlagKindSchema.optional(),
   bucketing: BucketingSchema.optional(),
+  metrics: MetricsSchema.optional(),
+  judges: JudgesSchema.optional(),
+  prices: PricesSchema.optional(),
 };
 
 /** The full form of a flag. */
@@ -160,6 +200,10 @@ export const FlagFileSchema = z.strictObject({
   flags: z.record(KeySchema, FlagSchema).optional(),
   killSwitches: z.record(KeySchema, KillSwitchSchema).optional().describe('boolean switches, on by default, turned off at run time with `aiflags kill`'),
   metadata: MetadataSchema.optional().describe('flag-set metadata added to flagMetadata of every result'),
+  changeTypes: z
+    .partialRecord(ChangeTypeSchema, z.strictObject({ metrics: MetricsSchema.optional() }))
+    .optional()
+    .describe("named scores every flag of a change type gets; a flag's own `metrics` entry for the same name wins"),
 });
 
 export type ChangeType = z.infer<typeof ChangeTypeSchema>;
@@ -175,5 +219,8 @@ export type FullFlagInput = z.infer<typeof FullFlagSchema>;
 export type ShorthandFlagInput = z.infer<typeof ShorthandFlagSchema>;
 export type FlagInput = z.infer<typeof FlagSchema>;
 export type KillSwitchInput = z.infer<typeof KillSwitchSchema>;
+export type MetricSpecInput = z.infer<typeof MetricSpecSchema>;
+export type JudgeSpecInput = z.infer<typeof JudgeSpecSchema>;
+export type TokenPricesInput = z.infer<typeof TokenPricesSchema>;
 /** A flag file as written (after schema validation, before compilation). */
 export type FlagFile = z.infer<typeof FlagFileSchema>;

@@ -24,6 +24,9 @@ const VALID: Readonly<Record<keyof ShorthandFlagInput, (v: unknown) => boolean>>
   kind: optional((v) => KIND_SET.has(v)),
   bucketing: (v) => v === undefined,
   metadata: (v) => v === undefined,
+  metrics: (v) => v === undefined,
+  judges: (v) => v === undefined,
+  prices: (v) => v === undefined,
   enabled: optional((v) => typeof v === 'boolean'),
   percentage: optional((v) => typeof v === 'number' && v >= 0 && v <= 100),
 };

@@ -1,8 +1,12 @@
-import type { MomentsMetric, SumMetric } from '../outcome/outcome.js';
+import { type MomentsMetric, OUTCOME_METRIC_LIST, type SumMetric } from '../outcome/outcome.js';
 import { HyperLogLog } from './hyperloglog.js';
-import { deserializeSketch, type SerializedSketch, serializeSketch } from './latency-sketch.js';
-import type { Moments } from './moments.js';
+import { createLatencySketch, deserializeSketch, type SerializedSketch, serializeSketch } from './latency-sketch.js';
+import { createMoments, type Moments } from './moments.js';
+import { createScores, mergeScoresInto, type NamedScores } from './named-scores.js';
 import { AGGREGATE_FIELDS, type VariantAggregate } from './variant-aggregate.js';
+
+/** Fields that may be absent (see OutcomeMetricSpec.added). */
+const ADDED = new Set<string>(OUTCOME_METRIC_LIST.filter((m) => m.added).map((m) => m.aggregate));
 
 /** Moments with min/max as null when empty, since JSON has no Infinity. */
 export interface SerializedMoments {
@@ -26,6 +30,10 @@ export interface SerializedAggregate extends Record<MomentsMetric, SerializedMom
   errors: number;
   feedbackPositive: number;
   feedbackNegative: number;
+  /** Absent while empty, and in aggregates written before it existed (read as empty). */
+  ttftSketch?: SerializedSketch;
+  /** Named scores; absent in aggregates written before they existed (read as none). */
+  scores?: Record<string, SerializedMoments>;
 }
 
 function serializeMoments(m: Moments): SerializedMoments {
@@ -59,9 +67,16 @@ export function serializeAggregate(a: VariantAggregate): SerializedAggregate {
     feedbackPositive: a.feedbackPositive,
     feedbackNegative: a.feedbackNegative,
   } as SerializedAggregate;
-  for (const f of AGGREGATE_FIELDS.moments) out[f] = serializeMoments(a[f]);
-  for (const f of AGGREGATE_FIELDS.sums) out[f] = a[f];
+  for (const f of AGGREGATE_FIELDS.moments) if (a[f].count > 0 || !ADDED.has(f)) out[f] = serializeMoments(a[f]);
+  for (const f of AGGREGATE_FIELDS.sums) if (a[f] !== 0 || !ADDED.has(f)) out[f] = a[f];
   if (a.unitsEstimate !== undefined) out.unitsEstimate = a.unitsEstimate;
+  if (a.ttftSketch.count > 0) out.ttftSketch = serializeSketch(a.ttftSketch);
+  const names = Object.keys(a.scores);
+  if (names.length > 0) {
+    const scores: Record<string, SerializedMoments> = {};
+    for (const name of names) scores[name] = serializeMoments(a.scores[name]!);
+    out.scores = scores;
+  }
   return out;
 }
 
@@ -75,13 +90,26 @@ export function deserializeAggregate(s: SerializedAggregate): VariantAggregate {
     units: HyperLogLog.deserialize(s.units ?? ''),
     outcomes: num(s.outcomes, 'outcomes'),
     latencySketch: deserializeSketch(s.latencySketch),
+    ttftSketch: s.ttftSketch === undefined ? createLatencySketch() : deserializeSketch(s.ttftSketch),
     errors: num(s.errors, 'errors'),
     feedbackPositive: num(s.feedbackPositive, 'feedbackPositive'),
     feedbackNegative: num(s.feedbackNegative, 'feedbackNegative'),
   } as VariantAggregate;
-  for (const f of AGGREGATE_FIELDS.moments) out[f] = deserializeMoments(s[f], f);
-  for (const f of AGGREGATE_FIELDS.sums) out[f] = num(s[f], f);
+  for (const f of AGGREGATE_FIELDS.moments) out[f] = s[f] === undefined && ADDED.has(f) ? createMoments() : deserializeMoments(s[f], f);
+  for (const f of AGGREGATE_FIELDS.sums) out[f] = s[f] === undefined && ADDED.has(f) ? 0 : num(s[f], f);
   if (s.unitsEstimate !== undefined) out.unitsEstimate = num(s.unitsEstimate, 'unitsEstimate');
+  out.scores = deserializeScores(s.scores);
+  return out;
+}
+
+function deserializeScores(s: Record<string, SerializedMoments> | undefined): NamedScores {
+  const out = createScores();
+  if (s === undefined) return out;
+  if (s === null || typeof s !== 'object') throw new Error('aggregate field "scores": expected an object of name -> moments');
+  const read = createScores();
+  for (const name of Object.keys(s)) read[name] = deserializeMoments(s[name]!, `scores.${name}`);
+  // Merged in, not assigned, so a file with too many names is held to the same limit as a live aggregate.
+  mergeScoresInto(out, read);
   return out;
 }
 

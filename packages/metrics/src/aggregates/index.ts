@@ -1,4 +1,5 @@
 export * from './moments.js';
+export * from './named-scores.js';
 export * from './unit-hash.js';
 export * from './hyperloglog.js';
 export * from './latency-sketch.js';

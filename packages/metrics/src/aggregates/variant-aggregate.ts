@@ -3,12 +3,13 @@ import { type Exposure, type MomentsMetric, OUTCOME_METRIC_LIST, type Outcome, t
 import { HyperLogLog } from './hyperloglog.js';
 import { cloneSketch, createLatencySketch, type LatencySketch, mergeSketchInto } from './latency-sketch.js';
 import { addToMoments, createMoments, type Moments, mergeMomentsInto } from './moments.js';
+import { addScores, cloneScores, createScores, mergeScoresInto, type NamedScores } from './named-scores.js';
 
 /**
  * Everything measured for one (flag, variant, hour), or for any merge of those. Every field merges
  * exactly (sums, Chan-merged moments, DDSketch merge, HyperLogLog union), so the size is fixed however
  * many outcomes arrive and processes can be combined in any order. The metric fields (quality, latency,
- * cost as moments; inputTokens, outputTokens as totals) come from OUTCOME_METRICS.
+ * time to first token, cost as moments; inputTokens, outputTokens as totals) come from OUTCOME_METRICS.
  */
 export interface VariantAggregate extends Record<MomentsMetric, Moments>, Record<SumMetric, number> {
   /** Evaluations that served this variant. */
@@ -24,10 +25,14 @@ export interface VariantAggregate extends Record<MomentsMetric, Moments>, Record
   outcomes: number;
   /** Latency in ms, for quantiles (DDSketch, 1 % relative accuracy). */
   latencySketch: LatencySketch;
+  /** Time to first token in ms, for quantiles (DDSketch, 1 % relative accuracy). */
+  ttftSketch: LatencySketch;
   /** Outcomes with error: true. */
   errors: number;
   feedbackPositive: number;
   feedbackNegative: number;
+  /** Moments per named score (outcome `scores`), at most NAMED_SCORE_LIMITS.perAggregate names. */
+  scores: NamedScores;
 }
 
 const MOMENTS = OUTCOME_METRIC_LIST.filter((m) => m.kind === 'moments').map((m) => m.aggregate as MomentsMetric);
@@ -43,9 +48,11 @@ export function createAggregate(): VariantAggregate {
     units: new HyperLogLog(),
     outcomes: 0,
     latencySketch: createLatencySketch(),
+    ttftSketch: createLatencySketch(),
     errors: 0,
     feedbackPositive: 0,
     feedbackNegative: 0,
+    scores: createScores(),
   } as VariantAggregate;
   for (const f of MOMENTS) agg[f] = createMoments();
   for (const f of SUMS) agg[f] = 0;
@@ -73,12 +80,13 @@ export function addOutcome(agg: VariantAggregate, o: Outcome): void {
     if (m.negativeAsZero && value < 0) value = 0;
     if (m.kind === 'moments') addToMoments(agg[m.aggregate as MomentsMetric], value);
     else agg[m.aggregate as SumMetric] += value;
-    if (m.quantiles) agg.latencySketch.accept(value);
+    if (m.sketch !== undefined) agg[m.sketch].accept(value);
   }
   if (o.error === true) agg.errors++;
   const feedback = o.feedback;
   if (feedback === 'positive') agg.feedbackPositive++;
   else if (feedback === 'negative') agg.feedbackNegative++;
+  if (o.scores !== undefined) addScores(agg.scores, o.scores);
 }
 
 /** Merges `from` into `into` exactly; `from` is left unchanged. */
@@ -92,9 +100,11 @@ export function mergeAggregateInto(into: VariantAggregate, from: VariantAggregat
   for (const f of MOMENTS) mergeMomentsInto(into[f], from[f]);
   for (const f of SUMS) into[f] += from[f];
   mergeSketchInto(into.latencySketch, from.latencySketch);
+  mergeSketchInto(into.ttftSketch, from.ttftSketch);
   into.errors += from.errors;
   into.feedbackPositive += from.feedbackPositive;
   into.feedbackNegative += from.feedbackNegative;
+  mergeScoresInto(into.scores, from.scores);
 }
 
 /** A new aggregate equal to a merged with b; neither input changes. */
@@ -111,9 +121,11 @@ export function cloneAggregate(a: VariantAggregate): VariantAggregate {
     units: a.units.clone(),
     outcomes: a.outcomes,
     latencySketch: cloneSketch(a.latencySketch),
+    ttftSketch: cloneSketch(a.ttftSketch),
     errors: a.errors,
     feedbackPositive: a.feedbackPositive,
     feedbackNegative: a.feedbackNegative,
+    scores: cloneScores(a.scores),
   } as VariantAggregate;
   for (const f of MOMENTS) out[f] = { ...a[f] };
   for (const f of SUMS) out[f] = a[f];

@@ -22,28 +22,37 @@ export interface OutcomeMetricSpec {
   readonly minimum: number;
   /** Negative values count as 0 (a clock step, not a measurement). */
   readonly negativeAsZero?: boolean;
-  /** Also kept in the aggregate's latency sketch, for quantiles. */
-  readonly quantiles?: boolean;
+  /** Also kept in this DDSketch of the aggregate, for quantiles. */
+  readonly sketch?: SketchField;
+  /** Added after format v1 was first written: left out of a serialized aggregate while empty (or 0), and read as empty when absent. */
+  readonly added?: boolean;
 }
+
+/** The aggregate fields that hold a DDSketch. */
+export type SketchField = 'latencySketch' | 'ttftSketch';
 
 /** The numeric outcome fields, in the order they are aggregated and serialized. */
 export const OUTCOME_METRICS = {
   /** Any numeric quality score (e.g. a 1-5 rating or an eval score); higher is better. */
   quality: { aggregate: 'quality', kind: 'moments', minimum: -MAX_METRIC_MAGNITUDE },
   /** Latency in ms; also kept in a DDSketch for p95 and other quantiles. */
-  latencyMs: { aggregate: 'latency', kind: 'moments', minimum: -MAX_METRIC_MAGNITUDE, negativeAsZero: true, quantiles: true },
+  latencyMs: { aggregate: 'latency', kind: 'moments', minimum: -MAX_METRIC_MAGNITUDE, negativeAsZero: true, sketch: 'latencySketch' },
+  /** Time to the first token of a streamed answer, in ms; also kept in a DDSketch for p95. */
+  ttftMs: { aggregate: 'ttft', kind: 'moments', minimum: -MAX_METRIC_MAGNITUDE, negativeAsZero: true, sketch: 'ttftSketch', added: true },
   /** Cost in USD of the request. */
   costUsd: { aggregate: 'cost', kind: 'moments', minimum: 0 },
   inputTokens: { aggregate: 'inputTokens', kind: 'sum', minimum: 0 },
   outputTokens: { aggregate: 'outputTokens', kind: 'sum', minimum: 0 },
+  /** 1 for an outcome whose costUsd was computed from a price table rather than reported (a count, so the report can say so). */
+  computedCosts: { aggregate: 'computedCosts', kind: 'sum', minimum: 0, added: true },
 } as const satisfies Record<string, OutcomeMetricSpec>;
 
 type Metrics = typeof OUTCOME_METRICS;
 
-/** A numeric outcome field: quality, latencyMs, costUsd, inputTokens, outputTokens. */
+/** A numeric outcome field: quality, latencyMs, ttftMs, costUsd, inputTokens, outputTokens, computedCosts. */
 export type OutcomeNumericField = keyof Metrics;
 
-/** The aggregate fields that hold moments (quality, latency, cost). */
+/** The aggregate fields that hold moments (quality, latency, ttft, cost). */
 export type MomentsMetric = { [K in OutcomeNumericField]: Metrics[K]['kind'] extends 'moments' ? Metrics[K]['aggregate'] : never }[OutcomeNumericField];
 
 /** The aggregate fields that hold plain totals (inputTokens, outputTokens). */
@@ -56,7 +65,8 @@ export interface OutcomeMetric {
   readonly kind: 'moments' | 'sum';
   readonly minimum: number;
   readonly negativeAsZero: boolean;
-  readonly quantiles: boolean;
+  readonly sketch: SketchField | undefined;
+  readonly added: boolean;
 }
 
 /** OUTCOME_METRICS as a list, in declaration order. */
@@ -68,9 +78,22 @@ export const OUTCOME_METRIC_LIST: readonly OutcomeMetric[] = Object.entries(OUTC
     kind: s.kind,
     minimum: s.minimum,
     negativeAsZero: s.negativeAsZero === true,
-    quantiles: s.quantiles === true,
+    sketch: s.sketch,
+    added: s.added === true,
   };
 });
+
+/**
+ * Bounds on named scores, so a caller sending unbounded names cannot grow an aggregate: an outcome with
+ * more names, a longer name or a name outside the pattern is rejected whole (outcomeProblem); an aggregate
+ * keeps the first `perAggregate` names it sees and ignores later ones.
+ */
+export const NAMED_SCORE_LIMITS = {
+  perOutcome: 16,
+  nameLength: 64,
+  perAggregate: 64,
+  pattern: /^[A-Za-z0-9_.-]+$/,
+} as const;
 
 /** The numeric measurements of one request, each optional; a non-finite value means "not measured". */
 export type OutcomeMeasurements = { [K in OutcomeNumericField]?: number };
@@ -93,6 +116,8 @@ export interface Outcome extends OutcomeMeasurements {
   /** true for a failed request (counts toward the error rate). */
   error?: boolean;
   feedback?: 'positive' | 'negative';
+  /** Named scores (helpfulness, toxicity, a judge's verdict…), each aggregated as its own moments; see NAMED_SCORE_LIMITS. */
+  scores?: Record<string, number>;
 }
 
 export interface TimeRange {

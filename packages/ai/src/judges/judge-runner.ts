@@ -1,0 +1,382 @@
+import type { EvaluationContext } from '@openfeature/server-sdk';
+import type { FlagSet } from '@aiflags/core';
+import { HOUR_MS, hourOf, scoresProblem } from '@aiflags/metrics';
+import type { OutcomeRecorder } from '../store/recorder.js';
+import type { OtelSource } from '../tracker/otel-instruments.js';
+import type { Judge, JudgeSample } from './judge.js';
+import { readJudgeResult } from './judge-result.js';
+import { inJudgeSample } from './judge-sampling.js';
+
+export interface JudgeRunnerOptions {
+  /** Judges by name; a flag's `judges` entry in the flag file names one of these. */
+  judges: Record<string, Judge>;
+  /** The flag set (or a getter for the current one) whose flags' `judges: { name: { rate } }` say what runs where. */
+  flags?: FlagSet | (() => FlagSet | undefined);
+  /** Rates in code, flag key → judge name → fraction (0-1); a flag listed here ignores the file's entry. */
+  rates?: Record<string, Record<string, number>>;
+  /** Where scores go, as the named metric of the judge's name on the response's flag and variant. */
+  store?: OutcomeRecorder;
+  /** Judges running at once (default 4). */
+  concurrency?: number;
+  /** Samples waiting to run; beyond it new samples are dropped and counted (default 1000). */
+  maxQueue?: number;
+  /** ms a judge may take before it is aborted and counted as timed out (default 30 000). */
+  timeoutMs?: number;
+  /**
+   * USD judges may spend per clock hour; once reached, sampling pauses until the next hour (default: no
+   * limit). Judges already running finish, so the spend can pass it by up to `concurrency` judge calls.
+   */
+  hourlyBudgetUsd?: number;
+  /** Epoch ms (default Date.now). */
+  clock?: () => number;
+  /** OpenTelemetry instruments: each score also goes to `aiflags.ai.score` with `gen_ai.evaluation.name`. */
+  otel?: OtelSource;
+  /** Told once per judge and kind of problem (an unknown judge name, a throw, a bad result); default: console.warn. */
+  warn?: (message: string) => void;
+}
+
+/** Counts for one judge since the runner started. */
+export interface JudgeCounts {
+  /** Responses in the sample (queued, dropped or skipped). */
+  sampled: number;
+  /** Scores recorded. */
+  judged: number;
+  /** The judge threw or its promise rejected. */
+  failed: number;
+  timedOut: number;
+  /** The judge answered NaN, a string, a negative or another non-score. */
+  invalid: number;
+  /** Dropped because the queue was full. */
+  dropped: number;
+  /** Not run because the hourly budget was spent. */
+  skippedBudget: number;
+  /** USD the judge reported spending. */
+  costUsd: number;
+}
+
+/** Judge cost and scores of one (flag, variant, judge): what judging cost, apart from the requests' own cost. */
+export interface JudgeVariantCost {
+  flagKey: string;
+  variant: string;
+  judge: string;
+  judged: number;
+  costUsd: number;
+}
+
+export interface JudgeStats {
+  judges: Record<string, JudgeCounts>;
+  byVariant: JudgeVariantCost[];
+  queued: number;
+  running: number;
+  /** Judge names flags ask for that no judge is registered under. */
+  unknownJudges: string[];
+  budget?: {
+    hourlyUsd: number;
+    spentThisHourUsd: number;
+    /** Epoch ms sampling resumes, while paused. */
+    pausedUntil?: number;
+    /** Clock hours in which the budget ran out. */
+    pausedHours: number;
+  };
+}
+
+/** Where a response came from: the tracker's flag, variant, unit and context. */
+export interface JudgeTarget {
+  flagKey: string;
+  variant: string;
+  unitId: string | undefined;
+  context: EvaluationContext;
+}
+
+interface Job {
+  judge: string;
+  sample: JudgeSample;
+}
+
+const TIMED_OUT = Symbol('timed out');
+const MAX_VARIANT_COSTS = 10_000;
+
+/**
+ * Runs judges on a deterministic sample of responses, off the request path: `offer` only hashes the response
+ * id and queues; a bounded queue feeds at most `concurrency` judges, each under a timeout. Failures, timeouts
+ * and bad results are counted, never thrown; an hourly cost budget pauses sampling once spent.
+ */
+export class JudgeRunner {
+  private readonly judges: Record<string, Judge>;
+  private readonly flags: (() => FlagSet | undefined) | undefined;
+  private readonly rates: Record<string, Record<string, number>>;
+  private readonly store: OutcomeRecorder | undefined;
+  private readonly otel: OtelSource | undefined;
+  private readonly concurrency: number;
+  private readonly timeoutMs: number;
+  private readonly budget: number;
+  private readonly clock: () => number;
+  private readonly warn: (message: string) => void;
+  private readonly queue: Array<Job | undefined>;
+  private head = 0;
+  private size = 0;
+  private running = 0;
+  private scheduled = false;
+  private closed = false;
+  private readonly counts = new Map<string, JudgeCounts>();
+  private readonly variantCosts = new Map<string, JudgeVariantCost>();
+  private readonly unknown = new Set<string>();
+  private readonly warned = new Set<string>();
+  private budgetHour = Number.NaN;
+  private spentThisHour = 0;
+  private pausedHours = 0;
+  private idle: Array<() => void> = [];
+
+  constructor(options: JudgeRunnerOptions) {
+    this.judges = { ...options.judges };
+    for (const name of Object.keys(this.judges)) {
+      const problem = scoresProblem({ [name]: 0 });
+      if (problem !== undefined || typeof this.judges[name] !== 'function') {
+        throw new TypeError(
+          `aiflags: judge '${name}': ${problem ?? 'expected a function (sample, signal) => score'}; a judge's name is the named score it records`,
+        );
+      }
+    }
+    const flags = options.flags;
+    this.flags = typeof flags === 'function' ? flags : flags ? () => flags : undefined;
+    this.rates = options.rates ?? {};
+    this.store = options.store;
+    this.otel = options.otel;
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.queue = new Array(Math.max(0, options.maxQueue ?? 1000));
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.budget = options.hourlyBudgetUsd ?? Number.POSITIVE_INFINITY;
+    this.clock = options.clock ?? Date.now;
+    this.warn = options.warn ?? ((message) => console.warn(message));
+    for (const name of Object.keys(this.judges)) this.counts.set(name, emptyCounts());
+  }
+
+  /** The judges and rates (fractions) that apply to a flag: code's `rates` for it, else the flag file's entry. */
+  ratesFor(flagKey: string): Readonly<Record<string, number>> | undefined {
+    if (Object.hasOwn(this.rates, flagKey)) return this.rates[flagKey];
+    const judges = this.flags?.()?.flags.get(flagKey)?.definition.judges;
+    if (judges === undefined) return undefined;
+    const out: Record<string, number> = {};
+    for (const name of Object.keys(judges)) out[name] = judges[name]!.rate;
+    return out;
+  }
+
+  /**
+   * Queues the response for every judge of its flag whose sample it is in; synchronous, never throws.
+   * Returns how many judges it was queued for.
+   */
+  offer(target: JudgeTarget, responseId: string, input: unknown, output: unknown): number {
+    if (this.closed) return 0;
+    try {
+      const rates = this.ratesFor(target.flagKey);
+      if (rates === undefined) return 0;
+      let queued = 0;
+      for (const name of Object.keys(rates)) {
+        if (!inJudgeSample(responseId, rates[name]!)) continue;
+        const counts = this.countsFor(name, target.flagKey);
+        if (counts === undefined) continue;
+        counts.sampled++;
+        if (this.paused()) counts.skippedBudget++;
+        else if (this.size >= this.queue.length) counts.dropped++;
+        else {
+          const sample: JudgeSample = {
+            responseId,
+            flagKey: target.flagKey,
+            variant: target.variant,
+            unitId: target.unitId,
+            context: target.context,
+            input,
+            output,
+          };
+          this.queue[(this.head + this.size) % this.queue.length] = { judge: name, sample };
+          this.size++;
+          queued++;
+        }
+      }
+      if (queued > 0) this.schedule();
+      return queued;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Resolves once nothing is queued or running (e.g. before reading scores in a test or at shutdown). */
+  drain(): Promise<void> {
+    if (this.size === 0 && this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** Stops sampling, drops what is queued (counted as dropped) and waits for the judges running. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.size > 0) {
+      const job = this.take()!;
+      this.counts.get(job.judge)!.dropped++;
+    }
+    await this.drain();
+  }
+
+  stats(): JudgeStats {
+    const judges: Record<string, JudgeCounts> = {};
+    for (const [name, counts] of this.counts) judges[name] = { ...counts };
+    const out: JudgeStats = {
+      judges,
+      byVariant: [...this.variantCosts.values()].map((v) => ({ ...v })),
+      queued: this.size,
+      running: this.running,
+      unknownJudges: [...this.unknown],
+    };
+    if (Number.isFinite(this.budget)) {
+      const paused = this.paused();
+      out.budget = {
+        hourlyUsd: this.budget,
+        spentThisHourUsd: this.spentThisHour,
+        ...(paused ? { pausedUntil: this.budgetHour + HOUR_MS } : {}),
+        pausedHours: this.pausedHours,
+      };
+    }
+    return out;
+  }
+
+  private countsFor(name: string, flagKey: string): JudgeCounts | undefined {
+    const counts = this.counts.get(name);
+    if (counts !== undefined) return counts;
+    if (!this.unknown.has(name)) {
+      this.unknown.add(name);
+      const known = Object.keys(this.judges);
+      this.warn(
+        `aiflags: flag '${flagKey}' asks for judge '${name}', which is not registered (aiFlags(client, { judges: { ${name}: fn } })); registered: ${known.length ? known.join(', ') : 'none'}`,
+      );
+    }
+    return undefined;
+  }
+
+  /** Whether this clock hour's budget is spent; a new hour starts a new budget. */
+  private paused(): boolean {
+    if (!Number.isFinite(this.budget)) return false;
+    const hour = hourOf(this.clock());
+    if (hour !== this.budgetHour) {
+      this.budgetHour = hour;
+      this.spentThisHour = 0;
+    }
+    return this.spentThisHour >= this.budget;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: the request that offered the sample finishes (and answers) first.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.size > 0) {
+      const job = this.take()!;
+      if (this.paused()) {
+        this.counts.get(job.judge)!.skippedBudget++;
+        continue;
+      }
+      this.running++;
+      void this.run(job).finally(() => {
+        this.running--;
+        if (this.size > 0) this.schedule();
+        else if (this.running === 0) this.wake();
+      });
+    }
+    if (this.size === 0 && this.running === 0) this.wake();
+  }
+
+  private take(): Job | undefined {
+    if (this.size === 0) return undefined;
+    const job = this.queue[this.head];
+    this.queue[this.head] = undefined;
+    this.head = (this.head + 1) % this.queue.length;
+    this.size--;
+    return job;
+  }
+
+  private wake(): void {
+    const waiting = this.idle;
+    this.idle = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  private async run(job: Job): Promise<void> {
+    const counts = this.counts.get(job.judge)!;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.timeoutMs);
+      timer.unref?.();
+    });
+    let value: unknown;
+    try {
+      value = await Promise.race([Promise.resolve().then(() => this.judges[job.judge]!(job.sample, controller.signal)), timeout]);
+    } catch (error) {
+      counts.failed++;
+      this.warnOnce(
+        job.judge,
+        'failed',
+        `aiflags: judge '${job.judge}' threw (${(error as Error)?.message ?? String(error)}); counted in stats().judges.${job.judge}.failed`,
+      );
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (value === TIMED_OUT) {
+      controller.abort();
+      counts.timedOut++;
+      return;
+    }
+    const verdict = readJudgeResult(value);
+    if (typeof verdict === 'string') {
+      counts.invalid++;
+      this.warnOnce(
+        job.judge,
+        'invalid',
+        `aiflags: judge '${job.judge}' on flag '${job.sample.flagKey}': ${verdict}; counted in stats().judges.${job.judge}.invalid`,
+      );
+      return;
+    }
+    this.paused();
+    this.spentThisHour += verdict.costUsd;
+    if (this.spentThisHour >= this.budget && this.spentThisHour - verdict.costUsd < this.budget) this.pausedHours++;
+    counts.judged++;
+    counts.costUsd += verdict.costUsd;
+    this.addVariantCost(job, verdict.costUsd);
+    const { flagKey, variant, unitId } = job.sample;
+    try {
+      this.store?.record({ flagKey, variant, ...(unitId !== undefined ? { unitId } : {}), scores: { [job.judge]: verdict.score } });
+      const otel = this.otel?.();
+      otel?.recordScore(otel.seriesFor(flagKey, variant), job.judge, verdict.score);
+    } catch {
+      // Stores count their own drops; telemetry is best effort.
+    }
+  }
+
+  private addVariantCost(job: Job, costUsd: number): void {
+    const key = `${job.sample.flagKey}\u0000${job.sample.variant}\u0000${job.judge}`;
+    let entry = this.variantCosts.get(key);
+    if (entry === undefined) {
+      if (this.variantCosts.size >= MAX_VARIANT_COSTS) return;
+      entry = { flagKey: job.sample.flagKey, variant: job.sample.variant, judge: job.judge, judged: 0, costUsd: 0 };
+      this.variantCosts.set(key, entry);
+    }
+    entry.judged++;
+    entry.costUsd += costUsd;
+  }
+
+  private warnOnce(judge: string, kind: string, message: string): void {
+    const key = `${judge}\u0000${kind}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+}
+
+function emptyCounts(): JudgeCounts {
+  return { sampled: 0, judged: 0, failed: 0, timedOut: 0, invalid: 0, dropped: 0, skippedBudget: 0, costUsd: 0 };
+}

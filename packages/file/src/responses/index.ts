@@ -1,0 +1,2 @@
+export * from './memory-response-store.js';
+export * from './file-response-store.js';
