@@ -71,12 +71,12 @@ export abstract class BaseProvider implements Provider {
     context: EvaluationContext,
     logger?: Logger,
   ): Promise<ResolutionDetails<T>> {
-    const failed = (error: unknown) => errorResolution(defaultValue, ErrorCode.GENERAL, errorMessage(error));
     try {
       const result = this.resolveValue(flagKey, type, defaultValue, context, logger);
-      return result instanceof Promise ? result.catch(failed) : Promise.resolve(result);
+      if (!(result instanceof Promise)) return Promise.resolve(result);
+      return result.catch((error: unknown) => errorResolution(defaultValue, ErrorCode.GENERAL, errorMessage(error)));
     } catch (error) {
-      return Promise.resolve(failed(error));
+      return Promise.resolve(errorResolution(defaultValue, ErrorCode.GENERAL, errorMessage(error)));
     }
   }
 }
