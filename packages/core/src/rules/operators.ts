@@ -92,12 +92,30 @@ export function parseVersion(input: unknown): semver.SemVer | null {
   return semver.parse(padded);
 }
 
+/**
+ * Context versions parsed lately: apps send few distinct versions (`appVersion: 4.2.1` for most users), and
+ * parsing one is most of a semver comparison's cost. Bounded: cleared when full, so hostile input cannot grow it.
+ */
+const PARSED_VERSIONS = new Map<string, semver.SemVer | null>();
+const MAX_PARSED_VERSIONS = 1024;
+
+function contextVersion(v: unknown): semver.SemVer | null {
+  if (typeof v !== 'string') return parseVersion(v);
+  let parsed = PARSED_VERSIONS.get(v);
+  if (parsed === undefined) {
+    parsed = parseVersion(v);
+    if (PARSED_VERSIONS.size >= MAX_PARSED_VERSIONS) PARSED_VERSIONS.clear();
+    PARSED_VERSIONS.set(v, parsed);
+  }
+  return parsed;
+}
+
 const versioned =
   (test: (order: number) => boolean) =>
   (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
     const list = values.map((v, i) => parseVersion(v) ?? problem(i, `expected a semantic version like 1.2.3, got ${JSON.stringify(v)}`));
     return (v) => {
-      const version = parseVersion(v);
+      const version = contextVersion(v);
       return version !== null && list.some((x) => test(version.compare(x)));
     };
   };
