@@ -9,13 +9,15 @@ export interface ChatRequest {
 }
 
 export type ChatResponse =
-  | { status: 200; body: { reply: string; model: string; promptVariant: string } }
+  | { status: 200; body: { reply: string; model: string; promptVariant: string; responseId: string } }
   | { status: 503; body: { error: string; retryAfter: number } }
   | { status: 502; body: { error: string } };
 
 /**
- * The whole integration of aiflags in a chat endpoint: a kill switch, a model flag, a prompt flag, and the
- * outcome recorded per variant. It uses only the public API, so it runs unchanged on every backend.
+ * The whole integration of aiflags in a chat endpoint: a kill switch, a model flag, a prompt flag, the
+ * outcome recorded per variant, and the answer handed to the judges under one response id, which the client
+ * gets back for its thumbs (see feedback-service.ts). It uses only the public API, so it runs unchanged on
+ * every backend.
  */
 export function createChatService({ flags, client, product = 'Acme' }: { flags: AiFlags; client: ModelClient; product?: string }) {
   return async function chat(request: ChatRequest): Promise<ChatResponse> {
@@ -41,10 +43,14 @@ export function createChatService({ flags, client, product = 'Acme' }: { flags: 
           }),
         ),
       );
-      const outcome = { quality: reply.quality, costUsd: reply.costUsd, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens };
+      const outcome = { costUsd: reply.costUsd, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens };
       m.tracker.record(outcome);
       p.tracker.record(outcome);
-      return { status: 200, body: { reply: reply.text, model: m.model, promptVariant: p.variant } };
+      // One id for both flags: a judge's score and a later thumbs-up count for the model and for the prompt.
+      const sample = { input: { system: p.text, message: request.message }, output: reply.text };
+      const responseId = m.tracker.response(sample);
+      p.tracker.response({ ...sample, id: responseId });
+      return { status: 200, body: { reply: reply.text, model: m.model, promptVariant: p.variant, responseId } };
     } catch (error) {
       return { status: 502, body: { error: error instanceof Error ? error.message : String(error) } };
     }

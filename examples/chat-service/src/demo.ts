@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the chat service on the embedded default (the flag file beside this example, live state
  * and metrics in its `.aiflags/`, no services). It drives simulated traffic through a model swap and a
- * three-prompt test, prints each flag's impact report and verdict, flips the kill switch with the real
- * CLI, and walks one step of the model swap's rollout plan with the clock moved forward.
+ * three-prompt test, where a judge scores a sample of the answers and simulated users send thumbs to
+ * `POST /feedback` after reading them; prints each flag's impact report and verdict, flips the kill switch
+ * with the real CLI, and walks one step of the model swap's rollout plan with the clock moved forward.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -18,14 +19,18 @@ import {
   decide,
   expectedShares,
   FileMetricStore,
+  FileResponseStore,
   renderImpactReport,
   parseFlags,
   RolloutController,
   resolveRuntime,
 } from 'aiflags';
 import { createChatService, type ChatResponse } from './chat-service.js';
+import { createFeedbackService } from './feedback-service.js';
 import { SimulatedModelClient } from './model-client.js';
+import { createQualityJudge } from './quality-judge.js';
 import { createChatServer } from './server.js';
+import { thumbOf } from './simulated-user.js';
 
 const HOUR_MS = 3_600_000;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,6 +59,9 @@ export interface DemoResult {
   killed: { refused: number; retryAfter: number | undefined; appliedAfterMs: number };
   revivedStatus: number;
   rollout: { action: string; from: number; to: number };
+  /** Wave 1: answers served, answers the judge scored (per flag), and thumbs sent to POST /feedback. */
+  judged: { answered: number; byFlag: Record<string, number> };
+  thumbs: { sent: number; positive: number; attributed: number };
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -76,19 +84,43 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   await OpenFeature.setProviderAndWait(await createProvider({ flags: flagsPath }));
   const runtime = await resolveRuntime({ flags: flagsPath });
   const metrics = new FileMetricStore({ dir: stateDir, clock });
-  const flags = aiFlags(OpenFeature.getClient(), { metrics, meter: false });
+  const responses = new FileResponseStore({ dir: stateDir, clock });
+  const flagSet = parseFlags(readFileSync(flagsPath, 'utf8'), flagsPath);
+  // The flag file says which flags the judge scores and at what rate (judges: { quality: { rate } }).
+  const flags = aiFlags(OpenFeature.getClient(), {
+    metrics,
+    meter: false,
+    flags: flagSet,
+    judges: { quality: createQualityJudge() },
+    judging: { clock, concurrency: 16 },
+    responses,
+  });
   const chat = createChatService({ flags, client: new SimulatedModelClient({ seed: 7, timeScale: options.timeScale ?? 1 }) });
-  const server = createChatServer(chat).listen(0, '127.0.0.1');
+  const server = createChatServer(chat, createFeedbackService({ flags })).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
-  out(`serving POST ${url}\n`);
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  out(`serving POST ${base}/chat and POST ${base}/feedback\n`);
 
+  const send = async (path: string, body: unknown) => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+  const thumbs = { answered: 0, sent: 0, positive: 0, attributed: 0 };
+  // A user asks, reads the answer, and now and then clicks a thumb: a second request, after the first.
   const post = async (userId: string): Promise<ChatResponse> => {
-    const res = await fetch(url, { method: 'POST', body: JSON.stringify({ userId, message: 'How do I reverse a list in Python?' }) });
-    return { status: res.status, body: await res.json() } as ChatResponse;
+    const res = (await send('/chat', { userId, message: 'How do I reverse a list in Python?' })) as ChatResponse;
+    if (res.status !== 200) return res;
+    thumbs.answered++;
+    const kind = thumbOf(res.body.responseId, res.body.reply);
+    if (kind) {
+      const ack = await send('/feedback', { responseId: res.body.responseId, kind });
+      thumbs.sent++;
+      if (kind === 'positive') thumbs.positive++;
+      if (ack.status === 202 && (ack.body as { attributed: number }).attributed > 0) thumbs.attributed++;
+    }
+    return res;
   };
 
-  const flagSet = parseFlags(readFileSync(flagsPath, 'utf8'), flagsPath);
   const controller = new RolloutController({ state: runtime.state, metrics, flags: flagSet, clock });
   const verdicts: Record<string, string> = {};
   try {
@@ -105,7 +137,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       concurrency,
       out,
     );
+    await flags.judges?.drain();
     await metrics.flush();
+    const judged = { answered: thumbs.answered, byFlag: judgedByFlag(flags.judges?.stats().byVariant ?? []) };
+    for (const [flagKey, n] of Object.entries(judged.byFlag)) {
+      out(
+        `judge: quality scored ${n.toLocaleString('en')} of ${judged.answered.toLocaleString('en')} answers for ${flagKey} (the file's rate, by response id)`,
+      );
+    }
+    const wave1Thumbs = { sent: thumbs.sent, positive: thumbs.positive, attributed: thumbs.attributed };
+    out(`thumbs: ${thumbs.sent} sent to POST /feedback after the answer, ${thumbs.positive} up, ${thumbs.attributed} attributed by response id\n`);
 
     for (const flagKey of ['chat-model', 'system-prompt']) {
       const flag = flagSet.flags.get(flagKey)!;
@@ -115,7 +156,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       });
       const verdict = decide(report);
       verdicts[flagKey] = verdict.decision;
-      out(renderImpactReport(report, verdict));
+      out(renderImpactReport(report, verdict, flags.judges?.stats()));
       out('');
     }
 
@@ -131,6 +172,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       concurrency,
       out,
     );
+    await flags.judges?.drain();
     await metrics.flush();
     now += 24 * HOUR_MS;
     const actions = await controller.tick();
@@ -141,13 +183,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       for (const reason of a.reasons) out(`  · ${reason}`);
     }
     out(`\nnext: npx aiflags report system-prompt --flags ${shown}   (add --html report.html for a picture)`);
-    return { verdicts, killed: killed.killed, revivedStatus: killed.revivedStatus, rollout: { action: step.action, from: step.from, to: step.to } };
+    return {
+      verdicts,
+      killed: killed.killed,
+      revivedStatus: killed.revivedStatus,
+      rollout: { action: step.action, from: step.from, to: step.to },
+      judged,
+      thumbs: wave1Thumbs,
+    };
   } finally {
     server.close();
+    await flags.judges?.close();
+    await responses.close();
     await metrics.close();
     await runtime.close();
     await OpenFeature.close();
   }
+}
+
+function judgedByFlag(byVariant: Array<{ flagKey: string; judged: number }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of byVariant) out[v.flagKey] = (out[v.flagKey] ?? 0) + v.judged;
+  return out;
 }
 
 function describe(a: { action: string; from: number; to: number; reasons: string[]; variant?: string; dropped?: string[] }): string {

@@ -1,7 +1,8 @@
 /**
  * The model client the chat service calls. The service only knows the `ModelClient` interface; the demo and
  * the tests use `SimulatedModelClient`, which needs no network and gives every model and prompt its own
- * quality, latency, cost and error profile, deterministically from a seed.
+ * thoroughness, latency, cost and error profile, deterministically from a seed. It writes answers, not scores:
+ * how good an answer is, is for the judge (`quality-judge.ts`) and the users' thumbs to say.
  *
  * ─── Plugging in a real model ─────────────────────────────────────────────────────────────────────────
  * Implement `ModelClient.complete` with your SDK call and pass it to `createChatService({ client })`:
@@ -16,8 +17,8 @@
  *     },
  *   };
  *
- * Quality is not something a model call returns: score it with an eval, a judge model, or user feedback,
- * and hand the score to `tracker.record({ quality })`.
+ * Quality is not something a model call returns: the service hands each answer to `tracker.response()`, a
+ * judge scores a sample of them off the request path, and users' thumbs arrive later by response id.
  * ─────────────────────────────────────────────────────────────────────────────────────────────────────
  */
 
@@ -37,8 +38,6 @@ export interface ModelReply {
   outputTokens: number;
   /** US dollars. */
   costUsd: number;
-  /** A quality score from 1 to 5. A real service gets it from an eval or from feedback; the simulation knows it. */
-  quality?: number;
 }
 
 export interface ModelClient {
@@ -47,9 +46,9 @@ export interface ModelClient {
 
 /** How a simulated model behaves. */
 export interface ModelProfile {
-  /** Mean quality on a 1-5 scale, and its standard deviation. */
-  quality: number;
-  qualitySd: number;
+  /** Mean number of points an answer makes (1-5: a vague opener, then up to four concrete steps), and its standard deviation. */
+  thoroughness: number;
+  thoroughnessSd: number;
   /** Median latency in ms; latency is log-normal with this median. */
   latencyMs: number;
   /** Price in US dollars per 1,000 input and output tokens. */
@@ -61,21 +60,21 @@ export interface ModelProfile {
 
 /** How a system prompt shifts a model's behaviour. */
 export interface PromptEffect {
-  /** Added to the mean quality. */
-  quality: number;
+  /** Added to the mean thoroughness. */
+  thoroughness: number;
   /** Multiplies output tokens (and so latency and cost). */
   outputTokens: number;
 }
 
 export const defaultModelProfiles: Record<string, ModelProfile> = {
-  'gpt-4o': { quality: 3.9, qualitySd: 0.8, latencyMs: 40, inputPer1k: 0.0025, outputPer1k: 0.01, errorRate: 0.01 },
-  'claude-sonnet-4': { quality: 4.05, qualitySd: 0.8, latencyMs: 42, inputPer1k: 0.0025, outputPer1k: 0.011, errorRate: 0.01 },
+  'gpt-4o': { thoroughness: 3.9, thoroughnessSd: 0.8, latencyMs: 40, inputPer1k: 0.0025, outputPer1k: 0.01, errorRate: 0.01 },
+  'claude-sonnet-4': { thoroughness: 4.05, thoroughnessSd: 0.8, latencyMs: 42, inputPer1k: 0.0025, outputPer1k: 0.011, errorRate: 0.01 },
 };
 
 /** Effects of the example's system prompts, recognised by a phrase in the prompt text. */
 export const defaultPromptEffects: Array<{ match: RegExp; effect: PromptEffect }> = [
-  { match: /at most three sentences/i, effect: { quality: -0.35, outputTokens: 0.4 } },
-  { match: /senior engineer/i, effect: { quality: 0.1, outputTokens: 1.3 } },
+  { match: /at most three sentences/i, effect: { thoroughness: -0.35, outputTokens: 0.4 } },
+  { match: /senior engineer/i, effect: { thoroughness: 0.1, outputTokens: 1.3 } },
 ];
 
 export class SimulatedModelError extends Error {
@@ -110,15 +109,28 @@ export class SimulatedModelClient implements ModelClient {
     if (scale > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs * scale));
 
     if (rand() < profile.errorRate) throw new SimulatedModelError(`${request.provider} returned 529 overloaded`);
-    const quality = clamp(profile.quality + (effect?.quality ?? 0) + profile.qualitySd * normal(rand), 1, 5);
+    const points = Math.round(clamp(profile.thoroughness + (effect?.thoroughness ?? 0) + profile.thoroughnessSd * normal(rand), 1, 5));
     return {
-      text: `(${request.model}) Here is an answer to: ${request.message.slice(0, 40)}`,
+      text: answerText(request, points),
       inputTokens,
       outputTokens,
       costUsd: (inputTokens / 1000) * profile.inputPer1k + (outputTokens / 1000) * profile.outputPer1k,
-      quality: Math.round(quality * 10) / 10,
     };
   }
+}
+
+/** The steps a simulated answer can make; each names code, which is what the heuristic judge looks for. */
+const steps = [
+  'Call `items.reverse()` to reverse the list in place.',
+  'Use `reversed(items)` for an iterator that leaves the list unchanged.',
+  'The slice `items[::-1]` returns a reversed copy.',
+  'Note that `items.reverse()` returns `None`, so do not assign its result.',
+];
+
+/** An answer of `points` points: an opener, then `points - 1` concrete steps. */
+function answerText(request: ModelRequest, points: number): string {
+  const opener = `(${request.model}) There are a few ways to do this: ${request.message.slice(0, 40)}`;
+  return [opener, ...steps.slice(0, points - 1)].join(' ');
 }
 
 /** FNV-1a, 32 bit: seeds the generator from a string. */

@@ -13,15 +13,25 @@ describe('npm run demo (shortened)', () => {
 
   it('reaches the verdicts the simulation was built for, refuses requests while killed, and walks the rollout', async () => {
     const lines: string[] = [];
-    const result = await runDemo({ flagsPath, requests: 1500, users: 500, timeScale: 0.25, out: (line) => lines.push(line) });
+    const result = await runDemo({ flagsPath, requests: 3000, users: 500, timeScale: 0.25, out: (line) => lines.push(line) });
     const output = lines.join('\n');
 
-    // The concise prompt costs 0.35 quality points: with ~170 users per arm that is a clear regression, so
-    // that arm is dropped. The expert arm costs 23 % more (budget +20 %): dropped too when that shows as
+    // The concise prompt costs about 0.3 quality points: with ~170 users per arm and the judge scoring half
+    // of the ~1,000 answers per arm, that is a clear regression, so that arm is dropped. The expert arm costs 23 % more (budget +20 %): dropped too when that shows as
     // significant in this short run (the test then rolls back to control), else still being measured.
     expect(['continue', 'rollback']).toContain(result.verdicts['system-prompt']);
     expect(output).toMatch(/concise: drop — quality −0\.\d+ \(95 % CI −0\.\d+ to −0\.\d+, p < 0\.001\): worse than control/);
     expect(output).toMatch(/arms against 'helpful': concise drop, expert (continue|drop)/);
+    // Quality comes from the judge alone, on the flag file's rate of 0.5 per flag: within 3 standard errors.
+    const { answered, byFlag } = result.judged;
+    for (const flagKey of ['chat-model', 'system-prompt']) expect(Math.abs(byFlag[flagKey]! - answered / 2)).toBeLessThan(3 * Math.sqrt(answered / 4));
+    expect(output).toMatch(/judge: quality scored [\d,]+ of [\d,]+ answers for system-prompt/);
+    // About 30 % of answers get a thumb, sent to POST /feedback after the answer; every one finds its response.
+    expect(result.thumbs.sent).toBeGreaterThan(answered * 0.25);
+    expect(result.thumbs.attributed).toBe(result.thumbs.sent);
+    expect(result.thumbs.positive).toBeGreaterThan(0);
+    expect(result.thumbs.positive).toBeLessThan(result.thumbs.sent);
+
     // The model swap at 5 % has ~25 users on the treatment: too few to promote or to roll back.
     expect(result.verdicts['chat-model']).toBe('continue');
     expect(output).toMatch(/sample size: \d+ control and \d+ treatment units, need 100 per group/);

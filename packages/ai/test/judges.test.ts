@@ -83,6 +83,18 @@ describe('judges through aiFlags', () => {
     ]);
   });
 
+  it('records a judge named quality as the primary metric the gate reads, not as a named score', async () => {
+    const metrics = new MemoryMetricStore();
+    const quality: Judge = (s) => (s.variant === 'treatment' ? 4 : 3);
+    const ai = aiFlags(client, { metrics, meter: false, track: false, judges: { quality }, judging: { rates: { [FLAG]: { quality: 1 } } } });
+    for (let i = 0; i < 6; i++) ai.tracker(target(i % 2 ? 'treatment' : 'control', `u${i}`)).response({ output: 'a' });
+    await ai.judges!.drain();
+    const aggs = await metrics.query(FLAG);
+    expect(aggs['treatment']!.quality).toMatchObject({ count: 3, mean: 4 });
+    expect(aggs['control']!.quality).toMatchObject({ count: 3, mean: 3 });
+    expect(aggs['treatment']!.scores['quality']).toBeUndefined();
+  });
+
   it('does not judge a response served the fallback (outside the experiment)', async () => {
     let calls = 0;
     const ai = aiFlags(client, { meter: false, track: false, judges: { j: () => ++calls }, judging: { rates: { [FLAG]: { j: 1 } } } });

@@ -31,7 +31,7 @@ export {
   rolloutPlans,
   TrackEvents,
 } from '@aiflags/ai';
-export { FileMetricStore } from '@aiflags/file';
+export { FileMetricStore, FileResponseStore } from '@aiflags/file';
 export { MemoryMetricStore } from '@aiflags/metrics';
 export type {
   AiFlags,
@@ -46,6 +46,9 @@ export type {
   GuardOptions,
   ImpactMetric,
   ImpactReport,
+  Judge,
+  JudgeSample,
+  JudgeStats,
   MeasureFlagOptions,
   MetricDelta,
   ModelConfig,
@@ -68,7 +71,7 @@ export type {
   VariantSummary,
   Winner,
 } from '@aiflags/ai';
-export type { FileMetricStoreOptions } from '@aiflags/file';
+export type { FileMetricStoreOptions, FileResponseStoreOptions } from '@aiflags/file';
 export type { MemoryMetricStoreOptions } from '@aiflags/metrics';
 
 // The flag file and the evaluator.

@@ -14,7 +14,7 @@ export interface JudgeRunnerOptions {
   flags?: FlagSet | (() => FlagSet | undefined);
   /** Rates in code, flag key → judge name → fraction (0-1); a flag listed here ignores the file's entry. */
   rates?: Record<string, Record<string, number>>;
-  /** Where scores go, as the named metric of the judge's name on the response's flag and variant. */
+  /** Where scores go: the named metric of the judge's name on the response's flag and variant; a judge named `quality` records the primary metric. */
   store?: OutcomeRecorder;
   /** Judges running at once (default 4). */
   concurrency?: number;
@@ -94,6 +94,8 @@ interface Job {
 }
 
 const TIMED_OUT = Symbol('timed out');
+/** A judge registered under this name scores the gate's primary metric (the outcome's `quality`), not a named score. */
+const PRIMARY_SCORE = 'quality';
 const MAX_VARIANT_COSTS = 10_000;
 
 /**
@@ -349,7 +351,8 @@ export class JudgeRunner {
     this.addVariantCost(job, verdict.costUsd);
     const { flagKey, variant, unitId } = job.sample;
     try {
-      this.store?.record({ flagKey, variant, ...(unitId !== undefined ? { unitId } : {}), scores: { [job.judge]: verdict.score } });
+      const score = job.judge === PRIMARY_SCORE ? { quality: verdict.score } : { scores: { [job.judge]: verdict.score } };
+      this.store?.record({ flagKey, variant, ...(unitId !== undefined ? { unitId } : {}), ...score });
       const otel = this.otel?.();
       otel?.recordScore(otel.seriesFor(flagKey, variant), job.judge, verdict.score);
     } catch {

@@ -22,6 +22,6 @@ export type JudgeResult = number | { score: number; costUsd?: number };
 /**
  * A user function from a sample to a score: an LLM-as-judge call, a heuristic, a classifier. It runs off the
  * request path; `signal` aborts when it exceeds the runner's timeout. Its score is recorded as the named
- * metric of the name it is registered under.
+ * metric of the name it is registered under; one registered as `quality` scores the gate's primary metric.
  */
 export type Judge = (sample: JudgeSample, signal: AbortSignal) => JudgeResult | Promise<JudgeResult>;
