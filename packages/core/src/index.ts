@@ -40,6 +40,7 @@ export {
   type RolloutDefinition,
   type RuleDefinition,
   type Segment,
+  type ShadowDefinition,
   type SplitDefinition,
   type TokenPrices,
 } from './flags/flag-set.js';

@@ -1,6 +1,8 @@
 import type { EvaluationContext } from '@openfeature/server-sdk';
 import type { FlagSet } from '@aiflags/core';
-import { HOUR_MS, hourOf, scoresProblem } from '@aiflags/metrics';
+import { scoresProblem } from '@aiflags/metrics';
+import { BackgroundQueue } from '../background/background-queue.js';
+import { HourlyBudget, type HourlyBudgetStats } from '../background/hourly-budget.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
 import type { OtelSource } from '../tracker/otel-instruments.js';
 import type { Judge, JudgeSample } from './judge.js';
@@ -70,14 +72,7 @@ export interface JudgeStats {
   running: number;
   /** Judge names flags ask for that no judge is registered under. */
   unknownJudges: string[];
-  budget?: {
-    hourlyUsd: number;
-    spentThisHourUsd: number;
-    /** Epoch ms sampling resumes, while paused. */
-    pausedUntil?: number;
-    /** Clock hours in which the budget ran out. */
-    pausedHours: number;
-  };
+  budget?: HourlyBudgetStats;
 }
 
 /** Where a response came from: the tracker's flag, variant, unit and context. */
@@ -109,25 +104,15 @@ export class JudgeRunner {
   private readonly rates: Record<string, Record<string, number>>;
   private readonly store: OutcomeRecorder | undefined;
   private readonly otel: OtelSource | undefined;
-  private readonly concurrency: number;
   private readonly timeoutMs: number;
-  private readonly budget: number;
-  private readonly clock: () => number;
+  private readonly budget: HourlyBudget;
   private readonly warn: (message: string) => void;
-  private readonly queue: Array<Job | undefined>;
-  private head = 0;
-  private size = 0;
-  private running = 0;
-  private scheduled = false;
+  private readonly queue: BackgroundQueue<Job>;
   private closed = false;
   private readonly counts = new Map<string, JudgeCounts>();
   private readonly variantCosts = new Map<string, JudgeVariantCost>();
   private readonly unknown = new Set<string>();
   private readonly warned = new Set<string>();
-  private budgetHour = Number.NaN;
-  private spentThisHour = 0;
-  private pausedHours = 0;
-  private idle: Array<() => void> = [];
 
   constructor(options: JudgeRunnerOptions) {
     this.judges = { ...options.judges };
@@ -144,11 +129,15 @@ export class JudgeRunner {
     this.rates = options.rates ?? {};
     this.store = options.store;
     this.otel = options.otel;
-    this.concurrency = Math.max(1, options.concurrency ?? 4);
-    this.queue = new Array(Math.max(0, options.maxQueue ?? 1000));
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.budget = options.hourlyBudgetUsd ?? Number.POSITIVE_INFINITY;
-    this.clock = options.clock ?? Date.now;
+    this.budget = new HourlyBudget(options.hourlyBudgetUsd, options.clock);
+    this.queue = new BackgroundQueue<Job>({
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
+      run: (job) => this.run(job),
+      admit: () => !this.budget.paused(),
+      onSkip: (job) => this.counts.get(job.judge)!.skippedBudget++,
+    });
     this.warn = options.warn ?? ((message) => console.warn(message));
     for (const name of Object.keys(this.judges)) this.counts.set(name, emptyCounts());
   }
@@ -178,8 +167,8 @@ export class JudgeRunner {
         const counts = this.countsFor(name, target.flagKey);
         if (counts === undefined) continue;
         counts.sampled++;
-        if (this.paused()) counts.skippedBudget++;
-        else if (this.size >= this.queue.length) counts.dropped++;
+        if (this.budget.paused()) counts.skippedBudget++;
+        else if (this.queue.full) counts.dropped++;
         else {
           const sample: JudgeSample = {
             responseId,
@@ -190,12 +179,10 @@ export class JudgeRunner {
             input,
             output,
           };
-          this.queue[(this.head + this.size) % this.queue.length] = { judge: name, sample };
-          this.size++;
+          this.queue.offer({ judge: name, sample });
           queued++;
         }
       }
-      if (queued > 0) this.schedule();
       return queued;
     } catch {
       return 0;
@@ -204,18 +191,13 @@ export class JudgeRunner {
 
   /** Resolves once nothing is queued or running (e.g. before reading scores in a test or at shutdown). */
   drain(): Promise<void> {
-    if (this.size === 0 && this.running === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+    return this.queue.drain();
   }
 
   /** Stops sampling, drops what is queued (counted as dropped) and waits for the judges running. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.size > 0) {
-      const job = this.take()!;
-      this.counts.get(job.judge)!.dropped++;
-    }
-    await this.drain();
+    await this.queue.close((job) => this.counts.get(job.judge)!.dropped++);
   }
 
   stats(): JudgeStats {
@@ -224,19 +206,12 @@ export class JudgeRunner {
     const out: JudgeStats = {
       judges,
       byVariant: [...this.variantCosts.values()].map((v) => ({ ...v })),
-      queued: this.size,
-      running: this.running,
+      queued: this.queue.queued,
+      running: this.queue.running,
       unknownJudges: [...this.unknown],
     };
-    if (Number.isFinite(this.budget)) {
-      const paused = this.paused();
-      out.budget = {
-        hourlyUsd: this.budget,
-        spentThisHourUsd: this.spentThisHour,
-        ...(paused ? { pausedUntil: this.budgetHour + HOUR_MS } : {}),
-        pausedHours: this.pausedHours,
-      };
-    }
+    const budget = this.budget.stats();
+    if (budget) out.budget = budget;
     return out;
   }
 
@@ -251,59 +226,6 @@ export class JudgeRunner {
       );
     }
     return undefined;
-  }
-
-  /** Whether this clock hour's budget is spent; a new hour starts a new budget. */
-  private paused(): boolean {
-    if (!Number.isFinite(this.budget)) return false;
-    const hour = hourOf(this.clock());
-    if (hour !== this.budgetHour) {
-      this.budgetHour = hour;
-      this.spentThisHour = 0;
-    }
-    return this.spentThisHour >= this.budget;
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.closed) return;
-    this.scheduled = true;
-    // setImmediate, not a microtask: the request that offered the sample finishes (and answers) first.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.running < this.concurrency && this.size > 0) {
-      const job = this.take()!;
-      if (this.paused()) {
-        this.counts.get(job.judge)!.skippedBudget++;
-        continue;
-      }
-      this.running++;
-      void this.run(job).finally(() => {
-        this.running--;
-        if (this.size > 0) this.schedule();
-        else if (this.running === 0) this.wake();
-      });
-    }
-    if (this.size === 0 && this.running === 0) this.wake();
-  }
-
-  private take(): Job | undefined {
-    if (this.size === 0) return undefined;
-    const job = this.queue[this.head];
-    this.queue[this.head] = undefined;
-    this.head = (this.head + 1) % this.queue.length;
-    this.size--;
-    return job;
-  }
-
-  private wake(): void {
-    const waiting = this.idle;
-    this.idle = [];
-    for (const resolve of waiting) resolve();
   }
 
   private async run(job: Job): Promise<void> {
@@ -343,9 +265,7 @@ export class JudgeRunner {
       );
       return;
     }
-    this.paused();
-    this.spentThisHour += verdict.costUsd;
-    if (this.spentThisHour >= this.budget && this.spentThisHour - verdict.costUsd < this.budget) this.pausedHours++;
+    this.budget.spend(verdict.costUsd);
     counts.judged++;
     counts.costUsd += verdict.costUsd;
     this.addVariantCost(job, verdict.costUsd);

@@ -216,6 +216,7 @@ function hasExtras(input: FlagInput, changeTypes: FlagFile['changeTypes']): bool
     input.metrics !== undefined ||
     input.judges !== undefined ||
     input.prices !== undefined ||
+    input.shadow !== undefined ||
     (input.changeType !== undefined && changeTypes?.[input.changeType]?.metrics !== undefined)
   );
 }
@@ -275,6 +276,7 @@ function checkFull(
     Object.hasOwn(full.variants, variant) ? variant : fail(path, `variant '${variant}' is not defined; variants are: ${variantKeys.join(', ')}`);
   const defaultVariant = variantExists(full.defaultVariant, at('defaultVariant'));
   for (const variant of Object.keys(input.prices ?? {})) variantExists(variant, at('prices', variant));
+  if (input.shadow) variantExists(input.shadow.variant, at('shadow', 'variant'));
   for (const variant of Object.keys(input.prices ?? {})) variantExists(variant, at('prices', variant));
   const offVariant = variantExists(full.offVariant ?? defaultVariant, at('offVariant'));
   if (full.rollout && full.split) fail(at('split'), 'a flag has either rollout or split, not both');
@@ -325,6 +327,7 @@ function checkFull(
   Object.assign(definition, flagMetrics(input.changeType ? changeTypes?.[input.changeType]?.metrics : undefined, input.metrics));
   if (input.judges && Object.keys(input.judges).length > 0) definition.judges = input.judges;
   if (input.prices && Object.keys(input.prices).length > 0) definition.prices = input.prices;
+  if (input.shadow) definition.shadow = input.shadow;
   return { type, definition: deepFreeze(definition) as FlagDefinition, predicates };
 }
 

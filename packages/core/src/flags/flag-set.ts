@@ -58,6 +58,15 @@ export interface JudgeDefinition {
   rate: number;
 }
 
+/** The candidate run beside a sample of live requests, never served. */
+export interface ShadowDefinition {
+  variant: string;
+  /** Fraction of requests, 0-1. */
+  rate: number;
+  /** A kill switch that stops shadow runs while it is off. */
+  killSwitch?: string;
+}
+
 /** Token prices of a variant, USD per million tokens. */
 export interface TokenPrices {
   input: number;
@@ -87,6 +96,8 @@ export interface FlagDefinition {
   judges?: Readonly<Record<string, JudgeDefinition>>;
   /** Token prices by variant (each one a variant of the flag); absent when none. */
   prices?: Readonly<Record<string, TokenPrices>>;
+  /** Shadow traffic for the candidate variant (a variant of the flag); absent when none. */
+  shadow?: Readonly<ShadowDefinition>;
 }
 
 /** One flag of a FlagSet: `set.flags.get(key)`. */

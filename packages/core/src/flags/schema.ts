@@ -130,6 +130,17 @@ export const JudgeSpecSchema = z.strictObject({
 
 export const JudgesSchema = z.record(KeySchema, JudgeSpecSchema).describe('judges by the name they are registered under in code -> { rate }');
 
+/** Shadow traffic: on a sample of live requests the candidate variant runs too, in the background, never served. */
+export const ShadowSpecSchema = z.strictObject({
+  variant: KeySchema.describe('the candidate variant run beside the served one'),
+  rate: z
+    .number({ error: rateMessage })
+    .min(0, { error: rateMessage })
+    .max(1, { error: rateMessage })
+    .describe('fraction of requests shadowed, 0-1 (0.1 = 10 %); the same request id is always in or out'),
+  killSwitch: KeySchema.optional().describe('a kill switch (killSwitches.<name>) that stops shadow runs when off'),
+});
+
 const priceMessage = 'expected a price ≥ 0 in USD per million tokens';
 const PriceSchema = z.number({ error: priceMessage }).min(0, { error: priceMessage });
 
@@ -154,6 +165,7 @@ const flagMeta = {
   metrics: MetricsSchema.optional(),
   judges: JudgesSchema.optional(),
   prices: PricesSchema.optional(),
+  shadow: ShadowSpecSchema.optional(),
 };
 
 /** The full form of a flag. */

@@ -27,6 +27,7 @@ const VALID: Readonly<Record<keyof ShorthandFlagInput, (v: unknown) => boolean>>
   metrics: (v) => v === undefined,
   judges: (v) => v === undefined,
   prices: (v) => v === undefined,
+  shadow: (v) => v === undefined,
   enabled: optional((v) => typeof v === 'boolean'),
   percentage: optional((v) => typeof v === 'number' && v >= 0 && v <= 100),
 };

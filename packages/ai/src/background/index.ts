@@ -1,0 +1,2 @@
+export * from './background-queue.js';
+export * from './hourly-budget.js';
