@@ -9,3 +9,4 @@ export * from './rollout/index.js';
 export * from './replay/index.js';
 export * from './judges/index.js';
 export * from './feedback/index.js';
+export * from './shadow/index.js';

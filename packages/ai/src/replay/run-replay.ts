@@ -109,12 +109,12 @@ function key(caseId: string, variant: string): string {
   return `${caseId}\u0000${variant}`;
 }
 
-function asRunOutput(raw: unknown): ReplayRunOutput {
+export function asRunOutput(raw: unknown): ReplayRunOutput {
   if (raw !== null && typeof raw === 'object' && 'output' in raw) return raw as ReplayRunOutput;
   return { output: raw };
 }
 
-function finiteScores(scores: Record<string, number> | undefined): Record<string, number> {
+export function finiteScores(scores: Record<string, number> | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, value] of Object.entries(scores ?? {})) if (typeof value === 'number' && Number.isFinite(value)) out[name] = value;
   return out;
@@ -127,6 +127,6 @@ export function isRateLimit(error: unknown): boolean {
   return /rate.?limit|429|too many requests/i.test(String(e?.message ?? error));
 }
 
-function oneLine(error: unknown): string {
+export function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
 }

@@ -1,0 +1,14 @@
+export { type AnalyzeShadowOptions, analyzeShadow } from './analyze-shadow.js';
+export { isShadowArm, SHADOW_SUFFIX, SHADOW_VERSION, ShadowResults, shadowArm } from './shadow-results.js';
+export {
+  inShadowSample,
+  type ServedResult,
+  type ShadowCallOptions,
+  type ShadowCounts,
+  type ShadowRun,
+  ShadowRunner,
+  type ShadowRunnerOptions,
+  type ShadowSpec,
+  type ShadowStats,
+  type ShadowTicket,
+} from './shadow-runner.js';

@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import type { EvaluationContext } from '@openfeature/server-sdk';
+import type { FlagSet, FlagValue, ShadowDefinition } from '@aiflags/core';
+import { BackgroundQueue } from '../background/background-queue.js';
+import { HourlyBudget, type HourlyBudgetStats } from '../background/hourly-budget.js';
+import type { Judge } from '../judges/judge.js';
+import { readJudgeResult } from '../judges/judge-result.js';
+import { inJudgeSample } from '../judges/judge-sampling.js';
+import { asRunOutput, finiteScores, oneLine } from '../replay/run-replay.js';
+import type { ReplayResult, ReplayRunOutput } from '../replay/replay-types.js';
+import { SHADOW_VERSION, ShadowResults, shadowArm } from './shadow-results.js';
+
+/** Runs the candidate's value (a model config, a prompt …) the way the app runs the served one; `signal` aborts at the timeout. */
+export type ShadowRun = (value: FlagValue, signal: AbortSignal) => Promise<ReplayRunOutput | unknown> | ReplayRunOutput | unknown;
+
+/** Shadow traffic of a flag in code: a flag listed here ignores the file's `shadow`; `value` for flags not in a flag file. */
+export interface ShadowSpec extends ShadowDefinition {
+  value?: FlagValue;
+}
+
+export interface ShadowCallOptions {
+  /** The request's id: what sampling hashes and what pairs the arms (default: the context's `requestId`, else a random id). */
+  requestId?: string;
+  /** What the app sent to the model, for judges. */
+  input?: unknown;
+}
+
+/** What the served request reports, so its result pairs with the shadow arm's. */
+export interface ServedResult {
+  variant: string;
+  output?: unknown;
+  latencyMs: number;
+  costUsd?: number;
+  scores?: Record<string, number>;
+  /** Default true. */
+  ok?: boolean;
+  error?: string;
+}
+
+/** What `shadow()` returns at once: whether the request is in the sample, and where to report the served result. */
+export interface ShadowTicket {
+  sampled: boolean;
+  requestId: string;
+  /** The candidate variant run in the shadow, when sampled. */
+  candidate?: string;
+  /** Records the served control of this request (a no-op when not sampled); never throws. */
+  served(result: ServedResult): void;
+}
+
+export interface ShadowCounts {
+  /** Requests in the sample. */
+  sampled: number;
+  /** Shadow runs that answered. */
+  ran: number;
+  /** Shadow runs that threw or rejected. */
+  failed: number;
+  timedOut: number;
+  /** Dropped because the queue was full. */
+  dropped: number;
+  /** Not run because the hourly budget was spent. */
+  skippedBudget: number;
+  /** Not run because the flag's kill switch was off or the flag disabled. */
+  skippedKilled: number;
+  /** USD the shadow runs and their judges reported. */
+  costUsd: number;
+}
+
+export interface ShadowStats {
+  flags: Record<string, ShadowCounts>;
+  queued: number;
+  running: number;
+  budget?: HourlyBudgetStats;
+}
+
+export interface ShadowRunnerOptions {
+  /** The flag file (or a getter for the current one): each flag's `shadow: { variant, rate, killSwitch }` and variant values. */
+  flags?: FlagSet | (() => FlagSet | undefined);
+  /** Shadow traffic in code, flag key → spec; a flag listed here ignores the file's entry. */
+  shadows?: Record<string, ShadowSpec>;
+  /** Resolves true when a kill switch is off (aiFlags passes its `guard`). */
+  killed?: (name: string) => Promise<boolean>;
+  /** Judges by name; each judge the flag's `judges` entry names scores both arms of every sampled request. */
+  judges?: Record<string, Judge>;
+  /** Where results go (default: a new ShadowResults). */
+  results?: ShadowResults;
+  /** Shadow runs at once (default 4). */
+  concurrency?: number;
+  /** Runs waiting; beyond it new ones are dropped and counted (default 1000). */
+  maxQueue?: number;
+  /** ms a shadow run (or a judge) may take before it is aborted and counted as timed out (default 30 000). */
+  timeoutMs?: number;
+  /** USD shadow runs and their judges may spend per clock hour; once reached, shadowing pauses until the next hour. */
+  hourlyBudgetUsd?: number;
+  /** Epoch ms (default Date.now). */
+  clock?: () => number;
+  /** Told once per flag and kind of problem; default console.warn. */
+  warn?: (message: string) => void;
+}
+
+interface Job {
+  kind: 'shadow' | 'judge-served';
+  flagKey: string;
+  requestId: string;
+  candidate: string;
+  value: FlagValue;
+  run: ShadowRun;
+  context: EvaluationContext;
+  input: unknown;
+  killSwitch: string | undefined;
+  served?: ServedResult;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Shadow traffic: on a deterministic sample of requests (murmur3 of flag and request id against the rate) the
+ * candidate variant runs too, off the request path, never served. `shadow()` only hashes and queues; a bounded
+ * queue runs at most `concurrency` candidates under a timeout and an hourly budget, and a run whose flag's kill
+ * switch is off (or whose flag is disabled) is skipped. Failures are counted, never thrown.
+ */
+export class ShadowRunner {
+  readonly results: ShadowResults;
+  private readonly flags: (() => FlagSet | undefined) | undefined;
+  private readonly shadows: Record<string, ShadowSpec>;
+  private readonly killed: (name: string) => Promise<boolean>;
+  private readonly judges: Record<string, Judge>;
+  private readonly timeoutMs: number;
+  private readonly budget: HourlyBudget;
+  private readonly warn: (message: string) => void;
+  private readonly queue: BackgroundQueue<Job>;
+  private readonly counts = new Map<string, ShadowCounts>();
+  private readonly warned = new Set<string>();
+
+  constructor(options: ShadowRunnerOptions = {}) {
+    const flags = options.flags;
+    this.flags = typeof flags === 'function' ? flags : flags ? () => flags : undefined;
+    this.shadows = options.shadows ?? {};
+    this.killed = options.killed ?? (async () => false);
+    this.judges = options.judges ?? {};
+    this.results = options.results ?? new ShadowResults();
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.budget = new HourlyBudget(options.hourlyBudgetUsd, options.clock);
+    this.warn = options.warn ?? ((message) => console.warn(message));
+    this.queue = new BackgroundQueue<Job>({
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
+      run: (job) => (job.kind === 'shadow' ? this.runShadow(job) : this.judgeServed(job)),
+      admit: () => !this.budget.paused(),
+      onSkip: (job) => {
+        if (job.kind === 'shadow') this.countsFor(job.flagKey).skippedBudget++;
+      },
+    });
+  }
+
+  /** Samples the request and queues the candidate's run; synchronous, never throws, never waits for the run. */
+  shadow(flagKey: string, ctx: EvaluationContext, run: ShadowRun, options: ShadowCallOptions = {}): ShadowTicket {
+    const requestId = options.requestId ?? (typeof ctx.requestId === 'string' ? ctx.requestId : randomUUID());
+    const none: ShadowTicket = { sampled: false, requestId, served: () => {} };
+    try {
+      const spec = this.specFor(flagKey);
+      if (spec === undefined || !inShadowSample(flagKey, requestId, spec.rate)) return none;
+      const counts = this.countsFor(flagKey);
+      counts.sampled++;
+      if (this.budget.paused()) {
+        counts.skippedBudget++;
+        return none;
+      }
+      const job: Job = {
+        kind: 'shadow',
+        flagKey,
+        requestId,
+        candidate: spec.variant,
+        value: spec.value,
+        run,
+        context: ctx,
+        input: options.input,
+        killSwitch: spec.killSwitch,
+      };
+      if (!this.queue.offer(job)) {
+        counts.dropped++;
+        return none;
+      }
+      return { sampled: true, requestId, candidate: spec.variant, served: (result) => this.served(job, result) };
+    } catch {
+      return none;
+    }
+  }
+
+  /** Resolves once nothing is queued or running. */
+  drain(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  /** Stops shadowing, drops what is queued (counted as dropped) and waits for the runs in progress. */
+  close(): Promise<void> {
+    return this.queue.close((job) => {
+      if (job.kind === 'shadow') this.countsFor(job.flagKey).dropped++;
+    });
+  }
+
+  stats(): ShadowStats {
+    const flags: Record<string, ShadowCounts> = {};
+    for (const [key, counts] of this.counts) flags[key] = { ...counts };
+    const out: ShadowStats = { flags, queued: this.queue.queued, running: this.queue.running };
+    const budget = this.budget.stats();
+    if (budget) out.budget = budget;
+    return out;
+  }
+
+  /** The flag's shadow spec with the candidate's value: code's entry, else the flag file's; undefined when off. */
+  private specFor(flagKey: string): (ShadowSpec & { value: FlagValue }) | undefined {
+    const flag = this.flags?.()?.flags.get(flagKey);
+    const spec: ShadowSpec | undefined = Object.hasOwn(this.shadows, flagKey) ? this.shadows[flagKey]! : flag?.definition.shadow;
+    if (spec === undefined || !(spec.rate > 0) || flag?.definition.enabled === false) return undefined;
+    const value = spec.value ?? flag?.definition.variants[spec.variant];
+    if (value === undefined) {
+      this.warnOnce(
+        flagKey,
+        'value',
+        `aiflags: shadow of flag '${flagKey}': variant '${spec.variant}' has no value (not in the flag file; give shadows.${flagKey}.value in code)`,
+      );
+      return undefined;
+    }
+    return { ...spec, value };
+  }
+
+  private served(job: Job, result: ServedResult): void {
+    try {
+      this.results.put(this.result(job, result.variant, result.ok ?? true, result));
+      if (this.judgeNames(job.flagKey).length > 0 && result.output !== undefined) this.queue.offer({ ...job, kind: 'judge-served', served: result });
+    } catch {
+      // A bad served result is the app's; shadowing never throws into the request.
+    }
+  }
+
+  private async runShadow(job: Job): Promise<void> {
+    const counts = this.countsFor(job.flagKey);
+    const arm = shadowArm(job.candidate);
+    if (await this.isKilled(job)) {
+      counts.skippedKilled++;
+      return;
+    }
+    const start = performance.now();
+    const outcome = await this.withTimeout((signal) => job.run(job.value, signal));
+    const latencyMs = performance.now() - start;
+    if (outcome === TIMED_OUT || outcome instanceof Failure) {
+      if (outcome === TIMED_OUT) counts.timedOut++;
+      else counts.failed++;
+      const error = outcome === TIMED_OUT ? `timed out after ${this.timeoutMs} ms` : outcome.message;
+      this.results.put(this.result(job, arm, false, { latencyMs, error }));
+      return;
+    }
+    const out = asRunOutput(outcome);
+    counts.ran++;
+    const cost = typeof out.costUsd === 'number' && Number.isFinite(out.costUsd) && out.costUsd >= 0 ? out.costUsd : undefined;
+    this.spend(job.flagKey, cost ?? 0);
+    this.results.put(
+      this.result(job, arm, true, {
+        output: out.output,
+        latencyMs: out.latencyMs ?? latencyMs,
+        ...(cost !== undefined ? { costUsd: cost } : {}),
+        scores: finiteScores(out.scores),
+      }),
+    );
+    const scores = await this.judge(job, arm, out.output);
+    this.results.addScores(job.flagKey, job.requestId, arm, scores);
+  }
+
+  private async judgeServed(job: Job): Promise<void> {
+    const served = job.served!;
+    const scores = await this.judge(job, served.variant, served.output);
+    this.results.addScores(job.flagKey, job.requestId, served.variant, scores);
+  }
+
+  /** Every judge the flag names, on one output; a judge that fails or times out gives no score. */
+  private async judge(job: Job, variant: string, output: unknown): Promise<Record<string, number>> {
+    const scores: Record<string, number> = {};
+    for (const name of this.judgeNames(job.flagKey)) {
+      const judge = this.judges[name];
+      if (judge === undefined) continue;
+      const sample = {
+        responseId: `${job.requestId}:${variant}`,
+        flagKey: job.flagKey,
+        variant,
+        unitId: typeof job.context.targetingKey === 'string' ? job.context.targetingKey : undefined,
+        context: job.context,
+        input: job.input,
+        output,
+      };
+      const value = await this.withTimeout((signal) => judge(sample, signal));
+      if (value === TIMED_OUT || value instanceof Failure) continue;
+      const verdict = readJudgeResult(value);
+      if (typeof verdict === 'string') {
+        this.warnOnce(job.flagKey, `judge ${name}`, `aiflags: shadow of flag '${job.flagKey}': judge '${name}': ${verdict}`);
+        continue;
+      }
+      this.spend(job.flagKey, verdict.costUsd);
+      scores[name] = verdict.score;
+    }
+    return scores;
+  }
+
+  private judgeNames(flagKey: string): string[] {
+    return Object.keys(this.flags?.()?.flags.get(flagKey)?.definition.judges ?? {});
+  }
+
+  private async isKilled(job: Job): Promise<boolean> {
+    if (this.flags?.()?.flags.get(job.flagKey)?.definition.enabled === false) return true;
+    if (job.killSwitch === undefined) return false;
+    try {
+      return await this.killed(job.killSwitch);
+    } catch {
+      return true;
+    }
+  }
+
+  private async withTimeout<T>(call: (signal: AbortSignal) => T | Promise<T>): Promise<T | Failure | typeof TIMED_OUT> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.timeoutMs);
+      timer.unref?.();
+    });
+    try {
+      const value = await Promise.race([Promise.resolve().then(() => call(controller.signal)), timeout]);
+      if (value === TIMED_OUT) controller.abort();
+      return value;
+    } catch (error) {
+      return new Failure(oneLine(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private result(job: Job, variant: string, ok: boolean, fields: Partial<ReplayResult> & { latencyMs: number }): ReplayResult {
+    return {
+      flagKey: job.flagKey,
+      flagVersion: SHADOW_VERSION,
+      caseId: job.requestId,
+      variant,
+      ok,
+      ...(fields.error !== undefined ? { error: fields.error } : {}),
+      ...(fields.output !== undefined ? { output: fields.output } : {}),
+      latencyMs: fields.latencyMs,
+      ...(fields.costUsd !== undefined ? { costUsd: fields.costUsd } : {}),
+      scores: { ...finiteScores(fields.scores) },
+      at: new Date().toISOString(),
+    };
+  }
+
+  private spend(flagKey: string, usd: number): void {
+    this.countsFor(flagKey).costUsd += usd;
+    this.budget.spend(usd);
+  }
+
+  private countsFor(flagKey: string): ShadowCounts {
+    let counts = this.counts.get(flagKey);
+    if (counts === undefined) {
+      counts = { sampled: 0, ran: 0, failed: 0, timedOut: 0, dropped: 0, skippedBudget: 0, skippedKilled: 0, costUsd: 0 };
+      this.counts.set(flagKey, counts);
+    }
+    return counts;
+  }
+
+  private warnOnce(flagKey: string, kind: string, message: string): void {
+    const key = `${flagKey}\u0000${kind}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+}
+
+class Failure {
+  constructor(readonly message: string) {}
+}
+
+/** Whether a request is in a flag's shadow sample: the same flag and request id are always in or out, in every process. */
+export function inShadowSample(flagKey: string, requestId: string, rate: number): boolean {
+  return inJudgeSample(`shadow\u0000${flagKey}\u0000${requestId}`, rate);
+}
