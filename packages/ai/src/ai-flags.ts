@@ -9,6 +9,7 @@ import { isMisuse, logMisuse } from './misuse/misuse-log.js';
 import { exposureHook, recordExposure } from './selection/exposure-hook.js';
 import { safeEvaluate, selectionError, type SelectionError } from './selection/safe-evaluate.js';
 import { fillTemplate } from './selection/template.js';
+import { type ShadowCallOptions, type ShadowRun, ShadowRunner, type ShadowRunnerOptions, type ShadowTicket } from './shadow/shadow-runner.js';
 import type { OutcomeRecorder } from './store/recorder.js';
 import { otelSource } from './tracker/otel-instruments.js';
 import type { OtelMeter } from './tracker/otel-meter.js';
@@ -64,6 +65,11 @@ export interface AiFlagsOptions {
    * `prices`. A call reporting tokens but no cost gets its cost from them (counted as computed in the report).
    */
   prices?: Record<string, Record<string, TokenPrices>>;
+  /**
+   * Shadow traffic (`flags.shadow()`): specs in code (`shadows`), queue, concurrency, timeout, hourly budget
+   * and where results go. Flags come from `flags`, judges from `judges`, kill switches from `guard`.
+   */
+  shadowing?: Omit<ShadowRunnerOptions, 'flags' | 'judges' | 'killed'>;
 }
 
 /** A model configuration as the caller's fallback: `model` and `provider` plus any parameters. */
@@ -128,6 +134,14 @@ export interface AiFlags {
    */
   feedback(responseId: string, value: FeedbackValue): Promise<FeedbackResult>;
   feedbackStats(): FeedbackStats;
+  /**
+   * On a sampled share of requests (the flag's `shadow: { variant, rate }`), runs the candidate's value through
+   * `run` in the background, never served and never awaited; returns at once. Report the served result with
+   * `ticket.served()` to pair the arms per request; a kill switch, a disabled flag or the budget stops it.
+   */
+  shadow(flag: string, ctx: EvaluationContext, run: ShadowRun, options?: ShadowCallOptions): ShadowTicket;
+  /** The shadow runner: its results (for `analyzeShadow`), stats() and drain(). */
+  readonly shadows: ShadowRunner;
 }
 
 /** The variant name reported when the caller's fallback was served. */
@@ -152,6 +166,12 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
   const late = options.responses
     ? new LateFeedback({ responses: options.responses, store: options.metrics, ...(options.feedbackScore ? { scoreName: options.feedbackScore } : {}) })
     : undefined;
+  const shadows = new ShadowRunner({
+    ...options.shadowing,
+    ...(options.flags ? { flags: options.flags } : {}),
+    ...(options.judges ? { judges: options.judges } : {}),
+    killed: async (name) => (await guardSwitch(client, name, undefined, guardOptions())) !== null,
+  });
   const noFeedback: FeedbackStats = { received: 0, attributed: 0, unknown: 0, invalid: 0, failed: 0 };
   const store = options.metrics;
   const direct = options.exposures === 'direct' ? store : undefined;
@@ -225,6 +245,8 @@ export function aiFlags(client: Client, options: AiFlagsOptions = {}): AiFlags {
       return { attributed: [] };
     },
     feedbackStats: () => (late ? late.stats() : { ...noFeedback }),
+    shadow: (flag, ctx, run, call) => shadows.shadow(flag, ctx, run, call),
+    shadows,
   };
 }
 
