@@ -135,6 +135,8 @@ describe('ShadowRunner', () => {
       /flags\.yaml: flag 'support-model', field 'shadow\.variant': variant 'bigger' is not defined; variants are: control, treatment/,
     );
     expect(() => flagSet({ variant: 'treatment', rate: 2 })).toThrow(/shadow\.rate.*expected a fraction from 0 to 1/s);
+    const tiny = validateFlags({ flags: { tiny: { percentage: 10, shadow: { variant: 'on', rate: 1 } } } }, 'flags.yaml');
+    expect(tiny.flags.get('tiny')!.definition.shadow).toEqual({ variant: 'on', rate: 1 });
   });
 });
 
