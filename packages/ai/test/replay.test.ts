@@ -65,6 +65,20 @@ describe('runReplay', () => {
     expect(summary.results.find((r) => r.caseId === 'c1')).toMatchObject({ ok: false, error: 'model refused with a second line' });
   });
 
+  it('counts a run that hangs as failed once its timeout passes', async () => {
+    const summary = await runReplay({
+      flagKey: 'f',
+      flagVersion: 'v1',
+      variants: [variants[0]!],
+      cases: cases.slice(0, 2),
+      results: new MemoryReplayResults(),
+      timeoutMs: 20,
+      run: (_v, c) => (c.id === 'c0' ? new Promise(() => {}) : Promise.resolve({ output: 'ok', scores: { quality: 1 } })),
+    });
+    expect(summary).toMatchObject({ ran: 2, failed: 1 });
+    expect(summary.results.find((r) => r.caseId === 'c0')).toMatchObject({ ok: false, error: 'timed out after 20 ms' });
+  });
+
   it('resumes: after a cost cap stops it, a rerun does only what is missing, and a new flag version starts over', async () => {
     const results = new MemoryReplayResults();
     let calls = 0;

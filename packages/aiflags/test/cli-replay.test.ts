@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cli-ai-run.js';
+import { runCli, startCli } from './cli-ai-run.js';
 
 function project() {
   const dir = mkdtempSync(join(tmpdir(), 'aiflags-replay-'));
@@ -66,17 +66,58 @@ describe('aiflags replay', () => {
     expect(text.stdout).toMatch(/0 runs now, 80 reused/);
   });
 
-  it('names the file and line of a bad case, and the module that cannot run', async () => {
+  it('reports a broken case line by number and runs the rest; names the module that cannot run', async () => {
     const dir = project();
     writeFileSync(join(dir, 'bad.jsonl'), '{"input": 1}\nnot json\n');
     const base = ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model'];
-    const bad = await runCli([...base, '--cases', join(dir, 'bad.jsonl'), '--run', join(dir, 'eval.mjs')]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/bad\.jsonl:2: not JSON/);
+    const bad = await runCli([...base, '--cases', join(dir, 'bad.jsonl'), '--run', join(dir, 'eval.mjs'), '--json']);
+    expect(bad.stderr).toMatch(/skipped .*bad\.jsonl:2: not JSON/);
+    expect(bad.code).toBe(0);
+    expect(JSON.parse(bad.stdout).summary).toMatchObject({ ran: 2, brokenLines: 1 });
     const noRun = await runCli([...base, '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'flags.yaml')]);
     expect(noRun.code).toBe(1);
     expect(noRun.stderr).toMatch(/--run .*flags\.yaml: cannot load the module/);
     const unknown = await runCli([...base.slice(0, 3), 'nope', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'eval.mjs')]);
     expect(unknown.stderr).toMatch(/no flag 'nope'/);
+  });
+
+  it('a replay killed with SIGKILL resumes: every finished run is kept once, only the one in flight runs again', async () => {
+    const dir = project();
+    writeFileSync(
+      join(dir, 'slow.mjs'),
+      `import { run as fast } from './eval.mjs';\nexport async function run(v, c) { await new Promise((r) => setTimeout(r, 15)); return fast(v, c); }\n`,
+    );
+    const args = [
+      '--flags',
+      join(dir, 'flags.yaml'),
+      'replay',
+      'chat-model',
+      '--cases',
+      join(dir, 'cases.jsonl'),
+      '--run',
+      join(dir, 'slow.mjs'),
+      '--concurrency',
+      '1',
+    ];
+    const child = startCli(args);
+    const started = Date.now();
+    while (!existsSync(join(dir, 'calls.log')) || calls(dir) < 20) {
+      if (Date.now() - started > 30_000) throw new Error('the replay never got going');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const before = calls(dir);
+    expect(before).toBeLessThan(80);
+    const rest = await runCli([...args, '--json']);
+    expect(rest.code).toBe(0);
+    const kept = readFileSync(join(dir, '.aiflags', 'replay', 'chat-model.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { caseId: string; variant: string });
+    const keys = kept.map((r) => `${r.caseId}/${r.variant}`);
+    expect(new Set(keys).size).toBe(80);
+    expect(keys.length).toBe(80);
+    expect(calls(dir)).toBeLessThanOrEqual(81);
   });
 });

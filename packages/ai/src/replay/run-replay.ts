@@ -18,6 +18,8 @@ export interface RunReplayOptions {
   isRetryable?: (error: unknown) => boolean;
   /** Stop starting runs once this much has been spent (USD, summed from the runs' costUsd). */
   maxCostUsd?: number;
+  /** A run still going after this many ms counts as failed (default 60 000); its late answer is ignored. */
+  timeoutMs?: number;
   /** After every finished run: done and total of this invocation. */
   onProgress?: (done: number, total: number, result: ReplayResult) => void;
   clock?: () => number;
@@ -65,7 +67,7 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
     for (let attempt = 0; ; attempt++) {
       const started = clock();
       try {
-        const raw = await options.run(variant, replayCase);
+        const raw = await withTimeout(options.run(variant, replayCase), options.timeoutMs ?? 60_000);
         const latencyMs = clock() - started;
         const out = asRunOutput(raw);
         const scores: Record<string, number> = { ...finiteScores(out.scores) };
@@ -103,6 +105,15 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, todo.length)) }, worker));
   for (const r of fresh) latest.set(key(r.caseId, r.variant), r);
   return { results: [...latest.values()], reused: done.size, ran: fresh.length, failed, costUsd, skippedForCost };
+}
+
+/** The run's answer, or a rejection once `ms` have passed (the run itself cannot be stopped from here). */
+function withTimeout<T>(run: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
 }
 
 function key(caseId: string, variant: string): string {

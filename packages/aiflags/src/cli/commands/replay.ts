@@ -19,6 +19,7 @@ interface ReplayOptions {
   concurrency: string;
   retries: string;
   maxCost?: string;
+  timeout: string;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'runs at once', '4')
     .option('--retries <n>', 'retries of a rate-limited run, with exponential backoff', '3')
     .option('--max-cost <usd>', 'stop starting runs once this much was spent (from the costUsd runs return)')
+    .option('--timeout <ms>', 'a run still going after this long counts as failed', '60000')
     .option('--json', 'print the summary and report as JSON')
     .action(
       action(async (flagKey: string, options: ReplayOptions, command: Command) => {
@@ -49,7 +51,10 @@ export function register(program: Command): void {
         const concurrency = positiveInteger('--concurrency', options.concurrency);
         const retries = positiveInteger('--retries', options.retries, 0);
         const maxCostUsd = options.maxCost === undefined ? undefined : usd(options.maxCost);
-        const cases = await readCases(options.cases);
+        const timeoutMs = positiveInteger('--timeout', options.timeout);
+        const { cases, broken } = await readCases(options.cases);
+        for (const problem of broken.slice(0, 10)) process.stderr.write(`aiflags: skipped ${problem}\n`);
+        if (broken.length > 10) process.stderr.write(`aiflags: skipped ${broken.length - 10} more broken lines\n`);
         const { run, scorers } = await loadRunModule(options.run);
         const results = new FileReplayResults<ReplayResult>(resolveRuntimeSpec({ flags: flagsPath }).stateDir);
         // The variants' values decide what a run sees: results of other values are not reused.
@@ -65,14 +70,16 @@ export function register(program: Command): void {
           results,
           concurrency,
           retries,
+          timeoutMs,
           ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
           onProgress: tty ? (done, total) => process.stderr.write(`\r${progressBar(done, total)}`) : undefined,
         });
         if (tty) process.stderr.write('\n');
         const report = analyzeReplay(summary.results, { control, cases });
         const complete = summary.skippedForCost === 0;
-        if (options.json) process.stdout.write(`${JSON.stringify({ summary: { ...summary, results: undefined, complete }, report }, null, 2)}\n`);
-        else {
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ summary: { ...summary, results: undefined, complete, brokenLines: broken.length }, report }, null, 2)}\n`);
+        } else {
           process.stdout.write(`${renderReplayReport(report)}\n\n`);
           process.stdout.write(
             `${summary.ran} runs now, ${summary.reused} reused from ${printable(results.fileFor(flagKey))}, ${summary.failed} failed, $${summary.costUsd.toFixed(4)} spent\n`,
@@ -88,7 +95,8 @@ export function register(program: Command): void {
     );
 }
 
-async function readCases(file: string): Promise<ReplayCase[]> {
+/** The cases of a JSON-lines file, streamed; a broken line is reported with its number and the rest still run. */
+async function readCases(file: string): Promise<{ cases: ReplayCase[]; broken: string[] }> {
   const input = createReadStream(file);
   await new Promise<void>((ok, fail) => {
     input.once('open', () => ok());
@@ -97,33 +105,42 @@ async function readCases(file: string): Promise<ReplayCase[]> {
     );
   });
   const cases: ReplayCase[] = [];
+  const broken: string[] = [];
   const ids = new Set<string>();
   let line = 0;
   for await (const text of boundedLines(input, file)) {
     line++;
     if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new CliError(`${file}:${line}: not JSON (${(error as Error).message})`);
+    const parsed = caseFromLine(text, line);
+    if (typeof parsed === 'string') {
+      broken.push(`${file}:${line}: ${parsed}`);
+      continue;
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || !('input' in value))
-      throw new CliError(`${file}:${line}: expected an object with "input"`);
-    const v = value as { id?: unknown; input: unknown; context?: unknown; reference?: unknown };
-    const id = v.id === undefined ? `line-${line}` : String(v.id);
-    if (ids.has(id)) throw new CliError(`${file}:${line}: case id '${id}' is used twice; results are kept per id`);
-    ids.add(id);
-    const c: ReplayCase = { id, input: v.input };
-    if (v.context !== undefined) {
-      if (v.context === null || typeof v.context !== 'object' || Array.isArray(v.context)) throw new CliError(`${file}:${line}: "context" must be an object`);
-      c.context = v.context as ReplayCase['context'] & object;
-    }
-    if (v.reference !== undefined) c.reference = v.reference;
-    cases.push(c);
+    if (ids.has(parsed.id)) throw new CliError(`${file}:${line}: case id '${parsed.id}' is used twice; results are kept per id`);
+    ids.add(parsed.id);
+    cases.push(parsed);
   }
-  if (cases.length === 0) throw new CliError(`${file}: no cases`);
-  return cases;
+  if (cases.length === 0) throw new CliError(`${file}: no cases${broken.length ? ` (${broken.length} broken lines, the first: ${broken[0]})` : ''}`);
+  return { cases, broken };
+}
+
+/** One line's case, or what is wrong with it. */
+function caseFromLine(text: string, line: number): ReplayCase | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `not JSON (${(error as Error).message})`;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('input' in value)) return 'expected an object with "input"';
+  const v = value as { id?: unknown; input: unknown; context?: unknown; reference?: unknown };
+  const c: ReplayCase = { id: v.id === undefined ? `line-${line}` : String(v.id), input: v.input };
+  if (v.context !== undefined) {
+    if (v.context === null || typeof v.context !== 'object' || Array.isArray(v.context)) return '"context" must be an object';
+    c.context = v.context as ReplayCase['context'] & object;
+  }
+  if (v.reference !== undefined) c.reference = v.reference;
+  return c;
 }
 
 async function loadRunModule(path: string): Promise<{ run: ReplayRun; scorers: ReplayScorer[] }> {
