@@ -22,7 +22,6 @@ const FLAG_FILE = join(ROOT, 'flags/testkit-flags.json');
 /** Flags aiflags refuses at load, with the reason (a part of the FlagConfigError's message). */
 const EXCLUDED: Record<string, { field: string; reason: string }> = {
   'fractional-nested-var-flag': { field: 'targeting.fractional[1][0]', reason: 'aiflags splits between fixed variants' },
-  'fractional-nested-weight-flag': { field: 'targeting.fractional', reason: 'weights sum to 110, which does not divide 100,000' },
   // flagd loads the file and answers PARSE_ERROR for this flag alone; aiflags refuses the file at load, naming it.
   'ref-to-nonexistent-evaluator-flag': { field: 'targeting.if[0].$ref', reason: "$ref 'nonexistent_evaluator' names no evaluator" },
 };

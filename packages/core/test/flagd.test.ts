@@ -47,17 +47,6 @@ describe('flagd documents', () => {
       "$ref 'nobody' names no evaluator in $evaluators; evaluators are: staff",
     ],
     [
-      'weights not dividing 100,000',
-      {
-        fractional: [
-          ['a', 1],
-          ['b', 2],
-        ],
-      },
-      'targeting.fractional',
-      'weights sum to 3',
-    ],
-    [
       'a variant in two buckets apart',
       {
         fractional: [

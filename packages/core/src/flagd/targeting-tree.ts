@@ -154,8 +154,10 @@ function ifBranches(value: JsonValue): { cond: JsonValue; yes: JsonValue; no: Js
   return { cond: args[0] as JsonValue, yes: args[1] as JsonValue, no: args.length === 3 ? (args[2] as JsonValue) : null };
 }
 
-/** flagd's bucket = (murmur3 × total weight) >> 32; aiflags' flagd mode splits 100,000 units in the same way. */
+/** The total weight of an exported rollout: 0.001 % steps. */
 export const FLAGD_UNITS = 100_000;
+
+/** flagd's bucket = (murmur3 × total weight) >> 32 over the integer weights in order; aiflags' flagd mode splits over them as written. */
 
 function splitLeaf(buckets: Bucket[], unit: { by: string; salt: string }, path: ConfigPath, scope: TargetingScope): TargetingNode {
   const arms: SplitArm[] = [];
@@ -180,17 +182,7 @@ function splitLeaf(buckets: Bucket[], unit: { by: string; salt: string }, path: 
   }
   if (total === 0) return NONE;
   if (total > 2_147_483_647) return scope.fail(path, `weights sum to ${total}; flagd refuses more than 2^31 - 1`);
-  let cumulative = 0;
-  for (const arm of arms) {
-    cumulative += arm.weight;
-    if ((cumulative * FLAGD_UNITS) % total !== 0) {
-      return scope.fail(
-        path,
-        `weights sum to ${total}, which does not divide ${FLAGD_UNITS.toLocaleString('en')}: aiflags' flagd mode splits 0.001 % units and would move some users (use weights summing to a divisor of ${FLAGD_UNITS}, e.g. 100)`,
-      );
-    }
-  }
-  return { kind: 'split', by: unit.by, salt: unit.salt, arms: arms.map((a) => ({ variant: a.variant, weight: (a.weight * FLAGD_UNITS) / total })), path };
+  return { kind: 'split', by: unit.by, salt: unit.salt, arms, path };
 }
 
 /** The seed expression: `{var: x}` hashes the attribute alone, `{cat: [seed, {var: x}]}` the seed then the attribute. */
