@@ -7,6 +7,7 @@
 import type { JsonValue } from '../evaluation/result.js';
 import type { ConfigPath } from '../flags/config-path.js';
 import { type Dnf, conditionOf, falseOf } from './json-logic-condition.js';
+import { FLAGD_GENERAL_ERROR_VARIANT, FLAGD_NULL_VARIANT } from './reserved-variants.js';
 import { resolveRef, type TargetingScope, varName } from './targeting-scope.js';
 
 export interface SplitArm {
@@ -144,7 +145,33 @@ function liftBuckets(buckets: Bucket[], unit: { by: string; salt: string }, path
       };
     }
   }
+  const chosen = buckets.findIndex((b) => varName(b.variant) !== undefined);
+  if (chosen >= 0) return attributeVariant(buckets, chosen, unit, path, scope);
   return splitLeaf(buckets, unit, path, scope);
+}
+
+/**
+ * A bucket whose variant is `{var: attr}`: an `if` per variant on `attr == variant`. flagd serves the
+ * default for a missing attribute and answers GENERAL for one naming no variant.
+ */
+function attributeVariant(buckets: Bucket[], i: number, unit: { by: string; salt: string }, path: ConfigPath, scope: TargetingScope): TargetingNode {
+  const b = buckets[i] as Bucket;
+  const attr = varName(b.variant) as string;
+  const at = [...b.path, 0];
+  const served = (variant: string) =>
+    liftBuckets(
+      buckets.map((x, j) => (j === i ? { ...x, variant } : x)),
+      unit,
+      path,
+      scope,
+    );
+  const named = [...scope.variants];
+  const namesNone = conditionOf({ and: [{ '!=': [{ var: attr }, null] }, { '!': { in: [{ var: attr }, named] } }] }, at, scope);
+  let tree: TargetingNode = { kind: 'if', cond: namesNone, yes: served(FLAGD_GENERAL_ERROR_VARIANT), no: served(FLAGD_NULL_VARIANT), path: at };
+  for (const variant of named.reverse()) {
+    tree = { kind: 'if', cond: conditionOf({ '==': [{ var: attr }, variant] }, at, scope), yes: served(variant), no: tree, path: at };
+  }
+  return tree;
 }
 
 function ifBranches(value: JsonValue): { cond: JsonValue; yes: JsonValue; no: JsonValue } | undefined {
@@ -167,7 +194,8 @@ function splitLeaf(buckets: Bucket[], unit: { by: string; salt: string }, path: 
     if (typeof variant !== 'string') {
       return scope.fail([...b.path, 0], `expected a variant name, got ${JSON.stringify(b.variant)}; aiflags splits between fixed variants`);
     }
-    if (!scope.variants.has(variant)) return scope.fail([...b.path, 0], `variant '${variant}' is not defined; variants are: ${[...scope.variants].join(', ')}`);
+    if (!scope.variants.has(variant) && variant !== FLAGD_GENERAL_ERROR_VARIANT && variant !== FLAGD_NULL_VARIANT)
+      return scope.fail([...b.path, 0], `variant '${variant}' is not defined; variants are: ${[...scope.variants].join(', ')}`);
     if (typeof b.weight !== 'number' || !Number.isInteger(b.weight))
       return scope.fail([...b.path, 1], `expected an integer weight, got ${JSON.stringify(b.weight)}`);
     // flagd clamps a negative weight to 0.
