@@ -12,7 +12,8 @@ import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumb
 import { IdGenerator, type Pickle } from '@cucumber/messages';
 import { OpenFeature, type EvaluationContext, type EvaluationDetails, type FlagValue, type JsonValue } from '@openfeature/server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluate as evaluateFlag, parseFlags } from '@aiflags/core';
+import { FlagdCore } from '@openfeature/flagd-core';
+import { evaluate as evaluateFlag, exportToFlagd, parseFlags } from '@aiflags/core';
 import { LocalProvider } from '@aiflags/provider';
 
 const ROOT = join(import.meta.dirname, 'fixtures/flagd-testbed');
@@ -160,5 +161,28 @@ describe('flagd-testbed evaluator suite (v3.9.0) on the LocalProvider', () => {
       variant: 'fallback',
       reason: 'DEFAULT',
     });
+  });
+
+  it('exported back to flagd, the {var}-variant and any-total-weight flags answer as flagd-core on the original for 2,000 users', () => {
+    const text = readFileSync(FLAG_FILE, 'utf8');
+    const original = new FlagdCore();
+    original.setConfigurations(text);
+    const exported = new FlagdCore();
+    exported.setConfigurations(JSON.stringify(exportToFlagd(parseFlags(text, 'testkit-flags.flagd.json')).data));
+    const answers = new Set<string>();
+    for (const key of ['fractional-nested-var-flag', 'fractional-nested-weight-flag']) {
+      for (let i = 0; i < 2000; i++) {
+        const ctx = {
+          targetingKey: `user-${i}`,
+          ...(i % 5 !== 0 ? { color: ['red', 'green', 'blue', 'yellow'][i % 4] as string } : {}),
+          tier: i % 2 ? 'premium' : 'basic',
+        };
+        const a = exported.resolveStringEvaluation(key, 'fallback', ctx);
+        const b = original.resolveStringEvaluation(key, 'fallback', ctx);
+        expect({ value: a.value, reason: a.reason, errorCode: a.errorCode }).toEqual({ value: b.value, reason: b.reason, errorCode: b.errorCode });
+        answers.add(`${key}:${b.value}:${b.reason}`);
+      }
+    }
+    expect(answers.size).toBeGreaterThan(6);
   });
 });
