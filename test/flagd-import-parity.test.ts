@@ -9,7 +9,7 @@ import { LocalProvider } from '@aiflags/provider';
 
 const USERS = 10_000;
 
-type Resolution = { value: unknown; variant?: string; reason?: string };
+type Resolution = { value: unknown; variant?: string; reason?: string; errorCode?: string };
 const present = (attr: string) => ({ '!=': [{ var: attr }, null] });
 
 const FLAGD = {
@@ -131,6 +131,24 @@ const FLAGD = {
         ],
       },
     },
+    'any-total-weights': {
+      state: 'ENABLED',
+      variants: { a: 'A', b: 'B', c: 'C' },
+      defaultVariant: 'a',
+      targeting: { fractional: [{ var: 'account' }, ['a', 100], ['b', 10], ['c', 7]] },
+    },
+    'attribute-variant': {
+      state: 'ENABLED',
+      variants: { red: 'red', green: 'green', blue: 'blue', fallback: 'fallback' },
+      defaultVariant: 'fallback',
+      targeting: { fractional: [{ var: 'targetingKey' }, [{ var: 'color' }, 50], ['blue', 50]] },
+    },
+    'missing-ref': {
+      state: 'ENABLED',
+      variants: { hit: 'hit', miss: 'miss' },
+      defaultVariant: 'miss',
+      targeting: { if: [{ $ref: 'nobody' }, 'hit', 'miss'] },
+    },
     'split-as-condition': {
       state: 'ENABLED',
       variants: { big: 'big', small: 'small' },
@@ -179,6 +197,7 @@ function user(i: number): EvaluationContext {
   if (i % 3 !== 0) ctx.age = i % 70;
   if (i % 4 !== 0) ctx.country = ['de', 'us', 'fr', 'jp'][i % 4] as string;
   if (i % 11 !== 0) ctx.version = [`1.2.3`, `1.3.${i % 5}`, `2.${i % 3}.0`, `0.${i % 9}.1`, 'v3.0.0', `3.1.${i % 2}`, 'garbage'][i % 7] as string;
+  if (i % 6 !== 0) ctx.color = ['red', 'green', 'blue', 'yellow', 'fallback'][i % 5] as string;
   return ctx;
 }
 
@@ -205,18 +224,21 @@ describe('the LocalProvider on a flagd file vs @openfeature/flagd-core on the sa
   it.each(Object.keys(FLAGD.flags))(`%s: the same value, variant and reason for ${USERS.toLocaleString('en')} users`, async (key) => {
     const mismatches: unknown[] = [];
     const values = new Set<string>();
+    const errors = new Set<string>();
     for (let i = 0; i < USERS; i++) {
       const ctx = user(i);
       const [local, remote] = (await resolveBoth(key, ctx)) as [Resolution, Resolution];
-      const a = { value: local.value, variant: local.variant, reason: local.reason };
-      const b = { value: remote.value, variant: remote.variant, reason: remote.reason };
+      const a = { value: local.value, variant: local.variant, reason: local.reason, errorCode: local.errorCode };
+      const b = { value: remote.value, variant: remote.variant, reason: remote.reason, errorCode: remote.errorCode };
       if (JSON.stringify(a) !== JSON.stringify(b)) mismatches.push({ user: i, aiflags: a, flagd: b });
       values.add(JSON.stringify(a.value));
+      if (a.errorCode !== undefined) errors.add(a.errorCode);
     }
     expect(mismatches.slice(0, 3)).toEqual([]);
     expect(mismatches).toHaveLength(0);
-    // Not vacuous: every flag with targeting serves more than one value over these users.
-    if ((FLAGD.flags as Record<string, { targeting?: unknown }>)[key]?.targeting !== undefined) expect(values.size).toBeGreaterThan(1);
+    // Not vacuous: every flag with targeting serves more than one value over these users, or, for the one flagd cannot read, the error.
+    if (key === 'missing-ref') expect([...errors]).toEqual(['PARSE_ERROR']);
+    else if ((FLAGD.flags as Record<string, { targeting?: unknown }>)[key]?.targeting !== undefined) expect(values.size).toBeGreaterThan(1);
   });
 
   it('flag and flag-set metadata reach the result', async () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
 import { notEndingWith, notStartingWith } from '../src/flagd/affix-complement.js';
+import { flagdBucket } from '../src/bucketing/bucket-functions.js';
 import { CODE_DEFAULT_VARIANT, evaluate, exportToFlagd, FlagConfigError, isFlagdDocument, parseFlags, validateFlags } from '../src/index.js';
 
 const flagd = (targeting: unknown, variants: Record<string, unknown> = { a: 'A', b: 'B' }) => ({
@@ -41,23 +42,6 @@ describe('flagd documents', () => {
     ['< that a missing attribute matches', { if: [{ '<': [{ var: 'age' }, 18] }, 'b', null] }, 'targeting.if[0].<', "flagd compares a missing 'age' as 0"],
     ['an undefined variant', { if: [{ $ref: 'staff' }, 'c', null] }, 'targeting.if[1]', "variant 'c', which is not defined"],
     [
-      'a missing evaluator',
-      { if: [{ $ref: 'nobody' }, 'b', null] },
-      'targeting.if[0].$ref',
-      "$ref 'nobody' names no evaluator in $evaluators; evaluators are: staff",
-    ],
-    [
-      'weights not dividing 100,000',
-      {
-        fractional: [
-          ['a', 1],
-          ['b', 2],
-        ],
-      },
-      'targeting.fractional',
-      'weights sum to 3',
-    ],
-    [
       'a variant in two buckets apart',
       {
         fractional: [
@@ -91,6 +75,56 @@ describe('flagd documents', () => {
     const error = refusal(flagd(targeting));
     expect(error).toMatchObject({ file: 'flags.flagd.json', flag: 'f', field });
     expect(error.message).toContain(message);
+  });
+
+  it('loads a flag whose $ref names no evaluator as one answering PARSE_ERROR, naming file, flag and field; the rest of the file serves', () => {
+    const doc = flagd({ if: [{ $ref: 'nobody' }, 'b', null] });
+    const set = validateFlags({ ...doc, flags: { ...doc.flags, g: { state: 'ENABLED', variants: { on: true }, defaultVariant: 'on' } } }, 'flags.flagd.json');
+    expect(evaluate(set, 'f', {})).toMatchObject({
+      value: undefined,
+      reason: 'ERROR',
+      errorCode: 'PARSE_ERROR',
+      errorMessage: "flags.flagd.json: flag 'f', field 'targeting.if[0].$ref': $ref 'nobody' names no evaluator in $evaluators; evaluators are: staff",
+    });
+    expect(evaluate(set, 'g', {})).toMatchObject({ value: true, variant: 'on' });
+  });
+
+  it('keeps the aiflags format strict: its variants cannot take the reserved error names', () => {
+    const error = (() => {
+      try {
+        validateFlags({ flags: { f: { variants: { a: 'A', 'flagd.parse-error': 'B' }, defaultVariant: 'a' } } }, 'flags.json');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(FlagConfigError);
+    expect(error).toMatchObject({ file: 'flags.json', flag: 'f', field: 'variants.flagd.parse-error' });
+  });
+
+  it('splits over flagd integer weights of any total, as flagd buckets (hash × total) >> 32', () => {
+    const set = validateFlags(
+      flagd({
+        fractional: [
+          ['a', 100],
+          ['b', 10],
+        ],
+      }),
+      'x.flagd.json',
+    );
+    expect(set.flags.get('f')?.definition.bucketing.hash).toBe('flagd');
+    for (let i = 0; i < 2000; i++) {
+      const unit = `user-${i}`;
+      const expected = flagdBucket('f', unit, 110) < 100 ? 'a' : 'b';
+      expect(evaluate(set, 'f', { targetingKey: unit }).variant).toBe(expected);
+    }
+  });
+
+  it('serves the variant a fractional bucket names by attribute: the default (reason DEFAULT) when the attribute is missing, GENERAL when it names no variant', () => {
+    const set = validateFlags(flagd({ fractional: [{ var: 'id' }, [{ var: 'color' }, 1], ['b', 0]] }, { a: 'A', b: 'B', c: 'C' }), 'x.flagd.json');
+    expect(evaluate(set, 'f', { id: 'u', color: 'c' })).toMatchObject({ value: 'C', variant: 'c' });
+    expect(evaluate(set, 'f', { id: 'u', color: 'b' })).toMatchObject({ value: 'B', variant: 'b' });
+    expect(evaluate(set, 'f', { id: 'u' })).toMatchObject({ value: 'A', variant: 'a', reason: 'DEFAULT' });
+    expect(evaluate(set, 'f', { id: 'u', color: 'yellow' })).toMatchObject({ value: undefined, errorCode: 'GENERAL', reason: 'ERROR' });
   });
 
   it('refuses fields flagd does not have and states it does not know', () => {

@@ -15,7 +15,8 @@ export function expectedShares(flag: CompiledFlag, live?: FlagOverride): Record<
     const dropped = new Set(Array.isArray(live?.droppedVariants) ? live.droppedVariants : []);
     const kept = Object.entries(d.split).filter(([v]) => !dropped.has(v));
     const total = kept.reduce((sum, [, w]) => sum + w, 0);
-    if (dropped.size === 0 || kept.length === 0 || total <= 0) return { ...d.split };
+    // A flagd-mode split's weights are relative, so they are scaled to percents too.
+    if (kept.length === 0 || total <= 0 || (dropped.size === 0 && Math.abs(total - 100) < 1e-6)) return { ...d.split };
     return Object.fromEntries(kept.map(([v, w]) => [v, (w * 100) / total]));
   }
   if (d.rollout) {

@@ -131,8 +131,8 @@ class UnleashBucketer implements RolloutBucketer, SplitBucketer {
 }
 
 /**
- * flagd's fractional: the split's weights in 1/1000 % are flagd's integer weights. Only the ratios of the
- * running sums to the total decide the bucket, so `[a, 50], [b, 50]` in a flagd file assigns as a 50/50 split here.
+ * flagd's fractional: the split's weights are flagd's integer weights, any total. They are scaled by 1000 (for
+ * 0.001 % percents); `floor(x) < n` exactly when `floor(1000x) < 1000n`, so the bucket is flagd's.
  */
 class FlagdBucketer implements RolloutBucketer, SplitBucketer {
   private readonly prefix;

@@ -8,13 +8,16 @@ import { type ConfigPath, configError, describeValue } from '../flags/config-pat
 import { typeOfValue } from '../flags/flag-set.js';
 import { type FlagFile, type FullFlagInput, KEY_PATTERN } from '../flags/schema.js';
 import { CODE_DEFAULT_VARIANT } from './code-default.js';
+import { FLAGD_PARSE_ERROR_VARIANT, FLAGD_RESERVED_VARIANTS } from './reserved-variants.js';
 import type { FlagdMetadata } from './flagd-document.js';
 import { neverRule, targetingRules } from './targeting-rules.js';
 import type { TargetingScope } from './targeting-scope.js';
-import { targetingTree } from './targeting-tree.js';
+import { type TargetingNode, targetingTree } from './targeting-tree.js';
 
 const DOCUMENT_KEYS = new Set(['$schema', 'flags', '$evaluators', 'metadata']);
 const FLAG_KEYS = new Set(['state', 'variants', 'defaultVariant', 'targeting', 'metadata']);
+
+const RESERVED_VARIANTS = new Set([CODE_DEFAULT_VARIANT, ...FLAGD_RESERVED_VARIANTS]);
 
 type Fail = (path: ConfigPath, message: string) => never;
 
@@ -38,12 +41,24 @@ export function flagFileFromFlagd(value: unknown, file: string): FlagFile {
   out.flags = {};
   for (const [key, flag] of Object.entries(flags)) {
     if (!KEY_PATTERN.test(key)) fail(['flags', key], "aiflags flag keys are letters, digits, '_', '.' or '-'");
-    out.flags[key] = flagFromFlagd(key, flag, evaluators, (path, message) => fail(['flags', key, ...path], message));
+    out.flags[key] = flagFromFlagd(
+      key,
+      flag,
+      evaluators,
+      (path, message) => fail(['flags', key, ...path], message),
+      (path, message) => configError(file, ['flags', key, ...path], message).message,
+    );
   }
   return out;
 }
 
-function flagFromFlagd(key: string, value: unknown, evaluators: Record<string, JsonValue>, fail: Fail): FullFlagInput {
+function flagFromFlagd(
+  key: string,
+  value: unknown,
+  evaluators: Record<string, JsonValue>,
+  fail: Fail,
+  describe: (path: ConfigPath, message: string) => string,
+): FullFlagInput {
   const flag = objectAt(value, [], fail);
   for (const field of Object.keys(flag)) if (!FLAG_KEYS.has(field)) fail([field], `not a flagd flag field; expected ${[...FLAG_KEYS].join(', ')}`);
   if (flag.state !== 'ENABLED' && flag.state !== 'DISABLED') fail(['state'], `expected ENABLED or DISABLED, got ${describeValue(flag.state)}`);
@@ -51,7 +66,7 @@ function flagFromFlagd(key: string, value: unknown, evaluators: Record<string, J
   const names = Object.keys(variants);
   if (names.length === 0) fail(['variants'], 'expected at least one variant');
   for (const name of names) {
-    if (!KEY_PATTERN.test(name) || name === CODE_DEFAULT_VARIANT) fail(['variants', name], "aiflags variant keys are letters, digits, '_', '.' or '-'");
+    if (!KEY_PATTERN.test(name) || RESERVED_VARIANTS.has(name)) fail(['variants', name], "aiflags variant keys are letters, digits, '_', '.' or '-'");
   }
   const type = typeOfValue(variants[names[0] as string] as FlagValue);
   const defaultVariant = flag.defaultVariant ?? null;
@@ -67,9 +82,17 @@ function flagFromFlagd(key: string, value: unknown, evaluators: Record<string, J
     ...(disabled ? { offVariant: CODE_DEFAULT_VARIANT } : {}),
   };
   const targeting = flag.targeting as JsonValue | undefined;
-  if (targeting !== undefined && targeting !== null) {
+  const missing = targeting === undefined || targeting === null ? undefined : missingRef(targeting, ['targeting'], evaluators);
+  if (missing !== undefined) {
+    // flagd loads the file and answers PARSE_ERROR for this flag alone.
+    out.variants = { ...out.variants, [FLAGD_PARSE_ERROR_VARIANT]: zeroOf(type) };
+    out.defaultVariant = FLAGD_PARSE_ERROR_VARIANT;
+    out.description = describe(missing.path, missing.message);
+  } else if (targeting !== undefined && targeting !== null) {
     const scope: TargetingScope = { flagKey: key, variants: new Set(names), evaluators, fail };
-    const { rules, bucketing } = targetingRules(targetingTree(targeting, ['targeting'], scope), scope);
+    const tree = targetingTree(targeting, ['targeting'], scope);
+    for (const reserved of FLAGD_RESERVED_VARIANTS) if (usesVariant(tree, reserved)) out.variants = { ...out.variants, [reserved]: zeroOf(type) };
+    const { rules, bucketing } = targetingRules(tree, scope);
     out.rules = rules.length > 0 ? rules : [{ ...neverRule(), variant: out.defaultVariant }];
     if (bucketing !== undefined) {
       out.bucketing = {
@@ -81,6 +104,50 @@ function flagFromFlagd(key: string, value: unknown, evaluators: Record<string, J
   }
   if (flag.metadata !== undefined) out.metadata = metadataAt(flag.metadata, ['metadata'], fail);
   return out;
+}
+
+const MAX_REF_DEPTH = 16;
+
+/** The first `$ref` naming no evaluator, in the targeting or an evaluator it refers to. */
+function missingRef(expr: JsonValue, path: ConfigPath, evaluators: Record<string, JsonValue>, depth = 0): { path: ConfigPath; message: string } | undefined {
+  if (expr === null || typeof expr !== 'object' || depth > MAX_REF_DEPTH) return undefined;
+  if (Array.isArray(expr)) {
+    for (let i = 0; i < expr.length; i++) {
+      const found = missingRef(expr[i] as JsonValue, [...path, i], evaluators, depth);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [op, args] of Object.entries(expr)) {
+    if (op === '$ref' && typeof args === 'string') {
+      if (!Object.hasOwn(evaluators, args)) {
+        const known = Object.keys(evaluators);
+        return {
+          path: [...path, op],
+          message: `$ref '${args}' names no evaluator in $evaluators${known.length > 0 ? `; evaluators are: ${known.join(', ')}` : ''}`,
+        };
+      }
+      const found = missingRef(evaluators[args] as JsonValue, [...path, op], evaluators, depth + 1);
+      if (found !== undefined) return found;
+    } else {
+      const found = missingRef(args as JsonValue, [...path, op], evaluators, depth);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function usesVariant(tree: TargetingNode, variant: string): boolean {
+  switch (tree.kind) {
+    case 'variant':
+      return tree.variant === variant;
+    case 'split':
+      return tree.arms.some((a) => a.variant === variant);
+    case 'if':
+      return usesVariant(tree.yes, variant) || usesVariant(tree.no, variant);
+    default:
+      return false;
+  }
 }
 
 /** The caller's default stands in for this value: only its type matters, for the flag's type check. */

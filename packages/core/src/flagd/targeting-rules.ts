@@ -68,7 +68,7 @@ function emit(node: TargetingNode, guard: Dnf, out: TargetingRules, scope: Targe
         );
       }
       out.bucketing = { by: node.by, salt: node.salt };
-      const split = Object.fromEntries(node.arms.map((a) => [a.variant, a.weight / 1000]));
+      const split = Object.fromEntries(node.arms.map((a) => [a.variant, a.weight]));
       for (const conditions of guard) out.rules.push(rule([...cheapestFirst(conditions), ...unitConditions(node.by)], { split }));
       return;
     }

@@ -7,6 +7,7 @@
 import type { JsonValue } from '../evaluation/result.js';
 import type { ConfigPath } from '../flags/config-path.js';
 import { type Dnf, conditionOf, falseOf } from './json-logic-condition.js';
+import { FLAGD_GENERAL_ERROR_VARIANT, FLAGD_NULL_VARIANT } from './reserved-variants.js';
 import { resolveRef, type TargetingScope, varName } from './targeting-scope.js';
 
 export interface SplitArm {
@@ -144,7 +145,33 @@ function liftBuckets(buckets: Bucket[], unit: { by: string; salt: string }, path
       };
     }
   }
+  const chosen = buckets.findIndex((b) => varName(b.variant) !== undefined);
+  if (chosen >= 0) return attributeVariant(buckets, chosen, unit, path, scope);
   return splitLeaf(buckets, unit, path, scope);
+}
+
+/**
+ * A bucket whose variant is `{var: attr}`: an `if` per variant on `attr == variant`. flagd serves the
+ * default for a missing attribute and answers GENERAL for one naming no variant.
+ */
+function attributeVariant(buckets: Bucket[], i: number, unit: { by: string; salt: string }, path: ConfigPath, scope: TargetingScope): TargetingNode {
+  const b = buckets[i] as Bucket;
+  const attr = varName(b.variant) as string;
+  const at = [...b.path, 0];
+  const served = (variant: string) =>
+    liftBuckets(
+      buckets.map((x, j) => (j === i ? { ...x, variant } : x)),
+      unit,
+      path,
+      scope,
+    );
+  const named = [...scope.variants];
+  const namesNone = conditionOf({ and: [{ '!=': [{ var: attr }, null] }, { '!': { in: [{ var: attr }, named] } }] }, at, scope);
+  let tree: TargetingNode = { kind: 'if', cond: namesNone, yes: served(FLAGD_GENERAL_ERROR_VARIANT), no: served(FLAGD_NULL_VARIANT), path: at };
+  for (const variant of named.reverse()) {
+    tree = { kind: 'if', cond: conditionOf({ '==': [{ var: attr }, variant] }, at, scope), yes: served(variant), no: tree, path: at };
+  }
+  return tree;
 }
 
 function ifBranches(value: JsonValue): { cond: JsonValue; yes: JsonValue; no: JsonValue } | undefined {
@@ -154,8 +181,10 @@ function ifBranches(value: JsonValue): { cond: JsonValue; yes: JsonValue; no: Js
   return { cond: args[0] as JsonValue, yes: args[1] as JsonValue, no: args.length === 3 ? (args[2] as JsonValue) : null };
 }
 
-/** flagd's bucket = (murmur3 × total weight) >> 32; aiflags' flagd mode splits 100,000 units in the same way. */
+/** The total weight of an exported rollout: 0.001 % steps. */
 export const FLAGD_UNITS = 100_000;
+
+/** flagd's bucket = (murmur3 × total weight) >> 32 over the integer weights in order; aiflags' flagd mode splits over them as written. */
 
 function splitLeaf(buckets: Bucket[], unit: { by: string; salt: string }, path: ConfigPath, scope: TargetingScope): TargetingNode {
   const arms: SplitArm[] = [];
@@ -165,7 +194,8 @@ function splitLeaf(buckets: Bucket[], unit: { by: string; salt: string }, path: 
     if (typeof variant !== 'string') {
       return scope.fail([...b.path, 0], `expected a variant name, got ${JSON.stringify(b.variant)}; aiflags splits between fixed variants`);
     }
-    if (!scope.variants.has(variant)) return scope.fail([...b.path, 0], `variant '${variant}' is not defined; variants are: ${[...scope.variants].join(', ')}`);
+    if (!scope.variants.has(variant) && variant !== FLAGD_GENERAL_ERROR_VARIANT && variant !== FLAGD_NULL_VARIANT)
+      return scope.fail([...b.path, 0], `variant '${variant}' is not defined; variants are: ${[...scope.variants].join(', ')}`);
     if (typeof b.weight !== 'number' || !Number.isInteger(b.weight))
       return scope.fail([...b.path, 1], `expected an integer weight, got ${JSON.stringify(b.weight)}`);
     // flagd clamps a negative weight to 0.
@@ -180,17 +210,7 @@ function splitLeaf(buckets: Bucket[], unit: { by: string; salt: string }, path: 
   }
   if (total === 0) return NONE;
   if (total > 2_147_483_647) return scope.fail(path, `weights sum to ${total}; flagd refuses more than 2^31 - 1`);
-  let cumulative = 0;
-  for (const arm of arms) {
-    cumulative += arm.weight;
-    if ((cumulative * FLAGD_UNITS) % total !== 0) {
-      return scope.fail(
-        path,
-        `weights sum to ${total}, which does not divide ${FLAGD_UNITS.toLocaleString('en')}: aiflags' flagd mode splits 0.001 % units and would move some users (use weights summing to a divisor of ${FLAGD_UNITS}, e.g. 100)`,
-      );
-    }
-  }
-  return { kind: 'split', by: unit.by, salt: unit.salt, arms: arms.map((a) => ({ variant: a.variant, weight: (a.weight * FLAGD_UNITS) / total })), path };
+  return { kind: 'split', by: unit.by, salt: unit.salt, arms, path };
 }
 
 /** The seed expression: `{var: x}` hashes the attribute alone, `{cat: [seed, {var: x}]}` the seed then the attribute. */

@@ -7,11 +7,15 @@ import type { JsonValue } from '../evaluation/result.js';
 import type { ExportProblem, ExportResult } from '../export.js';
 import type { CompiledFlag, ConditionDefinition, FlagSet, RolloutDefinition, SplitDefinition } from '../flags/flag-set.js';
 import { CODE_DEFAULT_VARIANT } from './code-default.js';
+import { FLAGD_NULL_VARIANT, FLAGD_PARSE_ERROR_VARIANT, FLAGD_RESERVED_VARIANTS } from './reserved-variants.js';
 import { FLAGD_SCHEMA_URL, type FlagdDocument, type FlagdFlag } from './flagd-document.js';
 import { isNeverRule, unitConditionCount } from './targeting-rules.js';
 import { FLAGD_UNITS } from './targeting-tree.js';
 
 type Problem = (field: string, message: string) => void;
+
+/** Not written as variants: a bucket serving one names no variant, which flagd answers with GENERAL. */
+const UNWRITTEN_VARIANTS = new Set([CODE_DEFAULT_VARIANT, ...FLAGD_RESERVED_VARIANTS]);
 
 export function exportToFlagd(set: FlagSet): ExportResult<FlagdDocument> {
   const problems: ExportProblem[] = [];
@@ -28,7 +32,11 @@ export function exportToFlagd(set: FlagSet): ExportResult<FlagdDocument> {
 
 function flagToFlagd(flag: CompiledFlag, set: FlagSet, problem: Problem): FlagdFlag {
   const def = flag.definition;
-  const variants = Object.fromEntries(Object.entries(def.variants).filter(([name]) => name !== CODE_DEFAULT_VARIANT)) as Record<string, JsonValue>;
+  const variants = Object.fromEntries(Object.entries(def.variants).filter(([name]) => !UNWRITTEN_VARIANTS.has(name))) as Record<string, JsonValue>;
+  if (def.defaultVariant === FLAGD_PARSE_ERROR_VARIANT) {
+    problem('defaultVariant', `answers PARSE_ERROR (${flag.description ?? 'unreadable targeting'}); exported serving the caller's default`);
+    return { state: def.enabled ? 'ENABLED' : 'DISABLED', variants, defaultVariant: null };
+  }
   if (!def.enabled && def.offVariant !== CODE_DEFAULT_VARIANT) {
     problem('offVariant', `a disabled flagd flag serves the caller's default, not variant '${def.offVariant}'`);
   }
@@ -74,12 +82,12 @@ function rolloutArms(rollout: RolloutDefinition, defaultVariant: string): [strin
       ];
 }
 
-function splitArms(split: SplitDefinition): [string, number][] {
-  return Object.entries(split).map(([variant, percent]) => [variant, Math.round(percent * 1000)]);
+/** Weights × 1000: whole numbers for 0.001 % percents, the same ratios for a flagd-mode split's own weights. A null bucket serves the default. */
+function splitArms(split: SplitDefinition): [string | null, number][] {
+  return Object.entries(split).map(([variant, weight]) => [variant === FLAGD_NULL_VARIANT ? null : variant, Math.round(weight * 1000)]);
 }
 
-/** The seed expression of the flag's bucketing: flagd's own default (flag key then targetingKey) when it is that. */
-function fractional(arms: [string, number][], flag: CompiledFlag): JsonValue {
+function fractional(arms: [string | null, number][], flag: CompiledFlag): JsonValue {
   const { by, salt } = flag.definition.bucketing;
   const buckets = arms.filter(([, w]) => w > 0);
   if (by === 'targetingKey' && salt === flag.key) return { fractional: buckets };

@@ -426,7 +426,9 @@ function checkSplit(
     variantExists(variant, [...path, variant]);
     sum += checkPercent(weight, [...path, variant], fail, step, bucketing.hash);
   }
-  if (Math.abs(sum - 100) > 1e-6) fail(path, `weights sum to ${Math.round(sum * 1000) / 1000}; expected 100`);
+  if (bucketing.hash === 'flagd') {
+    if (!(sum > 0)) fail(path, 'weights sum to 0; expected a positive total');
+  } else if (Math.abs(sum - 100) > 1e-6) fail(path, `weights sum to ${Math.round(sum * 1000) / 1000}; expected 100`);
   return split;
 }
 

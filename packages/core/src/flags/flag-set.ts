@@ -30,7 +30,7 @@ export interface RolloutDefinition {
   percentage: number;
 }
 
-/** Percent weights by variant key, summing to 100, in bucket order (the order written). */
+/** Percent weights by variant key, summing to 100 (flagd mode: relative weights, any total), in bucket order (the order written). */
 export type SplitDefinition = Readonly<Record<string, number>>;
 
 export type ConditionDefinition = ConditionInput;

@@ -5,6 +5,7 @@ import { assertNoForbiddenKeys } from './config-path.js';
 import { contentVersion } from './content-version.js';
 import { flagFileFromFlagd } from '../flagd/from-flagd.js';
 import { isFlagdDocument } from '../flagd/flagd-document.js';
+import { refuseFlagdErrorVariants } from '../flagd/reserved-variants.js';
 import { FlagConfigError } from './flag-config-error.js';
 import type { FlagSet } from './flag-set.js';
 import { decodeFlagText, firstLine, readFlagDocument } from './read-document.js';
@@ -85,7 +86,9 @@ function validateCopy(value: unknown, source: string): FlagSet {
 
 /** The one place other flag formats are recognised: a flagd document is translated, anything else is read as aiflags. */
 function fromDialect(value: unknown, file: string): unknown {
-  return isFlagdDocument(value, file) ? flagFileFromFlagd(value, file) : value;
+  if (isFlagdDocument(value, file)) return flagFileFromFlagd(value, file);
+  refuseFlagdErrorVariants(value, file);
+  return value;
 }
 
 function defaultsOf(checked: CheckedFlagFile): { id: string; version: string } {

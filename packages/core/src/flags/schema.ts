@@ -92,8 +92,15 @@ export const RolloutSchema = z.strictObject({
   percentage: PercentSchema,
 });
 
-/** Percent weights by variant key, summing to 100; bucket order is the order written. */
-export const SplitSchema = z.record(KeySchema, PercentSchema);
+const weightMessage = 'expected a number from 0';
+/** A split's weight: a percent, or in bucketing mode flagd a relative weight (flagd's integer weights, any total). */
+export const WeightSchema = z
+  .number({ error: weightMessage })
+  .min(0, { error: weightMessage })
+  .describe('percent, resolution 0.001; in bucketing mode flagd a relative weight');
+
+/** Weights by variant key, summing to 100 (any positive total in flagd mode); bucket order is the order written. */
+export const SplitSchema = z.record(KeySchema, WeightSchema);
 
 export const RuleSchema = z.strictObject({
   name: z.string().optional(),
@@ -176,7 +183,7 @@ export const FullFlagSchema = z.strictObject({
   defaultVariant: KeySchema.describe('served when no rule matches and to units outside the rollout'),
   offVariant: KeySchema.optional().describe('served when the flag is disabled; default: defaultVariant'),
   rollout: RolloutSchema.optional().describe('one variant to a percentage of units; the rest get defaultVariant'),
-  split: SplitSchema.optional().describe('percent weights by variant, summing to 100'),
+  split: SplitSchema.optional().describe('percent weights by variant, summing to 100; in bucketing mode flagd relative weights, any total'),
   rules: z.array(RuleSchema).optional().describe('ordered targeting rules, first match wins, before rollout/split'),
 });
 
