@@ -23,6 +23,9 @@ export function withFlagdAnswer(
   description: string | undefined,
   def: Readonly<FlagDefinition>,
 ): EvaluationResult {
+  // The hot path: one character tells most variants apart from the reserved ones (all start with 'flagd.').
+  const variant = result.variant;
+  if (variant === undefined || variant.length < 9 || variant.charCodeAt(5) !== 46 || !variant.startsWith('flagd.')) return result;
   if (result.variant === FLAGD_PARSE_ERROR_VARIANT) {
     return errorResult(ErrorCodes.PARSE_ERROR, description ?? `${source}: flag '${key}' cannot be evaluated`, result.flagMetadata);
   }
