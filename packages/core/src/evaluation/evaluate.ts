@@ -5,7 +5,6 @@ import type { LiveState } from '../live-state/index.js';
 import type { EvaluationContext, EvaluationResult, FlagValue, JsonObject } from './result.js';
 import { ErrorCodes } from './result.js';
 import { errorResult } from './results.js';
-import { withFlagdAnswer } from '../flagd/reserved-variants.js';
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
 
@@ -17,9 +16,8 @@ export function evaluate(set: FlagSet, key: string, ctx: EvaluationContext | nul
   let flag: FlagRuntime | KillSwitchRuntime | undefined;
   try {
     const context = ctx !== null && typeof ctx === 'object' ? ctx : EMPTY_CONTEXT;
-    const runtime = set.flags.get(key) as FlagRuntime | undefined;
-    flag = runtime;
-    if (runtime !== undefined) return withFlagdAnswer(runtime.program.evaluate(context, live), set.source, key, runtime.description, runtime.definition);
+    flag = set.flags.get(key) as FlagRuntime | undefined;
+    if (flag !== undefined) return flag.program.evaluate(context, live);
     flag = set.killSwitches.get(key) as KillSwitchRuntime | undefined;
     if (flag !== undefined) return flag.program.evaluate(context, live);
     return errorResult(ErrorCodes.FLAG_NOT_FOUND, `flag '${String(key)}' is not defined in ${set.source}`, set.flagMetadata);

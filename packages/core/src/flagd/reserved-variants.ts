@@ -5,6 +5,7 @@
  * attribute names no variant (GENERAL) and FLAGD_NULL_VARIANT where it is missing (the default, reason DEFAULT).
  */
 import type { FlagDefinition } from '../flags/flag-set.js';
+import type { FlagProgram } from '../evaluation/flag-program.js';
 import type { EvaluationResult, FlagValue } from '../evaluation/result.js';
 import { ErrorCodes, Reasons } from '../evaluation/result.js';
 import { errorResult, makeResult } from '../evaluation/results.js';
@@ -15,17 +16,29 @@ export const FLAGD_GENERAL_ERROR_VARIANT = 'flagd.general-error';
 export const FLAGD_NULL_VARIANT = 'flagd.null';
 export const FLAGD_RESERVED_VARIANTS: readonly string[] = [FLAGD_PARSE_ERROR_VARIANT, FLAGD_GENERAL_ERROR_VARIANT, FLAGD_NULL_VARIANT];
 
+/**
+ * The flag's program, answering its reserved variants as flagd does; the program itself for a flag that has
+ * none (every aiflags flag: their files cannot name them), so evaluation of those pays nothing for flagd.
+ */
+export function answeringAsFlagd(
+  program: FlagProgram,
+  source: string,
+  key: string,
+  description: string | undefined,
+  def: Readonly<FlagDefinition>,
+): FlagProgram {
+  if (!FLAGD_RESERVED_VARIANTS.some((variant) => Object.hasOwn(def.variants, variant))) return program;
+  return { evaluate: (ctx, live) => withFlagdAnswer(program.evaluate(ctx, live), source, key, description, def) };
+}
+
 /** What a result serving a reserved variant stands for; any other result as it is. */
-export function withFlagdAnswer(
+function withFlagdAnswer(
   result: EvaluationResult,
   source: string,
   key: string,
   description: string | undefined,
   def: Readonly<FlagDefinition>,
 ): EvaluationResult {
-  // The hot path: one character tells most variants apart from the reserved ones (all start with 'flagd.').
-  const variant = result.variant;
-  if (variant === undefined || variant.length < 9 || variant.charCodeAt(5) !== 46 || !variant.startsWith('flagd.')) return result;
   if (result.variant === FLAGD_PARSE_ERROR_VARIANT) {
     return errorResult(ErrorCodes.PARSE_ERROR, description ?? `${source}: flag '${key}' cannot be evaluated`, result.flagMetadata);
   }

@@ -6,6 +6,7 @@
 import type { FlagMetadata, FlagValue } from '../evaluation/result.js';
 import { compileKillSwitchProgram, type FlagProgram } from '../evaluation/flag-program.js';
 import { LazyFlagProgram } from '../evaluation/lazy-flag-program.js';
+import { answeringAsFlagd } from '../flagd/reserved-variants.js';
 import { parseAttributePath } from '../rules/attribute-path.js';
 import { allOf, compileCondition, type ContextPredicate } from '../rules/condition.js';
 import { AIFLAGS_DIALECT, dialectOf, type ConditionDialect } from '../rules/condition-dialect.js';
@@ -118,12 +119,12 @@ function* compileSteps(
   let count = 0;
   if (Symbol.iterator in flagEntries) {
     for (const [key, input] of flagEntries) {
-      flags.set(key, compileFlag(key, input, segments, setMetadata, fail, file.changeTypes));
+      flags.set(key, compileFlag(key, input, segments, setMetadata, fail, file.changeTypes, source));
       if (++count % COMPILE_SLICE_FLAGS === 0) yield;
     }
   } else {
     for (const key of Object.keys(flagEntries)) {
-      flags.set(key, compileFlag(key, flagEntries[key]!, segments, setMetadata, fail, file.changeTypes));
+      flags.set(key, compileFlag(key, flagEntries[key]!, segments, setMetadata, fail, file.changeTypes, source));
       if (++count % COMPILE_SLICE_FLAGS === 0) yield;
     }
   }
@@ -186,6 +187,7 @@ function compileFlag(
   setMetadata: FlagMetadata,
   fail: Fail,
   changeTypes: FlagFile['changeTypes'],
+  source: string,
 ): FlagRuntime {
   const shorthand = !('variants' in input);
   const bucketing = normalizeBucketing(key, input.bucketing, fail);
@@ -206,7 +208,7 @@ function compileFlag(
   flag.written = deepFreeze(input);
   flag.shorthand = shorthand;
   flag.flagMetadata = flagMetadata;
-  flag.program = new LazyFlagProgram(key, definition, predicates, flagMetadata);
+  flag.program = answeringAsFlagd(new LazyFlagProgram(key, definition, predicates, flagMetadata), source, key, input.description, definition);
   return Object.freeze(flag) as FlagRuntime;
 }
 
