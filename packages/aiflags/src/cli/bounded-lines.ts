@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { CliError } from './cli-error.js';
 
 /** The longest line a users file may hold, in bytes (1 MiB): far more than any user's attributes need. */
@@ -45,4 +46,19 @@ function describeBytes(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
+}
+
+/**
+ * The capped lines of a file, read as bytes (boundedLines caps each line before decoding it); a file that
+ * cannot be opened is a one-line CliError naming it, before any line is read.
+ */
+export async function fileLines(file: string): Promise<AsyncGenerator<string>> {
+  const input = createReadStream(file);
+  await new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new CliError(`${file}: ${error.code === 'ENOENT' ? 'file not found' : `cannot read the file (${error.code})`}`)),
+    );
+  });
+  return boundedLines(input, file);
 }

@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { evaluate, type EvaluationContext, type FlagSet, type LiveState } from '@aiflags/core';
 import { readLiveState } from '../../runtime.js';
-import { boundedLines } from '../bounded-lines.js';
+import { fileLines } from '../bounded-lines.js';
 import { action, CliError } from '../cli-error.js';
 import { collectAttr, contextFromLine, parseAttributes } from '../context-attributes.js';
 import { LineWriter } from '../line-writer.js';
@@ -55,17 +54,8 @@ export function register(program: Command): void {
           await out.line(evalLine(set, options.flag, options.user, { ...attributes, targetingKey: options.user }, live));
         }
         if (options.usersFile !== undefined) {
-          // Bytes, not text: boundedLines caps each line before decoding it.
-          const input = createReadStream(options.usersFile);
-          const opened = new Promise<void>((resolve, reject) => {
-            input.once('open', () => resolve());
-            input.once('error', (error: NodeJS.ErrnoException) =>
-              reject(new CliError(`${options.usersFile}: ${error.code === 'ENOENT' ? 'file not found' : `cannot read the file (${error.code})`}`)),
-            );
-          });
-          await opened;
           let lineNumber = 0;
-          for await (const text of boundedLines(input, options.usersFile)) {
+          for await (const text of await fileLines(options.usersFile)) {
             lineNumber++;
             const entry = contextFromLine(text, attributes, lineNumber, options.usersFile);
             if (entry) await out.line(evalLine(set, options.flag, entry.user, entry.context, live));

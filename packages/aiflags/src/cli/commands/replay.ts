@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeReplay, type ReplayCase, type ReplayResult, type ReplayRun, type ReplayScorer, renderReplayReport, runReplay } from '@aiflags/ai';
 import { FileReplayResults } from '@aiflags/file';
 import type { Command } from 'commander';
 import { resolveRuntimeSpec } from '../../runtime-spec.js';
-import { boundedLines } from '../bounded-lines.js';
+import { fileLines } from '../bounded-lines.js';
 import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable } from '../printable.js';
@@ -97,18 +96,11 @@ export function register(program: Command): void {
 
 /** The cases of a JSON-lines file, streamed; a broken line is reported with its number and the rest still run. */
 async function readCases(file: string): Promise<{ cases: ReplayCase[]; broken: string[] }> {
-  const input = createReadStream(file);
-  await new Promise<void>((ok, fail) => {
-    input.once('open', () => ok());
-    input.once('error', (error: NodeJS.ErrnoException) =>
-      fail(new CliError(`${file}: ${error.code === 'ENOENT' ? 'file not found' : `cannot read the file (${error.code})`}`)),
-    );
-  });
   const cases: ReplayCase[] = [];
   const broken: string[] = [];
   const ids = new Set<string>();
   let line = 0;
-  for await (const text of boundedLines(input, file)) {
+  for await (const text of await fileLines(file)) {
     line++;
     if (text.trim() === '') continue;
     const parsed = caseFromLine(text, line);
