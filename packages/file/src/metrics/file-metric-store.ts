@@ -13,6 +13,7 @@ import {
   type VariantAggregate,
 } from '@aiflags/metrics';
 import { MemoryMetricStore, type MemoryMetricStoreOptions } from '@aiflags/metrics';
+import { FlushSchedule } from '../flush-schedule.js';
 import { aiflagsLayout } from '../layout.js';
 
 export interface FileMetricStoreOptions extends MemoryMetricStoreOptions {
@@ -54,10 +55,8 @@ export class FileMetricStore extends MemoryMetricStore {
   /** Cells already reported as unreadable (`<file>\u0000<flag>\u0000<variant>\u0000<hour>`), so each is told once. */
   private readonly unreadable = new Set<string>();
   private pending = 0;
-  private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
-  private closed = false;
-  private readonly onExit = (): void => this.flushSync();
+  private readonly schedule: FlushSchedule;
 
   constructor(options: FileMetricStoreOptions) {
     super(options);
@@ -66,12 +65,11 @@ export class FileMetricStore extends MemoryMetricStore {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.clock = options.clock ?? Date.now;
     this.warn = options.warn ?? ((message) => console.warn(message));
-    const interval = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
-    if (interval > 0) {
-      this.timer = setInterval(() => void this.flush().catch(() => undefined), interval);
-      this.timer.unref();
-    }
-    process.once('exit', this.onExit);
+    this.schedule = new FlushSchedule(
+      options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+      () => this.flush(),
+      () => this.flushSync(),
+    );
   }
 
   override recordExposure(e: Exposure): void {
@@ -140,11 +138,7 @@ export class FileMetricStore extends MemoryMetricStore {
   }
 
   override async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    process.removeListener('exit', this.onExit);
-    await this.flush();
+    if (this.schedule.stop()) await this.flush();
   }
 
   private reportUnreadable(path: string, e: MetricsFile['entries'][number], reason: string): void {

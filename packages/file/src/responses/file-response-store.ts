@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { appendFile, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HOUR_MS, hourOf, isResponseId, type ResponseAttribution } from '@aiflags/metrics';
+import { FlushSchedule } from '../flush-schedule.js';
 import { aiflagsLayout } from '../layout.js';
 import { MemoryResponseStore, type MemoryResponseStoreOptions } from './memory-response-store.js';
 
@@ -37,21 +38,18 @@ export class FileResponseStore extends MemoryResponseStore {
   private dropped = 0;
   /** Bytes of each other process's file already read, and an unfinished last line. */
   private readonly offsets = new Map<string, { bytes: number; rest: string }>();
-  private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
-  private closed = false;
-  private readonly onExit = (): void => this.flushSync();
+  private readonly schedule: FlushSchedule;
 
   constructor(options: FileResponseStoreOptions) {
     super(options);
     this.responsesDir = aiflagsLayout(options.dir).responses;
     this.maxPending = options.maxPending ?? 100_000;
-    const interval = options.flushIntervalMs ?? 1000;
-    if (interval > 0) {
-      this.timer = setInterval(() => void this.flush().catch(() => undefined), interval);
-      this.timer.unref();
-    }
-    process.once('exit', this.onExit);
+    this.schedule = new FlushSchedule(
+      options.flushIntervalMs ?? 1000,
+      () => this.flush(),
+      () => this.flushSync(),
+    );
   }
 
   override remember(responseId: string, attribution: ResponseAttribution): void {
@@ -93,11 +91,7 @@ export class FileResponseStore extends MemoryResponseStore {
   }
 
   override async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    process.removeListener('exit', this.onExit);
-    await this.flush();
+    if (this.schedule.stop()) await this.flush();
   }
 
   /** Attributions lost to a full buffer. */
