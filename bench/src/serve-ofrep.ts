@@ -19,7 +19,7 @@ import { ofrepBenchFlags } from './ofrep-bench-flags.js';
 import { processCpuMs } from './process-cpu.js';
 import type { BenchOptions, BenchRow } from './report.js';
 import { siblingEntry } from './sibling-entry.js';
-import { type ServerProcess, spawnServer } from './spawn-server.js';
+import { type ServerProcess, spawnServer } from '@aiflags/testing';
 
 const SUITE = 'serve-ofrep';
 const FLAGS = 100;

@@ -7,3 +7,4 @@ export * from './bad-flag-files.js';
 export * from './valid-flags.js';
 export * from './fleet.js';
 export * from './local-flagsmith-server.js';
+export * from './spawn-server.js';
