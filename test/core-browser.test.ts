@@ -5,10 +5,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveBrowser, launchChromium, requireBrowserOrWarn } from './support/chromium.js';
+import { bundleForBrowser, haveBrowser, launchChromium, requireBrowserOrWarn } from './support/chromium.js';
 import { evaluate, parseFlags } from '@aiflags/core';
 
 requireBrowserOrWarn('the browser test of @aiflags/core');
@@ -78,22 +77,14 @@ describe.skipIf(!haveBrowser)('@aiflags/core in headless Chromium', () => {
   let bundle: string;
 
   beforeAll(async () => {
-    const result = await build({
+    bundle = await bundleForBrowser({
       stdin: {
         contents: `import { parseFlags, evaluate } from './index.ts'; globalThis.aiflagsCore = { parseFlags, evaluate };`,
         resolveDir: CORE_SRC,
         loader: 'ts',
       },
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
       conditions: ['source'],
-      // @datadog/sketches-js requires it only to serialize a sketch as protobuf, which the core never does.
-      external: ['protobufjs/minimal'],
-      write: false,
-      logLevel: 'silent',
     });
-    bundle = result.outputFiles[0]!.text;
     browser = await launchChromium();
   }, 180_000);
 

@@ -7,13 +7,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EvaluationDetails, type FlagValue, type JsonValue, OpenFeature } from '@openfeature/server-sdk';
 import { evaluate, flagTypeOf, parseFlags } from '@aiflags/core';
 import { LocalProvider } from '@aiflags/provider';
-import { haveBrowser, launchChromium, requireBrowserOrWarn } from './support/chromium.js';
+import { bundleForBrowser, haveBrowser, launchChromium, requireBrowserOrWarn } from './support/chromium.js';
 import type { WebFlagType, WebParityInput, WebParityOutput } from './support/ofrep-web-page.js';
 import { parityUser } from './support/parity-users.js';
 import { SAMPLE_FLAGS_YAML } from './support/sample-flags.js';
@@ -37,15 +36,7 @@ describe.skipIf(!haveBrowser)('the OFREP web provider in Chromium gives what the
   let bundle: string;
 
   beforeAll(async () => {
-    const result = await build({
-      entryPoints: [join(import.meta.dirname, 'support', 'ofrep-web-page.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      write: false,
-      logLevel: 'silent',
-    });
-    bundle = result.outputFiles[0]!.text;
+    bundle = await bundleForBrowser({ entryPoints: [join(import.meta.dirname, 'support', 'ofrep-web-page.ts')] });
     browser = await launchChromium();
   }, 180_000);
 

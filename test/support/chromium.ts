@@ -1,5 +1,6 @@
 /** Debian's chromium for the browser tests, driven by playwright-core: where it is, and one way to launch it. */
 import { existsSync } from 'node:fs';
+import { type BuildOptions, build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -29,4 +30,10 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** One self-contained browser script (an IIFE) from `options` (entryPoints or stdin), as the pages load it. */
+export async function bundleForBrowser(options: Pick<BuildOptions, 'entryPoints' | 'stdin' | 'conditions'>): Promise<string> {
+  const result = await build({ ...options, bundle: true, platform: 'browser', format: 'iife', write: false, logLevel: 'silent' });
+  return result.outputFiles[0]!.text;
 }
