@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnServer } from '@aiflags/testing';
 
 /**
  * What a registry user gets: every workspace package under packages/ packed (prepack builds it), the
@@ -136,6 +137,39 @@ describe('packed packages installed into a new app', { timeout: 240_000 }, () =>
     expect(ld.stdout.trim()).toBe(
       'AIFLAGS_BACKEND=launchdarkly needs @launchdarkly/node-server-sdk, which is not installed: npm install @launchdarkly/node-server-sdk',
     );
+
+    const fs = await sh('node', ['-e', "import('aiflags').then((a) => a.createProvider()).catch((e) => console.log(e.message))"], app, {
+      AIFLAGS_BACKEND: 'flagsmith',
+      FLAGSMITH_ENVIRONMENT_KEY: 'ser.test',
+    });
+    expect(fs.stdout.trim()).toBe('AIFLAGS_BACKEND=flagsmith needs flagsmith-nodejs, which is not installed: npm install flagsmith-nodejs');
+
+    // `aiflags serve` from the installed CLI answers OFREP for the starter file's flags.
+    const server = await spawnServer([join(app, 'node_modules', 'aiflags', 'bin', 'aiflags.js'), 'serve', '--port', '0'], {
+      cwd: app,
+      env: { REDIS_URL: '', AIFLAGS_SERVE_TOKEN: '' },
+      url: /OFREP on (http:\/\/[^\s]+) /,
+    });
+    try {
+      const answer = await fetch(`${server.url}/ofrep/v1/evaluate/flags/chat-model`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ context: { targetingKey: 'user-1' } }),
+      });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ key: 'chat-model', value: { model: expect.any(String) } });
+    } finally {
+      await server.stop();
+    }
+
+    // `aiflags replay` from the installed CLI, with a run module as a user writes one.
+    writeFileSync(join(app, 'cases.jsonl'), `${Array.from({ length: 5 }, (_, i) => JSON.stringify({ id: `q${i}`, input: `question ${i}` })).join('\n')}\n`);
+    writeFileSync(
+      join(app, 'eval.mjs'),
+      'export async function run(variant, c) { return { output: variant.value.model + ": " + c.input, scores: { quality: 3 } }; }\n',
+    );
+    const replay = await sh('npx', ['--no-install', 'aiflags', 'replay', 'chat-model', '--cases', 'cases.jsonl', '--run', './eval.mjs', '--json'], app);
+    expect(JSON.parse(replay.stdout).summary).toMatchObject({ ran: 10, complete: true });
 
     writeFileSync(
       join(app, 'index.ts'),
