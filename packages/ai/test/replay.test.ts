@@ -41,6 +41,38 @@ describe('runReplay', () => {
     expect(results.results).toHaveLength(80);
   });
 
+  it('pulls streamed cases lazily: never more than concurrency cases ahead of the finished runs', async () => {
+    let pulled = 0;
+    let finished = 0;
+    let ahead = 0;
+    async function* stream() {
+      for (let i = 0; i < 200; i++) {
+        pulled++;
+        ahead = Math.max(ahead, pulled - finished);
+        yield { id: `s${i}`, input: i };
+      }
+    }
+    const results = new MemoryReplayResults();
+    const summary = await runReplay({
+      flagKey: 'f',
+      flagVersion: 'v1',
+      variants,
+      cases: stream(),
+      results,
+      concurrency: 4,
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 1));
+        return { output: 'ok', scores: { quality: 1 } };
+      },
+      onProgress: (done) => {
+        finished = Math.floor(done / variants.length);
+      },
+    });
+    expect(summary).toMatchObject({ ran: 400, failed: 0 });
+    expect(results.results).toHaveLength(400);
+    expect(ahead).toBeLessThanOrEqual(4 + 1);
+  });
+
   it('retries rate limits with exponential backoff and records other failures without throwing', async () => {
     const waits: number[] = [];
     let attempts = 0;

@@ -5,7 +5,8 @@ export interface RunReplayOptions {
   /** The flag file's version (flagMetadata.flagSetVersion): results of another version are not reused. */
   flagVersion: string;
   variants: ReplayVariant[];
-  cases: ReplayCase[];
+  /** Pulled lazily, `concurrency` at a time: an array, or a (async) generator streaming them from a file. */
+  cases: Iterable<ReplayCase> | AsyncIterable<ReplayCase>;
   run: ReplayRun;
   scorers?: ReplayScorer[];
   results: ReplayResultStore;
@@ -20,7 +21,7 @@ export interface RunReplayOptions {
   maxCostUsd?: number;
   /** A run still going after this many ms counts as failed (default 60 000); its late answer is ignored. */
   timeoutMs?: number;
-  /** After every finished run: done and total of this invocation. */
+  /** After every finished run: done and total of this invocation (for streamed cases, the runs found so far). */
   onProgress?: (done: number, total: number, result: ReplayResult) => void;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -54,13 +55,24 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
     if (r.ok || !latest.get(k)?.ok) latest.set(k, r);
   }
   const done = new Set([...latest].filter(([, r]) => r.ok).map(([k]) => k));
-  const todo: Array<[ReplayCase, ReplayVariant]> = [];
-  for (const c of cases) for (const v of variants) if (!done.has(key(c.id, v.key))) todo.push([c, v]);
+  // Jobs are pulled one at a time, so cases streamed from a file are never all held at once.
+  let total = 0;
+  if (Array.isArray(cases)) for (const c of cases as ReplayCase[]) for (const v of variants) if (!done.has(key(c.id, v.key))) total++;
+  const counted = Array.isArray(cases);
+  async function* pending(): AsyncGenerator<[ReplayCase, ReplayVariant]> {
+    for await (const c of cases) {
+      for (const v of variants) {
+        if (done.has(key(c.id, v.key))) continue;
+        if (!counted) total++;
+        yield [c, v];
+      }
+    }
+  }
+  const jobs = pending();
   const fresh: ReplayResult[] = [];
   let costUsd = 0;
   let failed = 0;
   let skippedForCost = 0;
-  let next = 0;
 
   const one = async ([replayCase, variant]: [ReplayCase, ReplayVariant]): Promise<ReplayResult> => {
     const base = { flagKey, flagVersion, caseId: replayCase.id, variant: variant.key };
@@ -87,22 +99,22 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
   };
 
   const worker = async (): Promise<void> => {
-    while (next < todo.length) {
+    for (;;) {
+      const pulled = await jobs.next();
+      if (pulled.done) return;
       if (options.maxCostUsd !== undefined && costUsd >= options.maxCostUsd) {
-        skippedForCost = todo.length - next;
-        next = todo.length;
-        return;
+        skippedForCost++;
+        continue;
       }
-      const item = todo[next++]!;
-      const result = await one(item);
+      const result = await one(pulled.value);
       costUsd += result.costUsd ?? 0;
       if (!result.ok) failed++;
       await results.append(result);
       fresh.push(result);
-      options.onProgress?.(fresh.length, todo.length, result);
+      options.onProgress?.(fresh.length, total, result);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, todo.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
   for (const r of fresh) latest.set(key(r.caseId, r.variant), r);
   return { results: [...latest.values()], reused: done.size, ran: fresh.length, failed, costUsd, skippedForCost };
 }
