@@ -1,0 +1,89 @@
+/**
+ * What shadow traffic at 100 % sampling adds to a served request: requests of ~1 ms of handler work (a JSON
+ * round trip of a chat-sized payload) with shadow off against a ShadowRunner at rate 1 whose candidate is a
+ * model call of similar time (awaits 2 ms, as a remote model does), rounds interleaved. Goal ≤ 2 %.
+ *
+ *   node --import tsx --conditions=source --expose-gc bench/src/ai-shadow-overhead.ts [--quick]
+ */
+import { fileURLToPath } from 'node:url';
+import { validateFlags } from '@aiflags/core';
+import { type ShadowRun, ShadowRunner } from '@aiflags/ai';
+import type { BenchOptions, BenchRow } from './report.js';
+
+const FLAG = 'support-model';
+const payload = { messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'x'.repeat(200) })) };
+const flags = validateFlags(
+  {
+    flags: {
+      [FLAG]: {
+        variants: { control: { model: 'small' }, treatment: { model: 'large' } },
+        defaultVariant: 'control',
+        shadow: { variant: 'treatment', rate: 1 },
+      },
+    },
+  },
+  'flags.yaml',
+);
+
+/** About 1 ms of request work on a typical core. */
+function handle(): string {
+  let out = '';
+  for (let i = 0; i < 20; i++) out = JSON.stringify(JSON.parse(JSON.stringify(payload)));
+  return out;
+}
+
+const candidate: ShadowRun = () => new Promise((resolve) => setTimeout(() => resolve({ output: 'shadow answer', costUsd: 0.001 }), 2));
+
+/** ms per served request over `requests` sequential requests. */
+async function serve(requests: number, runner: ShadowRunner | undefined): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < requests; i++) {
+    const began = performance.now();
+    const ticket = runner?.shadow(FLAG, { targetingKey: `u${i}` }, candidate, { requestId: `r${i}` });
+    const answer = handle();
+    ticket?.served({ variant: 'control', output: answer.length, latencyMs: performance.now() - began });
+    // The next request arrives on a later turn of the event loop, as on a server.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return (performance.now() - start) / requests;
+}
+
+export async function run(options: BenchOptions): Promise<BenchRow[]> {
+  const requests = options.quick ? 200 : 2_000;
+  const rounds = options.quick ? 2 : 7;
+  const off: number[] = [];
+  const on: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    off.push(await serve(requests, undefined));
+    const runner = new ShadowRunner({ flags, concurrency: 32, maxQueue: 10_000 });
+    on.push(await serve(requests, runner));
+    await runner.close();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const base = median(off);
+  const shadowed = median(on);
+  const ratio = shadowed / base;
+  return [
+    {
+      suite: 'ai-shadow-overhead',
+      name: 'served request, shadow off (median)',
+      value: Math.round(base * 1000) / 1000,
+      unit: 'ms',
+      note: `${requests} requests × ${rounds} rounds`,
+    },
+    { suite: 'ai-shadow-overhead', name: 'served request, shadow at 100 % (median)', value: Math.round(shadowed * 1000) / 1000, unit: 'ms' },
+    {
+      suite: 'ai-shadow-overhead',
+      name: 'shadow on / off',
+      value: Math.round(ratio * 1000) / 1000,
+      unit: 'ratio',
+      note: `${((ratio - 1) * 100).toFixed(2)} % more; goal ≤ 2 %: ${ratio <= 1.02 ? 'met' : 'MISSED'}`,
+    },
+  ];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rows = await run({ quick: process.argv.includes('--quick') });
+  for (const r of rows) console.log(`${r.name.padEnd(44)} ${String(r.value).padStart(10)} ${r.unit}  ${r.note ?? ''}`);
+  process.exit(0);
+}
