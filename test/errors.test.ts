@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AiflagsError, FlagConfigError, isAiflagsError } from '@aiflags/core';
-import { FeatureDisabledError } from '@aiflags/ai';
+import { FeatureDisabledError, RolloutSkipError } from '@aiflags/ai';
 import { FlagFileReadError, loadFlagFile } from '@aiflags/provider';
 import { AuditWriteError, StateUnreadableError } from '@aiflags/file';
 import { parseRedisUrl, RedisUrlError } from '@aiflags/redis';
@@ -10,6 +10,7 @@ describe('every error aiflags throws on purpose carries a code on one base class
     const errors: [AiflagsError, string][] = [
       [new FlagConfigError({ file: 'f.yaml', flag: 'x', field: 'rollout' }, 'bad'), 'PARSE_ERROR'],
       [new FeatureDisabledError('chat', 60), 'FEATURE_DISABLED'],
+      [new RolloutSkipError('no reason'), 'ROLLOUT_SKIP_REFUSED'],
       [new FlagFileReadError('NOT_A_FILE', 'f: not a file'), 'NOT_A_FILE'],
       [new StateUnreadableError('state.json', 'm'), 'STATE_UNREADABLE'],
       [new AuditWriteError('audit.jsonl', 'm'), 'AUDIT_WRITE_FAILED'],

@@ -23,7 +23,6 @@ const flagsAt = (percentage: number) =>
 describe('RolloutController: the first tick', () => {
   // The model-swap plan is 1 → 5 → 25 → 50 → 100.
   it.each([
-    [0, 1, 0],
     [1, 1, 0],
     [5, 5, 1],
     [10, 5, 1],
@@ -34,5 +33,13 @@ describe('RolloutController: the first tick', () => {
     const [action] = await controller.tick();
     expect(action).toMatchObject({ action: 'start', from: file, to, step });
     expect(state.current().flags['chat-model']).toMatchObject({ percentage: to, rolloutStep: step, rolloutStatus: 'running' });
+  });
+
+  it('a model swap nobody is served yet starts in its replay stage at 0 %', async () => {
+    const state = new MemoryStateStore();
+    const controller = new RolloutController({ state, metrics: new MemoryMetricStore(), flags: flagsAt(0), clock: () => Date.UTC(2026, 10, 1) });
+    const [action] = await controller.tick();
+    expect(action).toMatchObject({ action: 'start', from: 0, to: 0, stage: 'replay' });
+    expect(state.current().flags['chat-model']).toMatchObject({ percentage: 0, rolloutStage: 'replay', rolloutStatus: 'running' });
   });
 });

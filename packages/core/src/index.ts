@@ -85,6 +85,7 @@ export {
   type FlagOverride,
   type KillSwitchState,
   type LiveState,
+  type RolloutStageName,
   type StateStore,
 } from './live-state/types.js';
 export { type InstanceRecord, isInstanceAlive, PRESENCE_MISSED_HEARTBEATS, type PresenceRead, type PresenceStore, readInstanceRecord } from './presence.js';

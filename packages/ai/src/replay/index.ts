@@ -9,5 +9,6 @@ export {
 } from './analyze-replay.js';
 export { MemoryReplayResults } from './memory-replay-results.js';
 export { renderReplayReport } from './render-replay-report.js';
+export { replayFlagVersion } from './replay-flag-version.js';
 export { isRateLimit, type ReplaySummary, type RunReplayOptions, runReplay } from './run-replay.js';
 export type { ReplayCase, ReplayResult, ReplayResultStore, ReplayRun, ReplayRunOutput, ReplayScorer, ReplayVariant } from './replay-types.js';

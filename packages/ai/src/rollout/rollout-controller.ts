@@ -1,9 +1,12 @@
-import { AUDIT_ACTIONS, type AuditAction, type CompiledFlag, type FlagOverride, type FlagSet, type StateStore } from '@aiflags/core';
+import { AUDIT_ACTIONS, type AuditAction, type CompiledFlag, type FlagOverride, type FlagSet, type RolloutStageName, type StateStore } from '@aiflags/core';
 import { HOUR_MS, type MetricStore } from '@aiflags/metrics';
 import { promotedVariant, type GateCriteria } from '../gate/decide.js';
 import { measureFlag } from '../gate/measure-flag.js';
 import { expectedShares } from '../impact/expected-shares.js';
-import { rolloutPlans, type RolloutPlan, type RolloutPlans } from './plans.js';
+import type { ReplayResultStore } from '../replay/replay-types.js';
+import { planStages, rolloutPlans, type RolloutPlan, type RolloutPlans } from './plans.js';
+import { RolloutSkipError } from './rollout-skip-error.js';
+import { type EvidenceOptions, replayEvidence, type StageEvidence, shadowEvidence, skippedEvidence } from './stage-evidence.js';
 
 export interface RolloutControllerOptions {
   state: StateStore;
@@ -20,9 +23,14 @@ export interface RolloutControllerOptions {
   alpha?: number;
   /** Recorded as the actor of every change (default `rollout-controller`). */
   actor?: string;
+  /** Where `aiflags replay` keeps results (e.g. FileReplayResults): the evidence of a plan's replay stage. */
+  replays?: ReplayResultStore;
+  /** Where shadow results are kept (flag version `shadow`); default: `replays`. */
+  shadows?: ReplayResultStore;
 }
 
-export type RolloutActionKind = 'start' | 'advance' | 'promote' | 'rollback' | 'hold' | 'drop';
+/** `stage`: a flag moved from one evidence stage to the next (replay → shadow); nobody is exposed yet. */
+export type RolloutActionKind = 'start' | 'stage' | 'advance' | 'promote' | 'rollback' | 'hold' | 'drop';
 
 /** What one tick did (or decided not to do) for one flag. */
 export interface RolloutAction {
@@ -31,8 +39,10 @@ export interface RolloutAction {
   /** Percent of units on the treatment before and after. */
   from: number;
   to: number;
-  /** Step index after the action. */
+  /** Step index after the action (0 while in an evidence stage). */
   step: number;
+  /** The evidence stage the flag is in after the action; absent at the percentage steps. */
+  stage?: RolloutStageName;
   reasons: string[];
   /** A multi-arm test: the arms taken out by this action ('drop'), or the variant now served to everyone ('promote'). */
   dropped?: string[];
@@ -48,12 +58,28 @@ export interface RolloutProgress {
   status: NonNullable<FlagOverride['rolloutStatus']> | 'not-started';
   /** Percent served the treatment now. */
   percentage: number;
+  /** The evidence stage the flag is in ('replay', 'shadow'), 'percentages' at the steps, undefined before the plan starts. */
+  stage: RolloutStageName | 'percentages' | undefined;
+  /**
+   * The plan's evidence stages the flag is in or still has ahead, in order (skipped ones included): empty
+   * once it is at its percentage steps, and for a flag the file already serves (it joins at a step).
+   */
+  stages: RolloutStageName[];
+  /** Evidence stages a person skipped. */
+  skippedStages: RolloutStageName[];
   step: number | undefined;
   steps: number[];
   /** ISO-8601. */
   stepStartedAt: string | undefined;
-  /** ms left to hold the current step (0 when the time is met). */
+  /** ms left to hold the current step or shadow stage (0 when the time is met). */
   holdRemainingMs: number;
+}
+
+/** A flag's progress with the evidence of each of its plan's stages and what is still missing. */
+export interface RolloutEvidence extends RolloutProgress {
+  evidence: StageEvidence[];
+  /** What the current stage still needs, e.g. `replay: 37 of 200 paired cases`; empty at the percentage steps. */
+  missing: string[];
 }
 
 const DEFAULT_ACTOR = 'rollout-controller';
@@ -98,7 +124,8 @@ export class RolloutController {
         const o = live.flags[flag.key];
         const step = o?.rolloutStep;
         const started = o?.stepStartedAt ? Date.parse(o.stepStartedAt) : NaN;
-        const hold = step !== undefined ? (plan.steps[step]?.holdMs ?? 0) : 0;
+        const hold =
+          o?.rolloutStage === 'shadow' ? (plan.shadow?.holdMs ?? 0) : o?.rolloutStage === undefined && step !== undefined ? (plan.steps[step]?.holdMs ?? 0) : 0;
         return {
           flagKey: flag.key,
           changeType: plan.changeType,
@@ -106,12 +133,84 @@ export class RolloutController {
           control: flag.definition.defaultVariant,
           status: o?.rolloutStatus ?? 'not-started',
           percentage: o?.percentage ?? flag.definition.rollout!.percentage,
+          stage: o?.rolloutStage ?? (step !== undefined ? 'percentages' : undefined),
+          stages: stagesAhead(plan, o, o?.percentage ?? flag.definition.rollout!.percentage),
+          skippedStages: o?.skippedStages ?? [],
           step,
           steps: plan.steps.map((s) => s.percentage),
           stepStartedAt: o?.stepStartedAt,
           holdRemainingMs: Number.isFinite(started) ? Math.max(0, started + hold - now) : 0,
         };
       });
+  }
+
+  /**
+   * Progress with evidence: for each managed flag whose plan has evidence stages, what replay and shadow
+   * show so far (cases, paired, verdict, worst metric, time held) and what the current stage still needs.
+   */
+  async evidence(flagKey?: string): Promise<RolloutEvidence[]> {
+    const now = this.clock();
+    const live = this.options.state.current();
+    const byKey = new Map(this.managed().map((m) => [m.flag.key, m]));
+    const out: RolloutEvidence[] = [];
+    for (const progress of this.status(flagKey)) {
+      const { flag, plan } = byKey.get(progress.flagKey)!;
+      const override = live.flags[flag.key];
+      const evidence: StageEvidence[] = [];
+      for (const stage of progress.stages) evidence.push(await this.stageEvidence(flag, plan, override, stage, now));
+      const current = evidence.find((e) => e.stage === progress.stage);
+      const missing = current ? current.missing : progress.stage === undefined && progress.status === 'not-started' ? evidence.flatMap((e) => e.missing) : [];
+      out.push({ ...progress, evidence, missing });
+    }
+    return out;
+  }
+
+  /**
+   * Skips an evidence stage of a flag's plan (it counts as passed from the next tick), with the person's
+   * reason in the audit log. Refused without a reason, for a stage the plan lacks, or for one already behind.
+   */
+  async skipStage(flagKey: string, stage: string, meta: { reason?: string; actor?: string }): Promise<void> {
+    if (stage !== 'replay' && stage !== 'shadow') throw new RolloutSkipError(`stage: expected 'replay' or 'shadow', got '${stage}'`);
+    const reason = meta.reason?.trim();
+    if (!reason) throw new RolloutSkipError(`skipping the ${stage} stage of '${flagKey}' needs a reason (--reason "…"): it goes in the audit log`);
+    const managed = this.managed().find((m) => m.flag.key === flagKey);
+    if (!managed) throw new RolloutSkipError(`'${flagKey}' has no rollout plan: it needs a changeType and a top-level rollout`);
+    const stages = planStages(managed.plan);
+    if (!stages.includes(stage)) {
+      throw new RolloutSkipError(`the ${managed.plan.changeType} plan of '${flagKey}' has no ${stage} stage (its stages: ${stages.join(', ') || 'none'})`);
+    }
+    const override = this.options.state.current().flags[flagKey];
+    if (override?.skippedStages?.includes(stage)) return;
+    const status = override?.rolloutStatus;
+    const behind =
+      (status !== undefined && status !== 'running') ||
+      (status === 'running' && override?.rolloutStage === undefined) ||
+      (override?.rolloutStage !== undefined && stages.indexOf(override.rolloutStage) > stages.indexOf(stage));
+    if (behind) throw new RolloutSkipError(`'${flagKey}' is already past its ${stage} stage (${override?.rolloutStage ?? status})`);
+    const change: FlagOverride = { ...override, skippedStages: [...(override?.skippedStages ?? []), stage] };
+    await this.options.state.setFlagOverride(flagKey, change, {
+      reason: `skipped the ${stage} stage: ${reason}`,
+      action: AUDIT_ACTIONS.rolloutSkip,
+      ...(meta.actor !== undefined ? { actor: meta.actor } : {}),
+    });
+  }
+
+  private async stageEvidence(
+    flag: CompiledFlag,
+    plan: RolloutPlan,
+    override: FlagOverride | undefined,
+    stage: RolloutStageName,
+    now: number,
+  ): Promise<StageEvidence> {
+    if (override?.skippedStages?.includes(stage)) return skippedEvidence(stage);
+    const options: EvidenceOptions = {
+      ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
+      ...(this.options.criteria !== undefined ? { criteria: this.options.criteria } : {}),
+    };
+    if (stage === 'replay') return replayEvidence(this.options.replays, flag, plan.replay!, options);
+    // Shadow evidence counts from when the stage began; before that, nothing has been held yet.
+    const since = override?.rolloutStage === 'shadow' && override.stepStartedAt ? Date.parse(override.stepStartedAt) : now;
+    return shadowEvidence(this.options.shadows ?? this.options.replays, flag, plan.shadow!, since, now, options);
   }
 
   /**
@@ -217,8 +316,26 @@ export class RolloutController {
     if (status === 'rolled-back' || status === 'promoted' || status === 'paused') {
       return { flagKey: key, action: 'hold', from: current, to: current, step: override?.rolloutStep ?? 0, reasons: [`rollout ${status}; nothing to do`] };
     }
+    if (override?.rolloutStage !== undefined && status === 'running') return this.tickStage(flag, plan, override, override.rolloutStage, now);
     const stepIndex = override?.rolloutStep;
     if (stepIndex === undefined || plan.steps[stepIndex] === undefined) {
+      // Evidence stages come before the first percentage, so they apply to a flag nobody is served yet;
+      // a flag the file already serves has begun exposure, and joins its plan at a percentage step.
+      const pending = current === 0 ? this.pendingStages(plan, override) : [];
+      if (pending.length > 0) {
+        const stage = pending[0]!;
+        const order = [...pending, `${plan.steps[0]!.percentage} %`].join(' → ');
+        await this.write(
+          key,
+          override,
+          { percentage: 0, rolloutStage: stage, stepStartedAt: iso(now), rolloutStatus: 'running' },
+          AUDIT_ACTIONS.rolloutStart,
+          `${plan.changeType} plan started with the ${stage} stage`,
+        );
+        const evidence = await this.stageEvidence(flag, plan, { ...override, rolloutStage: stage, stepStartedAt: iso(now) }, stage, now);
+        const reasons = [`started the ${plan.changeType} plan with its evidence stages (${order}); nobody is served '${rollout.variant}' until they pass`];
+        return { flagKey: key, action: 'start', from: current, to: 0, step: 0, stage, reasons: [...reasons, ...stageReasons(evidence)] };
+      }
       // A flag already live at some percentage joins its plan at the highest step not above it, so a
       // model swap the file serves at 5 % is not cut back to 1 %, and exposure never widens unmeasured.
       const startIndex = Math.max(
@@ -227,12 +344,13 @@ export class RolloutController {
       );
       const first = plan.steps[startIndex]!;
       const steps = plan.steps.map((s) => `${s.percentage} %`).join(' → ');
+      const skipped = override?.skippedStages?.length ? ` (skipped: ${override.skippedStages.join(', ')})` : '';
       await this.write(
         key,
         override,
         { percentage: first.percentage, rolloutStep: startIndex, stepStartedAt: iso(now), rolloutStatus: 'running' },
         AUDIT_ACTIONS.rolloutStart,
-        `${plan.changeType} plan started at ${first.percentage} %`,
+        `${plan.changeType} plan started at ${first.percentage} %${skipped}`,
       );
       return {
         flagKey: key,
@@ -240,7 +358,7 @@ export class RolloutController {
         from: current,
         to: first.percentage,
         step: startIndex,
-        reasons: [`started the ${plan.changeType} plan (${steps}) at ${first.percentage} %`],
+        reasons: [`started the ${plan.changeType} plan (${steps}) at ${first.percentage} %${skipped}`],
       };
     }
 
@@ -268,6 +386,14 @@ export class RolloutController {
     if (units < step.minUnitsPerGroup) waiting.push(`samples: ${units} of ${step.minUnitsPerGroup} units per group this step`);
     if (verdict.decision !== 'promote') waiting.push(...verdict.reasons);
     if (waiting.length > 0) return { flagKey: key, action: 'hold', from: current, to: current, step: stepIndex, reasons: waiting };
+    // A flag that joined already exposed skipped the evidence stages; a replay that failed since still stops it widening.
+    if (plan.replay && this.options.replays && !override?.skippedStages?.includes('replay')) {
+      const replay = await this.stageEvidence(flag, plan, override, 'replay', now);
+      if (replay.state === 'failed') {
+        const reasons = [`not widening past ${step.percentage} %: ${stageReasons(replay).join('; ')}`];
+        return { flagKey: key, action: 'hold', from: current, to: current, step: stepIndex, reasons };
+      }
+    }
 
     const nextIndex = stepIndex + 1;
     const next = plan.steps[nextIndex];
@@ -293,6 +419,46 @@ export class RolloutController {
     return { flagKey: key, action: 'advance', from: current, to: next.percentage, step: nextIndex, reasons: verdict.reasons };
   }
 
+  /**
+   * A flag in an evidence stage (served to nobody): holds while the evidence is short or shows a regression,
+   * and moves on to the next stage, or to the plan's first percentage, once it passes or was skipped.
+   */
+  private async tickStage(flag: CompiledFlag, plan: RolloutPlan, override: FlagOverride, stage: RolloutStageName, now: number): Promise<RolloutAction> {
+    const key = flag.key;
+    const current = override.percentage ?? 0;
+    const evidence = await this.stageEvidence(flag, plan, override, stage, now);
+    if (evidence.state === 'failed') {
+      const reasons = [
+        `${stage} failed: ${evidence.reasons.join('; ')}`,
+        `nobody is served '${flag.definition.rollout!.variant}'; fix the candidate and run the ${stage} again, or skip it with a reason (--skip-stage ${stage} --reason "…")`,
+      ];
+      return { flagKey: key, action: 'hold', from: current, to: current, step: 0, stage, reasons };
+    }
+    if (evidence.state === 'waiting') return { flagKey: key, action: 'hold', from: current, to: current, step: 0, stage, reasons: evidence.missing };
+
+    const passed = `${stage} ${evidence.state === 'skipped' ? 'skipped' : `passed: ${evidence.reasons.join('; ')}`}`;
+    const stages = planStages(plan);
+    const next = this.pendingStages(plan, override).find((s) => stages.indexOf(s) > stages.indexOf(stage));
+    if (next !== undefined) {
+      await this.write(key, override, { rolloutStage: next, stepStartedAt: iso(now) }, AUDIT_ACTIONS.rolloutStage, `${passed}; ${next} stage next`);
+      return { flagKey: key, action: 'stage', from: current, to: current, step: 0, stage: next, reasons: [passed, `${next} stage started`] };
+    }
+    const first = plan.steps[0]!;
+    await this.write(
+      key,
+      override,
+      { percentage: first.percentage, rolloutStep: 0, rolloutStage: undefined, stepStartedAt: iso(now) },
+      AUDIT_ACTIONS.rolloutStage,
+      `${passed}; first step ${first.percentage} %`,
+    );
+    return { flagKey: key, action: 'advance', from: current, to: first.percentage, step: 0, reasons: [passed, `first step: ${first.percentage} %`] };
+  }
+
+  /** The plan's evidence stages not skipped, in order. */
+  private pendingStages(plan: RolloutPlan, override: FlagOverride | undefined): RolloutStageName[] {
+    return planStages(plan).filter((s) => !override?.skippedStages?.includes(s));
+  }
+
   /** The gate's verdict on a step or test, read over the window that started at `startedAt`. */
   private judge(
     flag: CompiledFlag,
@@ -313,8 +479,25 @@ export class RolloutController {
   }
 
   private async write(key: string, before: FlagOverride | undefined, progress: FlagOverride, action: AuditAction, reason: string): Promise<void> {
-    await this.options.state.setFlagOverride(key, { ...before, ...progress }, { actor: this.actor, reason, action });
+    const next: Record<string, unknown> = { ...before, ...progress };
+    // A field set to undefined is cleared (leaving an evidence stage), not kept as an undefined key.
+    for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
+    await this.options.state.setFlagOverride(key, next as FlagOverride, { actor: this.actor, reason, action });
   }
+}
+
+/** The evidence stages a flag is in or has ahead (see `RolloutProgress.stages`). */
+function stagesAhead(plan: RolloutPlan, override: FlagOverride | undefined, percentage: number): RolloutStageName[] {
+  const all = planStages(plan);
+  if (override?.rolloutStage !== undefined && override.rolloutStatus === 'running') return all.slice(all.indexOf(override.rolloutStage));
+  const started = override?.rolloutStatus !== undefined;
+  return !started && percentage === 0 ? all : [];
+}
+
+/** What an evidence stage shows, for an action's reasons: its failure, what it lacks, or why it passed. */
+function stageReasons(e: StageEvidence): string[] {
+  if (e.state === 'failed') return [`${e.stage} failed: ${e.reasons.join('; ')}`];
+  return e.state === 'waiting' ? e.missing : e.reasons;
 }
 
 /** Percent of a multi-arm test's units on an arm other than control, under a live override. */

@@ -5,6 +5,7 @@ export {
   type ServedResult,
   type ShadowCallOptions,
   type ShadowCounts,
+  type ShadowPersistStats,
   type ShadowRun,
   ShadowRunner,
   type ShadowRunnerOptions,

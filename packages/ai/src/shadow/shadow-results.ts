@@ -43,6 +43,11 @@ export class ShadowResults {
     arms.set(result.variant, earlier ? { ...result, scores: { ...earlier.scores, ...result.scores } } : result);
   }
 
+  /** The result of one arm of one request, as kept now (scores merged); undefined when not put or evicted. */
+  get(flagKey: string, requestId: string, variant: string): ReplayResult | undefined {
+    return this.byRequest.get(`${flagKey}\u0000${requestId}`)?.get(variant);
+  }
+
   /** Adds scores to a result already put; false when it is gone (evicted). */
   addScores(flagKey: string, requestId: string, variant: string, scores: Record<string, number>): boolean {
     const r = this.byRequest.get(`${flagKey}\u0000${requestId}`)?.get(variant);

@@ -7,7 +7,7 @@ import type { Judge } from '../judges/judge.js';
 import { readJudgeResult } from '../judges/judge-result.js';
 import { inJudgeSample } from '../judges/judge-sampling.js';
 import { asRunOutput, finiteScores, oneLine } from '../replay/run-replay.js';
-import type { ReplayResult, ReplayRunOutput } from '../replay/replay-types.js';
+import type { ReplayResult, ReplayResultStore, ReplayRunOutput } from '../replay/replay-types.js';
 import { SHADOW_VERSION, ShadowResults, shadowArm } from './shadow-results.js';
 
 /** Runs the candidate's value (a model config, a prompt …) the way the app runs the served one; `signal` aborts at the timeout. */
@@ -65,11 +65,22 @@ export interface ShadowCounts {
   costUsd: number;
 }
 
+/** Writes of results to the `store` option. */
+export interface ShadowPersistStats {
+  written: number;
+  failed: number;
+  /** Not written because `maxPendingWrites` were already waiting. */
+  dropped: number;
+  pending: number;
+}
+
 export interface ShadowStats {
   flags: Record<string, ShadowCounts>;
   queued: number;
   running: number;
   budget?: HourlyBudgetStats;
+  /** Present when results are written to a store. */
+  persisted?: ShadowPersistStats;
 }
 
 export interface ShadowRunnerOptions {
@@ -83,6 +94,14 @@ export interface ShadowRunnerOptions {
   judges?: Record<string, Judge>;
   /** Where results go (default: a new ShadowResults). */
   results?: ShadowResults;
+  /**
+   * Also written here, one record per arm of each sampled request as it is recorded (again when judge scores
+   * arrive; the last record wins), under flag version `shadow`: so another process (`aiflags rollout`) reads
+   * the shadow evidence. The aiflags runtime passes `.aiflags/replay/` by default.
+   */
+  store?: ReplayResultStore;
+  /** Writes to `store` waiting at once; beyond it results are not written and counted as dropped (default 10 000). */
+  maxPendingWrites?: number;
   /** Shadow runs at once (default 4). */
   concurrency?: number;
   /** Runs waiting; beyond it new ones are dropped and counted (default 1000). */
@@ -130,6 +149,12 @@ export class ShadowRunner {
   private readonly queue: BackgroundQueue<Job>;
   private readonly counts = new Map<string, ShadowCounts>();
   private readonly warned = new Set<string>();
+  private readonly clock: () => number;
+  private readonly store: ReplayResultStore | undefined;
+  private readonly maxPendingWrites: number;
+  private readonly writes: ShadowPersistStats = { written: 0, failed: 0, dropped: 0, pending: 0 };
+  /** Writes go one after another, so a result's later record (with judge scores) lands after its first. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(options: ShadowRunnerOptions = {}) {
     const flags = options.flags;
@@ -139,6 +164,9 @@ export class ShadowRunner {
     this.judges = options.judges ?? {};
     this.results = options.results ?? new ShadowResults();
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.clock = options.clock ?? Date.now;
+    this.store = options.store;
+    this.maxPendingWrites = options.maxPendingWrites ?? 10_000;
     this.budget = new HourlyBudget(options.hourlyBudgetUsd, options.clock);
     this.warn = options.warn ?? ((message) => console.warn(message));
     this.queue = new BackgroundQueue<Job>({
@@ -186,16 +214,18 @@ export class ShadowRunner {
     }
   }
 
-  /** Resolves once nothing is queued or running. */
-  drain(): Promise<void> {
-    return this.queue.drain();
+  /** Resolves once nothing is queued or running, and every result is written to the store. */
+  async drain(): Promise<void> {
+    await this.queue.drain();
+    await this.writing;
   }
 
-  /** Stops shadowing, drops what is queued (counted as dropped) and waits for the runs in progress. */
-  close(): Promise<void> {
-    return this.queue.close((job) => {
+  /** Stops shadowing, drops what is queued (counted as dropped), waits for the runs in progress and the writes. */
+  async close(): Promise<void> {
+    await this.queue.close((job) => {
       if (job.kind === 'shadow') this.countsFor(job.flagKey).dropped++;
     });
+    await this.writing;
   }
 
   stats(): ShadowStats {
@@ -204,6 +234,7 @@ export class ShadowRunner {
     const out: ShadowStats = { flags, queued: this.queue.queued, running: this.queue.running };
     const budget = this.budget.stats();
     if (budget) out.budget = budget;
+    if (this.store) out.persisted = { ...this.writes };
     return out;
   }
 
@@ -226,7 +257,7 @@ export class ShadowRunner {
 
   private served(job: Job, result: ServedResult): void {
     try {
-      this.results.put(this.result(job, result.variant, result.ok ?? true, result));
+      this.record(this.result(job, result.variant, result.ok ?? true, result));
       if (this.judgeNames(job.flagKey).length > 0 && result.output !== undefined) this.queue.offer({ ...job, kind: 'judge-served', served: result });
     } catch {
       // A bad served result is the app's; shadowing never throws into the request.
@@ -247,14 +278,14 @@ export class ShadowRunner {
       if (outcome === TIMED_OUT) counts.timedOut++;
       else counts.failed++;
       const error = outcome === TIMED_OUT ? `timed out after ${this.timeoutMs} ms` : outcome.message;
-      this.results.put(this.result(job, arm, false, { latencyMs, error }));
+      this.record(this.result(job, arm, false, { latencyMs, error }));
       return;
     }
     const out = asRunOutput(outcome);
     counts.ran++;
     const cost = typeof out.costUsd === 'number' && Number.isFinite(out.costUsd) && out.costUsd >= 0 ? out.costUsd : undefined;
     this.spend(job.flagKey, cost ?? 0);
-    this.results.put(
+    this.record(
       this.result(job, arm, true, {
         output: out.output,
         latencyMs: out.latencyMs ?? latencyMs,
@@ -263,13 +294,13 @@ export class ShadowRunner {
       }),
     );
     const scores = await this.judge(job, arm, out.output);
-    this.results.addScores(job.flagKey, job.requestId, arm, scores);
+    this.addScores(job, arm, scores);
   }
 
   private async judgeServed(job: Job): Promise<void> {
     const served = job.served!;
     const scores = await this.judge(job, served.variant, served.output);
-    this.results.addScores(job.flagKey, job.requestId, served.variant, scores);
+    this.addScores(job, served.variant, scores);
   }
 
   /** Every judge the flag names, on one output; a judge that fails or times out gives no score. */
@@ -344,8 +375,51 @@ export class ShadowRunner {
       latencyMs: fields.latencyMs,
       ...(fields.costUsd !== undefined ? { costUsd: fields.costUsd } : {}),
       scores: { ...finiteScores(fields.scores) },
-      at: new Date().toISOString(),
+      at: new Date(this.clock()).toISOString(),
     };
+  }
+
+  /** Keeps a result in memory and writes it (scores merged) to the store. */
+  private record(result: ReplayResult): void {
+    this.results.put(result);
+    this.persist(this.results.get(result.flagKey, result.caseId, result.variant));
+  }
+
+  private addScores(job: Job, variant: string, scores: Record<string, number>): void {
+    if (Object.keys(scores).length === 0) return;
+    if (this.results.addScores(job.flagKey, job.requestId, variant, scores)) this.persist(this.results.get(job.flagKey, job.requestId, variant));
+  }
+
+  private persist(result: ReplayResult | undefined): void {
+    const store = this.store;
+    if (store === undefined || result === undefined) return;
+    const stats = this.writes;
+    if (stats.pending >= this.maxPendingWrites) {
+      stats.dropped++;
+      this.warnOnce(
+        result.flagKey,
+        'persist dropped',
+        `aiflags: shadow of flag '${result.flagKey}': results are not written, ${this.maxPendingWrites} writes already wait`,
+      );
+      return;
+    }
+    stats.pending++;
+    // A copy: later judge scores must not change what this write says.
+    const snapshot: ReplayResult = { ...result, scores: { ...result.scores } };
+    this.writing = this.writing
+      .then(() => store.append(snapshot))
+      .then(
+        () => {
+          stats.written++;
+        },
+        (error: unknown) => {
+          stats.failed++;
+          this.warnOnce(result.flagKey, 'persist', `aiflags: shadow of flag '${result.flagKey}': writing a result failed: ${oneLine(error)}`);
+        },
+      )
+      .finally(() => {
+        stats.pending--;
+      });
   }
 
   private spend(flagKey: string, usd: number): void {

@@ -23,6 +23,10 @@ export const AUDIT_ACTIONS = {
   rolloutPromote: 'rollout-promote',
   rolloutDrop: 'rollout-drop',
   rolloutReset: 'rollout-reset',
+  /** The controller moved a flag from one evidence stage (replay, shadow) to the next or to its first percentage. */
+  rolloutStage: 'rollout-stage',
+  /** A person skipped an evidence stage, with a reason. */
+  rolloutSkip: 'rollout-skip',
 } as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];

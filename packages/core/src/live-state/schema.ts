@@ -22,6 +22,8 @@ export const flagOverrideSchema = z.object({
   rolloutStatus: z.enum(['running', 'rolled-back', 'promoted', 'paused']).optional(),
   variant: z.string().min(1).optional(),
   droppedVariants: z.array(z.string().min(1)).optional(),
+  rolloutStage: z.enum(['replay', 'shadow']).optional(),
+  skippedStages: z.array(z.enum(['replay', 'shadow'])).optional(),
 });
 
 export const liveStateSchema = z.object({

@@ -26,7 +26,18 @@ export interface FlagOverride {
    * in proportion to their weights, and every unit of a remaining arm keeps its variant.
    */
   droppedVariants?: string[];
+  /**
+   * An evidence stage of the rollout plan the flag is in, before its first percentage (the treatment is
+   * served to nobody meanwhile); absent once the plan is at its percentage steps. `stepStartedAt` is when
+   * the stage began.
+   */
+  rolloutStage?: RolloutStageName;
+  /** Evidence stages skipped by a person (with an audited reason): they count as passed. */
+  skippedStages?: RolloutStageName[];
 }
+
+/** The evidence stages a rollout plan may begin with: offline replay, then shadow traffic. */
+export type RolloutStageName = 'replay' | 'shadow';
 
 export interface KillSwitchState {
   killed: boolean;

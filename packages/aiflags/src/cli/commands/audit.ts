@@ -70,6 +70,8 @@ function describeChange(after: unknown): string {
   if (typeof a['percentage'] === 'number') parts.push(`${a['percentage']} %`);
   if (typeof a['rolloutStep'] === 'number') parts.push(`step ${a['rolloutStep']}`);
   if (typeof a['rolloutStatus'] === 'string') parts.push(String(a['rolloutStatus']));
+  if (typeof a['rolloutStage'] === 'string') parts.push(`stage ${a['rolloutStage']}`);
+  if (Array.isArray(a['skippedStages']) && a['skippedStages'].length > 0) parts.push(`skipped ${a['skippedStages'].join(', ')}`);
   if (typeof a['enabled'] === 'boolean') parts.push(a['enabled'] ? 'enabled' : 'disabled');
   if (typeof a['killed'] === 'boolean' && typeof a['retryAfter'] === 'number') parts.push(`retry after ${a['retryAfter']} s`);
   return parts.length ? `(${parts.join(', ')})` : '';

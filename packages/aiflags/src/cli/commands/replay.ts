@@ -1,7 +1,15 @@
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeReplay, type ReplayCase, type ReplayResult, type ReplayRun, type ReplayScorer, renderReplayReport, runReplay } from '@aiflags/ai';
+import {
+  analyzeReplay,
+  type ReplayCase,
+  type ReplayResult,
+  type ReplayRun,
+  type ReplayScorer,
+  renderReplayReport,
+  replayFlagVersion,
+  runReplay,
+} from '@aiflags/ai';
 import { FileReplayResults } from '@aiflags/file';
 import type { Command } from 'commander';
 import { resolveRuntimeSpec } from '../../runtime-spec.js';
@@ -57,7 +65,7 @@ export function register(program: Command): void {
         const { run, scorers } = await loadRunModule(options.run);
         const results = new FileReplayResults<ReplayResult>(resolveRuntimeSpec({ flags: flagsPath }).stateDir);
         // The variants' values decide what a run sees: results of other values are not reused.
-        const flagVersion = createHash('sha256').update(JSON.stringify(flag.definition.variants)).digest('hex').slice(0, 12);
+        const flagVersion = replayFlagVersion(flag.definition);
         const tty = process.stderr.isTTY === true && !options.json;
         const summary = await runReplay({
           flagKey,

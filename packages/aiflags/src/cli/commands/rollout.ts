@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { RolloutController, type RolloutAction, type RolloutProgress } from '@aiflags/ai';
+import { fmtWorst, type ReplayResult, RolloutController, type RolloutAction, type RolloutEvidence, type StageEvidence } from '@aiflags/ai';
 import { AUDIT_ACTIONS, type FlagSet } from '@aiflags/core';
-import { withRuntime } from '../../runtime.js';
+import { FileReplayResults } from '@aiflags/file';
+import { type Runtime, withRuntime } from '../../runtime.js';
 import { action, CliError, oneLine } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable, printableJson } from '../printable.js';
@@ -13,7 +14,7 @@ export function register(program: Command): void {
 
   rollout
     .command('status')
-    .description('show each managed flag: plan, current step, hold time left')
+    .description('show each managed flag: plan, stage or step, the evidence of its replay and shadow stages, what is missing, hold time left')
     .argument('[flag]', 'only this flag')
     .option('--json', 'one JSON object per flag')
     .action(
@@ -22,8 +23,8 @@ export function register(program: Command): void {
         const set = await readFlagSet(flagsPath);
         if (flagKey !== undefined && !set.flags.has(flagKey)) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
         await withRuntime({ flags: flagsPath }, async (runtime) => {
-          const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: set });
-          const progress = controller.status(flagKey);
+          const controller = controllerFor(runtime, set);
+          const progress = await controller.evidence(flagKey);
           if (opts.json) {
             for (const p of progress) process.stdout.write(`${printableJson(p)}\n`);
             return;
@@ -67,14 +68,29 @@ export function register(program: Command): void {
     .option('--once', 'one pass, then exit')
     .option('--interval <seconds>', 'seconds between passes', '60')
     .option('--json', 'one JSON line per action')
+    .option('--skip-stage <stage>', 'skip an evidence stage (replay or shadow) before the pass; needs --reason, recorded in the audit log')
+    .option('--flag <key>', 'with --skip-stage: only this flag (default: every managed flag not yet past that stage)')
+    .option('--reason <text>', 'why the stage is skipped')
+    .option('--actor <name>', 'who skips; default: the OS user')
     .action(
-      action(async (opts: { once?: boolean; interval: string; json?: boolean }, command: Command) => {
+      action(async (opts: RunOptions, command: Command) => {
         const interval = Number(opts.interval);
         if (!(interval > 0)) throw new CliError(`--interval: expected seconds > 0, got '${opts.interval}'`);
+        if (opts.skipStage === undefined && (opts.flag !== undefined || opts.reason !== undefined)) {
+          throw new CliError('--flag and --reason go with --skip-stage <replay|shadow>');
+        }
+        if (opts.skipStage !== undefined && opts.skipStage !== 'replay' && opts.skipStage !== 'shadow') {
+          throw new CliError(`--skip-stage: expected replay or shadow, got '${opts.skipStage}'`);
+        }
+        if (opts.skipStage !== undefined && !opts.reason?.trim()) {
+          throw new CliError(`--skip-stage ${opts.skipStage} needs --reason "…": skipping evidence is recorded in the audit log with who and why`);
+        }
         const flagsPath = flagsPathFor(command);
         let set: FlagSet = await readFlagSet(flagsPath);
+        if (opts.flag !== undefined && !set.flags.has(opts.flag)) throw new CliError(`${flagsPath}: no flag '${opts.flag}'`);
         await withRuntime({ flags: flagsPath }, async (runtime) => {
-          const controller = new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags: () => set });
+          const controller = controllerFor(runtime, () => set);
+          if (opts.skipStage !== undefined) await skip(controller, opts.skipStage, opts);
           // A hold repeats every pass; print it only when what it says changed.
           const lastHold = new Map<string, string>();
           const print = (actions: RolloutAction[]) => {
@@ -117,10 +133,76 @@ export function register(program: Command): void {
     );
 }
 
-function formatProgress(p: RolloutProgress): string {
-  const plan = p.steps.map((s, i) => (i === p.step ? `[${s} %]` : `${s} %`)).join(' → ');
+interface RunOptions {
+  once?: boolean;
+  interval: string;
+  json?: boolean;
+  skipStage?: string;
+  flag?: string;
+  reason?: string;
+  actor?: string;
+}
+
+/** The controller over the runtime's state and metrics, reading replay and shadow evidence from `.aiflags/replay/`. */
+function controllerFor(runtime: Runtime, flags: FlagSet | (() => FlagSet)): RolloutController {
+  const replays = new FileReplayResults<ReplayResult>(runtime.stateDir);
+  return new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags, replays });
+}
+
+/** Skips a stage for --flag, or for every managed flag whose plan has it and is not past it yet. */
+async function skip(controller: RolloutController, stage: string, opts: RunOptions): Promise<void> {
+  const meta = { reason: opts.reason!, ...(opts.actor !== undefined ? { actor: opts.actor } : {}) };
+  const keys =
+    opts.flag !== undefined
+      ? [opts.flag]
+      : controller
+          .status()
+          .filter((p) => p.stages.includes(stage as 'replay') && !p.skippedStages.includes(stage as 'replay'))
+          .map((p) => p.flagKey);
+  if (keys.length === 0) throw new CliError(`--skip-stage ${stage}: no managed flag is before or in its ${stage} stage`);
+  for (const key of keys) {
+    try {
+      await controller.skipStage(key, stage, meta);
+    } catch (error) {
+      throw new CliError(`--skip-stage ${stage}: ${oneLine(error)}`, { cause: error });
+    }
+    process.stderr.write(`skipped the ${stage} stage of ${printable(key)} (audited)\n`);
+  }
+}
+
+function formatProgress(p: RolloutEvidence): string {
+  const plan = [
+    ...p.stages.map((s) => (s === p.stage ? `[${s}]` : s)),
+    ...p.steps.map((s, i) => (p.stage === 'percentages' && i === p.step ? `[${s} %]` : `${s} %`)),
+  ].join(' → ');
   const hold = p.status === 'running' && p.holdRemainingMs > 0 ? `, hold ${Math.round(p.holdRemainingMs / 360_000) / 10} h left` : '';
-  return `${printable(p.flagKey)}  ${printable(p.changeType)}  ${printable(p.status)}  ${p.percentage} % on '${printable(p.treatment)}'${hold}\n  plan ${plan}`;
+  const stage = p.stage !== undefined && p.stage !== 'percentages' ? `, stage ${p.stage}` : '';
+  const lines = [
+    `${printable(p.flagKey)}  ${printable(p.changeType)}  ${printable(p.status)}  ${p.percentage} % on '${printable(p.treatment)}'${stage}${hold}`,
+    `  plan ${plan}`,
+  ];
+  for (const e of p.evidence) lines.push(`  ${formatEvidence(e)}`);
+  if (p.missing.length > 0) lines.push(`  missing: ${p.missing.map(printable).join('; ')}`);
+  return lines.join('\n');
+}
+
+/** `replay: failed — 212 cases, 200 paired (of 200), verdict rollback, worst quality −0.4 (p < 0.001)`. */
+function formatEvidence(e: StageEvidence): string {
+  if (e.state === 'skipped') return `${e.stage}: skipped`;
+  const parts: string[] = [];
+  if (e.stage === 'replay') parts.push(`${e.cases} cases run, ${e.paired} of ${e.required} paired${e.flagVersion ? ` (flag version ${e.flagVersion})` : ''}`);
+  else {
+    parts.push(`${e.cases} shadow runs, ${e.paired} of ${e.required} paired requests`);
+    if (e.heldMs !== undefined && e.holdMs !== undefined) parts.push(`held ${hours(e.heldMs)} of ${hours(e.holdMs)}`);
+  }
+  if (e.verdict !== undefined) parts.push(`verdict ${e.verdict}`);
+  if (e.worst !== undefined) parts.push(`worst ${fmtWorst(e.worst)}`);
+  const why = e.state === 'failed' ? `\n    - ${e.reasons.map(printable).join('\n    - ')}` : '';
+  return `${e.stage}: ${e.state} — ${printable(parts.join(', '))}${why}`;
+}
+
+function hours(ms: number): string {
+  return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
 }
 
 function formatAction(a: RolloutAction): string {
