@@ -181,6 +181,7 @@ function formatProgress(p: RolloutEvidence): string {
     `${printable(p.flagKey)}  ${printable(p.changeType)}  ${printable(p.status)}  ${p.percentage} % on '${printable(p.treatment)}'${stage}${hold}`,
     `  plan ${plan}`,
   ];
+  for (const skipped of p.skippedStages) if (!p.evidence.some((e) => e.stage === skipped)) lines.push(`  ${skipped}: skipped (who and why: aiflags audit)`);
   for (const e of p.evidence) lines.push(`  ${formatEvidence(e)}`);
   if (p.missing.length > 0) lines.push(`  missing: ${p.missing.map(printable).join('; ')}`);
   return lines.join('\n');
