@@ -28,3 +28,19 @@ flags:
 killSwitches:
   ai_agent_enabled: {}
 `;
+
+/** A flag file with one model swap, `chat-model`, served to `percentage` % (extra lines go under the flag, indented 4). */
+export function modelSwapYaml(percentage: number, extra: string[] = []): string {
+  return [
+    'flags:',
+    '  chat-model:',
+    '    changeType: model-swap',
+    '    variants:',
+    '      control: { model: gpt-4o, provider: openai }',
+    '      treatment: { model: claude-sonnet-4, provider: anthropic }',
+    '    defaultVariant: control',
+    `    rollout: { variant: treatment, percentage: ${percentage} }`,
+    ...extra.map((line) => `    ${line}`),
+    '',
+  ].join('\n');
+}

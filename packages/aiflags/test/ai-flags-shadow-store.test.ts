@@ -7,23 +7,12 @@ import { parseFlags } from '@aiflags/core';
 import { FileReplayResults } from '@aiflags/file';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { aiFlags, closeDefaultMetrics, createProvider } from 'aiflags';
+import { modelSwapYaml } from '../../../test/support/sample-flags.js';
 
 describe('aiFlags(client): shadow results land where `aiflags rollout` reads them', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aiflags-shadow-store-'));
   const flags = join(dir, 'flags.yaml');
-  writeFileSync(
-    flags,
-    `flags:
-  chat-model:
-    changeType: model-swap
-    variants:
-      control: { model: gpt-4o, provider: openai }
-      treatment: { model: claude-sonnet-4, provider: anthropic }
-    defaultVariant: control
-    rollout: { variant: treatment, percentage: 0 }
-    shadow: { variant: treatment, rate: 1 }
-`,
-  );
+  writeFileSync(flags, modelSwapYaml(0, ['shadow: { variant: treatment, rate: 1 }']));
   afterAll(async () => {
     await closeDefaultMetrics();
     await OpenFeature.close();

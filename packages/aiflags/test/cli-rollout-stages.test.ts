@@ -2,19 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { modelSwapYaml } from '../../../test/support/sample-flags.js';
 import { runCli } from './cli-ai-run.js';
 
 /** A model swap served to nobody: its plan begins with a replay stage, then shadow, then 1 %. */
-const FLAGS = `
-flags:
-  chat-model:
-    changeType: model-swap
-    variants:
-      control: { model: gpt-4o, provider: openai }
-      treatment: { model: claude-sonnet-4, provider: anthropic }
-    defaultVariant: control
-    rollout: { variant: treatment, percentage: 0 }
-`;
+const FLAGS = modelSwapYaml(0);
 
 describe('aiflags rollout: evidence stages from the CLI', () => {
   let flagsPath: string;
