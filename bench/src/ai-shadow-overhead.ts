@@ -7,23 +7,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { validateFlags } from '@aiflags/core';
+import { SHADOWED_FLAG, SHADOWED_FLAGS } from '@aiflags/testing';
 import { type ShadowRun, ShadowRunner } from '@aiflags/ai';
 import type { BenchOptions, BenchRow } from './report.js';
 
-const FLAG = 'support-model';
+const FLAG = SHADOWED_FLAG;
 const payload = { messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'x'.repeat(200) })) };
-const flags = validateFlags(
-  {
-    flags: {
-      [FLAG]: {
-        variants: { control: { model: 'small' }, treatment: { model: 'large' } },
-        defaultVariant: 'control',
-        shadow: { variant: 'treatment', rate: 1 },
-      },
-    },
-  },
-  'flags.yaml',
-);
+const flags = validateFlags(SHADOWED_FLAGS, 'flags.yaml');
 
 /** About 1 ms of request work on a typical core. */
 function handle(): string {

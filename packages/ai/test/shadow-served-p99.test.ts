@@ -1,24 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateFlags } from '@aiflags/core';
+import { SHADOWED_FLAG, SHADOWED_FLAGS } from '@aiflags/testing';
 import { describe, expect, it } from 'vitest';
 import { type ShadowRun, ShadowRunner } from '../src/index.js';
 
-const FLAG = 'support-model';
+const FLAG = SHADOWED_FLAG;
 const REQUESTS = 200;
 
-const flags = validateFlags(
-  {
-    flags: {
-      [FLAG]: {
-        variants: { control: { model: 'small' }, treatment: { model: 'large' } },
-        defaultVariant: 'control',
-        shadow: { variant: 'treatment', rate: 1 },
-      },
-    },
-  },
-  'flags.yaml',
-);
+const flags = validateFlags(SHADOWED_FLAGS, 'flags.yaml');
 
 /** The candidate: 5 s per answer (it stops early only when the runner aborts it). */
 const sleepsFiveSeconds: ShadowRun = (_value, signal) =>

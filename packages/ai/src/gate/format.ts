@@ -1,5 +1,7 @@
 /** Number formatting for reasons a person reads in a terminal. */
 
+import { HOUR_MS } from '@aiflags/metrics';
+
 /** Up to 3 significant digits, no trailing zeros, a real minus sign. */
 export function fmt(x: number): string {
   // An order-statistic interval with too few samples is unbounded on one side.
@@ -54,4 +56,9 @@ export function fmtPair(a: number, b: number): [string, string] {
     return s.charCodeAt(0) === 45 ? `−${s.slice(1)}` : s;
   };
   return [show(a), show(b)];
+}
+
+/** A duration in hours to one decimal: 86_400_000 → "24 h". */
+export function fmtHours(ms: number): string {
+  return `${Math.round((ms / HOUR_MS) * 10) / 10} h`;
 }

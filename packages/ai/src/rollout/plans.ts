@@ -1,6 +1,5 @@
 import type { ChangeType, RolloutStageName } from '@aiflags/core';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '@aiflags/metrics';
 
 /** One step of a rollout plan. */
 export interface RolloutStep {

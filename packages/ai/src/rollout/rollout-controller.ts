@@ -1,6 +1,7 @@
 import { AUDIT_ACTIONS, type AuditAction, type CompiledFlag, type FlagOverride, type FlagSet, type RolloutStageName, type StateStore } from '@aiflags/core';
-import { HOUR_MS, type MetricStore } from '@aiflags/metrics';
+import type { MetricStore } from '@aiflags/metrics';
 import { promotedVariant, type GateCriteria } from '../gate/decide.js';
+import { fmtHours } from '../gate/format.js';
 import { measureFlag } from '../gate/measure-flag.js';
 import { expectedShares } from '../impact/expected-shares.js';
 import type { ReplayResultStore } from '../replay/replay-types.js';
@@ -508,8 +509,4 @@ function treatedShare(flag: CompiledFlag, override: FlagOverride | undefined): n
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function fmtHours(ms: number): string {
-  return `${Math.round((ms / HOUR_MS) * 10) / 10} h`;
 }

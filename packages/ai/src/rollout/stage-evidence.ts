@@ -1,7 +1,6 @@
 import type { CompiledFlag, RolloutStageName } from '@aiflags/core';
-import { HOUR_MS } from '@aiflags/metrics';
 import type { Decision, GateCriteria } from '../gate/decide.js';
-import { fmtP, signed } from '../gate/format.js';
+import { fmtHours, fmtP, signed } from '../gate/format.js';
 import { analyzeReplay, type ReplayReport, type ReplayTreatment } from '../replay/analyze-replay.js';
 import { replayFlagVersion } from '../replay/replay-flag-version.js';
 import type { ReplayResultStore } from '../replay/replay-types.js';
@@ -170,8 +169,4 @@ function arms(flag: CompiledFlag): { control: string; treatment: string } {
 
 function analysisOptions(options: EvidenceOptions): { alpha?: number; criteria?: GateCriteria } {
   return { ...(options.alpha !== undefined ? { alpha: options.alpha } : {}), ...(options.criteria !== undefined ? { criteria: options.criteria } : {}) };
-}
-
-function fmtHours(ms: number): string {
-  return `${Math.round((ms / HOUR_MS) * 10) / 10} h`;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { fmtWorst, type ReplayResult, RolloutController, type RolloutAction, type RolloutEvidence, type StageEvidence } from '@aiflags/ai';
+import { fmtHours, fmtWorst, type ReplayResult, RolloutController, type RolloutAction, type RolloutEvidence, type StageEvidence } from '@aiflags/ai';
 import { AUDIT_ACTIONS, type FlagSet } from '@aiflags/core';
 import { FileReplayResults } from '@aiflags/file';
 import { type Runtime, withRuntime } from '../../runtime.js';
@@ -181,29 +181,30 @@ function formatProgress(p: RolloutEvidence): string {
     `${printable(p.flagKey)}  ${printable(p.changeType)}  ${printable(p.status)}  ${p.percentage} % on '${printable(p.treatment)}'${stage}${hold}`,
     `  plan ${plan}`,
   ];
-  for (const skipped of p.skippedStages) if (!p.evidence.some((e) => e.stage === skipped)) lines.push(`  ${skipped}: skipped (who and why: aiflags audit)`);
+  // Stages skipped and already behind are not in the evidence; list them the way a skipped current stage reads.
+  for (const skipped of p.skippedStages) if (!p.evidence.some((e) => e.stage === skipped)) lines.push(`  ${skippedLine(skipped)}`);
   for (const e of p.evidence) lines.push(`  ${formatEvidence(e)}`);
   if (p.missing.length > 0) lines.push(`  missing: ${p.missing.map(printable).join('; ')}`);
   return lines.join('\n');
 }
 
+function skippedLine(stage: string): string {
+  return `${stage}: skipped (who and why: aiflags audit)`;
+}
+
 /** `replay: failed — 212 cases, 200 paired (of 200), verdict rollback, worst quality −0.4 (p < 0.001)`. */
 function formatEvidence(e: StageEvidence): string {
-  if (e.state === 'skipped') return `${e.stage}: skipped`;
+  if (e.state === 'skipped') return skippedLine(e.stage);
   const parts: string[] = [];
   if (e.stage === 'replay') parts.push(`${e.cases} cases run, ${e.paired} of ${e.required} paired${e.flagVersion ? ` (flag version ${e.flagVersion})` : ''}`);
   else {
     parts.push(`${e.cases} shadow runs, ${e.paired} of ${e.required} paired requests`);
-    if (e.heldMs !== undefined && e.holdMs !== undefined) parts.push(`held ${hours(e.heldMs)} of ${hours(e.holdMs)}`);
+    if (e.heldMs !== undefined && e.holdMs !== undefined) parts.push(`held ${fmtHours(e.heldMs)} of ${fmtHours(e.holdMs)}`);
   }
   if (e.verdict !== undefined) parts.push(`verdict ${e.verdict}`);
   if (e.worst !== undefined) parts.push(`worst ${fmtWorst(e.worst)}`);
   const why = e.state === 'failed' ? `\n    - ${e.reasons.map(printable).join('\n    - ')}` : '';
   return `${e.stage}: ${e.state} — ${printable(parts.join(', '))}${why}`;
-}
-
-function hours(ms: number): string {
-  return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
 }
 
 function formatAction(a: RolloutAction): string {
