@@ -6,7 +6,6 @@ import {
   type EvaluationContext,
   type FlagValue,
   type FlagValueType,
-  type JsonValue,
   type Logger,
   type ResolutionDetails,
   type TrackingEventDetails,
@@ -91,7 +90,7 @@ export class LocalProvider extends BaseProvider {
   /** Hash of the content of the last rejected reload, while the last good flags serve in its place. */
   private rejected: string | undefined;
   private parsed: { where: ParsedWhere; bytes: number; ms: number } | undefined;
-  /** The settled resolution of each shared core result served so far (see resolveSettled). */
+  /** The settled resolution of each shared core result served so far (see resolvePromise). */
   private readonly settled = new WeakMap<EvaluationResult, Promise<ResolutionDetails<FlagValue>>>();
 
   /**
@@ -190,27 +189,6 @@ export class LocalProvider extends BaseProvider {
     await this.options.dispose?.();
   }
 
-  override resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<boolean>> {
-    return this.resolveSettled(flagKey, 'boolean', defaultValue, context, logger);
-  }
-
-  override resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<string>> {
-    return this.resolveSettled(flagKey, 'string', defaultValue, context, logger);
-  }
-
-  override resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<number>> {
-    return this.resolveSettled(flagKey, 'number', defaultValue, context, logger);
-  }
-
-  override resolveObjectEvaluation<T extends JsonValue>(
-    flagKey: string,
-    defaultValue: T,
-    context: EvaluationContext,
-    logger?: Logger,
-  ): Promise<ResolutionDetails<T>> {
-    return this.resolveSettled(flagKey, 'object', defaultValue, context, logger);
-  }
-
   protected resolveValue<T>(flagKey: string, type: FlagValueType, defaultValue: T, context: EvaluationContext, logger?: Logger): ResolutionDetails<T> {
     this.evaluationLogger = logger;
     return this.resolve(flagKey, defaultValue, context, type);
@@ -221,7 +199,7 @@ export class LocalProvider extends BaseProvider {
    * served value (which does not depend on the caller's default) is built once per result, frozen, and its
    * settled promise shared: an evaluation then allocates nothing. Everything else resolves as resolveValue does.
    */
-  private resolveSettled<T extends FlagValue>(
+  protected override resolvePromise<T extends FlagValue>(
     flagKey: string,
     type: FlagValueType,
     defaultValue: T,
