@@ -94,6 +94,27 @@ describe('the replay HTML report', () => {
     expect(html).toMatch(/data-metric="latencyMs"[^>]*>(?:(?!<\/tr>)[\s\S])*lower is better/);
   });
 
+  it('says "no interval" for a single paired case instead of drawing at NaN', () => {
+    const one = analyzeReplay(
+      ['control', 'treatment'].map((variant, i) => ({
+        flagKey: 'f',
+        flagVersion: 'v',
+        caseId: 'only',
+        variant,
+        ok: true,
+        output: 'o',
+        latencyMs: 10,
+        scores: { quality: i },
+        at: '2026-12-03T00:00:00.000Z',
+      })),
+      { control: 'control' },
+    );
+    const page = renderReplayHtmlReport(one, { generatedAt: 'now' });
+    expect(page).not.toMatch(/(x1|x2|cx)="NaN"/);
+    expect(page).toContain('no interval from 1 case</span>');
+    expect(page).toContain('<span class="muted no-interval">no interval</span>');
+  });
+
   it('shows a rollback in red with the reason naming the metric', () => {
     const bad = replay(-1);
     const page = renderReplayHtmlReport(bad, { generatedAt: 'now' });

@@ -30,6 +30,8 @@ export function toneOf(d: Interval, higherIsBetter: boolean): Tone {
 
 /** A forest-plot row: zero line, interval bar and point estimate on a scale symmetric around zero. */
 export function intervalSvg(d: Interval, tone: Tone): string {
+  // One pair, or none, has no interval: say so rather than draw lines at NaN.
+  if (!hasInterval(d)) return '<span class="muted no-interval">no interval</span>';
   const w = 260;
   const h = 28;
   // An interval from too few samples can be unbounded on one side: its bar runs to the edge.
@@ -42,6 +44,11 @@ export function intervalSvg(d: Interval, tone: Tone): string {
 <line class="cap" x1="${x(d.ci[0])}" x2="${x(d.ci[0])}" y1="${h / 2 - 6}" y2="${h / 2 + 6}"/>
 <line class="cap" x1="${x(d.ci[1])}" x2="${x(d.ci[1])}" y1="${h / 2 - 6}" y2="${h / 2 + 6}"/>
 <circle class="point" cx="${x(d.diff)}" cy="${h / 2}" r="4.5"/></svg>`;
+}
+
+/** Whether the difference and both ends are numbers (an end may be infinite); false from too few samples. */
+export function hasInterval(d: Interval): boolean {
+  return ![d.diff, d.ci[0], d.ci[1]].some(Number.isNaN);
 }
 
 /** A p-value as HTML text: "&lt; 0.001" or three decimals. */

@@ -1,6 +1,6 @@
 import { escapeControls } from '@aiflags/core';
 import { fmt, fmtCi, fmtP, type ReplayCaseDiff, type ReplayMetricComparison, type ReplayReport, type ReplayTreatment, signed } from '@aiflags/ai';
-import { esc, htmlPage, intervalSvg, opt, toneOf } from './html-page.js';
+import { esc, hasInterval, htmlPage, intervalSvg, opt, toneOf } from './html-page.js';
 
 export interface ReplayHtmlOptions {
   /** ISO-8601 time the report was made. */
@@ -70,10 +70,13 @@ function metricRow(m: ReplayMetricComparison, alpha: number): string {
   const unit = m.metric === 'latencyMs' ? ' ms' : m.metric === 'costUsd' ? ' $' : '';
   return `<tr data-metric="${esc(m.metric)}" data-diff="${d.diff}" data-ci-low="${d.ci[0]}" data-ci-high="${d.ci[1]}" data-p="${d.p}" data-signed-rank-p="${m.signedRank.p}">
 <td>${esc(m.metric)}${m.lowerIsBetter ? ' <span class="tag">lower is better</span>' : ''}</td><td class="num">${fmt(m.control)}${unit}</td><td class="num">${fmt(m.treatment)}${unit}</td>
-<td class="num ${tone}">${signed(d.diff)}${unit}<br><span class="ci">${esc(fmtCi(d.ci, alpha))}</span></td>
-<td class="num">${esc(fmtP(d.p))}</td><td class="num">${esc(fmtP(m.signedRank.p))}</td>
+<td class="num ${tone}">${signed(d.diff)}${unit}<br><span class="ci">${hasInterval(d) ? esc(fmtCi(d.ci, alpha)) : `no interval from ${m.n} case${m.n === 1 ? '' : 's'}`}</span></td>
+<td class="num">${pText(d.p)}</td><td class="num">${pText(m.signedRank.p)}</td>
 <td>${winTieLossSvg(m)}</td><td>${intervalSvg(d, tone)}</td></tr>`;
 }
+
+/** A p-value for a column already headed p: "&lt; 0.001", "0.042" or "n/a". */
+const pText = (p: number) => esc(fmtP(p).replace(/^p = /, '').replace(/^p /, ''));
 
 /** One bar split into wins (green), ties (grey) and losses (red) by share of the paired cases, counts beside it. */
 function winTieLossSvg(m: ReplayMetricComparison): string {
@@ -140,5 +143,5 @@ svg.wtl rect.wins{fill:#127a3a}svg.wtl rect.ties{fill:#c3c9d0}svg.wtl rect.losse
 ol.cases{list-style:none;padding:0}li.case{border:1px solid #e4e7eb;border-radius:6px;padding:.6rem .8rem;margin-bottom:.8rem}
 .texts{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:.6rem}.text .label{font-size:.8em;color:#66707c;margin-bottom:.2rem}
 .text pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border-radius:4px;padding:.4rem .5rem;max-height:24rem;overflow:auto;font-size:.85em}
-.cut{font-size:.8em;color:#8a5a00;margin:.2rem 0 0}
+.cut{font-size:.8em;color:#8a5a00;margin:.2rem 0 0}table.deltas .ci{white-space:nowrap}
 `;

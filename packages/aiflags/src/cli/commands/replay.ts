@@ -97,7 +97,10 @@ export function register(program: Command): void {
           );
         }
         if (options.html) {
-          await writeFile(options.html, renderReplayHtmlReport(report, { generatedAt: new Date().toISOString() }));
+          const html = renderReplayHtmlReport(report, { generatedAt: new Date().toISOString() });
+          await writeFile(options.html, html).catch((error: Error) => {
+            throw new CliError(`--html ${printable(options.html!)}: cannot write the report (${error.message})`);
+          });
           if (!options.json) process.stdout.write(`HTML report: ${printable(options.html)}\n`);
         }
         if (!complete) {
