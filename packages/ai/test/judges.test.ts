@@ -115,7 +115,7 @@ describe('judges through aiFlags', () => {
 });
 
 describe('JudgeRunner with bad judges', () => {
-  it('counts a NaN, a string, a negative, a throw, a rejection and a hang; never throws; records nothing', async () => {
+  it('counts a NaN, a string, a negative, a throw, a rejection and a hang; never throws; records only the failures', async () => {
     const metrics = new MemoryMetricStore();
     const warnings: string[] = [];
     const judges: Record<string, Judge> = {
@@ -136,7 +136,9 @@ describe('JudgeRunner with bad judges', () => {
     expect([s['nan']!.invalid, s['text']!.invalid, s['negative']!.invalid]).toEqual([3, 3, 3]);
     expect([s['throws']!.failed, s['rejects']!.failed, s['hangs']!.timedOut]).toEqual([3, 3, 3]);
     expect(Object.values(s).every((c) => c.judged === 0)).toBe(true);
-    expect(await metrics.query(FLAG)).toEqual({});
+    const agg = (await metrics.query(FLAG))['control']!;
+    expect([agg.judgeSampled, agg.judgeFailures, agg.judgeJudged, agg.judgeCostUsd]).toEqual([18, 18, 0, 0]);
+    expect([agg.exposures, agg.quality.count, agg.latency.count, agg.errors, Object.keys(agg.scores)]).toEqual([0, 0, 0, 0, []]);
     expect(warnings).toContain("aiflags: judge 'throws' threw (judge model down); counted in stats().judges.throws.failed");
     expect(warnings.filter((w) => w.includes("'nan'"))).toEqual([
       "aiflags: judge 'nan' on flag 'support-prompt': score: expected a finite number ≥ 0, got NaN; counted in stats().judges.nan.invalid",
