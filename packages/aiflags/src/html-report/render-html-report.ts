@@ -64,6 +64,7 @@ export function renderHtmlReport({ report, verdict, history, generatedAt }: Html
     variantsSection(report, verdict),
     ...report.treatments.map((t) => treatmentSection(report, t.variant, confidence)),
     srmSection(report),
+    judgesSection(report),
     historySection(history),
   ].join('\n');
   return htmlPage(`aiflags report: ${report.flagKey}`, body, CSS);
@@ -143,6 +144,23 @@ function srmSection(report: ImpactReport): string {
 <h2>Sample ratio ${srm.mismatch ? '<span class="bad">mismatch</span>' : '<span class="good">OK</span>'}</h2>
 <p class="meta">χ² = ${srm.chi2.toFixed(2)}, df = ${srm.df}, p ${srm.p < 0.001 ? '' : '= '}${formatP(srm.p)} over ${srm.basis}; a mismatch (p &lt; 0.001) means the split is broken and no comparison can be trusted.</p>
 <table><thead><tr><th>Variant</th><th>Observed</th><th>Share</th><th>Expected</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+/** What the judges did per variant (from the store) and what it cost, apart from the requests' cost; left out when no judge ran. */
+function judgesSection(report: ImpactReport): string {
+  const judged = report.variants.filter((v) => v.judges !== undefined);
+  if (judged.length === 0) return '';
+  const rows = judged
+    .map((v) => {
+      const c = v.judges!;
+      return `<tr data-variant="${esc(v.variant)}"><td><code>${esc(v.variant)}</code></td><td class="num" data-field="sampled">${c.sampled}</td><td class="num" data-field="judged">${c.judged}</td><td class="num" data-field="failed">${c.failed}</td><td class="num" data-field="dropped">${c.dropped}</td><td class="num" data-field="skippedBudget">${c.skippedBudget}</td><td class="num" data-field="costUsd">${c.costUsd.toFixed(4)}</td></tr>`;
+    })
+    .join('');
+  const skipped = judged.reduce((n, v) => n + v.judges!.skippedBudget, 0);
+  const paused = skipped > 0 ? ` Sampling paused: ${skipped} samples skipped for the hourly budget.` : '';
+  return `<section data-testid="judges"><h2>Judges</h2>
+<p class="meta">Judge cost is apart from the requests' own cost and never part of the cost comparison.${paused}</p>
+<table><thead><tr><th>Variant</th><th>Sampled</th><th>Judged</th><th>Failed</th><th>Dropped</th><th>Skipped (budget)</th><th>Judge cost $</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** The rollout's percentage over time, as a step chart, from the audit entries that set it. */
