@@ -1,7 +1,8 @@
 /**
  * What judges at 100 % sampling add to a served request: requests of ~1 ms of handler work (a JSON
  * round trip of a chat-sized payload) through aiFlags trackers, with a heuristic judge on every response
- * against none, rounds interleaved; and the judge queue's heap with 1 000 000 samples offered to it.
+ * against none, paired rounds (served latency is the goal, ≤ 2 %; wall per request with the judging between
+ * requests is printed beside it); and the judge queue's heap with 1 000 000 samples offered to it.
  *
  *   node --import tsx --conditions=source --expose-gc bench/src/ai-judges.ts [--quick]
  */
@@ -11,18 +12,12 @@ import { OpenFeature } from '@openfeature/server-sdk';
 import { aiFlags, JudgeRunner } from '@aiflags/ai';
 import { MemoryMetricStore } from '@aiflags/metrics';
 import type { BenchOptions, BenchRow } from './report.js';
+import { handle, overheadRows, pairedOverhead, type ServedTimes, serveSequentially } from './served-requests.js';
 
 const FLAG = 'support-prompt';
-const payload = { messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'x'.repeat(200) })) };
 
-/** About 1 ms of request work on a typical core. */
-function handle(): string {
-  let out = '';
-  for (let i = 0; i < 20; i++) out = JSON.stringify(JSON.parse(JSON.stringify(payload)));
-  return out;
-}
-
-async function serve(requests: number, judged: boolean): Promise<number> {
+/** Sequential requests through aiFlags trackers, every response judged when `judged`. */
+async function serve(requests: number, judged: boolean): Promise<ServedTimes> {
   const metrics = new MemoryMetricStore();
   const ai = aiFlags(OpenFeature.getClient('bench-judges'), {
     metrics,
@@ -30,33 +25,26 @@ async function serve(requests: number, judged: boolean): Promise<number> {
     track: false,
     ...(judged ? { judges: { length: ({ output }) => Math.min(5, String(output).length / 1000) }, judging: { rates: { [FLAG]: { length: 1 } } } } : {}),
   });
-  const start = performance.now();
-  for (let i = 0; i < requests; i++) {
+  const times = await serveSequentially(requests, (i) => {
     const tracker = ai.tracker({ flagKey: FLAG, variant: i % 2 ? 'brief' : 'control', ctx: { targetingKey: `u${i}` } });
     const answer = handle();
     tracker.record({ latencyMs: 1, error: false });
     tracker.response({ output: answer });
-    // The next request arrives on a later turn of the event loop, as on a server.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  });
   await ai.judges?.drain();
-  return (performance.now() - start) / requests;
+  return times;
 }
 
 /** Runs the judge bench; `quick` serves 500 requests a round instead of 2 000. */
 export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
   const requests = options.quick ? 500 : 2_000;
-  const rounds = options.quick ? 3 : 7;
-  const plain: number[] = [];
-  const judged: number[] = [];
+  const rounds = options.quick ? 3 : 15;
   await serve(200, true);
-  for (let r = 0; r < rounds; r++) {
-    plain.push(await serve(requests, false));
-    judged.push(await serve(requests, true));
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const base = median(plain);
-  const withJudges = median(judged);
+  const m = await pairedOverhead(
+    rounds,
+    () => serve(requests, false),
+    () => serve(requests, true),
+  );
 
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -69,20 +57,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   await runner.close();
   const load = `load avg ${loadavg()[0]!.toFixed(1)}`;
   return [
-    {
-      suite: 'ai-judges',
-      name: 'served request, no judges (median)',
-      value: Math.round(base * 1000) / 1000,
-      unit: 'ms',
-      note: `${requests} requests × ${rounds} rounds; ${load}`,
-    },
-    {
-      suite: 'ai-judges',
-      name: 'served request, judge at 100 % (median)',
-      value: Math.round(withJudges * 1000) / 1000,
-      unit: 'ms',
-      note: `${(((withJudges - base) / base) * 100).toFixed(2)} % more than without`,
-    },
+    ...overheadRows('ai-judges', 'judge at 100 %', m, 1.02, `${requests} requests × ${rounds} paired rounds; ${load}`),
     {
       suite: 'ai-judges',
       name: 'judge queue heap after 1 M samples offered',

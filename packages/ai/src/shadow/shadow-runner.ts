@@ -155,6 +155,8 @@ export class ShadowRunner {
   private readonly writes: ShadowPersistStats = { written: 0, failed: 0, dropped: 0, pending: 0 };
   /** Writes go one after another, so a result's later record (with judge scores) lands after its first. */
   private writing: Promise<void> = Promise.resolve();
+  /** Served results reported this turn, recorded on the next (see `served`). */
+  private readonly servedLater: Array<[Job, ServedResult]> = [];
 
   constructor(options: ShadowRunnerOptions = {}) {
     const flags = options.flags;
@@ -216,12 +218,14 @@ export class ShadowRunner {
 
   /** Resolves once nothing is queued or running, and every result is written to the store. */
   async drain(): Promise<void> {
+    await this.servedRecorded();
     await this.queue.drain();
     await this.writing;
   }
 
   /** Stops shadowing, drops what is queued (counted as dropped), waits for the runs in progress and the writes. */
   async close(): Promise<void> {
+    await this.servedRecorded();
     await this.queue.close((job) => {
       if (job.kind === 'shadow') this.countsFor(job.flagKey).dropped++;
     });
@@ -255,13 +259,28 @@ export class ShadowRunner {
     return { ...spec, value };
   }
 
+  /**
+   * Keeps the served result for a later turn of the event loop: building, keeping and writing the record
+   * (a few µs) happens after the request has answered, not on its path.
+   */
   private served(job: Job, result: ServedResult): void {
-    try {
-      this.record(this.result(job, result.variant, result.ok ?? true, result));
-      if (this.judgeNames(job.flagKey).length > 0 && result.output !== undefined) this.queue.offer({ ...job, kind: 'judge-served', served: result });
-    } catch {
-      // A bad served result is the app's; shadowing never throws into the request.
+    if (this.servedLater.push([job, result]) === 1) setImmediate(this.recordServed);
+  }
+
+  private readonly recordServed = (): void => {
+    for (const [job, result] of this.servedLater.splice(0)) {
+      try {
+        this.record(this.result(job, result.variant, result.ok ?? true, result));
+        if (this.judgeNames(job.flagKey).length > 0 && result.output !== undefined) this.queue.offer({ ...job, kind: 'judge-served', served: result });
+      } catch {
+        // A bad served result is the app's; shadowing never throws into the request.
+      }
     }
+  };
+
+  /** Once the served results reported so far are recorded (immediates run in order: after recordServed). */
+  private async servedRecorded(): Promise<void> {
+    if (this.servedLater.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async runShadow(job: Job): Promise<void> {
@@ -450,5 +469,5 @@ class Failure {
 
 /** Whether a request is in a flag's shadow sample: the same flag and request id are always in or out, in every process. */
 export function inShadowSample(flagKey: string, requestId: string, rate: number): boolean {
-  return inJudgeSample(`shadow\u0000${flagKey}\u0000${requestId}`, rate);
+  return rate >= 1 || inJudgeSample(`shadow\u0000${flagKey}\u0000${requestId}`, rate);
 }
