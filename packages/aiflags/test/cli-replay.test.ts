@@ -41,7 +41,7 @@ describe('aiflags replay', () => {
     const args = ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'eval.mjs')];
     const capped = await runCli([...args, '--max-cost', '0.02', '--concurrency', '1']);
     expect(capped.code).toBe(1);
-    expect(capped.stderr).toMatch(/stopped at the cost cap \(\$0\.02\): \d+ runs not started; run again/);
+    expect(capped.stderr).toMatch(/stopped at the cost cap \(\$0\.02\): the runs not started are not counted \(the cases file is read no further\); run again/);
     const first = calls(dir);
     expect(first).toBeLessThan(80);
 

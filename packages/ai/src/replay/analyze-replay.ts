@@ -1,6 +1,8 @@
 import { type PairedTTestResult, pairedTTest, type SignedRankResult, signedRankTest, type WinTieLoss, winTieLoss } from '@aiflags/metrics';
 import { DEFAULT_GATE_CRITERIA, type Decision, type GateCriteria } from '../gate/decide.js';
 import { fmt, fmtP, pct, signed, signedPct } from '../gate/format.js';
+import { ReplayExamples } from './replay-examples.js';
+import { ReplayTally, type TalliedRun } from './replay-tally.js';
 import type { ReplayCase, ReplayResult } from './replay-types.js';
 
 /** One metric, treatment against control on the same cases (treatment − control); wins are cases where treatment is better. */
@@ -81,21 +83,27 @@ export interface AnalyzeReplayOptions {
  * Compares each treatment with the control on the same cases: paired t (mean difference with interval) and
  * Wilcoxon signed-rank per metric, win/tie/loss counts, p95 latency and cost, and a verdict in the gate's
  * words: rollback when any metric is significantly worse or runs fail more often, promote when none is and
- * enough cases passed on both arms, else continue.
+ * enough cases passed on both arms, else continue. Results in memory; for a stream see analyzeReplayTally.
  */
 export function analyzeReplay(results: ReplayResult[], options: AnalyzeReplayOptions): ReplayReport {
+  const report = analyzeReplayTally(ReplayTally.of(results), options);
+  const examples = new ReplayExamples(report);
+  for (const r of results) examples.offerResult(r);
+  for (const c of options.cases ?? []) examples.offerCase(c);
+  return examples.fill(report);
+}
+
+/**
+ * analyzeReplay over a tally: the same report, but the worst and best cases carry only their ids and scores
+ * (outputs, inputs and references undefined) until fillReplayExamples reads them back, so memory stays a few
+ * numbers per run however large the replay. `options.cases` is not read.
+ */
+export function analyzeReplayTally(tally: ReplayTally, options: AnalyzeReplayOptions): ReplayReport {
   const alpha = options.alpha ?? 0.05;
   const primary = options.primary ?? 'quality';
   const lower = new Set(options.lowerIsBetter ?? []);
-  const casesById = new Map((options.cases ?? []).map((c) => [c.id, c]));
-  const byVariant = new Map<string, Map<string, ReplayResult>>();
-  for (const r of results) {
-    let m = byVariant.get(r.variant);
-    if (!m) byVariant.set(r.variant, (m = new Map()));
-    m.set(r.caseId, r);
-  }
-  const first = results[0];
-  const control = byVariant.get(options.control) ?? new Map<string, ReplayResult>();
+  const byVariant = tally.variants;
+  const control = byVariant.get(options.control) ?? new Map<string, TalliedRun>();
   const arms = [...byVariant].map(([variant, m]) => arm(variant, m));
   const treatments = [...byVariant]
     .filter(([variant]) => variant !== options.control)
@@ -106,14 +114,13 @@ export function analyzeReplay(results: ReplayResult[], options: AnalyzeReplayOpt
         lower,
         minCases: options.minCases ?? 30,
         examples: options.examples ?? 5,
-        casesById,
         criteria: { ...DEFAULT_GATE_CRITERIA, ...options.criteria },
       }),
     );
-  return { flagKey: first?.flagKey ?? '', flagVersion: first?.flagVersion ?? '', control: options.control, alpha, arms, treatments };
+  return { flagKey: tally.flagKey, flagVersion: tally.flagVersion, control: options.control, alpha, arms, treatments };
 }
 
-function arm(variant: string, m: Map<string, ReplayResult>): ReplayArm {
+function arm(variant: string, m: Map<string, TalliedRun>): ReplayArm {
   const all = [...m.values()];
   const ok = all.filter((r) => r.ok);
   const costs = ok.map((r) => r.costUsd).filter((c): c is number => c !== undefined);
@@ -135,15 +142,17 @@ interface CompareSettings {
   lower: Set<string>;
   minCases: number;
   examples: number;
-  casesById: Map<string, ReplayCase>;
   criteria: GateCriteria & typeof DEFAULT_GATE_CRITERIA;
 }
 
-function compare(variant: string, control: Map<string, ReplayResult>, treatment: Map<string, ReplayResult>, s: CompareSettings): ReplayTreatment {
-  const pairs: Array<[ReplayResult, ReplayResult]> = [];
+/** A case's two runs, control and treatment. */
+type Pair = [control: TalliedRun, treatment: TalliedRun, caseId: string];
+
+function compare(variant: string, control: Map<string, TalliedRun>, treatment: Map<string, TalliedRun>, s: CompareSettings): ReplayTreatment {
+  const pairs: Pair[] = [];
   for (const [id, t] of treatment) {
     const c = control.get(id);
-    if (c) pairs.push([c, t]);
+    if (c) pairs.push([c, t, id]);
   }
   const both = pairs.filter(([c, t]) => c.ok && t.ok);
   const names = new Set<string>();
@@ -210,18 +219,15 @@ function compare(variant: string, control: Map<string, ReplayResult>, treatment:
   }
   const diffs = quality
     ? both
-        .map(([c, t]): ReplayCaseDiff => {
-          const known = s.casesById.get(c.caseId);
-          const d: ReplayCaseDiff = {
-            caseId: c.caseId,
-            input: known?.input,
+        .map(
+          ([c, t, caseId]): ReplayCaseDiff => ({
+            caseId,
+            input: undefined,
             diff: t.scores[s.primary]! - c.scores[s.primary]!,
-            control: { output: c.output, score: c.scores[s.primary]! },
-            treatment: { output: t.output, score: t.scores[s.primary]! },
-          };
-          if (known?.reference !== undefined) d.reference = known.reference;
-          return d;
-        })
+            control: { output: undefined, score: c.scores[s.primary]! },
+            treatment: { output: undefined, score: t.scores[s.primary]! },
+          }),
+        )
         .sort((a, b) => a.diff - b.diff)
     : [];
   const sign = s.lower.has(s.primary) ? -1 : 1;
@@ -232,12 +238,7 @@ function compare(variant: string, control: Map<string, ReplayResult>, treatment:
   return { variant, metrics, latency, cost, failures, decision, reasons, worst, best };
 }
 
-function comparison(
-  metric: string,
-  pairs: Array<[ReplayResult, ReplayResult]>,
-  read: (r: ReplayResult) => number | undefined,
-  lowerIsBetter: boolean,
-): ReplayMetricComparison {
+function comparison(metric: string, pairs: Pair[], read: (r: TalliedRun) => number | undefined, lowerIsBetter: boolean): ReplayMetricComparison {
   const c = pairs.map(([x]) => read(x)!);
   const t = pairs.map(([, y]) => read(y)!);
   const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
