@@ -74,9 +74,12 @@ describe('a replay streamed end to end', () => {
     const base = { flagKey: 'f', flagVersion: 'v1', caseId: 'c1', variant: 'control', latencyMs: 10, at: '2026-01-01T00:00:00Z' };
     const ok: ReplayResult = { ...base, ok: true, output: 'fine', scores: { quality: 1 } };
     const failed: ReplayResult = { ...base, ok: false, error: 'boom', scores: {} };
-    expect(ReplayTally.of([ok, failed]).variants.get('control')!.get('c1')).toEqual({ ok: true, latencyMs: 10, costUsd: undefined, scores: { quality: 1 } });
-    expect(ReplayTally.of([failed, ok]).variants.get('control')!.get('c1')!.ok).toBe(true);
-    expect(ReplayTally.of([failed]).variants.get('control')!.get('c1')!.ok).toBe(false);
+    const control = (results: ReplayResult[]) => ReplayTally.of(results).arms.get('control')!;
+    expect(control([ok, failed]).ok(0)).toBe(true);
+    expect(control([ok, failed]).score('quality', 0)).toBe(1);
+    expect(control([failed, ok]).ok(0)).toBe(true);
+    expect(control([failed]).ok(0)).toBe(false);
+    expect(control([ok, { ...ok, scores: { brevity: 2 } }]).score('quality', 0)).toBeUndefined();
   });
 
   it('stops reading streamed cases at the cost cap and closes them, without counting what was left; a rerun continues', async () => {
