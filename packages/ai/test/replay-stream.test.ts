@@ -9,6 +9,7 @@ import {
   ReplayTally,
   runReplay,
 } from '../src/index.js';
+import { FinishedRuns } from '../src/replay/finished-runs.js';
 
 const variants = [
   { key: 'control', value: { model: 'small' } },
@@ -96,5 +97,15 @@ describe('a replay streamed end to end', () => {
 
     const rest = await runReplay({ ...options, cases: streamOf(cases) });
     expect(rest).toMatchObject({ reused: capped.ran, ran: 120 - capped.ran, stoppedForCost: false, skippedForCost: 0 });
+  });
+
+  it('remembers finished runs per case as a bitmask, past 30 variants too, and ignores variants it was not given', () => {
+    const keys = Array.from({ length: 65 }, (_, i) => `v${i}`);
+    const done = new FinishedRuns(keys);
+    for (const v of ['v0', 'v29', 'v30', 'v64', 'v64', 'gone']) done.add('c1', v);
+    expect(done.size).toBe(4);
+    expect(keys.filter((v) => done.has('c1', v))).toEqual(['v0', 'v29', 'v30', 'v64']);
+    expect(done.has('c2', 'v0')).toBe(false);
+    expect(done.has('c1', 'gone')).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { FinishedRuns } from './finished-runs.js';
 import type { ReplayCase, ReplayResult, ReplayResultStore, ReplayRun, ReplayRunOutput, ReplayScorer, ReplayVariant } from './replay-types.js';
 
 export interface RunReplayOptions {
@@ -66,21 +67,21 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
   // The latest result per case and variant, a success over any failure: failures are run again. Without
   // keepResults only the finished keys are held, however many results the store has.
   const latest = new Map<string, ReplayResult>();
-  const done = new Set<string>();
+  const done = new FinishedRuns(variants.map((v) => v.key));
   for await (const r of results.stream(flagKey, flagVersion)) {
+    if (r.ok) done.add(r.caseId, r.variant);
     const k = key(r.caseId, r.variant);
-    if (r.ok) done.add(k);
     if (keep && (r.ok || !latest.get(k)?.ok)) latest.set(k, r);
   }
   const reused = done.size;
   // Jobs are pulled one at a time, so cases streamed from a file are never all held at once.
   let total = 0;
-  if (Array.isArray(cases)) for (const c of cases as ReplayCase[]) for (const v of variants) if (!done.has(key(c.id, v.key))) total++;
+  if (Array.isArray(cases)) for (const c of cases as ReplayCase[]) for (const v of variants) if (!done.has(c.id, v.key)) total++;
   const counted = Array.isArray(cases);
   async function* pending(): AsyncGenerator<[ReplayCase, ReplayVariant]> {
     for await (const c of cases) {
       for (const v of variants) {
-        if (done.has(key(c.id, v.key))) continue;
+        if (done.has(c.id, v.key)) continue;
         if (!counted) total++;
         yield [c, v];
       }
