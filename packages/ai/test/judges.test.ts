@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { validateFlags } from '@aiflags/core';
 import { HOUR_MS, MemoryMetricStore } from '@aiflags/metrics';
-import { aiFlags, inJudgeSample, type Judge, JudgeRunner, readJudgeResult, renderJudgeStats } from '../src/index.js';
+import { aiFlags, analyzeImpact, decide, inJudgeSample, type Judge, JudgeRunner, readJudgeResult, renderImpactReport, renderJudgeStats } from '../src/index.js';
 
 const FLAG = 'support-prompt';
 const T0 = Date.UTC(2026, 10, 1, 9, 0, 0);
@@ -115,7 +115,7 @@ describe('judges through aiFlags', () => {
 });
 
 describe('JudgeRunner with bad judges', () => {
-  it('counts a NaN, a string, a negative, a throw, a rejection and a hang; never throws; records nothing', async () => {
+  it('counts a NaN, a string, a negative, a throw, a rejection and a hang; never throws; records only the failures', async () => {
     const metrics = new MemoryMetricStore();
     const warnings: string[] = [];
     const judges: Record<string, Judge> = {
@@ -136,7 +136,9 @@ describe('JudgeRunner with bad judges', () => {
     expect([s['nan']!.invalid, s['text']!.invalid, s['negative']!.invalid]).toEqual([3, 3, 3]);
     expect([s['throws']!.failed, s['rejects']!.failed, s['hangs']!.timedOut]).toEqual([3, 3, 3]);
     expect(Object.values(s).every((c) => c.judged === 0)).toBe(true);
-    expect(await metrics.query(FLAG)).toEqual({});
+    const agg = (await metrics.query(FLAG))['control']!;
+    expect([agg.judgeSampled, agg.judgeFailures, agg.judgeJudged, agg.judgeCostUsd]).toEqual([18, 18, 0, 0]);
+    expect([agg.exposures, agg.quality.count, agg.latency.count, agg.errors, Object.keys(agg.scores)]).toEqual([0, 0, 0, 0, []]);
     expect(warnings).toContain("aiflags: judge 'throws' threw (judge model down); counted in stats().judges.throws.failed");
     expect(warnings.filter((w) => w.includes("'nan'"))).toEqual([
       "aiflags: judge 'nan' on flag 'support-prompt': score: expected a finite number ≥ 0, got NaN; counted in stats().judges.nan.invalid",
@@ -195,5 +197,50 @@ describe('JudgeRunner budget and queue', () => {
     expect(grown).toBeLessThan(40 * 1024 * 1024);
     await runner.drain();
     expect(calls).toBe(100);
+  });
+});
+
+describe('judge counts in the impact report', () => {
+  it('prints the store counts per variant and, given the runner, this process by judge; judge records are not requests', async () => {
+    const metrics = new MemoryMetricStore();
+    const runner = new JudgeRunner({
+      judges: { helpfulness: (s) => (s.responseId.endsWith('3') ? Number.NaN : { score: 4, costUsd: 0.02 }) },
+      rates: { [FLAG]: { helpfulness: 1 } },
+      store: metrics,
+      concurrency: 1,
+      hourlyBudgetUsd: 0.07,
+      clock: () => T0,
+      warn: () => {},
+    });
+    // Apps that record only a quality score (no latency): the error rate counts outcomes, so judge records must not add to them.
+    for (let i = 0; i < 6; i++) {
+      const variant = i < 3 ? 'control' : 'treatment';
+      metrics.record({ flagKey: FLAG, variant, unitId: `u${i}`, quality: 3, error: i === 5, at: T0 });
+      runner.offer({ flagKey: FLAG, variant, unitId: `u${i}`, context: {} }, `r${i}`, 'q', 'a');
+      await runner.drain();
+    }
+    const report = await analyzeImpact(metrics, FLAG, { control: 'control' });
+    expect(report.variants.map((v) => [v.size.outcomes, v.errorRate])).toEqual([
+      [3, 0],
+      [3, 1 / 3],
+    ]);
+    expect(report.variants[1]!.judges).toMatchObject({ sampled: 3, judged: 1, failed: 1, skippedBudget: 1, dropped: 0 });
+    const text = renderImpactReport(report, decide(report), runner.stats());
+    expect(text).toContain(
+      [
+        'judges (cost apart from the requests’ own):',
+        '  control: 3 sampled, 3 judged, 0 failed, $0.06 judge cost',
+        '  treatment: 3 sampled, 1 judged, 1 failed, 1 skipped (budget spent), $0.02 judge cost',
+        '  sampling paused: 1 sample skipped for the hourly budget',
+        '  this process, by judge:',
+        '    helpfulness: 6 sampled, 4 judged, 1 invalid, 1 skipped (budget spent); $0.08',
+        '      control: 3 judged, $0.06',
+        '      treatment: 1 judged, $0.02',
+        '    budget: $0.07/hour, $0.08 spent this hour: sampling PAUSED until 2026-11-01 10:00 UTC; ran out in 1 hour',
+      ].join('\n'),
+    );
+    // Without the runner the store's lines stand alone; the gate's cost per request never saw judge cost.
+    expect(renderImpactReport(report, decide(report))).not.toContain('this process');
+    expect(report.variants.every((v) => v.costMean === undefined)).toBe(true);
   });
 });

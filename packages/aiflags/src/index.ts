@@ -67,6 +67,7 @@ export type {
   Tracker,
   TreatmentImpact,
   TreatmentVerdict,
+  VariantJudgeCounts,
   VariantSelection,
   VariantSummary,
   Winner,

@@ -115,7 +115,7 @@ describe('POST /v1/outcomes and /v1/exposures', () => {
         {
           index: 4,
           error:
-            'outcomes[4]: unknown field "latency" (expected flag, variant, unit, at, error, feedback, quality, latencyMs, ttftMs, costUsd, inputTokens, outputTokens, computedCosts)',
+            'outcomes[4]: unknown field "latency" (expected flag, variant, unit, at, error, feedback, quality, latencyMs, ttftMs, costUsd, inputTokens, outputTokens, computedCosts, judgeSampled, judgeJudged, judgeFailures, judgeDropped, judgeSkippedBudget, judgeCostUsd)',
         },
         { index: 5, error: 'outcomes[5]: quality: expected a number, got string' },
         { index: 6, error: `outcomes[6]: feedback: expected 'positive' or 'negative', got "meh"` },

@@ -4,18 +4,19 @@ import {
   ProviderEvents,
   StandardResolutionReasons,
   type EvaluationContext,
+  type FlagValue,
   type FlagValueType,
   type Logger,
   type ResolutionDetails,
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
-import { CODE_DEFAULT_VARIANT, didYouMean, evaluate, validateFlags, type FlagSet, type StateStore } from '@aiflags/core';
+import { CODE_DEFAULT_VARIANT, didYouMean, evaluate, validateFlags, type EvaluationResult, type FlagSet, type StateStore } from '@aiflags/core';
 import { createHash } from 'node:crypto';
 import { PresenceAnnouncer, type PresenceOptions } from './presence/presence-announcer.js';
 import { changedFlagsInSlices } from './source/changed-flags.js';
 import { FlagFileReadError, readFlagFileBytes } from './source/load-flag-file.js';
 import { OFF_THREAD_MIN_BYTES, parseFlagsOffThread, type ParsedWhere } from './source/parse-off-thread.js';
-import { BaseProvider, errorResolution, hasValueType } from './base/base-provider.js';
+import { BaseProvider, errorMessage, errorResolution, hasValueType } from './base/base-provider.js';
 import { trackInto, type TrackSink } from './base/track-sink.js';
 import { FileWatcher, type FileWatcherOptions } from '@aiflags/file';
 
@@ -89,6 +90,8 @@ export class LocalProvider extends BaseProvider {
   /** Hash of the content of the last rejected reload, while the last good flags serve in its place. */
   private rejected: string | undefined;
   private parsed: { where: ParsedWhere; bytes: number; ms: number } | undefined;
+  /** The settled resolution of each shared core result served so far (see resolvePromise). */
+  private readonly settled = new WeakMap<EvaluationResult, Promise<ResolutionDetails<FlagValue>>>();
 
   /**
    * Hands `track()` events to the `trackSink`. Present only when there is a sink: OpenFeature then sees a
@@ -191,15 +194,54 @@ export class LocalProvider extends BaseProvider {
     return this.resolve(flagKey, defaultValue, context, type);
   }
 
+  /**
+   * The hot path as a promise. Core hands out one frozen result per flag and variant, so the resolution of a
+   * served value (which does not depend on the caller's default) is built once per result, frozen, and its
+   * settled promise shared: an evaluation then allocates nothing. Everything else resolves as resolveValue does.
+   */
+  protected override resolvePromise<T extends FlagValue>(
+    flagKey: string,
+    type: FlagValueType,
+    defaultValue: T,
+    context: EvaluationContext,
+    logger?: Logger,
+  ): Promise<ResolutionDetails<T>> {
+    try {
+      this.evaluationLogger = logger;
+      const set = this.set;
+      if (set !== undefined) {
+        const result = evaluate(set, flagKey, context, this.state?.current());
+        const shared = this.settled.get(result);
+        if (shared !== undefined && hasValueType(result.value, type)) return shared as Promise<ResolutionDetails<T>>;
+        const details = this.resolve(flagKey, defaultValue, context, type, result);
+        const promise = Promise.resolve(details);
+        if (
+          result.errorCode === undefined &&
+          result.variant !== CODE_DEFAULT_VARIANT &&
+          result.value !== undefined &&
+          details.errorCode === undefined &&
+          details.value === result.value
+        ) {
+          Object.freeze(details);
+          this.settled.set(result, promise as Promise<ResolutionDetails<FlagValue>>);
+        }
+        return promise;
+      }
+      return Promise.resolve(this.resolve(flagKey, defaultValue, context, type));
+    } catch (error) {
+      return Promise.resolve(errorResolution(defaultValue, ErrorCode.GENERAL, errorMessage(error)));
+    }
+  }
+
   /** The hot path: one evaluation and a field mapping, nothing else. */
-  private resolve<T>(flagKey: string, defaultValue: T, context: EvaluationContext, type: FlagValueType): ResolutionDetails<T> {
+  private resolve<T>(flagKey: string, defaultValue: T, context: EvaluationContext, type: FlagValueType, evaluated?: EvaluationResult): ResolutionDetails<T> {
     const set = this.set;
     if (set === undefined) {
       return errorResolution(defaultValue, ErrorCode.PARSE_ERROR, this.loadError?.message ?? 'no flags loaded');
     }
-    let result: ReturnType<typeof evaluate>;
+    let result: EvaluationResult;
     try {
-      result = evaluate(set, flagKey, context, this.state?.current());
+      result = evaluated ?? evaluate(set, flagKey, context, this.state?.current());
     } catch (error) {
       return errorResolution(defaultValue, ErrorCode.GENERAL, (error as Error).message);
     }

@@ -13,7 +13,17 @@ import {
   type VariantAggregate,
 } from '@aiflags/metrics';
 import { formatUtcMinute } from './analysis-window.js';
-import type { GroupSize, ImpactMetric, ImpactReport, MetricDelta, ScoreMetricSpec, SrmCheck, TreatmentImpact, VariantSummary } from './impact-report.js';
+import type {
+  GroupSize,
+  ImpactMetric,
+  ImpactReport,
+  MetricDelta,
+  ScoreMetricSpec,
+  SrmCheck,
+  TreatmentImpact,
+  VariantJudgeCounts,
+  VariantSummary,
+} from './impact-report.js';
 import { alwaysValid, meanDelta, relative } from './metric-delta.js';
 import { compareScores, scoreNames } from './score-comparison.js';
 
@@ -82,7 +92,7 @@ export async function analyzeImpact(store: Pick<MetricStore, 'query'>, flagKey: 
   for (const [v, a] of Object.entries(aggregates)) units.set(v, Math.round(uniqueUnits(a)));
   const sizeOf = (v: string): GroupSize => {
     const a = aggregates[v]!;
-    return { exposures: a.exposures, units: units.get(v) ?? 0, outcomes: a.outcomes };
+    return { exposures: a.exposures, units: units.get(v) ?? 0, outcomes: appOutcomes(a) };
   };
   const variants = [control, ...treatmentKeys].filter((v) => aggregates[v] !== undefined).map((v) => summarize(v, aggregates[v]!, sizeOf(v)));
   const treatments: TreatmentImpact[] = [];
@@ -140,7 +150,24 @@ function holmInPlace(deltas: ReadonlyArray<MetricDelta | undefined>): void {
  * count whenever latencies are recorded.
  */
 function requests(a: VariantAggregate): number {
-  return a.latency.count > 0 ? Math.max(a.latency.count, a.errors) : a.outcomes;
+  return a.latency.count > 0 ? Math.max(a.latency.count, a.errors) : appOutcomes(a);
+}
+
+/** Outcomes apart from the judges' records: each of those carries judgeSampled 1 (see JudgeRunner). */
+function appOutcomes(a: VariantAggregate): number {
+  return Math.max(0, a.outcomes - a.judgeSampled);
+}
+
+function judgeCounts(a: VariantAggregate): VariantJudgeCounts | undefined {
+  if (a.judgeSampled === 0) return undefined;
+  return {
+    sampled: a.judgeSampled,
+    judged: a.judgeJudged,
+    failed: a.judgeFailures,
+    dropped: a.judgeDropped,
+    skippedBudget: a.judgeSkippedBudget,
+    costUsd: a.judgeCostUsd,
+  };
 }
 
 function summarize(variant: string, a: VariantAggregate, size: GroupSize): VariantSummary {
@@ -170,6 +197,8 @@ function summarize(variant: string, a: VariantAggregate, size: GroupSize): Varia
   if (n > 0) s.errorRate = a.errors / n;
   const names = Object.keys(a.scores).filter((name) => a.scores[name]!.count > 0);
   if (names.length > 0) s.scores = Object.fromEntries(names.sort().map((name) => [name, momentsSummary(a.scores[name]!)]));
+  const judges = judgeCounts(a);
+  if (judges) s.judges = judges;
   return s;
 }
 

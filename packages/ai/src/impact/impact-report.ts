@@ -43,6 +43,7 @@ export interface GroupSize {
   exposures: number;
   /** Distinct units (HyperLogLog estimate, rounded). */
   units: number;
+  /** Outcomes the app recorded: the judges' own records (scores, failures, skips) are left out. */
   outcomes: number;
 }
 
@@ -99,6 +100,25 @@ export interface VariantSummary {
   feedbackNegative: number;
   /** Each named score's count, mean and standard deviation. */
   scores?: Record<string, { n: number; mean: number; sd: number }>;
+  /** What the judges did on this variant, from the store (all judges together; each judge's scores are in `scores`). */
+  judges?: VariantJudgeCounts;
+}
+
+/**
+ * Judge samples of one variant, each counted once its fate is known (so one still running is not in yet),
+ * summed over the variant's judges.
+ */
+export interface VariantJudgeCounts {
+  sampled: number;
+  judged: number;
+  /** The judge threw, timed out or answered a non-score. */
+  failed: number;
+  /** Dropped because the judge queue was full. */
+  dropped: number;
+  /** Not judged because the hourly judge budget was spent: sampling was paused. */
+  skippedBudget: number;
+  /** USD the judges reported spending; apart from `costMean`, which is the requests' own cost. */
+  costUsd: number;
 }
 
 export interface SrmCheck {

@@ -1,11 +1,11 @@
 import { fmt, fmtCi, fmtP, fmtPair, pct, signed, signedPct } from '../gate/format.js';
 import type { GateVerdict } from '../gate/decide.js';
 import type { JudgeStats } from '../judges/judge-runner.js';
-import { renderJudgeStats } from '../judges/render-judge-stats.js';
+import { renderReportJudges } from '../judges/render-judge-stats.js';
 import { formatUtcMinute } from './analysis-window.js';
 import type { ImpactReport, MetricDelta, VariantSummary } from './impact-report.js';
 
-/** The report as lines for a terminal: per-variant table, per-treatment deltas, SRM, judges (when given), verdict. */
+/** The report as lines for a terminal: per-variant table, per-treatment deltas, SRM, judges (the store's counts, and this process's runner when given), verdict. */
 export function renderImpactReport(report: ImpactReport, verdict: GateVerdict, judges?: JudgeStats): string {
   const lines: string[] = [];
   const range = [report.range.since, report.range.until].map((t) => (t === undefined ? undefined : formatUtcMinute(t)));
@@ -47,7 +47,7 @@ export function renderImpactReport(report: ImpactReport, verdict: GateVerdict, j
     const from = srm.since !== undefined ? ` (counted from ${formatUtcMinute(srm.since)} UTC, the step's first whole hour)` : '';
     lines.push(`sample ratio: ${srm.mismatch ? 'MISMATCH' : 'ok'} — ${srm.basis} ${counts}, ${fmtP(srm.p)}${from}`);
   } else lines.push(`sample ratio: not checked (${report.srmNotChecked ?? 'fewer than two variants with traffic, or no configured split'})`);
-  const judgeLines = judges ? renderJudgeStats(judges, report.flagKey) : [];
+  const judgeLines = renderReportJudges(report.variants, judges, report.flagKey);
   if (judgeLines.length) lines.push('', ...judgeLines);
   lines.push('', `verdict: ${verdict.decision.toUpperCase()}`);
   if (verdict.treatments.length > 1) {

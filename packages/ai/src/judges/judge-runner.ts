@@ -1,6 +1,6 @@
 import type { EvaluationContext } from '@openfeature/server-sdk';
 import type { FlagSet } from '@aiflags/core';
-import { scoresProblem } from '@aiflags/metrics';
+import { type Outcome, scoresProblem } from '@aiflags/metrics';
 import { BackgroundQueue } from '../background/background-queue.js';
 import { HourlyBudget, type HourlyBudgetStats } from '../background/hourly-budget.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
@@ -16,7 +16,12 @@ export interface JudgeRunnerOptions {
   flags?: FlagSet | (() => FlagSet | undefined);
   /** Rates in code, flag key → judge name → fraction (0-1); a flag listed here ignores the file's entry. */
   rates?: Record<string, Record<string, number>>;
-  /** Where scores go: the named metric of the judge's name on the response's flag and variant; a judge named `quality` records the primary metric. */
+  /**
+   * Where scores go: the named metric of the judge's name on the response's flag and variant; a judge named
+   * `quality` records the primary metric. Each sample's fate (judged with its cost, failed, dropped, skipped
+   * for the budget) goes there too, as the judge* counts of OUTCOME_METRICS, so `aiflags report` in another
+   * process shows them.
+   */
   store?: OutcomeRecorder;
   /** Judges running at once (default 4). */
   concurrency?: number;
@@ -136,7 +141,7 @@ export class JudgeRunner {
       ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
       run: (job) => this.run(job),
       admit: () => !this.budget.paused(),
-      onSkip: (job) => this.counts.get(job.judge)!.skippedBudget++,
+      onSkip: (job) => this.skippedBudget(job.judge, job.sample),
     });
     this.warn = options.warn ?? ((message) => console.warn(message));
     for (const name of Object.keys(this.judges)) this.counts.set(name, emptyCounts());
@@ -167,8 +172,8 @@ export class JudgeRunner {
         const counts = this.countsFor(name, target.flagKey);
         if (counts === undefined) continue;
         counts.sampled++;
-        if (this.budget.paused()) counts.skippedBudget++;
-        else if (this.queue.full) counts.dropped++;
+        if (this.budget.paused()) this.skippedBudget(name, target);
+        else if (this.queue.full) this.dropped(name, target);
         else {
           const sample: JudgeSample = {
             responseId,
@@ -197,7 +202,7 @@ export class JudgeRunner {
   /** Stops sampling, drops what is queued (counted as dropped) and waits for the judges running. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue.close((job) => this.counts.get(job.judge)!.dropped++);
+    await this.queue.close((job) => this.dropped(job.judge, job.sample));
   }
 
   stats(): JudgeStats {
@@ -241,6 +246,7 @@ export class JudgeRunner {
       value = await Promise.race([Promise.resolve().then(() => this.judges[job.judge]!(job.sample, controller.signal)), timeout]);
     } catch (error) {
       counts.failed++;
+      this.recordFate(job.sample, { judgeFailures: 1 });
       this.warnOnce(
         job.judge,
         'failed',
@@ -253,11 +259,13 @@ export class JudgeRunner {
     if (value === TIMED_OUT) {
       controller.abort();
       counts.timedOut++;
+      this.recordFate(job.sample, { judgeFailures: 1 });
       return;
     }
     const verdict = readJudgeResult(value);
     if (typeof verdict === 'string') {
       counts.invalid++;
+      this.recordFate(job.sample, { judgeFailures: 1 });
       this.warnOnce(
         job.judge,
         'invalid',
@@ -272,11 +280,35 @@ export class JudgeRunner {
     const { flagKey, variant, unitId } = job.sample;
     try {
       const score = job.judge === PRIMARY_SCORE ? { quality: verdict.score } : { scores: { [job.judge]: verdict.score } };
-      this.store?.record({ flagKey, variant, ...(unitId !== undefined ? { unitId } : {}), ...score });
+      // The score and the sample's fate in one record: a judged sample adds one outcome, as it always did.
+      const fate = { judgeSampled: 1, judgeJudged: 1, judgeCostUsd: verdict.costUsd };
+      this.store?.record({ flagKey, variant, ...(unitId !== undefined ? { unitId } : {}), ...score, ...fate });
       const otel = this.otel?.();
       otel?.recordScore(otel.seriesFor(flagKey, variant), job.judge, verdict.score);
     } catch {
       // Stores count their own drops; telemetry is best effort.
+    }
+  }
+
+  private skippedBudget(judge: string, on: { flagKey: string; variant: string }): void {
+    this.counts.get(judge)!.skippedBudget++;
+    this.recordFate(on, { judgeSkippedBudget: 1 });
+  }
+
+  private dropped(judge: string, on: { flagKey: string; variant: string }): void {
+    this.counts.get(judge)!.dropped++;
+    this.recordFate(on, { judgeDropped: 1 });
+  }
+
+  /**
+   * A sample that was not judged, on its flag and variant. No unit id: the unit is counted by its request
+   * already, and a record per skipped sample should cost as little as a plain add.
+   */
+  private recordFate(on: { flagKey: string; variant: string }, fate: Pick<Outcome, 'judgeFailures' | 'judgeDropped' | 'judgeSkippedBudget'>): void {
+    try {
+      this.store?.record({ flagKey: on.flagKey, variant: on.variant, judgeSampled: 1, ...fate });
+    } catch {
+      // Stores count their own drops.
     }
   }
 

@@ -10,6 +10,8 @@ export interface ReplayMetricComparison {
   metric: string;
   /** Cases where both arms have this metric. */
   n: number;
+  /** Whether a smaller value is better (latency, cost, metrics named in lowerIsBetter): which way a win points. */
+  lowerIsBetter: boolean;
   control: number;
   treatment: number;
   paired: PairedTTestResult;
@@ -253,6 +255,7 @@ function comparison(
   return {
     metric,
     n: pairs.length,
+    lowerIsBetter,
     control: mean(c),
     treatment: mean(t),
     paired: pairedTTest(c, t),

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@aiflags/core';
 import type { GateVerdict, ImpactReport, MetricDelta, ScoreDelta } from '@aiflags/ai';
+import { esc, formatP, htmlPage, intervalSvg, opt, signed, toneOf } from './html-page.js';
 
 /** What `aiflags report --html` draws: the impact report, the gate's verdict and the flag's rollout history. */
 export interface HtmlReportInput {
@@ -63,16 +64,10 @@ export function renderHtmlReport({ report, verdict, history, generatedAt }: Html
     variantsSection(report, verdict),
     ...report.treatments.map((t) => treatmentSection(report, t.variant, confidence)),
     srmSection(report),
+    judgesSection(report),
     historySection(history),
   ].join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>aiflags report: ${esc(report.flagKey)}</title>
-<style>${CSS}</style></head>
-<body>
-${body}
-</body></html>
-`;
+  return htmlPage(`aiflags report: ${report.flagKey}`, body, CSS);
 }
 
 function verdictSection(verdict: GateVerdict): string {
@@ -124,30 +119,12 @@ function treatmentSection(report: ImpactReport, variant: string, confidence: str
 
 function metricRow(m: MetricSpec, d: MetricDelta | undefined): string {
   if (!d) return `<tr data-metric="${m.key}"><td>${m.label}</td><td colspan="6" class="muted">not enough data</td></tr>`;
-  const significant = d.ci[0] > 0 || d.ci[1] < 0;
-  const better = significant && d.diff > 0 === m.higherIsBetter;
-  const tone = !significant ? 'neutral' : better ? 'better' : 'worse';
+  const tone = toneOf(d, m.higherIsBetter);
   return `<tr data-metric="${m.key}" data-diff="${d.diff}" data-ci-low="${d.ci[0]}" data-ci-high="${d.ci[1]}" data-p="${d.p}">
 <td>${m.label}</td><td class="num">${m.format(d.control)}</td><td class="num">${m.format(d.treatment)}</td>
 <td class="num ${tone}">${m.formatDiff(d.diff)}${d.relative !== undefined ? ` (${signed((d.relative * 100).toFixed(1))} %)` : ''}<br><span class="ci">[${m.formatDiff(d.ci[0])}, ${m.formatDiff(d.ci[1])}]</span></td>
 <td class="num">${formatP(d.p)}</td><td class="num">${d.n[1]} / ${d.n[0]}</td>
 <td>${intervalSvg(d, tone)}</td></tr>`;
-}
-
-/** A forest-plot row: zero line, interval bar and point estimate on a scale symmetric around zero. */
-function intervalSvg(d: MetricDelta, tone: string): string {
-  const w = 260;
-  const h = 28;
-  // An interval from too few samples can be unbounded on one side: its bar runs to the edge.
-  const finite = [d.ci[0], d.ci[1], d.diff].filter(Number.isFinite).map(Math.abs);
-  const extent = Math.max(...finite, 0) * 1.15 || 1;
-  const x = (v: number) => (w / 2 + (Math.max(-extent, Math.min(extent, v)) / extent) * (w / 2 - 8)).toFixed(1);
-  return `<svg class="forest ${tone}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="difference ${d.diff} with interval ${d.ci[0]} to ${d.ci[1]}">
-<line class="zero" x1="${w / 2}" x2="${w / 2}" y1="2" y2="${h - 2}"/>
-<line class="bar" x1="${x(d.ci[0])}" x2="${x(d.ci[1])}" y1="${h / 2}" y2="${h / 2}"/>
-<line class="cap" x1="${x(d.ci[0])}" x2="${x(d.ci[0])}" y1="${h / 2 - 6}" y2="${h / 2 + 6}"/>
-<line class="cap" x1="${x(d.ci[1])}" x2="${x(d.ci[1])}" y1="${h / 2 - 6}" y2="${h / 2 + 6}"/>
-<circle class="point" cx="${x(d.diff)}" cy="${h / 2}" r="4.5"/></svg>`;
 }
 
 function srmSection(report: ImpactReport): string {
@@ -167,6 +144,23 @@ function srmSection(report: ImpactReport): string {
 <h2>Sample ratio ${srm.mismatch ? '<span class="bad">mismatch</span>' : '<span class="good">OK</span>'}</h2>
 <p class="meta">χ² = ${srm.chi2.toFixed(2)}, df = ${srm.df}, p ${srm.p < 0.001 ? '' : '= '}${formatP(srm.p)} over ${srm.basis}; a mismatch (p &lt; 0.001) means the split is broken and no comparison can be trusted.</p>
 <table><thead><tr><th>Variant</th><th>Observed</th><th>Share</th><th>Expected</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+/** What the judges did per variant (from the store) and what it cost, apart from the requests' cost; left out when no judge ran. */
+function judgesSection(report: ImpactReport): string {
+  const judged = report.variants.filter((v) => v.judges !== undefined);
+  if (judged.length === 0) return '';
+  const rows = judged
+    .map((v) => {
+      const c = v.judges!;
+      return `<tr data-variant="${esc(v.variant)}"><td><code>${esc(v.variant)}</code></td><td class="num" data-field="sampled">${c.sampled}</td><td class="num" data-field="judged">${c.judged}</td><td class="num" data-field="failed">${c.failed}</td><td class="num" data-field="dropped">${c.dropped}</td><td class="num" data-field="skippedBudget">${c.skippedBudget}</td><td class="num" data-field="costUsd">${c.costUsd.toFixed(4)}</td></tr>`;
+    })
+    .join('');
+  const skipped = judged.reduce((n, v) => n + v.judges!.skippedBudget, 0);
+  const paused = skipped > 0 ? ` Sampling paused: ${skipped} samples skipped for the hourly budget.` : '';
+  return `<section data-testid="judges"><h2>Judges</h2>
+<p class="meta">Judge cost is apart from the requests' own cost and never part of the cost comparison.${paused}</p>
+<table><thead><tr><th>Variant</th><th>Sampled</th><th>Judged</th><th>Failed</th><th>Dropped</th><th>Skipped (budget)</th><th>Judge cost $</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** The rollout's percentage over time, as a step chart, from the audit entries that set it. */
@@ -214,24 +208,9 @@ function percentOf(after: unknown): number | undefined {
   return undefined;
 }
 
-const formatP = (p: number) => (p < 0.001 ? '&lt; 0.001' : p.toFixed(3));
-const signed = (s: string) => (s === 'Infinity' ? '+∞' : s === '-Infinity' ? '−∞' : s.startsWith('-') ? `−${s.slice(1)}` : `+${s}`);
-const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? '—' : f(v));
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
+/** The impact report's own styles; the shared ones are in html-page.ts. */
 const CSS = `
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#1d232b;padding:0 1rem}
-h1{font-size:1.5rem;margin:0}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}code{font-family:ui-monospace,monospace}
-.meta,.muted{color:#66707c}table{border-collapse:collapse;width:100%}th,td{padding:.35rem .5rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:middle}
-th{font-weight:600;color:#4a535e}.num{text-align:right;font-variant-numeric:tabular-nums}.ci{color:#66707c;font-size:.85em}
-.tag{font-size:.75em;background:#eef1f4;border-radius:3px;padding:0 .3em}
-.verdict{border-radius:6px;padding:.6rem 1rem;margin-top:1rem}.verdict h2{margin:.2rem 0}.verdict.promote{background:#e7f6ec}
-.verdict.rollback{background:#fdeaea}tr.winner td{background:#e7f6ec}.tag.winner{background:#1a7f37;color:#fff}.tag.arm-drop{background:#fdeaea}.verdict.continue{background:#fff6e0}.decision{text-transform:uppercase;letter-spacing:.04em}
-.better{color:#127a3a}.worse{color:#b3261e}.good{color:#127a3a}.bad{color:#b3261e}
-svg.forest line.zero{stroke:#9aa3ad;stroke-dasharray:3 3}svg.forest line.bar,svg.forest line.cap{stroke-width:2.5}
-svg.forest.better line.bar,svg.forest.better line.cap{stroke:#127a3a}svg.forest.better circle{fill:#127a3a}
-svg.forest.worse line.bar,svg.forest.worse line.cap{stroke:#b3261e}svg.forest.worse circle{fill:#b3261e}
-svg.forest.neutral line.bar,svg.forest.neutral line.cap{stroke:#7b8590}svg.forest.neutral circle{fill:#7b8590}
+tr.winner td{background:#e7f6ec}.tag.winner{background:#1a7f37;color:#fff}.tag.arm-drop{background:#fdeaea}
 svg.steps path{fill:none;stroke:#2457c5;stroke-width:2}svg.steps circle{fill:#2457c5}svg.steps .grid{stroke:#eef1f4}svg.steps .tick{font-size:11px;fill:#66707c}
 ol.history{padding-left:1.2rem;color:#38414b}
 `;

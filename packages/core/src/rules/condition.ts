@@ -56,6 +56,14 @@ function anyMatches(v: unknown, test: ValuePredicate): boolean {
 export function allOf(predicates: readonly ContextPredicate[]): ContextPredicate {
   if (predicates.length === 0) return () => true;
   if (predicates.length === 1) return predicates[0] as ContextPredicate;
+  if (predicates.length === 2) {
+    const [a, b] = predicates as [ContextPredicate, ContextPredicate];
+    return (ctx) => a(ctx) && b(ctx);
+  }
+  if (predicates.length === 3) {
+    const [a, b, c] = predicates as [ContextPredicate, ContextPredicate, ContextPredicate];
+    return (ctx) => a(ctx) && b(ctx) && c(ctx);
+  }
   return (ctx) => {
     for (let i = 0; i < predicates.length; i++) if (!(predicates[i] as ContextPredicate)(ctx)) return false;
     return true;

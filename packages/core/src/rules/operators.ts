@@ -36,6 +36,11 @@ export interface OperatorDefinition {
 export const MAX_PATTERN_LENGTH = 1000;
 
 const membership = (values: readonly ConditionValue[]): ValuePredicate => {
+  if (values.length === 1) {
+    // One value (equals, not_equals, flagd's ==): a comparison, no set lookup.
+    const only = String(values[0]);
+    return (v) => (typeof v === 'string' ? v === only : (typeof v === 'number' || typeof v === 'boolean') && String(v) === only);
+  }
   const set = new Set(values.map(String));
   return (v) => (typeof v === 'string' ? set.has(v) : (typeof v === 'number' || typeof v === 'boolean') && set.has(String(v)));
 };
@@ -52,6 +57,8 @@ const stringTest =
     }
     const list = strings(values, problem);
     const first = list[0] as string;
+    // flagd's fractional guards a key with `starts_with ""`: any string starts (and ends) with the empty string.
+    if (list.length === 1 && first === '' && test('', '')) return (v) => typeof v === 'string';
     if (list.length === 1) return (v) => typeof v === 'string' && test(v, first);
     return (v) => typeof v === 'string' && list.some((x) => test(v, x));
   };
@@ -68,6 +75,13 @@ const numeric =
   (values: readonly ConditionValue[], problem: ValueProblem, options: OperatorOptions): ValuePredicate => {
     const list = values.map((v, i) => (typeof v === 'number' && Number.isFinite(v) ? v : problem(i, `expected a number, got ${JSON.stringify(v)}`)));
     const read = options.strictNumbers === true ? (v: unknown) => (typeof v === 'number' ? v : NaN) : toNumber;
+    if (list.length === 1) {
+      const only = list[0] as number;
+      return (v) => {
+        const n = read(v);
+        return Number.isFinite(n) && test(n, only);
+      };
+    }
     return (v) => {
       const n = read(v);
       return Number.isFinite(n) && list.some((x) => test(n, x));
@@ -114,6 +128,13 @@ const versioned =
   (test: (order: number) => boolean) =>
   (values: readonly ConditionValue[], problem: ValueProblem): ValuePredicate => {
     const list = values.map((v, i) => parseVersion(v) ?? problem(i, `expected a semantic version like 1.2.3, got ${JSON.stringify(v)}`));
+    if (list.length === 1) {
+      const only = list[0] as semver.SemVer;
+      return (v) => {
+        const version = contextVersion(v);
+        return version !== null && test(version.compare(only));
+      };
+    }
     return (v) => {
       const version = contextVersion(v);
       return version !== null && list.some((x) => test(version.compare(x)));

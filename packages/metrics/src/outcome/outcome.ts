@@ -45,17 +45,32 @@ export const OUTCOME_METRICS = {
   outputTokens: { aggregate: 'outputTokens', kind: 'sum', minimum: 0 },
   /** 1 for an outcome whose costUsd was computed from a price table rather than reported (a count, so the report can say so). */
   computedCosts: { aggregate: 'computedCosts', kind: 'sum', minimum: 0, added: true },
+  // What the judges did, recorded by JudgeRunner on the response's flag and variant once each sample's fate is
+  // known, so another process (`aiflags report`) sees it. Each judge record carries judgeSampled: 1, which is
+  // how the analysis tells judge records from request outcomes.
+  /** Responses in a judge's sample (each judge counts its own), whatever became of them. */
+  judgeSampled: { aggregate: 'judgeSampled', kind: 'sum', minimum: 0, added: true },
+  /** Samples a judge scored. */
+  judgeJudged: { aggregate: 'judgeJudged', kind: 'sum', minimum: 0, added: true },
+  /** Samples whose judge threw, timed out or answered a non-score. */
+  judgeFailures: { aggregate: 'judgeFailures', kind: 'sum', minimum: 0, added: true },
+  /** Samples dropped because the judge queue was full (or the runner closed). */
+  judgeDropped: { aggregate: 'judgeDropped', kind: 'sum', minimum: 0, added: true },
+  /** Samples not judged because the hourly judge budget was spent. */
+  judgeSkippedBudget: { aggregate: 'judgeSkippedBudget', kind: 'sum', minimum: 0, added: true },
+  /** USD the judges reported spending; apart from costUsd, so judging never moves the gate's cost per request. */
+  judgeCostUsd: { aggregate: 'judgeCostUsd', kind: 'sum', minimum: 0, added: true },
 } as const satisfies Record<string, OutcomeMetricSpec>;
 
 type Metrics = typeof OUTCOME_METRICS;
 
-/** A numeric outcome field: quality, latencyMs, ttftMs, costUsd, inputTokens, outputTokens, computedCosts. */
+/** A numeric outcome field: quality, latencyMs, ttftMs, costUsd, inputTokens, outputTokens, computedCosts and the judge counts. */
 export type OutcomeNumericField = keyof Metrics;
 
 /** The aggregate fields that hold moments (quality, latency, ttft, cost). */
 export type MomentsMetric = { [K in OutcomeNumericField]: Metrics[K]['kind'] extends 'moments' ? Metrics[K]['aggregate'] : never }[OutcomeNumericField];
 
-/** The aggregate fields that hold plain totals (inputTokens, outputTokens). */
+/** The aggregate fields that hold plain totals (inputTokens, outputTokens, computedCosts, the judge counts). */
 export type SumMetric = { [K in OutcomeNumericField]: Metrics[K]['kind'] extends 'sum' ? Metrics[K]['aggregate'] : never }[OutcomeNumericField];
 
 /** One numeric field with its spec, for loops over every metric. */

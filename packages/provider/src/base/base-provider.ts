@@ -35,19 +35,19 @@ export abstract class BaseProvider implements Provider {
   ): ResolutionDetails<T> | Promise<ResolutionDetails<T>>;
 
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<boolean>> {
-    return this.resolveSafely(flagKey, 'boolean', defaultValue, context, logger);
+    return this.resolvePromise(flagKey, 'boolean', defaultValue, context, logger);
   }
 
   resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<string>> {
-    return this.resolveSafely(flagKey, 'string', defaultValue, context, logger);
+    return this.resolvePromise(flagKey, 'string', defaultValue, context, logger);
   }
 
   resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<number>> {
-    return this.resolveSafely(flagKey, 'number', defaultValue, context, logger);
+    return this.resolvePromise(flagKey, 'number', defaultValue, context, logger);
   }
 
   resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<T>> {
-    return this.resolveSafely(flagKey, 'object', defaultValue, context, logger);
+    return this.resolvePromise(flagKey, 'object', defaultValue, context, logger);
   }
 
   /** Marks the source good again; emits READY (with `message`) when it was degraded. */
@@ -63,8 +63,12 @@ export abstract class BaseProvider implements Provider {
     this.events.emit(event, { message });
   }
 
-  /** A synchronous resolveValue costs no extra await: the hot path of an in-process provider stays one promise. */
-  private resolveSafely<T extends FlagValue>(
+  /**
+   * What the four resolve methods answer: resolveValue as a promise that never rejects. A synchronous
+   * resolveValue costs no extra await, so the hot path of an in-process provider stays one promise; a
+   * provider that can share settled answers overrides this (and must keep it from rejecting).
+   */
+  protected resolvePromise<T extends FlagValue>(
     flagKey: string,
     type: FlagValueType,
     defaultValue: T,

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -14,6 +15,7 @@ import {
 } from '@aiflags/ai';
 import { FileReplayResults } from '@aiflags/file';
 import type { Command } from 'commander';
+import { renderReplayHtmlReport } from '../../html-report/render-replay-html-report.js';
 import { resolveRuntimeSpec } from '../../runtime-spec.js';
 import { fileLines } from '../bounded-lines.js';
 import { action, CliError } from '../cli-error.js';
@@ -30,6 +32,7 @@ interface ReplayOptions {
   maxCost?: string;
   timeout: string;
   json?: boolean;
+  html?: string;
 }
 
 /** `aiflags replay <flag>`: recorded cases through every variant, compared per case, before anyone is exposed. */
@@ -46,6 +49,7 @@ export function register(program: Command): void {
     .option('--max-cost <usd>', 'stop starting runs once this much was spent (from the costUsd runs return)')
     .option('--timeout <ms>', 'a run still going after this long counts as failed', '60000')
     .option('--json', 'print the summary and report as JSON')
+    .option('--html <file>', 'also write a self-contained HTML report: intervals, win/tie/loss and the worst and best cases')
     .action(
       action(async (flagKey: string, options: ReplayOptions, command: Command) => {
         const flagsPath = flagsPathFor(command);
@@ -99,6 +103,13 @@ export function register(program: Command): void {
           process.stdout.write(
             `${summary.ran} runs now, ${summary.reused} reused from ${printable(results.fileFor(flagKey))}, ${summary.failed} failed, $${summary.costUsd.toFixed(4)} spent\n`,
           );
+        }
+        if (options.html) {
+          const html = renderReplayHtmlReport(report, { generatedAt: new Date().toISOString() });
+          await writeFile(options.html, html).catch((error: Error) => {
+            throw new CliError(`--html ${printable(options.html!)}: cannot write the report (${error.message})`);
+          });
+          if (!options.json) process.stdout.write(`HTML report: ${printable(options.html)}\n`);
         }
         if (!complete) {
           const left =
