@@ -14,7 +14,8 @@ export async function fillReplayExamples(
   const examples = new ReplayExamples(report);
   if (examples.empty) return report;
   for await (const r of results) examples.offerResult(r);
-  if (cases) for await (const c of cases) examples.offerCase(c);
+  // The read stops once every listed case was found, not at the end of the file: streamed cases have unique ids.
+  if (cases) for await (const c of cases) if (examples.offerCase(c)) break;
   return examples.fill(report);
 }
 
@@ -22,6 +23,7 @@ export async function fillReplayExamples(
 export class ReplayExamples {
   private readonly outputs = new Map<string, unknown>();
   private readonly cases = new Map<string, ReplayCase | undefined>();
+  private found = 0;
 
   constructor(report: ReplayReport) {
     for (const t of report.treatments) {
@@ -44,8 +46,12 @@ export class ReplayExamples {
     if (this.outputs.has(k)) this.outputs.set(k, r.output);
   }
 
-  offerCase(c: ReplayCase): void {
-    if (this.cases.has(c.id)) this.cases.set(c.id, c);
+  /** Keeps the case if the report lists it (a later one of the same id replaces it); true once every listed case was found. */
+  offerCase(c: ReplayCase): boolean {
+    if (!this.cases.has(c.id)) return false;
+    if (this.cases.get(c.id) === undefined) this.found++;
+    this.cases.set(c.id, c);
+    return this.found === this.cases.size;
   }
 
   fill(report: ReplayReport): ReplayReport {

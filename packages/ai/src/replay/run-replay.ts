@@ -40,7 +40,9 @@ export interface RunReplayOptions {
 export interface ReplaySummary {
   /** Every result for this flag version, reused and new; empty with `keepResults: false`. */
   results: ReplayResult[];
+  /** Runs of these variants the store already had done (succeeded): not run again. */
   reused: number;
+  /** Runs started and finished by this invocation, failed ones included. */
   ran: number;
   failed: number;
   costUsd: number;
