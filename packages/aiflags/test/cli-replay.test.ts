@@ -41,7 +41,7 @@ describe('aiflags replay', () => {
     const args = ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'eval.mjs')];
     const capped = await runCli([...args, '--max-cost', '0.02', '--concurrency', '1']);
     expect(capped.code).toBe(1);
-    expect(capped.stderr).toMatch(/stopped at the cost cap \(\$0\.02\): \d+ runs not started; run again/);
+    expect(capped.stderr).toMatch(/stopped at the cost cap \(\$0\.02\): the runs not started are not counted \(the cases file is read no further\); run again/);
     const first = calls(dir);
     expect(first).toBeLessThan(80);
 
@@ -79,6 +79,25 @@ describe('aiflags replay', () => {
     expect(noRun.stderr).toMatch(/--run .*flags\.yaml: cannot load the module/);
     const unknown = await runCli([...base.slice(0, 3), 'nope', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'eval.mjs')]);
     expect(unknown.stderr).toMatch(/no flag 'nope'/);
+  });
+
+  it('streams the cases file: the first 10 broken lines and a count, no cases named with the first broken one, a duplicate id refused', async () => {
+    const dir = project();
+    const base = ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model', '--run', join(dir, 'eval.mjs'), '--json', '--cases'];
+    writeFileSync(join(dir, 'many-bad.jsonl'), `${Array.from({ length: 12 }, (_, i) => `bad ${i}`).join('\n')}\n{"id": "q1", "input": "question 1"}\n`);
+    const many = await runCli([...base, join(dir, 'many-bad.jsonl')]);
+    expect(many.code).toBe(0);
+    expect(many.stderr.match(/skipped .*many-bad\.jsonl:\d+: not JSON/g)).toHaveLength(10);
+    expect(many.stderr).toContain('aiflags: skipped 2 more broken lines');
+    expect(JSON.parse(many.stdout).summary).toMatchObject({ ran: 2, brokenLines: 12 });
+    writeFileSync(join(dir, 'none.jsonl'), 'nope\n[1]\n');
+    const none = await runCli([...base, join(dir, 'none.jsonl')]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/none\.jsonl: no cases \(2 broken lines, the first: .*none\.jsonl:1: not JSON/);
+    writeFileSync(join(dir, 'twice.jsonl'), '{"id": "a", "input": 1}\n{"id": "a", "input": 2}\n');
+    const twice = await runCli([...base, join(dir, 'twice.jsonl')]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/twice\.jsonl:2: case id 'a' is used twice/);
   });
 
   it('a replay killed with SIGKILL resumes: every finished run is kept once, only the one in flight runs again', async () => {

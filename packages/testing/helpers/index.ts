@@ -8,3 +8,4 @@ export * from './valid-flags.js';
 export * from './fleet.js';
 export * from './local-flagsmith-server.js';
 export * from './spawn-server.js';
+export * from './replay-project.js';

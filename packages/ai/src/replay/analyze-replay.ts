@@ -1,6 +1,8 @@
 import { type PairedTTestResult, pairedTTest, type SignedRankResult, signedRankTest, type WinTieLoss, winTieLoss } from '@aiflags/metrics';
 import { DEFAULT_GATE_CRITERIA, type Decision, type GateCriteria } from '../gate/decide.js';
 import { fmt, fmtP, pct, signed, signedPct } from '../gate/format.js';
+import { ReplayExamples } from './replay-examples.js';
+import { ReplayTally, TallyArm } from './replay-tally.js';
 import type { ReplayCase, ReplayResult } from './replay-types.js';
 
 /** One metric, treatment against control on the same cases (treatment − control); wins are cases where treatment is better. */
@@ -83,51 +85,59 @@ export interface AnalyzeReplayOptions {
  * Compares each treatment with the control on the same cases: paired t (mean difference with interval) and
  * Wilcoxon signed-rank per metric, win/tie/loss counts, p95 latency and cost, and a verdict in the gate's
  * words: rollback when any metric is significantly worse or runs fail more often, promote when none is and
- * enough cases passed on both arms, else continue.
+ * enough cases passed on both arms, else continue. Results in memory; for a stream see analyzeReplayTally.
  */
 export function analyzeReplay(results: ReplayResult[], options: AnalyzeReplayOptions): ReplayReport {
+  const report = analyzeReplayTally(ReplayTally.of(results), options);
+  const examples = new ReplayExamples(report);
+  for (const r of results) examples.offerResult(r);
+  for (const c of options.cases ?? []) examples.offerCase(c);
+  return examples.fill(report);
+}
+
+/**
+ * analyzeReplay over a tally: the same report, but the worst and best cases carry only their ids and scores
+ * (outputs, inputs and references undefined) until fillReplayExamples reads them back, so memory stays a few
+ * numbers per run however large the replay. `options.cases` is not read.
+ */
+export function analyzeReplayTally(tally: ReplayTally, options: AnalyzeReplayOptions): ReplayReport {
   const alpha = options.alpha ?? 0.05;
   const primary = options.primary ?? 'quality';
   const lower = new Set(options.lowerIsBetter ?? []);
-  const casesById = new Map((options.cases ?? []).map((c) => [c.id, c]));
-  const byVariant = new Map<string, Map<string, ReplayResult>>();
-  for (const r of results) {
-    let m = byVariant.get(r.variant);
-    if (!m) byVariant.set(r.variant, (m = new Map()));
-    m.set(r.caseId, r);
-  }
-  const first = results[0];
-  const control = byVariant.get(options.control) ?? new Map<string, ReplayResult>();
-  const arms = [...byVariant].map(([variant, m]) => arm(variant, m));
-  const treatments = [...byVariant]
+  const control = tally.arms.get(options.control) ?? new TallyArm(0);
+  const arms = [...tally.arms].map(([variant, a]) => arm(variant, a));
+  const treatments = [...tally.arms]
     .filter(([variant]) => variant !== options.control)
-    .map(([variant, m]) =>
-      compare(variant, control, m, {
+    .map(([variant, a]) =>
+      compare(variant, control, a, {
         alpha,
         primary,
         lower,
         minCases: options.minCases ?? 30,
         examples: options.examples ?? 5,
-        casesById,
+        caseIds: tally.caseIds,
         criteria: { ...DEFAULT_GATE_CRITERIA, ...options.criteria },
       }),
     );
-  return { flagKey: first?.flagKey ?? '', flagVersion: first?.flagVersion ?? '', control: options.control, alpha, arms, treatments };
+  return { flagKey: tally.flagKey, flagVersion: tally.flagVersion, control: options.control, alpha, arms, treatments };
 }
 
-function arm(variant: string, m: Map<string, ReplayResult>): ReplayArm {
-  const all = [...m.values()];
-  const ok = all.filter((r) => r.ok);
-  const costs = ok.map((r) => r.costUsd).filter((c): c is number => c !== undefined);
+function arm(variant: string, a: TallyArm): ReplayArm {
+  const all = a.cases();
+  const latencies: number[] = [];
+  const costs: number[] = [];
+  for (const ci of all) {
+    if (!a.ok(ci)) continue;
+    latencies.push(a.latencyMs(ci));
+    const cost = a.costUsd(ci);
+    if (cost !== undefined) costs.push(cost);
+  }
   return {
     variant,
     cases: all.length,
-    failures: all.length - ok.length,
-    latencyP95: quantile(
-      ok.map((r) => r.latencyMs),
-      0.95,
-    ),
-    costMean: costs.length ? costs.reduce((a, b) => a + b, 0) / costs.length : undefined,
+    failures: all.length - latencies.length,
+    latencyP95: quantile(latencies, 0.95),
+    costMean: costs.length ? costs.reduce((x, y) => x + y, 0) / costs.length : undefined,
   };
 }
 
@@ -137,25 +147,25 @@ interface CompareSettings {
   lower: Set<string>;
   minCases: number;
   examples: number;
-  casesById: Map<string, ReplayCase>;
+  caseIds: readonly string[];
   criteria: GateCriteria & typeof DEFAULT_GATE_CRITERIA;
 }
 
-function compare(variant: string, control: Map<string, ReplayResult>, treatment: Map<string, ReplayResult>, s: CompareSettings): ReplayTreatment {
-  const pairs: Array<[ReplayResult, ReplayResult]> = [];
-  for (const [id, t] of treatment) {
-    const c = control.get(id);
-    if (c) pairs.push([c, t]);
-  }
-  const both = pairs.filter(([c, t]) => c.ok && t.ok);
+function compare(variant: string, control: TallyArm, treatment: TallyArm, s: CompareSettings): ReplayTreatment {
+  // Case indexes, in the treatment's order: run by both arms, and passed by both.
+  const pairs = Array.from(treatment.cases()).filter((ci) => control.has(ci));
+  const both = pairs.filter((ci) => control.ok(ci) && treatment.ok(ci));
   const names = new Set<string>();
-  for (const [c, t] of both) for (const name of Object.keys(c.scores)) if (name in t.scores) names.add(name);
+  for (const name of control.scoreNames()) {
+    if (both.some((ci) => control.score(name, ci) !== undefined && treatment.score(name, ci) !== undefined)) names.add(name);
+  }
   const ordered = [...names].sort((a, b) => (a === s.primary ? -1 : b === s.primary ? 1 : a.localeCompare(b)));
-  const metrics = ordered.map((name) => comparison(name, both, (r) => r.scores[name], s.lower.has(name)));
-  const latency = both.length ? comparison('latencyMs', both, (r) => r.latencyMs, true) : undefined;
-  const withCost = both.filter(([c, t]) => c.costUsd !== undefined && t.costUsd !== undefined);
-  const cost = withCost.length ? comparison('costUsd', withCost, (r) => r.costUsd, true) : undefined;
-  const failures: [number, number] = [pairs.filter(([c]) => !c.ok).length, pairs.filter(([, t]) => !t.ok).length];
+  const arms = [control, treatment] as const;
+  const metrics = ordered.map((name) => comparison(name, both, arms, (a, ci) => a.score(name, ci), s.lower.has(name)));
+  const latency = both.length ? comparison('latencyMs', both, arms, (a, ci) => a.latencyMs(ci), true) : undefined;
+  const withCost = both.filter((ci) => control.costUsd(ci) !== undefined && treatment.costUsd(ci) !== undefined);
+  const cost = withCost.length ? comparison('costUsd', withCost, arms, (a, ci) => a.costUsd(ci), true) : undefined;
+  const failures: [number, number] = [pairs.filter((ci) => !control.ok(ci)).length, pairs.filter((ci) => !treatment.ok(ci)).length];
 
   const reasons: string[] = [];
   let decision: Decision = 'promote';
@@ -171,8 +181,8 @@ function compare(variant: string, control: Map<string, ReplayResult>, treatment:
   const errorTest =
     pairs.length >= 2
       ? pairedTTest(
-          pairs.map(([c]) => (c.ok ? 0 : 1)),
-          pairs.map(([, t]) => (t.ok ? 0 : 1)),
+          pairs.map((ci) => (control.ok(ci) ? 0 : 1)),
+          pairs.map((ci) => (treatment.ok(ci) ? 0 : 1)),
         )
       : undefined;
   if (errorTest && errorTest.diff > 0 && errorTest.p < s.alpha) {
@@ -210,38 +220,37 @@ function compare(variant: string, control: Map<string, ReplayResult>, treatment:
       reasons.push(...blockers);
     } else reasons.push(`no metric is worse on ${both.length} paired cases, and latency and cost are within the gate's budgets`);
   }
-  const diffs = quality
-    ? both
-        .map(([c, t]): ReplayCaseDiff => {
-          const known = s.casesById.get(c.caseId);
-          const d: ReplayCaseDiff = {
-            caseId: c.caseId,
-            input: known?.input,
-            diff: t.scores[s.primary]! - c.scores[s.primary]!,
-            control: { output: c.output, score: c.scores[s.primary]! },
-            treatment: { output: t.output, score: t.scores[s.primary]! },
-          };
-          if (known?.reference !== undefined) d.reference = known.reference;
-          return d;
-        })
-        .sort((a, b) => a.diff - b.diff)
-    : [];
+  // Only the listed cases become objects: the rest stay indexes sorted by their difference (a stable sort,
+  // so ties keep the treatment's order).
+  const diffs = Float64Array.from(both, (ci) => treatment.score(s.primary, ci)! - control.score(s.primary, ci)!);
+  const sorted = quality ? [...both.keys()].sort((a, b) => diffs[a]! - diffs[b]!) : [];
   const sign = s.lower.has(s.primary) ? -1 : 1;
-  const losses = diffs.filter((d) => d.diff * sign < 0);
-  const wins = diffs.filter((d) => d.diff * sign > 0);
-  const worst = (sign > 0 ? losses : losses.reverse()).slice(0, s.examples);
-  const best = (sign > 0 ? wins.reverse() : wins).slice(0, s.examples);
+  const losses = sorted.filter((i) => diffs[i]! * sign < 0);
+  const wins = sorted.filter((i) => diffs[i]! * sign > 0);
+  const example = (i: number): ReplayCaseDiff => {
+    const ci = both[i]!;
+    return {
+      caseId: s.caseIds[ci]!,
+      input: undefined,
+      diff: diffs[i]!,
+      control: { output: undefined, score: control.score(s.primary, ci)! },
+      treatment: { output: undefined, score: treatment.score(s.primary, ci)! },
+    };
+  };
+  const worst = (sign > 0 ? losses : losses.reverse()).slice(0, s.examples).map(example);
+  const best = (sign > 0 ? wins.reverse() : wins).slice(0, s.examples).map(example);
   return { variant, metrics, latency, cost, failures, decision, reasons, worst, best };
 }
 
 function comparison(
   metric: string,
-  pairs: Array<[ReplayResult, ReplayResult]>,
-  read: (r: ReplayResult) => number | undefined,
+  pairs: number[],
+  [control, treatment]: readonly [TallyArm, TallyArm],
+  read: (arm: TallyArm, ci: number) => number | undefined,
   lowerIsBetter: boolean,
 ): ReplayMetricComparison {
-  const c = pairs.map(([x]) => read(x)!);
-  const t = pairs.map(([, y]) => read(y)!);
+  const c = pairs.map((ci) => read(control, ci)!);
+  const t = pairs.map((ci) => read(treatment, ci)!);
   const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
   return {
     metric,

@@ -8,6 +8,10 @@ export class MemoryReplayResults implements ReplayResultStore {
     return this.results.filter((r) => r.flagKey === flagKey && r.flagVersion === flagVersion);
   }
 
+  async *stream(flagKey: string, flagVersion: string): AsyncGenerator<ReplayResult> {
+    for (const r of this.results) if (r.flagKey === flagKey && r.flagVersion === flagVersion) yield r;
+  }
+
   async append(result: ReplayResult): Promise<void> {
     this.results.push(result);
   }

@@ -50,7 +50,9 @@ export interface ReplayResult {
 
 /** Where results are kept between runs (memory, or `.aiflags/replay/` from @aiflags/file). */
 export interface ReplayResultStore {
-  /** Results already recorded for this flag version. */
+  /** Results already recorded for this flag version, all at once. */
   load(flagKey: string, flagVersion: string): Promise<ReplayResult[]>;
+  /** The same results one at a time, in the order recorded: what a replay larger than memory reads. */
+  stream(flagKey: string, flagVersion: string): AsyncIterable<ReplayResult>;
   append(result: ReplayResult): Promise<void>;
 }

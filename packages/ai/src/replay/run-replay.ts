@@ -1,3 +1,4 @@
+import { FinishedRuns } from './finished-runs.js';
 import type { ReplayCase, ReplayResult, ReplayResultStore, ReplayRun, ReplayRunOutput, ReplayScorer, ReplayVariant } from './replay-types.js';
 
 export interface RunReplayOptions {
@@ -17,8 +18,17 @@ export interface RunReplayOptions {
   backoffMs?: number;
   /** Whether an error is a rate limit worth retrying (default: status 429 or a message naming a rate limit). */
   isRetryable?: (error: unknown) => boolean;
-  /** Stop starting runs once this much has been spent (USD, summed from the runs' costUsd). */
+  /**
+   * Stop starting runs once this much has been spent (USD, summed from the runs' costUsd). The cases are
+   * then read no further: a streamed file is not read to its end just to count what was left.
+   */
   maxCostUsd?: number;
+  /**
+   * Return every result in `summary.results` (default true). false keeps memory flat for a streamed case
+   * file: only the ids of finished runs are held, and the results are read back from the store
+   * (ReplayTally.from(store.stream(...)), then fillReplayExamples).
+   */
+  keepResults?: boolean;
   /** A run still going after this many ms counts as failed (default 60 000); its late answer is ignored. */
   timeoutMs?: number;
   /** After every finished run: done and total of this invocation (for streamed cases, the runs found so far). */
@@ -28,14 +38,21 @@ export interface RunReplayOptions {
 }
 
 export interface ReplaySummary {
-  /** Every result for this flag version: reused and new. */
+  /** Every result for this flag version, reused and new; empty with `keepResults: false`. */
   results: ReplayResult[];
+  /** Runs of these variants the store already had done (succeeded): not run again. */
   reused: number;
+  /** Runs started and finished by this invocation, failed ones included. */
   ran: number;
   failed: number;
   costUsd: number;
-  /** Runs not started because the cost cap was reached. */
-  skippedForCost: number;
+  /** Whether the cost cap stopped it before every run was started. */
+  stoppedForCost: boolean;
+  /**
+   * Runs not started because the cost cap was reached: counted for an array of cases; undefined (not
+   * counted) for streamed cases once the cap stopped it, since counting would mean reading the rest.
+   */
+  skippedForCost: number | undefined;
 }
 
 /**
@@ -48,21 +65,25 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
   const clock = options.clock ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const retryable = options.isRetryable ?? isRateLimit;
-  // The latest result per case and variant, a success over any failure: failures are run again.
+  const keep = options.keepResults ?? true;
+  // The latest result per case and variant, a success over any failure: failures are run again. Without
+  // keepResults only the finished keys are held, however many results the store has.
   const latest = new Map<string, ReplayResult>();
-  for (const r of await results.load(flagKey, flagVersion)) {
+  const done = new FinishedRuns(variants.map((v) => v.key));
+  for await (const r of results.stream(flagKey, flagVersion)) {
+    if (r.ok) done.add(r.caseId, r.variant);
     const k = key(r.caseId, r.variant);
-    if (r.ok || !latest.get(k)?.ok) latest.set(k, r);
+    if (keep && (r.ok || !latest.get(k)?.ok)) latest.set(k, r);
   }
-  const done = new Set([...latest].filter(([, r]) => r.ok).map(([k]) => k));
+  const reused = done.size;
   // Jobs are pulled one at a time, so cases streamed from a file are never all held at once.
   let total = 0;
-  if (Array.isArray(cases)) for (const c of cases as ReplayCase[]) for (const v of variants) if (!done.has(key(c.id, v.key))) total++;
+  if (Array.isArray(cases)) for (const c of cases as ReplayCase[]) for (const v of variants) if (!done.has(c.id, v.key)) total++;
   const counted = Array.isArray(cases);
   async function* pending(): AsyncGenerator<[ReplayCase, ReplayVariant]> {
     for await (const c of cases) {
       for (const v of variants) {
-        if (done.has(key(c.id, v.key))) continue;
+        if (done.has(c.id, v.key)) continue;
         if (!counted) total++;
         yield [c, v];
       }
@@ -70,9 +91,11 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
   }
   const jobs = pending();
   const fresh: ReplayResult[] = [];
+  let ran = 0;
+  let started = 0;
   let costUsd = 0;
   let failed = 0;
-  let skippedForCost = 0;
+  let stoppedForCost = false;
 
   const one = async ([replayCase, variant]: [ReplayCase, ReplayVariant]): Promise<ReplayResult> => {
     const base = { flagKey, flagVersion, caseId: replayCase.id, variant: variant.key };
@@ -99,24 +122,32 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplaySummar
   };
 
   const worker = async (): Promise<void> => {
-    for (;;) {
+    while (!stoppedForCost) {
       const pulled = await jobs.next();
       if (pulled.done) return;
       if (options.maxCostUsd !== undefined && costUsd >= options.maxCostUsd) {
-        skippedForCost++;
-        continue;
+        stoppedForCost = true;
+        return;
       }
+      started++;
       const result = await one(pulled.value);
       costUsd += result.costUsd ?? 0;
       if (!result.ok) failed++;
       await results.append(result);
-      fresh.push(result);
-      options.onProgress?.(fresh.length, total, result);
+      if (keep) fresh.push(result);
+      ran++;
+      options.onProgress?.(ran, total, result);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  } finally {
+    // Stopped at the cap, or failed: close the cases (a streamed file's read stream) where they stand.
+    await jobs.return(undefined);
+  }
   for (const r of fresh) latest.set(key(r.caseId, r.variant), r);
-  return { results: [...latest.values()], reused: done.size, ran: fresh.length, failed, costUsd, skippedForCost };
+  const skippedForCost = !stoppedForCost ? 0 : counted ? total - started : undefined;
+  return { results: [...latest.values()], reused, ran, failed, costUsd, stoppedForCost, skippedForCost };
 }
 
 /** The run's answer, or a rejection once `ms` have passed (the run itself cannot be stopped from here). */

@@ -1,10 +1,10 @@
 import type { CompiledFlag, RolloutStageName } from '@aiflags/core';
 import type { Decision, GateCriteria } from '../gate/decide.js';
 import { fmtHours, fmtP, signed } from '../gate/format.js';
-import { analyzeReplay, type ReplayReport, type ReplayTreatment } from '../replay/analyze-replay.js';
+import { analyzeReplayTally, type ReplayReport, type ReplayTreatment } from '../replay/analyze-replay.js';
 import { replayFlagVersion } from '../replay/replay-flag-version.js';
+import { ReplayTally } from '../replay/replay-tally.js';
 import type { ReplayResultStore } from '../replay/replay-types.js';
-import { analyzeShadow } from '../shadow/analyze-shadow.js';
 import { SHADOW_VERSION, shadowArm } from '../shadow/shadow-results.js';
 import type { ReplayStage, ShadowStage } from './plans.js';
 
@@ -66,8 +66,9 @@ export async function replayEvidence(
     return { ...base, state: 'waiting', cases: 0, paired: 0, missing: ['replay: no replay results store was given to the rollout controller'], reasons: [] };
   }
   const { control, treatment } = arms(flag);
-  const results = (await store.load(flag.key, flagVersion)).filter((r) => r.variant === control || r.variant === treatment);
-  const report = analyzeReplay(results, { control, minCases: stage.minCases, ...analysisOptions(options) });
+  // Streamed into a tally: the verdict needs the numbers, not the outputs, of however many results there are.
+  const tally = await ReplayTally.from(store.stream(flag.key, flagVersion), (r) => r.variant === control || r.variant === treatment);
+  const report = analyzeReplayTally(tally, { control, minCases: stage.minCases, ...analysisOptions(options) });
   const cases = report.arms.find((a) => a.variant === treatment)?.cases ?? 0;
   const run = `aiflags replay ${flag.key} --cases <file> --run <module>`;
   if (cases === 0) {
@@ -111,8 +112,11 @@ export async function shadowEvidence(
   }
   const { control, treatment } = arms(flag);
   const arm = shadowArm(treatment);
-  const results = (await store.load(flag.key, SHADOW_VERSION)).filter((r) => (r.variant === control || r.variant === arm) && Date.parse(r.at) >= since);
-  const report = analyzeShadow(results, { control, minCases: stage.minSamples, ...analysisOptions(options) });
+  const tally = await ReplayTally.from(
+    store.stream(flag.key, SHADOW_VERSION),
+    (r) => (r.variant === control || r.variant === arm) && Date.parse(r.at) >= since,
+  );
+  const report = analyzeReplayTally(tally, { control, minCases: stage.minSamples, ...analysisOptions(options) });
   const cases = report.arms.find((a) => a.variant === arm)?.cases ?? 0;
   if (cases === 0) {
     const missing = [

@@ -1,5 +1,7 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { aiflagsLayout } from '../layout.js';
 
 /** What a kept replay result needs for this store: the flag and the flag version it ran against. */
@@ -27,24 +29,43 @@ export class FileReplayResults<R extends KeptReplayResult> {
   }
 
   async load(flagKey: string, flagVersion: string): Promise<R[]> {
-    let text: string;
+    const out: R[] = [];
+    for await (const r of this.stream(flagKey, flagVersion)) out.push(r);
+    return out;
+  }
+
+  /**
+   * The flag version's results line by line, so memory holds one line however large the file (a replay of
+   * a 1 GB cases file writes more than that); no file yet is no results.
+   */
+  async *stream(flagKey: string, flagVersion: string): AsyncGenerator<R> {
+    const input = createReadStream(this.fileFor(flagKey), 'utf8');
     try {
-      text = await readFile(this.fileFor(flagKey), 'utf8');
+      await new Promise<void>((resolve, reject) => {
+        input.once('open', () => resolve());
+        input.once('error', reject);
+      });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    const out: R[] = [];
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const r = JSON.parse(line) as R;
-        if (r.flagKey === flagKey && r.flagVersion === flagVersion) out.push(r);
-      } catch {
-        this.skipped++;
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      for await (const line of lines) {
+        if (line.trim() === '') continue;
+        let r: R | undefined;
+        try {
+          const parsed = JSON.parse(line) as R;
+          if (parsed.flagKey === flagKey && parsed.flagVersion === flagVersion) r = parsed;
+        } catch {
+          this.skipped++;
+        }
+        if (r) yield r;
       }
+    } finally {
+      lines.close();
+      input.destroy();
     }
-    return out;
   }
 
   async append(result: R): Promise<void> {

@@ -2,11 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  analyzeReplay,
+  analyzeReplayTally,
+  fillReplayExamples,
   type ReplayCase,
   type ReplayResult,
   type ReplayRun,
   type ReplayScorer,
+  ReplayTally,
   renderReplayReport,
   replayFlagVersion,
   runReplay,
@@ -63,9 +65,9 @@ export function register(program: Command): void {
         const retries = positiveInteger('--retries', options.retries, 0);
         const maxCostUsd = options.maxCost === undefined ? undefined : usd(options.maxCost);
         const timeoutMs = positiveInteger('--timeout', options.timeout);
-        const { cases, broken } = await readCases(options.cases);
-        for (const problem of broken.slice(0, 10)) process.stderr.write(`aiflags: skipped ${problem}\n`);
-        if (broken.length > 10) process.stderr.write(`aiflags: skipped ${broken.length - 10} more broken lines\n`);
+        // Opened now, so a missing file is named before anything runs; read one case at a time as runs start.
+        const lines = await fileLines(options.cases);
+        const broken: BrokenLines = { first: [], count: 0 };
         const { run, scorers } = await loadRunModule(options.run);
         const results = new FileReplayResults<ReplayResult>(resolveRuntimeSpec({ flags: flagsPath }).stateDir);
         // The variants' values decide what a run sees: results of other values are not reused.
@@ -75,10 +77,11 @@ export function register(program: Command): void {
           flagKey,
           flagVersion,
           variants,
-          cases,
+          cases: readCases(lines, options.cases, broken),
           run,
           scorers,
           results,
+          keepResults: false,
           concurrency,
           retries,
           timeoutMs,
@@ -86,10 +89,15 @@ export function register(program: Command): void {
           onProgress: tty ? (done, total) => process.stderr.write(`\r${progressBar(done, total)}`) : undefined,
         });
         if (tty) process.stderr.write('\n');
-        const report = analyzeReplay(summary.results, { control, cases });
-        const complete = summary.skippedForCost === 0;
+        for (const problem of broken.first) process.stderr.write(`aiflags: skipped ${problem}\n`);
+        if (broken.count > broken.first.length) process.stderr.write(`aiflags: skipped ${broken.count - broken.first.length} more broken lines\n`);
+        // Numbers per run from a pass over the results file, then a pass over it and the cases file for the
+        // outputs and inputs of the few cases the report lists: memory stays flat however large both are.
+        const tally = await ReplayTally.from(results.stream(flagKey, flagVersion));
+        const report = await fillReplayExamples(analyzeReplayTally(tally, { control }), results.stream(flagKey, flagVersion), casesAgain(options.cases));
+        const complete = !summary.stoppedForCost;
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ summary: { ...summary, results: undefined, complete, brokenLines: broken.length }, report }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ summary: { ...summary, results: undefined, complete, brokenLines: broken.count }, report }, null, 2)}\n`);
         } else {
           process.stdout.write(`${renderReplayReport(report)}\n\n`);
           process.stdout.write(
@@ -104,35 +112,50 @@ export function register(program: Command): void {
           if (!options.json) process.stdout.write(`HTML report: ${printable(options.html)}\n`);
         }
         if (!complete) {
-          process.stderr.write(
-            `aiflags: stopped at the cost cap ($${maxCostUsd}): ${summary.skippedForCost} runs not started; run again to continue where it stopped\n`,
-          );
+          const left =
+            summary.skippedForCost === undefined
+              ? 'the runs not started are not counted (the cases file is read no further)'
+              : `${summary.skippedForCost} runs not started`;
+          process.stderr.write(`aiflags: stopped at the cost cap ($${maxCostUsd}): ${left}; run again to continue where it stopped\n`);
           process.exitCode = 1;
         }
       }),
     );
 }
 
-/** The cases of a JSON-lines file, streamed; a broken line is reported with its number and the rest still run. */
-async function readCases(file: string): Promise<{ cases: ReplayCase[]; broken: string[] }> {
-  const cases: ReplayCase[] = [];
-  const broken: string[] = [];
+/** Broken lines of a cases file: the first ten, to print, and how many there were. */
+interface BrokenLines {
+  first: string[];
+  count: number;
+}
+
+/**
+ * The cases of a JSON-lines file, one at a time as the replay pulls them, never all in memory; a broken
+ * line goes to `broken` with its number and the rest still run. Every id is kept to refuse a duplicate:
+ * ids are small next to the cases (a few MB for a million), so that check stays whole.
+ */
+async function* readCases(lines: AsyncIterable<string>, file: string, broken: BrokenLines): AsyncGenerator<ReplayCase> {
   const ids = new Set<string>();
   let line = 0;
-  for await (const text of await fileLines(file)) {
+  for await (const text of lines) {
     line++;
     if (text.trim() === '') continue;
     const parsed = caseFromLine(text, line);
     if (typeof parsed === 'string') {
-      broken.push(`${file}:${line}: ${parsed}`);
+      if (broken.first.length < 10) broken.first.push(`${file}:${line}: ${parsed}`);
+      broken.count++;
       continue;
     }
     if (ids.has(parsed.id)) throw new CliError(`${file}:${line}: case id '${parsed.id}' is used twice; results are kept per id`);
     ids.add(parsed.id);
-    cases.push(parsed);
+    yield parsed;
   }
-  if (cases.length === 0) throw new CliError(`${file}: no cases${broken.length ? ` (${broken.length} broken lines, the first: ${broken[0]})` : ''}`);
-  return { cases, broken };
+  if (ids.size === 0) throw new CliError(`${file}: no cases${broken.count ? ` (${broken.count} broken lines, the first: ${broken.first[0]})` : ''}`);
+}
+
+/** The cases file read once more, for the inputs of the cases a report lists; opened only if read. */
+async function* casesAgain(file: string): AsyncGenerator<ReplayCase> {
+  yield* readCases(await fileLines(file), file, { first: [], count: 0 });
 }
 
 /** One line's case, or what is wrong with it. */
