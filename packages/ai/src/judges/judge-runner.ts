@@ -3,6 +3,7 @@ import type { FlagSet } from '@aiflags/core';
 import { type Outcome, scoresProblem } from '@aiflags/metrics';
 import { BackgroundQueue } from '../background/background-queue.js';
 import { HourlyBudget, type HourlyBudgetStats } from '../background/hourly-budget.js';
+import { Failure, TIMED_OUT, withTimeout } from '../background/with-timeout.js';
 import type { OutcomeRecorder } from '../store/recorder.js';
 import type { OtelSource } from '../tracker/otel-instruments.js';
 import type { Judge, JudgeSample } from './judge.js';
@@ -93,7 +94,6 @@ interface Job {
   sample: JudgeSample;
 }
 
-const TIMED_OUT = Symbol('timed out');
 /** A judge registered under this name scores the gate's primary metric (the outcome's `quality`), not a named score. */
 const PRIMARY_SCORE = 'quality';
 const MAX_VARIANT_COSTS = 10_000;
@@ -235,29 +235,19 @@ export class JudgeRunner {
 
   private async run(job: Job): Promise<void> {
     const counts = this.counts.get(job.judge)!;
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), this.timeoutMs);
-      timer.unref?.();
-    });
-    let value: unknown;
-    try {
-      value = await Promise.race([Promise.resolve().then(() => this.judges[job.judge]!(job.sample, controller.signal)), timeout]);
-    } catch (error) {
+    const value = await withTimeout((signal) => this.judges[job.judge]!(job.sample, signal), this.timeoutMs);
+    if (value instanceof Failure) {
       counts.failed++;
       this.recordFate(job.sample, { judgeFailures: 1 });
+      const error = value.error as Error | undefined;
       this.warnOnce(
         job.judge,
         'failed',
-        `aiflags: judge '${job.judge}' threw (${(error as Error)?.message ?? String(error)}); counted in stats().judges.${job.judge}.failed`,
+        `aiflags: judge '${job.judge}' threw (${error?.message ?? String(error)}); counted in stats().judges.${job.judge}.failed`,
       );
       return;
-    } finally {
-      clearTimeout(timer);
     }
     if (value === TIMED_OUT) {
-      controller.abort();
       counts.timedOut++;
       this.recordFate(job.sample, { judgeFailures: 1 });
       return;

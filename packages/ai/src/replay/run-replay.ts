@@ -170,7 +170,11 @@ export function asRunOutput(raw: unknown): ReplayRunOutput {
 
 export function finiteScores(scores: Record<string, number> | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(scores ?? {})) if (typeof value === 'number' && Number.isFinite(value)) out[name] = value;
+  if (scores === undefined || scores === null) return out;
+  for (const name of Object.keys(scores)) {
+    const value = scores[name];
+    if (typeof value === 'number' && Number.isFinite(value)) out[name] = value;
+  }
   return out;
 }
 

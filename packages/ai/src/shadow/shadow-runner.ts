@@ -3,6 +3,7 @@ import type { EvaluationContext } from '@openfeature/server-sdk';
 import type { FlagSet, FlagValue, ShadowDefinition } from '@aiflags/core';
 import { BackgroundQueue } from '../background/background-queue.js';
 import { HourlyBudget, type HourlyBudgetStats } from '../background/hourly-budget.js';
+import { Failure, TIMED_OUT, withTimeout } from '../background/with-timeout.js';
 import type { Judge } from '../judges/judge.js';
 import { readJudgeResult } from '../judges/judge-result.js';
 import { inJudgeSample } from '../judges/judge-sampling.js';
@@ -128,8 +129,6 @@ interface Job {
   killSwitch: string | undefined;
   served?: ServedResult;
 }
-
-const TIMED_OUT = Symbol('timed out');
 
 /**
  * Shadow traffic: on a deterministic sample of requests (murmur3 of flag and request id against the rate) the
@@ -286,17 +285,18 @@ export class ShadowRunner {
   private async runShadow(job: Job): Promise<void> {
     const counts = this.countsFor(job.flagKey);
     const arm = shadowArm(job.candidate);
-    if (await this.isKilled(job)) {
+    const killed = this.isKilled(job);
+    if (killed === true || (killed !== false && (await killed))) {
       counts.skippedKilled++;
       return;
     }
     const start = performance.now();
-    const outcome = await this.withTimeout((signal) => job.run(job.value, signal));
+    const outcome = await withTimeout((signal) => job.run(job.value, signal), this.timeoutMs);
     const latencyMs = performance.now() - start;
     if (outcome === TIMED_OUT || outcome instanceof Failure) {
       if (outcome === TIMED_OUT) counts.timedOut++;
       else counts.failed++;
-      const error = outcome === TIMED_OUT ? `timed out after ${this.timeoutMs} ms` : outcome.message;
+      const error = outcome === TIMED_OUT ? `timed out after ${this.timeoutMs} ms` : oneLine(outcome.error);
       this.record(this.result(job, arm, false, { latencyMs, error }));
       return;
     }
@@ -337,7 +337,7 @@ export class ShadowRunner {
         input: job.input,
         output,
       };
-      const value = await this.withTimeout((signal) => judge(sample, signal));
+      const value = await withTimeout((signal) => judge(sample, signal), this.timeoutMs);
       if (value === TIMED_OUT || value instanceof Failure) continue;
       const verdict = readJudgeResult(value);
       if (typeof verdict === 'string') {
@@ -354,48 +354,29 @@ export class ShadowRunner {
     return Object.keys(this.flags?.()?.flags.get(flagKey)?.definition.judges ?? {});
   }
 
-  private async isKilled(job: Job): Promise<boolean> {
+  /** Whether the run is stopped: at once when the flag decides it, through the kill switch's answer otherwise. */
+  private isKilled(job: Job): boolean | Promise<boolean> {
     if (this.flags?.()?.flags.get(job.flagKey)?.definition.enabled === false) return true;
     if (job.killSwitch === undefined) return false;
-    try {
-      return await this.killed(job.killSwitch);
-    } catch {
-      return true;
-    }
-  }
-
-  private async withTimeout<T>(call: (signal: AbortSignal) => T | Promise<T>): Promise<T | Failure | typeof TIMED_OUT> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), this.timeoutMs);
-      timer.unref?.();
-    });
-    try {
-      const value = await Promise.race([Promise.resolve().then(() => call(controller.signal)), timeout]);
-      if (value === TIMED_OUT) controller.abort();
-      return value;
-    } catch (error) {
-      return new Failure(oneLine(error));
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.killed(job.killSwitch).catch(() => true);
   }
 
   private result(job: Job, variant: string, ok: boolean, fields: Partial<ReplayResult> & { latencyMs: number }): ReplayResult {
-    return {
+    // Built field by field (no spreads of temporary objects): one of these is made per arm of every sampled request.
+    const r: ReplayResult = {
       flagKey: job.flagKey,
       flagVersion: SHADOW_VERSION,
       caseId: job.requestId,
       variant,
       ok,
-      ...(fields.error !== undefined ? { error: fields.error } : {}),
-      ...(fields.output !== undefined ? { output: fields.output } : {}),
       latencyMs: fields.latencyMs,
-      ...(fields.costUsd !== undefined ? { costUsd: fields.costUsd } : {}),
-      scores: { ...finiteScores(fields.scores) },
+      scores: finiteScores(fields.scores),
       at: new Date(this.clock()).toISOString(),
     };
+    if (fields.error !== undefined) r.error = fields.error;
+    if (fields.output !== undefined) r.output = fields.output;
+    if (fields.costUsd !== undefined) r.costUsd = fields.costUsd;
+    return r;
   }
 
   /** Keeps a result in memory and writes it (scores merged) to the store. */
@@ -461,10 +442,6 @@ export class ShadowRunner {
     this.warned.add(key);
     this.warn(message);
   }
-}
-
-class Failure {
-  constructor(readonly message: string) {}
 }
 
 /** Whether a request is in a flag's shadow sample: the same flag and request id are always in or out, in every process. */
