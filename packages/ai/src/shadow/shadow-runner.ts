@@ -118,7 +118,8 @@ export interface ShadowRunnerOptions {
 }
 
 interface Job {
-  kind: 'shadow' | 'judge-served';
+  /** shadow: run the candidate; served: record the served control; judge-served: judge the served output. */
+  kind: 'shadow' | 'served' | 'judge-served';
   flagKey: string;
   requestId: string;
   candidate: string;
@@ -154,8 +155,6 @@ export class ShadowRunner {
   private readonly writes: ShadowPersistStats = { written: 0, failed: 0, dropped: 0, pending: 0 };
   /** Writes go one after another, so a result's later record (with judge scores) lands after its first. */
   private writing: Promise<void> = Promise.resolve();
-  /** Served results reported this turn, recorded on the next (see `served`). */
-  private readonly servedLater: Array<[Job, ServedResult]> = [];
 
   constructor(options: ShadowRunnerOptions = {}) {
     const flags = options.flags;
@@ -173,8 +172,9 @@ export class ShadowRunner {
     this.queue = new BackgroundQueue<Job>({
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
-      run: (job) => (job.kind === 'shadow' ? this.runShadow(job) : this.judgeServed(job)),
-      admit: () => !this.budget.paused(),
+      run: (job) => (job.kind === 'shadow' ? this.runShadow(job) : job.kind === 'served' ? this.recordServed(job) : this.judgeServed(job)),
+      // A served control is recorded whatever the budget: it costs nothing and pairs a shadow already run.
+      admit: (job) => job.kind === 'served' || !this.budget.paused(),
       onSkip: (job) => {
         if (job.kind === 'shadow') this.countsFor(job.flagKey).skippedBudget++;
       },
@@ -217,16 +217,15 @@ export class ShadowRunner {
 
   /** Resolves once nothing is queued or running, and every result is written to the store. */
   async drain(): Promise<void> {
-    await this.servedRecorded();
     await this.queue.drain();
     await this.writing;
   }
 
   /** Stops shadowing, drops what is queued (counted as dropped), waits for the runs in progress and the writes. */
   async close(): Promise<void> {
-    await this.servedRecorded();
     await this.queue.close((job) => {
       if (job.kind === 'shadow') this.countsFor(job.flagKey).dropped++;
+      else if (job.kind === 'served') void this.recordServed(job);
     });
     await this.writing;
   }
@@ -259,27 +258,23 @@ export class ShadowRunner {
   }
 
   /**
-   * Keeps the served result for a later turn of the event loop: building, keeping and writing the record
-   * (a few µs) happens after the request has answered, not on its path.
+   * Queues the served result as a job of its own, so building, keeping and writing its record (a few µs) runs
+   * after the request has answered, on the turn the queue already takes for this request's shadow run; recorded
+   * at once only when the queue is full.
    */
   private served(job: Job, result: ServedResult): void {
-    if (this.servedLater.push([job, result]) === 1) setImmediate(this.recordServed);
+    const record: Job = { ...job, kind: 'served', served: result };
+    if (!this.queue.offer(record)) void this.recordServed(record);
   }
 
-  private readonly recordServed = (): void => {
-    for (const [job, result] of this.servedLater.splice(0)) {
-      try {
-        this.record(this.result(job, result.variant, result.ok ?? true, result));
-        if (this.judgeNames(job.flagKey).length > 0 && result.output !== undefined) this.queue.offer({ ...job, kind: 'judge-served', served: result });
-      } catch {
-        // A bad served result is the app's; shadowing never throws into the request.
-      }
+  private async recordServed(job: Job): Promise<void> {
+    const result = job.served!;
+    try {
+      this.record(this.result(job, result.variant, result.ok ?? true, result));
+      if (this.judgeNames(job.flagKey).length > 0 && result.output !== undefined) this.queue.offer({ ...job, kind: 'judge-served' });
+    } catch {
+      // A bad served result is the app's; shadowing never throws into the request.
     }
-  };
-
-  /** Once the served results reported so far are recorded (immediates run in order: after recordServed). */
-  private async servedRecorded(): Promise<void> {
-    if (this.servedLater.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async runShadow(job: Job): Promise<void> {
