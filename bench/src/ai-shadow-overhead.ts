@@ -39,7 +39,25 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
     return times;
   };
   const m = await pairedOverhead(rounds, () => serve(requests, undefined), shadowed);
-  return overheadRows('ai-shadow-overhead', 'shadow at 100 %', m, 1.02, `${requests} requests × ${rounds} paired rounds`);
+  // The candidate's own work (its promise and timer, as a model call's client would have), run bare beside each
+  // request: what shadowing must cost whatever runs it, so the second ratio is the runner's share alone.
+  const bare = () =>
+    serveSequentially(requests, () => {
+      setImmediate(() => void candidate(undefined as never, new AbortController().signal));
+      handle();
+    });
+  const runner = await pairedOverhead(rounds, bare, shadowed);
+  const note = `${requests} requests × ${rounds} paired rounds`;
+  return [
+    ...overheadRows('ai-shadow-overhead', 'shadow at 100 %', m, 1.02, note),
+    {
+      suite: 'ai-shadow-overhead',
+      name: 'served latency, runner beyond a bare candidate (paired)',
+      value: Math.round(runner.servedRatio * 1000) / 1000,
+      unit: 'ratio',
+      note: `${((runner.servedRatio - 1) * 100).toFixed(2)} % more than the candidate run bare beside each request; wall ${((runner.wallRatio - 1) * 100).toFixed(2)} %`,
+    },
+  ];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
