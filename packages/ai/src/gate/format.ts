@@ -2,6 +2,9 @@
 
 import { HOUR_MS } from '@aiflags/metrics';
 
+/** Magnitudes below this print as 0 (see fmt). */
+const ROUNDING_ZERO = 1e-12;
+
 /** Up to 3 significant digits, no trailing zeros, a real minus sign. */
 export function fmt(x: number): string {
   // An order-statistic interval with too few samples is unbounded on one side.
@@ -9,13 +12,15 @@ export function fmt(x: number): string {
   if (x === -Infinity) return '−∞';
   if (!Number.isFinite(x)) return String(x);
   const abs = Math.abs(x);
+  // Below 1e-12 (ms, USD or score points) a value is the rounding of a sum that is 0: 80 × 0.5 − 20 × 2.
+  if (abs < ROUNDING_ZERO) return '0';
   const s = abs !== 0 && (abs < 0.001 || abs >= 1e6) ? x.toExponential(2) : String(Number(x.toPrecision(3)));
   return s.charCodeAt(0) === 45 ? `−${s.slice(1)}` : s;
 }
 
 /** Like fmt, with an explicit sign. */
 export function signed(x: number): string {
-  return x > 0 ? `+${fmt(x)}` : fmt(x);
+  return x >= ROUNDING_ZERO ? `+${fmt(x)}` : fmt(x);
 }
 
 /** A fraction as a percentage: 0.123 → "12.3 %". */
