@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayCliArgs } from '@aiflags/testing';
 import { haveBrowser, launchChromium, requireBrowserOrWarn } from './support/chromium.js';
 import { runCli } from './support/run-cli.js';
 
@@ -64,19 +65,7 @@ describe.skipIf(!haveBrowser)('aiflags replay --html', () => {
 `,
     );
     htmlPath = join(dir, 'replay.html');
-    const r = await runCli([
-      '--flags',
-      join(dir, 'flags.yaml'),
-      'replay',
-      'chat-model',
-      '--cases',
-      join(dir, 'cases.jsonl'),
-      '--run',
-      join(dir, 'eval.mjs'),
-      '--json',
-      '--html',
-      htmlPath,
-    ]);
+    const r = await runCli(replayCliArgs(dir, 'eval.mjs', '--json', '--html', htmlPath));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     report = JSON.parse(r.stdout).report;

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replayCliArgs, REPLAY_FLAGS_YAML } from '@aiflags/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli-ai-run.js';
 
@@ -9,16 +10,7 @@ const HOSTILE = '<script>alert(1)</script>';
 /** 30 cases through two models; the large one loses 1.5 on every fifth case (q0 carries hostile text), wins 0.5 on the rest. */
 function project() {
   const dir = mkdtempSync(join(tmpdir(), 'aiflags-replay-html-'));
-  writeFileSync(
-    join(dir, 'flags.yaml'),
-    `flags:
-  chat-model:
-    variants:
-      control: { model: small }
-      treatment: { model: large }
-    defaultVariant: control
-`,
-  );
+  writeFileSync(join(dir, 'flags.yaml'), REPLAY_FLAGS_YAML);
   const cases = Array.from({ length: 30 }, (_, i) =>
     JSON.stringify({ id: `q${i}`, input: i === 0 ? `${HOSTILE} question 0` : `question ${i}`, reference: `answer ${i}` }),
   );
@@ -39,7 +31,7 @@ describe('aiflags replay --html', () => {
   it('writes the HTML report beside the text report and says where; with --json, stdout stays JSON only', async () => {
     const dir = project();
     const htmlPath = join(dir, 'replay.html');
-    const args = ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'eval.mjs')];
+    const args = replayCliArgs(dir);
     const text = await runCli([...args, '--html', htmlPath]);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
@@ -75,18 +67,7 @@ describe('aiflags replay --html', () => {
 
   it('names the file it cannot write (exit 1)', async () => {
     const dir = project();
-    const r = await runCli([
-      '--flags',
-      join(dir, 'flags.yaml'),
-      'replay',
-      'chat-model',
-      '--cases',
-      join(dir, 'cases.jsonl'),
-      '--run',
-      join(dir, 'eval.mjs'),
-      '--html',
-      join(dir, 'no-such-dir', 'r.html'),
-    ]);
+    const r = await runCli(replayCliArgs(dir, 'eval.mjs', '--html', join(dir, 'no-such-dir', 'r.html')));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`--html ${join(dir, 'no-such-dir', 'r.html')}: cannot write the report (ENOENT`);
   });

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replayCliArgs } from '@aiflags/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from './cli-ai-run.js';
 
@@ -38,7 +39,7 @@ const calls = (dir: string) => readFileSync(join(dir, 'calls.log'), 'utf8').trim
 describe('aiflags replay', () => {
   it('stops at the cost cap saying so (exit 1), resumes with only what is missing, and reports paired results', async () => {
     const dir = project();
-    const args = ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, 'eval.mjs')];
+    const args = replayCliArgs(dir);
     const capped = await runCli([...args, '--max-cost', '0.02', '--concurrency', '1']);
     expect(capped.code).toBe(1);
     expect(capped.stderr).toMatch(/stopped at the cost cap \(\$0\.02\): the runs not started are not counted \(the cases file is read no further\); run again/);
@@ -106,18 +107,7 @@ describe('aiflags replay', () => {
       join(dir, 'slow.mjs'),
       `import { run as fast } from './eval.mjs';\nexport async function run(v, c) { await new Promise((r) => setTimeout(r, 15)); return fast(v, c); }\n`,
     );
-    const args = [
-      '--flags',
-      join(dir, 'flags.yaml'),
-      'replay',
-      'chat-model',
-      '--cases',
-      join(dir, 'cases.jsonl'),
-      '--run',
-      join(dir, 'slow.mjs'),
-      '--concurrency',
-      '1',
-    ];
+    const args = replayCliArgs(dir, 'slow.mjs', '--concurrency', '1');
     const child = startCli(args);
     const started = Date.now();
     while (!existsSync(join(dir, 'calls.log')) || calls(dir) < 20) {

@@ -11,6 +11,20 @@ export interface ReplayProjectSize {
 /** The eval module's quality for case i and a variant (as JS source, with `i` and `variant` in scope). */
 const replayQualitySource = "(i % 10) / 10 + (variant.key === 'control' ? 0 : i % 4 === 0 ? -0.5 : 0.25)";
 
+/** The replay tests' flag file: `chat-model` with a small (control) and a large model. */
+export const REPLAY_FLAGS_YAML = `flags:
+  chat-model:
+    variants:
+      control: { model: small }
+      treatment: { model: large }
+    defaultVariant: control
+`;
+
+/** `aiflags replay chat-model` over a project dir's flags.yaml and cases.jsonl with its `run` module, then `extra`. */
+export function replayCliArgs(dir: string, run = 'eval.mjs', ...extra: string[]): string[] {
+  return ['--flags', join(dir, 'flags.yaml'), 'replay', 'chat-model', '--cases', join(dir, 'cases.jsonl'), '--run', join(dir, run), ...extra];
+}
+
 export interface ReplayProject {
   flags: string;
   cases: string;
@@ -26,16 +40,7 @@ export interface ReplayProject {
  */
 export function writeReplayProject(dir: string, size: ReplayProjectSize): ReplayProject {
   const flags = join(dir, 'flags.yaml');
-  writeFileSync(
-    flags,
-    `flags:
-  chat-model:
-    variants:
-      control: { model: small }
-      treatment: { model: large }
-    defaultVariant: control
-`,
-  );
+  writeFileSync(flags, REPLAY_FLAGS_YAML);
   const run = join(dir, 'eval.mjs');
   writeFileSync(
     run,
