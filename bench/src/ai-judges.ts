@@ -1,7 +1,7 @@
 /**
  * What judges at 100 % sampling add to a served request: requests of ~1 ms of handler work (a JSON
  * round trip of a chat-sized payload) through aiFlags trackers, with a heuristic judge on every response
- * against none, paired rounds (served latency is the goal, ≤ 2 %; wall per request with the judging between
+ * against none, in paired blocks of 200 requests (mean served latency is the goal, ≤ 2 %; wall per request with the judging between
  * requests is printed beside it); and the judge queue's heap with 1 000 000 samples offered to it.
  *
  *   node --import tsx --conditions=source --expose-gc bench/src/ai-judges.ts [--quick]
@@ -16,35 +16,45 @@ import { handle, overheadRows, pairedOverhead, type ServedTimes, serveSequential
 
 const FLAG = 'support-prompt';
 
-/** Sequential requests through aiFlags trackers, every response judged when `judged`. */
-async function serve(requests: number, judged: boolean): Promise<ServedTimes> {
-  const metrics = new MemoryMetricStore();
-  const ai = aiFlags(OpenFeature.getClient('bench-judges'), {
-    metrics,
+type Served = ReturnType<typeof aiFlags>;
+
+/** aiFlags trackers, every response judged when `judged`: one instance for the whole run, as a server has. */
+function instance(judged: boolean): Served {
+  return aiFlags(OpenFeature.getClient('bench-judges'), {
+    metrics: new MemoryMetricStore(),
     meter: false,
     track: false,
     ...(judged ? { judges: { length: ({ output }) => Math.min(5, String(output).length / 1000) }, judging: { rates: { [FLAG]: { length: 1 } } } } : {}),
   });
-  const times = await serveSequentially(requests, (i) => {
-    const tracker = ai.tracker({ flagKey: FLAG, variant: i % 2 ? 'brief' : 'control', ctx: { targetingKey: `u${i}` } });
-    const answer = handle();
-    tracker.record({ latencyMs: 1, error: false });
-    tracker.response({ output: answer });
-  });
-  await ai.judges?.drain();
-  return times;
 }
 
-/** Runs the judge bench; `quick` serves 500 requests a round instead of 2 000. */
-export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
-  const requests = options.quick ? 500 : 2_000;
-  const rounds = options.quick ? 3 : 15;
-  await serve(200, true);
-  const m = await pairedOverhead(
-    rounds,
-    () => serve(requests, false),
-    () => serve(requests, true),
+/** One block of sequential requests through `ai`; the judging left when the last answered counts in the wall. */
+function serve(requests: number, ai: Served): Promise<ServedTimes> {
+  return serveSequentially(
+    requests,
+    (i) => {
+      const tracker = ai.tracker({ flagKey: FLAG, variant: i % 2 ? 'brief' : 'control', ctx: { targetingKey: `u${i}` } });
+      const answer = handle();
+      tracker.record({ latencyMs: 1, error: false });
+      tracker.response({ output: answer });
+    },
+    async () => {
+      await ai.judges?.drain();
+    },
   );
+}
+
+/** Runs the judge bench; `quick` serves 6 pairs of 100-request blocks instead of 100 pairs of 200. */
+export async function run(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
+  const requests = options.quick ? 100 : 200;
+  const pairs = options.quick ? 6 : 100;
+  const plain = instance(false);
+  const judged = instance(true);
+  const off = () => serve(requests, plain);
+  const on = () => serve(requests, judged);
+  for (let i = 0; i < 3; i++) await pairedOverhead(1, off, on); // warm-up
+  const m = await pairedOverhead(pairs, off, on);
+  const aa = await pairedOverhead(pairs, off, off);
 
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -57,7 +67,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   await runner.close();
   const load = `load avg ${loadavg()[0]!.toFixed(1)}`;
   return [
-    ...overheadRows('ai-judges', 'judge at 100 %', m, 1.02, `${requests} requests × ${rounds} paired rounds; ${load}`),
+    ...overheadRows('ai-judges', 'judge at 100 %', m, 1.02, `${pairs} pairs of ${requests}-request blocks; ${load}`, aa),
     {
       suite: 'ai-judges',
       name: 'judge queue heap after 1 M samples offered',

@@ -86,17 +86,24 @@ export class BackgroundQueue<T> {
         continue;
       }
       this.active++;
-      void Promise.resolve()
-        .then(() => this.runJob(job))
-        .catch(() => {})
-        .finally(() => {
-          this.active--;
-          if (this.size > 0) this.schedule();
-          else if (this.active === 0) this.wake();
-        });
+      // Already on a turn of its own (setImmediate), so the job starts here; one settle callback, whatever it does.
+      let running: Promise<void>;
+      try {
+        running = this.runJob(job);
+      } catch {
+        running = Promise.resolve();
+      }
+      running.then(this.finished, this.finished);
     }
     if (this.size === 0 && this.active === 0) this.wake();
   }
+
+  /** A job ended (answered, rejected or threw: each is the job's own to count). */
+  private readonly finished = (): void => {
+    this.active--;
+    if (this.size > 0) this.schedule();
+    else if (this.active === 0) this.wake();
+  };
 
   private take(): T | undefined {
     if (this.size === 0) return undefined;

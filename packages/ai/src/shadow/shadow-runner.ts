@@ -3,6 +3,7 @@ import type { EvaluationContext } from '@openfeature/server-sdk';
 import type { FlagSet, FlagValue, ShadowDefinition } from '@aiflags/core';
 import { BackgroundQueue } from '../background/background-queue.js';
 import { HourlyBudget, type HourlyBudgetStats } from '../background/hourly-budget.js';
+import { isoTime } from '../background/iso-time.js';
 import { Failure, TIMED_OUT, withTimeout } from '../background/with-timeout.js';
 import type { Judge } from '../judges/judge.js';
 import { readJudgeResult } from '../judges/judge-result.js';
@@ -184,7 +185,7 @@ export class ShadowRunner {
   /** Samples the request and queues the candidate's run; synchronous, never throws, never waits for the run. */
   shadow(flagKey: string, ctx: EvaluationContext, run: ShadowRun, options: ShadowCallOptions = {}): ShadowTicket {
     const requestId = options.requestId ?? (typeof ctx.requestId === 'string' ? ctx.requestId : randomUUID());
-    const none: ShadowTicket = { sampled: false, requestId, served: () => {} };
+    const none: ShadowTicket = { sampled: false, requestId, served: ignore };
     try {
       const spec = this.specFor(flagKey);
       if (spec === undefined || !inShadowSample(flagKey, requestId, spec.rate)) return none;
@@ -366,7 +367,7 @@ export class ShadowRunner {
       ok,
       latencyMs: fields.latencyMs,
       scores: finiteScores(fields.scores),
-      at: new Date(this.clock()).toISOString(),
+      at: isoTime(this.clock()),
     };
     if (fields.error !== undefined) r.error = fields.error;
     if (fields.output !== undefined) r.output = fields.output;
@@ -438,6 +439,8 @@ export class ShadowRunner {
     this.warn(message);
   }
 }
+
+function ignore(): void {}
 
 /** Whether a request is in a flag's shadow sample: the same flag and request id are always in or out, in every process. */
 export function inShadowSample(flagKey: string, requestId: string, rate: number): boolean {
