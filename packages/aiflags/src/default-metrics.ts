@@ -1,3 +1,4 @@
+import type { ReplayResult, ReplayResultStore } from '@aiflags/ai';
 import type { Exposure, MetricStore, Outcome, TimeRange, VariantAggregate } from '@aiflags/metrics';
 import type { RuntimeConfig } from './runtime.js';
 import { runtimeRegistry, type StoreLease } from './runtime-registry.js';
@@ -5,6 +6,7 @@ import { resolveRuntimeSpec } from './runtime-spec.js';
 
 interface Held {
   store: MetricStore;
+  shadows: ReplayResultStore;
   lease: Promise<StoreLease | undefined>;
 }
 
@@ -16,19 +18,49 @@ const held = new Map<string, Held>();
  * the provider's runtime through the runtime registry.
  */
 export function defaultMetrics(config: RuntimeConfig = {}): MetricStore {
+  return heldFor(config).store;
+}
+
+/**
+ * Where `aiFlags(client)` writes shadow results when the caller names no store: the place `aiflags rollout`
+ * reads them from, `.aiflags/replay/` or Redis when REDIS_URL is set, so every instance's shadow evidence
+ * meets in one place. Held and closed with the default metric store.
+ */
+export function defaultShadowResults(config: RuntimeConfig = {}): ReplayResultStore {
+  return heldFor(config).shadows;
+}
+
+function heldFor(config: RuntimeConfig): Held {
   const spec = resolveRuntimeSpec(config);
   let entry = held.get(spec.storeKey);
   if (!entry) {
     const now = runtimeRegistry.acquireNow(spec);
     if (now) {
-      entry = { store: now.stores.metrics, lease: Promise.resolve(now) };
+      entry = { store: now.stores.metrics, shadows: now.stores.shadows, lease: Promise.resolve(now) };
     } else {
       const lease = runtimeRegistry.acquire(spec);
-      entry = { store: new DeferredMetricStore(lease.then((l) => l.stores.metrics)), lease: lease.catch(() => undefined) };
+      const opened = lease.catch(() => undefined);
+      entry = { store: new DeferredMetricStore(lease.then((l) => l.stores.metrics)), shadows: deferredResults(opened), lease: opened };
     }
     held.set(spec.storeKey, entry);
   }
-  return entry.store;
+  return entry;
+}
+
+/** A result store whose backing store is still being opened: each call waits for it (the runner counts a failure). */
+function deferredResults(lease: Promise<StoreLease | undefined>): ReplayResultStore {
+  const opened = async () => {
+    const l = await lease;
+    if (l === undefined) throw new Error('aiflags: the store for shadow results could not be opened');
+    return l.stores.shadows;
+  };
+  return {
+    append: async (result: ReplayResult) => (await opened()).append(result),
+    load: async (flagKey: string, flagVersion: string) => (await opened()).load(flagKey, flagVersion),
+    async *stream(flagKey: string, flagVersion: string) {
+      yield* (await opened()).stream(flagKey, flagVersion);
+    },
+  };
 }
 
 /**

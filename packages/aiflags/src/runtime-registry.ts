@@ -1,4 +1,5 @@
-import { FileMetricStore } from '@aiflags/file';
+import type { ReplayResult, ReplayResultStore } from '@aiflags/ai';
+import { FileMetricStore, FileReplayResults } from '@aiflags/file';
 import type { PresenceStore, StateStore } from '@aiflags/core';
 import type { MetricStore } from '@aiflags/metrics';
 import { FilePresenceStore, FileStateStore } from '@aiflags/file';
@@ -12,6 +13,11 @@ export interface OpenedStores {
   readonly metrics: MetricStore;
   /** Where instances reading this place announce themselves. */
   readonly presence: PresenceStore;
+  /**
+   * Shadow results (flag version `shadow`), written by every instance's ShadowRunner and read by `aiflags rollout`:
+   * `.aiflags/replay/<flag>.jsonl`, or one Redis stream per flag.
+   */
+  readonly shadows: ReplayResultStore;
   close(): Promise<void>;
 }
 
@@ -103,6 +109,7 @@ function openStores(spec: RuntimeSpec): OpenedStores | Promise<OpenedStores> {
   return {
     state,
     presence,
+    shadows: new FileReplayResults<ReplayResult>(dir),
     get metrics() {
       return (metrics ??= new FileMetricStore({ dir }));
     },

@@ -1,3 +1,4 @@
+import type { ReplayResultStore } from '@aiflags/ai';
 import type { LiveState, PresenceStore, StateStore } from '@aiflags/core';
 import type { MetricStore } from '@aiflags/metrics';
 import { FileStateStore } from '@aiflags/file';
@@ -19,6 +20,8 @@ export interface Runtime {
   readonly metrics: MetricStore;
   /** Where instances reading this store announce themselves (`aiflags instances`, `aiflags kill`'s confirmation). */
   readonly presence: PresenceStore;
+  /** Shadow results every instance writes: `.aiflags/replay/`, or Redis when REDIS_URL is set. */
+  readonly shadows: ReplayResultStore;
   /** Releases this hold; the stores stop watching, flush and close when no one else in the process holds them. */
   close(): Promise<void>;
 }
@@ -84,6 +87,7 @@ export async function openRuntime(spec: RuntimeSpec): Promise<Runtime> {
     get presence() {
       return lease.stores.presence;
     },
+    shadows: lease.stores.shadows,
     close: () => lease.release(),
   };
 }

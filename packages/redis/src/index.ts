@@ -7,3 +7,4 @@ export * from './state/redis-state-store.js';
 export * from './metrics/redis-metric-store.js';
 export * from './presence/redis-presence-store.js';
 export * from './responses/redis-response-store.js';
+export * from './replay/redis-replay-results.js';

@@ -20,6 +20,8 @@ export interface RedisKeys {
   metricUnits(flagKey: string, variant: string, bucketStart: number): string;
   /** Hash of one response's attributions for late feedback, flag key -> JSON; expires after the store's TTL. */
   response(responseId: string): string;
+  /** Stream of one flag version's replay (or shadow) results, one JSON entry per result. */
+  replay(flagKey: string, flagVersion: string): string;
 }
 
 /** The default key prefix: `aiflags:<env>`, env `default` when none is given (the aiflags runtime passes AIFLAGS_ENV). */
@@ -41,5 +43,6 @@ export function redisKeys(prefix: string): RedisKeys {
     metricCells: (flagKey, bucketStart) => `${prefix}:m:{${flagKey}}:${bucketStart}`,
     metricUnits: (flagKey, variant, bucketStart) => `${prefix}:m:{${flagKey}}:${bucketStart}:u:${variant}`,
     response: (responseId) => `${prefix}:r:${responseId}`,
+    replay: (flagKey, flagVersion) => `${prefix}:replay:{${flagKey}}:${flagVersion}`,
   };
 }

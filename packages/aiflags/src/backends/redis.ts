@@ -1,6 +1,7 @@
+import type { ReplayResult, ReplayResultStore } from '@aiflags/ai';
 import type { PresenceStore, StateStore } from '@aiflags/core';
 import type { MetricStore } from '@aiflags/metrics';
-import { createRedisClient, RedisMetricStore, RedisPresenceStore, RedisStateStore } from '@aiflags/redis';
+import { createRedisClient, RedisMetricStore, RedisPresenceStore, RedisReplayResults, RedisStateStore } from '@aiflags/redis';
 
 export interface RedisRuntimeOptions {
   /** redis:// or rediss:// URL (ACL user and password in the URL). */
@@ -15,6 +16,8 @@ export interface RedisRuntime {
   readonly metrics: MetricStore;
   /** Created on first use, on the shared connection. */
   readonly presence: PresenceStore;
+  /** Shadow results, one stream per flag, on the shared connection. */
+  readonly shadows: ReplayResultStore;
   close(): Promise<void>;
 }
 
@@ -26,8 +29,10 @@ export async function createRedisRuntime(options: RedisRuntimeOptions): Promise<
   const state = new RedisStateStore(shared);
   let metrics: RedisMetricStore | undefined;
   let presence: RedisPresenceStore | undefined;
+  const shadows = new RedisReplayResults<ReplayResult>(shared);
   return {
     state,
+    shadows,
     get metrics() {
       return (metrics ??= new RedisMetricStore(shared));
     },

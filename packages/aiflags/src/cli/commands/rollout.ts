@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
-import { fmtHours, fmtWorst, type ReplayResult, RolloutController, type RolloutAction, type RolloutEvidence, type StageEvidence } from '@aiflags/ai';
+import {
+  fmtHours,
+  fmtWorst,
+  type ReplayResult,
+  type ReplayResultStore,
+  RolloutController,
+  type RolloutAction,
+  type RolloutEvidence,
+  SHADOW_VERSION,
+  type StageEvidence,
+} from '@aiflags/ai';
 import { AUDIT_ACTIONS, type FlagSet } from '@aiflags/core';
 import { FileReplayResults } from '@aiflags/file';
 import { type Runtime, withRuntime } from '../../runtime.js';
@@ -143,9 +153,19 @@ interface RunOptions {
   actor?: string;
 }
 
-/** The controller over the runtime's state and metrics, reading replay and shadow evidence from `.aiflags/replay/`. */
+/**
+ * The controller over the runtime's state and metrics. Replay evidence is read from `.aiflags/replay/`, where
+ * `aiflags replay` writes it; shadow evidence from where the apps' runners write it, the same folder or Redis.
+ */
 function controllerFor(runtime: Runtime, flags: FlagSet | (() => FlagSet)): RolloutController {
-  const replays = new FileReplayResults<ReplayResult>(runtime.stateDir);
+  const replayed = new FileReplayResults<ReplayResult>(runtime.stateDir);
+  const shadows = runtime.shadows;
+  const pick = (flagVersion: string): ReplayResultStore => (flagVersion === SHADOW_VERSION ? shadows : replayed);
+  const replays: ReplayResultStore = {
+    load: (flagKey, flagVersion) => pick(flagVersion).load(flagKey, flagVersion),
+    stream: (flagKey, flagVersion) => pick(flagVersion).stream(flagKey, flagVersion),
+    append: (result) => pick(result.flagVersion).append(result),
+  };
   return new RolloutController({ state: runtime.state, metrics: runtime.metrics, flags, replays });
 }
 
