@@ -74,9 +74,13 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
       name: 'served latency, runner beyond a bare candidate',
       value: Math.round(share.servedRatio * 1000) / 1000,
       unit: 'ratio',
-      note: `${((share.servedRatio - 1) * 100).toFixed(2)} % more than the candidate run bare beside each request (median of pairs ${((share.servedMedian - 1) * 100).toFixed(2)} %); wall ${((share.wallRatio - 1) * 100).toFixed(2)} %`,
+      note: `${signedPct(share.servedRatio)} against the candidate run bare beside each request (pooled means; median of pairs ${signedPct(share.servedMedian)}); wall ${signedPct(share.wallRatio)}`,
     },
   ];
+}
+
+function signedPct(ratio: number): string {
+  return `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(2)} %`;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
