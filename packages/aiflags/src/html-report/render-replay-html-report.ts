@@ -1,5 +1,15 @@
 import { escapeControls } from '@aiflags/core';
-import { fmt, fmtCi, fmtP, type ReplayCaseDiff, type ReplayMetricComparison, type ReplayReport, type ReplayTreatment, signed } from '@aiflags/ai';
+import {
+  fmt,
+  fmtCi,
+  fmtP,
+  type ReplayCaseDiff,
+  type ReplayMetricComparison,
+  type ReplayReport,
+  type ReplayTreatment,
+  SHADOW_VERSION,
+  signed,
+} from '@aiflags/ai';
 import { esc, hasInterval, htmlPage, intervalSvg, opt, toneOf } from './html-page.js';
 
 export interface ReplayHtmlOptions {
@@ -20,13 +30,14 @@ const DEFAULT_MAX_TEXT_CHARS = 2000;
 export function renderReplayHtmlReport(report: ReplayReport, options: ReplayHtmlOptions): string {
   const maxChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
   const confidence = `${fmt((1 - report.alpha) * 100)} %`;
+  const shadow = report.flagVersion === SHADOW_VERSION;
   const body = [
-    `<header><h1>Replay report: <code>${esc(report.flagKey)}</code></h1>`,
+    `<header><h1>${shadow ? 'Shadow traffic' : 'Replay'} report: <code>${esc(report.flagKey)}</code></h1>`,
     `<p class="meta">Flag version <code data-field="flag-version">${esc(report.flagVersion)}</code> · control <code>${esc(report.control)}</code> · ${confidence} intervals · generated ${esc(options.generatedAt)}</p></header>`,
     armsSection(report),
     ...report.treatments.map((t) => treatmentSection(report, t, confidence, maxChars)),
   ].join('\n');
-  return htmlPage(`aiflags replay: ${report.flagKey}`, body, CSS);
+  return htmlPage(`aiflags ${shadow ? 'shadow' : 'replay'}: ${report.flagKey}`, body, CSS);
 }
 
 function armsSection(report: ReplayReport): string {
@@ -40,7 +51,7 @@ function armsSection(report: ReplayReport): string {
     )
     .join('\n');
   return `<section><h2>Arms</h2>
-<table class="arms"><thead><tr><th>Variant</th><th>Cases</th><th>Failures</th><th>p95 latency ms</th><th>Cost / case</th></tr></thead>
+<table class="arms"><thead><tr><th>Variant</th><th>${units(report).Many}</th><th>Failures</th><th>p95 latency ms</th><th>Cost / ${units(report).one}</th></tr></thead>
 <tbody>${rows}</tbody></table></section>`;
 }
 
@@ -52,15 +63,15 @@ function treatmentSection(report: ReplayReport, t: ReplayTreatment, confidence: 
 <div class="verdict ${t.decision}" data-testid="verdict" data-decision="${t.decision}">
 <h3>Verdict: <span class="decision">${t.decision}</span></h3>
 <ul>${t.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></div>
-<p class="meta">Failed runs: ${t.failures[1]} of this arm, ${t.failures[0]} of control on the same cases. Bars are ${confidence} paired t intervals of the mean difference (treatment − control); green is better, red worse, grey not significant. Win/tie/loss counts the cases where the treatment did better, the same, or worse.</p>
+<p class="meta">Failed runs: ${t.failures[1]} of this arm, ${t.failures[0]} of control on the same ${units(report).many}. Bars are ${confidence} paired t intervals of the mean difference (treatment − control); green is better, red worse, grey not significant. Win/tie/loss counts the ${units(report).many} where the treatment did better, the same, or worse.</p>
 ${
   rows
     ? `<table class="deltas"><thead><tr><th>Metric</th><th>Control</th><th>Treatment</th><th>Difference (CI)</th><th>p (paired t)</th><th>p (signed-rank)</th><th>Win / tie / loss</th><th></th></tr></thead>
 <tbody>${rows}</tbody></table>`
     : '<p class="muted">No case passed on both arms: nothing to compare.</p>'
 }
-${casesSection('Worst cases', 'worst', t.worst, primary, maxChars)}
-${casesSection('Best cases', 'best', t.best, primary, maxChars)}
+${casesSection(`Worst ${units(report).many}`, 'worst', t.worst, primary, maxChars)}
+${casesSection(`Best ${units(report).many}`, 'best', t.best, primary, maxChars)}
 </section>`;
 }
 
@@ -73,6 +84,11 @@ function metricRow(m: ReplayMetricComparison, alpha: number): string {
 <td class="num ${tone}">${signed(d.diff)}${unit}<br><span class="ci">${hasInterval(d) ? esc(fmtCi(d.ci, alpha)) : `no interval from ${m.n} case${m.n === 1 ? '' : 's'}`}</span></td>
 <td class="num">${pText(d.p)}</td><td class="num">${pText(m.signedRank.p)}</td>
 <td>${winTieLossSvg(m)}</td><td>${intervalSvg(d, tone)}</td></tr>`;
+}
+
+/** What a report's pairs are: recorded cases (replay) or live requests (shadow traffic). */
+function units(report: ReplayReport): { one: string; many: string; Many: string } {
+  return report.flagVersion === SHADOW_VERSION ? { one: 'request', many: 'requests', Many: 'Requests' } : { one: 'case', many: 'cases', Many: 'Cases' };
 }
 
 /** A p-value for a column already headed p: "&lt; 0.001", "0.042" or "n/a". */
@@ -103,7 +119,7 @@ function casesSection(title: string, kind: 'worst' | 'best', cases: ReplayCaseDi
       (c) => `<li class="case" data-case-id="${esc(c.caseId)}" data-diff="${c.diff}">
 <h4><code>${esc(c.caseId)}</code>: ${esc(primary)} ${fmt(c.control.score)} → ${fmt(c.treatment.score)} (<span class="${kind === 'worst' ? 'worse' : 'better'}">${signed(c.diff)}</span>)</h4>
 <div class="texts">
-${textBlock('Input', 'input', c.input, maxChars)}
+${c.input !== undefined ? textBlock('Input', 'input', c.input, maxChars) : ''}
 ${c.reference !== undefined ? textBlock('Reference', 'reference', c.reference, maxChars) : ''}
 ${textBlock(`Control output (${fmt(c.control.score)})`, 'control-output', c.control.output, maxChars)}
 ${textBlock(`Treatment output (${fmt(c.treatment.score)})`, 'treatment-output', c.treatment.output, maxChars)}

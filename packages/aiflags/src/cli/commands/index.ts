@@ -13,6 +13,7 @@ import { register as report } from './report.js';
 import { register as revive } from './revive.js';
 import { register as rollout } from './rollout.js';
 import { register as serve } from './serve.js';
+import { register as shadow } from './shadow.js';
 import { register as state } from './state.js';
 import { register as validate } from './validate.js';
 
@@ -30,6 +31,7 @@ export const commands: Array<(program: Command) => void> = [
   instances,
   report,
   replay,
+  shadow,
   rollout,
   audit,
   state,
