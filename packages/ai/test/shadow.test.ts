@@ -193,6 +193,29 @@ describe('shadow through aiFlags', () => {
     expect(q.winTieLoss.wins).toBe(200 - worse.size);
     expect(q.winTieLoss.losses).toBe(worse.size);
     expect(new Set(treatment!.worst.map((d) => d.caseId))).toEqual(worse);
+    // The worst requests carry what the app sent, from the served record: a person reads what got worse.
+    for (const d of treatment!.worst) expect(d.input).toBe(`question ${d.caseId.slice(4)}`);
     expect(treatment!.latency!.paired.diff).toBeCloseTo(20, 6);
+  });
+
+  it('keeps the input on the served record, cut past 4,000 characters, and without it when it is not JSON', async () => {
+    const runner = new ShadowRunner({ flags: flagSet() });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const inputs: unknown[] = ['short question', { messages: [{ role: 'user', content: 'x'.repeat(5_000) }] }, cyclic];
+    inputs.forEach((input, i) => {
+      runner
+        .shadow(FLAG, { targetingKey: `u${i}` }, async () => 'shadow', { requestId: `r${i}`, input })
+        .served({ variant: 'control', output: 'served', latencyMs: 1 });
+    });
+    await runner.drain();
+    const served = (id: string) => runner.results.get(FLAG, id, 'control')!;
+    expect(served('r0').input).toBe('short question');
+    expect(served('r1').input).toMatch(/^\{"messages":\[\{"role":"user","content":"x+… \(cut from 5043 characters\)$/);
+    expect((served('r1').input as string).length).toBeLessThan(4_100);
+    expect(served('r2').input).toBeUndefined();
+    expect(served('r2').ok).toBe(true);
+    // The shadow arm's record does not repeat it.
+    expect(runner.results.get(FLAG, 'r0', shadowArm('treatment'))!.input).toBeUndefined();
   });
 });

@@ -17,7 +17,15 @@ function shadowResults(): ReplayResult[] {
   for (let i = 0; i < 100; i++) {
     const worse = i < 20;
     const base = { flagKey: 'chat-model', flagVersion: SHADOW_VERSION, caseId: `req-${i}`, ok: true, at };
-    out.push({ ...base, variant: 'control', output: `served answer ${i}`, latencyMs: 400 + (i % 7), costUsd: 0.002, scores: { quality: 3 } });
+    out.push({
+      ...base,
+      variant: 'control',
+      input: `question ${i}`,
+      output: `served answer ${i}`,
+      latencyMs: 400 + (i % 7),
+      costUsd: 0.002,
+      scores: { quality: 3 },
+    });
     out.push({
       ...base,
       variant: shadowArm('treatment'),
@@ -62,7 +70,7 @@ describe('aiflags shadow <flag>: the shadow arm against the served control, as a
     expect(text.stdout).toMatch(/^shadow traffic of 'chat-model': each shadow arm against the served control 'control', paired per request/);
     expect(text.stdout).toMatch(/variant +requests +failures/);
     expect(text.stdout).toMatch(/80 wins \/ 0 ties \/ 20 losses over 100 requests/);
-    expect(text.stdout).toMatch(/worst requests:\n {4}req-\d+ \(−2\)\n {6}served answer \d+ \(3\) -> bad shadow answer \d+ \(1\)/);
+    expect(text.stdout).toMatch(/worst requests:\n {4}req-(\d+) \(−2\): input question \1\n {6}served answer \d+ \(3\) -> bad shadow answer \d+ \(1\)/);
     expect(text.stdout).toMatch(/read from .*\.aiflags\/replay\/chat-model\.jsonl\n$/);
 
     const html = join(dir, 'shadow.html');
@@ -76,7 +84,7 @@ describe('aiflags shadow <flag>: the shadow arm against the served control, as a
     const page = await readFile(html, 'utf8');
     expect(page).toMatch(/<h1>Shadow traffic report: <code>chat-model<\/code><\/h1>/);
     expect(page).toMatch(/<h3>Worst requests<\/h3>/);
-    expect(page).not.toMatch(/data-field="input"/);
+    expect(page).toMatch(/question 0/);
   });
 
   it('reads the results every instance wrote to Redis when REDIS_URL is set', { timeout: 120_000 }, async () => {

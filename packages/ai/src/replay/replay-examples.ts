@@ -44,6 +44,8 @@ export class ReplayExamples {
     if (!r.ok) return;
     const k = key(r.caseId, r.variant);
     if (this.outputs.has(k)) this.outputs.set(k, r.output);
+    // A shadow's served record carries the request's input: there is no cases file to read it from.
+    if (r.input !== undefined && this.cases.has(r.caseId) && this.cases.get(r.caseId) === undefined) this.offerCase({ id: r.caseId, input: r.input });
   }
 
   /** Keeps the case if the report lists it (a later one of the same id replaces it); true once every listed case was found. */

@@ -42,6 +42,8 @@ export interface ReplayResult {
   ok: boolean;
   error?: string;
   output?: unknown;
+  /** What the app sent to the model: on a shadow's served record, when `shadow(…, { input })` gave it (cut at 4,000 characters). */
+  input?: unknown;
   latencyMs: number;
   costUsd?: number;
   scores: Record<string, number>;

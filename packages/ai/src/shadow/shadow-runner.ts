@@ -281,7 +281,10 @@ export class ShadowRunner {
   private async recordServed(job: ServedJob): Promise<void> {
     const result = job.served;
     try {
-      this.record(this.result(job.of, result.variant, result.ok ?? true, result));
+      const served = this.result(job.of, result.variant, result.ok ?? true, result);
+      const input = job.of.input === undefined ? undefined : keptInput(job.of.input);
+      if (input !== undefined) served.input = input;
+      this.record(served);
       if (this.judgeNames(job.of.flagKey).length > 0 && result.output !== undefined) this.queue.offer({ kind: 'judge-served', of: job.of, served: result });
     } catch {
       // A bad served result is the app's; shadowing never throws into the request.
@@ -451,6 +454,20 @@ export class ShadowRunner {
 }
 
 function ignore(): void {}
+
+/** Inputs kept with results: as given up to 4,000 characters of JSON, else the first 4,000 characters, marked cut. */
+const MAX_INPUT_CHARS = 4_000;
+
+function keptInput(input: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = typeof input === 'string' ? input : JSON.stringify(input);
+  } catch {
+    return undefined; // not JSON (a cycle, a BigInt): the record is kept without it
+  }
+  if (text === undefined || text.length <= MAX_INPUT_CHARS) return input;
+  return `${text.slice(0, MAX_INPUT_CHARS)}… (cut from ${text.length} characters)`;
+}
 
 function notSampled(requestId: string): ShadowTicket {
   return { sampled: false, requestId, served: ignore };
