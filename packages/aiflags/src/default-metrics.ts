@@ -56,7 +56,6 @@ function deferredResults(lease: Promise<StoreLease | undefined>): ReplayResultSt
   };
   return {
     append: async (result: ReplayResult) => (await opened()).append(result),
-    load: async (flagKey: string, flagVersion: string) => (await opened()).load(flagKey, flagVersion),
     async *stream(flagKey: string, flagVersion: string) {
       yield* (await opened()).stream(flagKey, flagVersion);
     },

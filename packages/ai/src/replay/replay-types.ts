@@ -50,11 +50,12 @@ export interface ReplayResult {
   at: string;
 }
 
-/** Where results are kept between runs (memory, or `.aiflags/replay/` from @aiflags/file). */
+/** Where results are kept between runs: memory, `.aiflags/replay/` (@aiflags/file) or a Redis stream per flag version (@aiflags/redis). */
 export interface ReplayResultStore {
-  /** Results already recorded for this flag version, all at once. */
-  load(flagKey: string, flagVersion: string): Promise<ReplayResult[]>;
-  /** The same results one at a time, in the order recorded: what a replay larger than memory reads. */
+  /**
+   * Results already recorded for this flag version, one at a time in the order recorded: what resuming, the
+   * reports and the rollout's evidence read, so a replay larger than memory never needs them all at once.
+   */
   stream(flagKey: string, flagVersion: string): AsyncIterable<ReplayResult>;
   append(result: ReplayResult): Promise<void>;
 }

@@ -162,7 +162,6 @@ function controllerFor(runtime: Runtime, flags: FlagSet | (() => FlagSet)): Roll
   const shadows = runtime.shadows;
   const pick = (flagVersion: string): ReplayResultStore => (flagVersion === SHADOW_VERSION ? shadows : replayed);
   const replays: ReplayResultStore = {
-    load: (flagKey, flagVersion) => pick(flagVersion).load(flagKey, flagVersion),
     stream: (flagKey, flagVersion) => pick(flagVersion).stream(flagKey, flagVersion),
     append: (result) => pick(result.flagVersion).append(result),
   };
