@@ -2,8 +2,9 @@
  * `npm run demo`: the chat service on the embedded default (the flag file beside this example, live state
  * and metrics in its `.aiflags/`, no services). It drives simulated traffic through a model swap and a
  * three-prompt test, where a judge scores a sample of the answers and simulated users send thumbs to
- * `POST /feedback` after reading them; prints each flag's impact report and verdict, flips the kill switch
- * with the real CLI, and walks one step of the model swap's rollout plan with the clock moved forward.
+ * `POST /feedback` after reading them; prints each flag's impact report and verdict, then the model swap's shadow
+ * traffic (Claude answering a fifth of GPT-4o's requests in the background) through `aiflags shadow`, flips the
+ * kill switch with the real CLI, and walks one step of the model swap's rollout plan with the clock moved forward.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -88,6 +89,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const flagSet = parseFlags(readFileSync(flagsPath, 'utf8'), flagsPath);
   // The flag file says which flags the judge scores and at what rate (judges: { quality: { rate } }).
   const flags = aiFlags(OpenFeature.getClient(), {
+    // Shadow results go to this flag file's .aiflags/replay/, where `aiflags shadow` and `aiflags rollout` read them.
+    runtime: { flags: flagsPath },
+    shadowing: { concurrency: 32 },
     metrics,
     meter: false,
     flags: flagSet,
@@ -160,7 +164,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       out('');
     }
 
-    const killed = await killAndRevive(flagsPath, post, out);
+    await flags.shadows.drain();
+    const shadowed = flags.shadows.stats().flags['chat-model'];
+    out(
+      `shadow: claude-sonnet-4 also answered ${shadowed?.ran ?? 0} of the ${shadowed?.sampled ?? 0} sampled GPT-4o requests in the background (${shadowed?.failed ?? 0} failed), never shown; the judge scored both answers`,
+    );
+    const cli = cliRunner(flagsPath, out);
+    await cli('shadow', 'chat-model', '--examples', '1');
+    out('');
+
+    const killed = await killAndRevive(cli, post, out);
 
     out('\nrollout: 47 hours later, after a second wave of traffic');
     now += 23 * HOUR_MS;
@@ -183,6 +196,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       for (const reason of a.reasons) out(`  · ${reason}`);
     }
     out(`\nnext: npx aiflags report system-prompt --flags ${shown}   (add --html report.html for a picture)`);
+    out(`      npx aiflags shadow chat-model --flags ${shown} --html shadow.html`);
     return {
       verdicts,
       killed: killed.killed,
@@ -193,6 +207,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     };
   } finally {
     server.close();
+    await flags.shadows.close();
     await flags.judges?.close();
     await responses.close();
     await metrics.close();
@@ -255,12 +270,16 @@ async function untilStatus(post: (userId: string) => Promise<ChatResponse>, done
   return res;
 }
 
-async function killAndRevive(flagsPath: string, post: (userId: string) => Promise<ChatResponse>, out: (line: string) => void) {
-  const cli = async (...args: string[]) => {
+/** Runs the real `aiflags` CLI on the demo's flag file, echoing the command and its output. */
+function cliRunner(flagsPath: string, out: (line: string) => void) {
+  return async (...args: string[]) => {
     out(`$ aiflags ${args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`);
     const { stdout } = await promisify(execFile)(process.execPath, [...defaultCli, ...args, '--flags', flagsPath], { cwd: repoRoot });
     for (const line of stdout.trimEnd().split('\n')) out(`  ${line}`);
   };
+}
+
+async function killAndRevive(cli: (...args: string[]) => Promise<void>, post: (userId: string) => Promise<ChatResponse>, out: (line: string) => void) {
   await cli('kill', 'ai_agent_enabled', '--reason', 'demo: model provider outage');
   const flippedAt = performance.now();
   // The service picks the change up from .aiflags/ on its own (file watch, polling fallback).

@@ -36,6 +36,20 @@ describe('npm run demo (shortened)', () => {
     expect(result.verdicts['chat-model']).toBe('continue');
     expect(output).toMatch(/sample size: \d+ control and \d+ treatment units, need 100 per group/);
 
+    // Shadow traffic: Claude answers a fifth of GPT-4o's ~2,850 requests in the background; the real CLI compares
+    // the pairs, judged on both arms, with the worst requests' inputs and outputs.
+    const shadowed = /shadow: claude-sonnet-4 also answered (\d+) of the (\d+) sampled GPT-4o requests in the background \(\d+ failed\)/.exec(output);
+    expect(shadowed, output).not.toBeNull();
+    expect(Number(shadowed![2])).toBeGreaterThan(400);
+    expect(Number(shadowed![1])).toBeGreaterThan(Number(shadowed![2]) * 0.95);
+    expect(output).toMatch(
+      /\$ aiflags shadow chat-model --examples 1\n {2}shadow traffic of 'chat-model': each shadow arm against the served control 'control', paired per request/,
+    );
+    expect(output).toMatch(
+      /treatment~shadow vs control: [A-Z]+\n {4}quality +[+−]\S+ \(95 % CI [^)]*\), \d+ wins \/ \d+ ties \/ \d+ losses over \d{3,} requests/,
+    );
+    expect(output).toMatch(/worst requests:\n {6}\S+ \(−\d\S*\): input \{"system":/);
+
     expect(result.killed).toMatchObject({ refused: 5, retryAfter: 300 });
     expect(result.killed.appliedAfterMs).toBeLessThan(1500);
     expect(result.revivedStatus).toBe(200);

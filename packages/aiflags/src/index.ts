@@ -10,11 +10,12 @@ export { createProvider } from './create-provider.js';
 export { openRuntime, readLiveState, resolveRuntime, stateDirOf, withRuntime, type Runtime, type RuntimeConfig } from './runtime.js';
 export { resolveRuntimeSpec, RUNTIME_ENV, type RuntimeEnv, type RuntimeSpec, type StoreSpec } from './runtime-spec.js';
 export { aiFlags, type DefaultAiFlagsOptions } from './ai-flags.js';
-export { closeDefaultMetrics, defaultMetrics } from './default-metrics.js';
+export { closeDefaultMetrics, defaultMetrics, defaultShadowResults } from './default-metrics.js';
 
 // The AI helpers: selections, kill switches, tracking, measurement, the gate and rollouts.
 export {
   analyzeImpact,
+  analyzeShadow,
   decide,
   DEFAULT_GATE_CRITERIA,
   DEFAULT_ROLLOUT_PLANS,
@@ -27,6 +28,7 @@ export {
   probabilityBest,
   promotedVariant,
   renderImpactReport,
+  renderReplayReport,
   RolloutController,
   rolloutPlans,
   TrackEvents,
@@ -62,7 +64,14 @@ export type {
   RolloutPlans,
   RolloutProgress,
   RolloutStep,
+  ReplayReport,
+  ReplayResult,
   SelectionError,
+  ServedResult,
+  ShadowCallOptions,
+  ShadowRun,
+  ShadowStats,
+  ShadowTicket,
   SrmCheck,
   Tracker,
   TreatmentImpact,

@@ -56,6 +56,9 @@ describe('aiflags shadow <flag>: the shadow arm against the served control, as a
     const none = await runCli(['--flags', flagsPath, 'shadow', 'chat-model']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no shadow results of 'chat-model' in .*\.aiflags\/replay\/chat-model\.jsonl: the flag needs `shadow: \{ variant, rate \}`/);
+    const bad = await runCli(['--flags', flagsPath, 'shadow', 'chat-model', '--examples', 'many']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--examples: expected a whole number of 0 or more, got 'many'/);
     const unknown = await runCli(['--flags', flagsPath, 'shadow', 'no-such-flag']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no flag 'no-such-flag'/);
@@ -70,6 +73,7 @@ describe('aiflags shadow <flag>: the shadow arm against the served control, as a
     expect(text.stdout).toMatch(/^shadow traffic of 'chat-model': each shadow arm against the served control 'control', paired per request/);
     expect(text.stdout).toMatch(/variant +requests +failures/);
     expect(text.stdout).toMatch(/80 wins \/ 0 ties \/ 20 losses over 100 requests/);
+    expect(text.stdout).toMatch(/- cost per request \+50 %: significantly above the \+20 % budget/);
     expect(text.stdout).toMatch(/worst requests:\n {4}req-(\d+) \(−2\): input question \1\n {6}served answer \d+ \(3\) -> bad shadow answer \d+ \(1\)/);
     expect(text.stdout).toMatch(/read from .*\.aiflags\/replay\/chat-model\.jsonl\n$/);
 

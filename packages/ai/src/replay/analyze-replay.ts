@@ -1,6 +1,7 @@
 import { type PairedTTestResult, pairedTTest, type SignedRankResult, signedRankTest, type WinTieLoss, winTieLoss } from '@aiflags/metrics';
 import { DEFAULT_GATE_CRITERIA, type Decision, type GateCriteria } from '../gate/decide.js';
 import { fmt, fmtP, pct, signed, signedPct } from '../gate/format.js';
+import { SHADOW_VERSION } from '../shadow/shadow-results.js';
 import { ReplayExamples } from './replay-examples.js';
 import { ReplayTally, TallyArm } from './replay-tally.js';
 import type { ReplayCase, ReplayResult } from './replay-types.js';
@@ -117,6 +118,8 @@ export function analyzeReplayTally(tally: ReplayTally, options: AnalyzeReplayOpt
         examples: options.examples ?? 5,
         caseIds: tally.caseIds,
         criteria: { ...DEFAULT_GATE_CRITERIA, ...options.criteria },
+        // Shadow traffic pairs live requests, a replay recorded cases: the reasons say which.
+        unit: tally.flagVersion === SHADOW_VERSION ? 'request' : 'case',
       }),
     );
   return { flagKey: tally.flagKey, flagVersion: tally.flagVersion, control: options.control, alpha, arms, treatments };
@@ -149,6 +152,7 @@ interface CompareSettings {
   examples: number;
   caseIds: readonly string[];
   criteria: GateCriteria & typeof DEFAULT_GATE_CRITERIA;
+  unit: 'case' | 'request';
 }
 
 function compare(variant: string, control: TallyArm, treatment: TallyArm, s: CompareSettings): ReplayTreatment {
@@ -174,7 +178,7 @@ function compare(variant: string, control: TallyArm, treatment: TallyArm, s: Com
     if (worse && m.paired.p < s.alpha) {
       decision = 'rollback';
       reasons.push(
-        `${m.metric} is worse on the same cases: ${signed(m.paired.diff)} (paired t ${fmtP(m.paired.p)}, signed-rank ${fmtP(m.signedRank.p)}, ${m.winTieLoss.losses} losses)`,
+        `${m.metric} is worse on the same ${s.unit}s: ${signed(m.paired.diff)} (paired t ${fmtP(m.paired.p)}, signed-rank ${fmtP(m.signedRank.p)}, ${m.winTieLoss.losses} losses)`,
       );
     }
   }
@@ -198,7 +202,7 @@ function compare(variant: string, control: TallyArm, treatment: TallyArm, s: Com
   }
   if (cost && cost.control > 0) {
     const budget = s.criteria.maxCostIncrease * cost.control;
-    const head = `cost per case ${signedPct(cost.paired.diff / cost.control)}`;
+    const head = `cost per ${s.unit} ${signedPct(cost.paired.diff / cost.control)}`;
     if (cost.paired.ci[0] > budget) {
       decision = 'rollback';
       reasons.push(`${head}: significantly above the +${pct(s.criteria.maxCostIncrease)} budget`);
@@ -214,11 +218,11 @@ function compare(variant: string, control: TallyArm, treatment: TallyArm, s: Com
       reasons.push(`no '${s.primary}' score on both arms: add a scorer or return scores from run`);
     } else if (both.length < s.minCases) {
       decision = 'continue';
-      reasons.push(`${both.length} cases passed on both arms; ${s.minCases} needed`);
+      reasons.push(`${both.length} ${s.unit}s passed on both arms; ${s.minCases} needed`);
     } else if (blockers.length > 0) {
       decision = 'continue';
       reasons.push(...blockers);
-    } else reasons.push(`no metric is worse on ${both.length} paired cases, and latency and cost are within the gate's budgets`);
+    } else reasons.push(`no metric is worse on ${both.length} paired ${s.unit}s, and latency and cost are within the gate's budgets`);
   }
   // Only the listed cases become objects: the rest stay indexes sorted by their difference (a stable sort,
   // so ties keep the treatment's order).

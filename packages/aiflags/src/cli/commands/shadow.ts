@@ -11,6 +11,7 @@ import { readFlagSet } from '../read-flag-set.js';
 
 interface ShadowOptions {
   control?: string;
+  examples: string;
   json?: boolean;
   html?: string;
 }
@@ -27,6 +28,7 @@ export function register(program: Command): void {
     .description('shadow traffic of a flag: the shadow arm against the served control, paired per request (text, --json, --html)')
     .argument('<flag>', 'flag key')
     .option('--control <variant>', "the served control (default: the flag's defaultVariant)")
+    .option('--examples <n>', 'worst and best requests to list', '5')
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write a self-contained HTML report: intervals, win/tie/loss and the worst and best requests')
     .action(
@@ -36,11 +38,13 @@ export function register(program: Command): void {
         const flag = set.flags.get(flagKey);
         if (!flag) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
         const control = options.control ?? flag.definition.defaultVariant;
+        const examples = Number(options.examples);
+        if (!Number.isInteger(examples) || examples < 0) throw new CliError(`--examples: expected a whole number of 0 or more, got '${options.examples}'`);
         await withRuntime({ flags: flagsPath }, async (runtime) => {
           const source = sourceLabel(runtime, flagKey);
           const keep = (r: { variant: string }) => r.variant === control || isShadowArm(r.variant);
           const tally = await ReplayTally.from(runtime.shadows.stream(flagKey, SHADOW_VERSION), keep);
-          const analysis = analyzeReplayTally(tally, { control });
+          const analysis = analyzeReplayTally(tally, { control, examples });
           const shadowed = analysis.arms.filter((a) => isShadowArm(a.variant));
           if (shadowed.length === 0) {
             throw new CliError(
