@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryProvider, OpenFeature } from '@openfeature/server-sdk';
 import { type FlagValue, validateFlags } from '@aiflags/core';
-import { aiFlags, analyzeShadow, inShadowSample, type ShadowRun, ShadowRunner, shadowArm } from '../src/index.js';
+import { aiFlags, analyzeShadow, inShadowSample, type ReplayResult, type ShadowRun, ShadowRunner, shadowArm } from '../src/index.js';
 
 const FLAG = 'support-model';
 const T0 = Date.UTC(2026, 10, 1, 9, 0, 0);
@@ -196,6 +196,52 @@ describe('shadow through aiFlags', () => {
     // The worst requests carry what the app sent, from the served record: a person reads what got worse.
     for (const d of treatment!.worst) expect(d.input).toBe(`question ${d.caseId.slice(4)}`);
     expect(treatment!.latency!.paired.diff).toBeCloseTo(20, 6);
+  });
+
+  it('writes results in batches while a write is in flight, in the order recorded, and one by one to a store without appendMany', async () => {
+    const written: ReplayResult[] = [];
+    const batches: number[] = [];
+    const batched = {
+      async *stream() {},
+      append: async (r: ReplayResult) => {
+        written.push(r);
+      },
+      appendMany: async (rs: readonly ReplayResult[]) => {
+        batches.push(rs.length);
+        await new Promise((resolve) => setTimeout(resolve, 5)); // a round trip to Redis
+        written.push(...rs);
+      },
+    };
+    const scores = { quality: 0.8 };
+    const runner = new ShadowRunner({
+      flags: flagSet({ variant: 'treatment', rate: 1 }, { judges: { quality: { rate: 1 } } }),
+      judges: { quality: () => scores.quality },
+      store: batched,
+    });
+    for (let i = 0; i < 300; i++) {
+      runner
+        .shadow(FLAG, { targetingKey: `u${i}` }, async () => 'shadow', { requestId: `r${i}` })
+        .served({ variant: 'control', output: 'served', latencyMs: 1 });
+    }
+    await runner.drain();
+    // Each arm is written when recorded and again with its judge score: 300 requests × 2 arms × 2 records.
+    expect(runner.stats().persisted).toEqual({ written: 1200, failed: 0, dropped: 0, pending: 0 });
+    expect(written).toHaveLength(1200);
+    expect(batches.length).toBeLessThan(100);
+    expect(Math.max(...batches)).toBeGreaterThan(10);
+    // The record with the judge's score comes after the arm's first record, so the last one read wins.
+    const last = new Map<string, ReplayResult>();
+    for (const r of written) last.set(`${r.caseId}/${r.variant}`, r);
+    expect(last.size).toBe(600);
+    for (const r of last.values()) expect(r.scores.quality).toBe(0.8);
+
+    const plain: ReplayResult[] = [];
+    const oneByOne = new ShadowRunner({ flags: flagSet(), store: { async *stream() {}, append: async (r: ReplayResult) => void plain.push(r) } });
+    for (let i = 0; i < 20; i++)
+      oneByOne.shadow(FLAG, { targetingKey: `u${i}` }, async () => 'shadow', { requestId: `r${i}` }).served({ variant: 'control', latencyMs: 1 });
+    await oneByOne.drain();
+    expect(plain).toHaveLength(40);
+    expect(oneByOne.stats().persisted).toMatchObject({ written: 40, failed: 0 });
   });
 
   it('keeps the input on the served record, cut past 4,000 characters, and without it when it is not JSON', async () => {

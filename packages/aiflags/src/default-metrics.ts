@@ -56,6 +56,11 @@ function deferredResults(lease: Promise<StoreLease | undefined>): ReplayResultSt
   };
   return {
     append: async (result: ReplayResult) => (await opened()).append(result),
+    appendMany: async (results: readonly ReplayResult[]) => {
+      const store = await opened();
+      if (store.appendMany) await store.appendMany(results);
+      else for (const r of results) await store.append(r);
+    },
     async *stream(flagKey: string, flagVersion: string) {
       yield* (await opened()).stream(flagKey, flagVersion);
     },

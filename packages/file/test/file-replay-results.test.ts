@@ -29,4 +29,17 @@ describe('FileReplayResults', () => {
     expect(store.skipped).toBe(2);
     expect(await store.load('chat-model', 'v1')).toEqual(streamed);
   });
+
+  it('appends many results in the order given, one append per flag file, after the ones before', async () => {
+    const store = new FileReplayResults<Kept>(await mkdtemp(join(tmpdir(), 'aiflags-replay-many-')));
+    await store.appendMany([]);
+    await store.append({ flagKey: 'chat-model', flagVersion: 'v1', caseId: 'first' });
+    await store.appendMany([
+      { flagKey: 'chat-model', flagVersion: 'v1', caseId: 'a' },
+      { flagKey: 'system-prompt', flagVersion: 'v1', caseId: 'p' },
+      { flagKey: 'chat-model', flagVersion: 'v1', caseId: 'b' },
+    ]);
+    expect((await collect(store.stream('chat-model', 'v1'))).map((r) => r.caseId)).toEqual(['first', 'a', 'b']);
+    expect((await collect(store.stream('system-prompt', 'v1'))).map((r) => r.caseId)).toEqual(['p']);
+  });
 });

@@ -82,6 +82,24 @@ describe('RedisReplayResults', () => {
     }
   });
 
+  it('appends many results in one transaction, in the order given, across flags and versions', async () => {
+    const s = store({ ttlMs: 60_000 });
+    const many = [kept('a1'), kept('b1', 'control', 'v2'), kept('a2'), { ...kept('c1'), flagKey: 'other-flag' }, kept('a3')];
+    await s.appendMany(many);
+    await s.appendMany([]);
+    expect((await s.load('chat-model', 'shadow')).map((r) => r.caseId)).toEqual(['a1', 'a2', 'a3']);
+    expect((await s.load('chat-model', 'v2')).map((r) => r.caseId)).toEqual(['b1']);
+    expect((await s.load('other-flag', 'shadow')).map((r) => r.caseId)).toEqual(['c1']);
+    const redis = new Redis(testRedisUrl);
+    try {
+      for (const key of [s.keys.replay('chat-model', 'shadow'), s.keys.replay('chat-model', 'v2'), s.keys.replay('other-flag', 'shadow')]) {
+        expect(await redis.pttl(key)).toBeGreaterThan(50_000);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('counts an entry that is not a result as skipped and reads on', async () => {
     const s = store();
     await s.append(kept('r1'));

@@ -58,4 +58,6 @@ export interface ReplayResultStore {
    */
   stream(flagKey: string, flagVersion: string): AsyncIterable<ReplayResult>;
   append(result: ReplayResult): Promise<void>;
+  /** Several results in the order given, in one write where the store can (a file append, a Redis pipeline). */
+  appendMany?(results: readonly ReplayResult[]): Promise<void>;
 }

@@ -163,8 +163,10 @@ export class ShadowRunner {
   private readonly store: ReplayResultStore | undefined;
   private readonly maxPendingWrites: number;
   private readonly writes: ShadowPersistStats = { written: 0, failed: 0, dropped: 0, pending: 0 };
-  /** Writes go one after another, so a result's later record (with judge scores) lands after its first. */
-  private writing: Promise<void> = Promise.resolve();
+  /** Results waiting to be written, in the order recorded. */
+  private readonly unwritten: ReplayResult[] = [];
+  /** The write loop while one runs. */
+  private writing: Promise<void> | undefined;
 
   constructor(options: ShadowRunnerOptions = {}) {
     const flags = options.flags;
@@ -414,21 +416,30 @@ export class ShadowRunner {
     }
     stats.pending++;
     // A copy: later judge scores must not change what this write says.
-    const snapshot: ReplayResult = { ...result, scores: { ...result.scores } };
-    this.writing = this.writing
-      .then(() => store.append(snapshot))
-      .then(
-        () => {
-          stats.written++;
-        },
-        (error: unknown) => {
-          stats.failed++;
-          this.warnOnce(result.flagKey, 'persist', `aiflags: shadow of flag '${result.flagKey}': writing a result failed: ${oneLine(error)}`);
-        },
-      )
-      .finally(() => {
-        stats.pending--;
-      });
+    this.unwritten.push({ ...result, scores: { ...result.scores } });
+    this.writing ??= this.writeAll(store);
+  }
+
+  /**
+   * Writes what waits, in the order recorded (a result's later record, with judge scores, lands after its first):
+   * all that waits at once in one `appendMany` (one file append, one Redis pipeline), else one by one.
+   */
+  private async writeAll(store: ReplayResultStore): Promise<void> {
+    const stats = this.writes;
+    while (this.unwritten.length > 0) {
+      const batch = this.unwritten.splice(0, WRITE_BATCH);
+      try {
+        if (store.appendMany) await store.appendMany(batch);
+        else for (const r of batch) await store.append(r);
+        stats.written += batch.length;
+      } catch (error) {
+        stats.failed += batch.length;
+        this.warnOnce(batch[0]!.flagKey, 'persist', `aiflags: shadow of flag '${batch[0]!.flagKey}': writing results failed: ${oneLine(error)}`);
+      } finally {
+        stats.pending -= batch.length;
+      }
+    }
+    this.writing = undefined;
   }
 
   private spend(flagKey: string, usd: number): void {
@@ -457,6 +468,9 @@ function ignore(): void {}
 
 /** Inputs kept with results: as given up to 4,000 characters of JSON, else the first 4,000 characters, marked cut. */
 const MAX_INPUT_CHARS = 4_000;
+
+/** Results written at most in one `appendMany`. */
+const WRITE_BATCH = 1_000;
 
 function keptInput(input: unknown): unknown {
   let text: string | undefined;

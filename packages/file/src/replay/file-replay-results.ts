@@ -72,4 +72,18 @@ export class FileReplayResults<R extends KeptReplayResult> {
     await mkdir(this.dir, { recursive: true });
     await appendFile(this.fileFor(result.flagKey), `${JSON.stringify(result)}\n`);
   }
+
+  /** Several results in the order given: one append per flag's file. */
+  async appendMany(results: readonly R[]): Promise<void> {
+    const byFile = new Map<string, string[]>();
+    for (const r of results) {
+      const file = this.fileFor(r.flagKey);
+      let lines = byFile.get(file);
+      if (lines === undefined) byFile.set(file, (lines = []));
+      lines.push(`${JSON.stringify(r)}\n`);
+    }
+    if (byFile.size === 0) return;
+    await mkdir(this.dir, { recursive: true });
+    for (const [file, lines] of byFile) await appendFile(file, lines.join(''));
+  }
 }

@@ -48,11 +48,24 @@ export class RedisReplayResults<R extends RedisKeptResult> {
   }
 
   async append(result: R): Promise<void> {
+    await this.appendMany([result]);
+  }
+
+  /** Several results in the order given, in one transaction: an entry each, and each stream's time to live renewed once. */
+  async appendMany(results: readonly R[]): Promise<void> {
+    if (results.length === 0) return;
     await ensureConnected(this.client);
-    const key = this.keys.replay(result.flagKey, result.flagVersion);
-    const replies = await this.client.multi().xadd(key, 'MAXLEN', '~', this.maxRecords, '*', 'r', JSON.stringify(result)).pexpire(key, this.ttlMs).exec();
+    const tx = this.client.multi();
+    const keys = new Set<string>();
+    for (const r of results) {
+      const key = this.keys.replay(r.flagKey, r.flagVersion);
+      keys.add(key);
+      tx.xadd(key, 'MAXLEN', '~', this.maxRecords, '*', 'r', JSON.stringify(r));
+    }
+    for (const key of keys) tx.pexpire(key, this.ttlMs);
+    const replies = await tx.exec();
     const failed = replies?.find(([error]) => error !== null)?.[0];
-    if (replies === null || failed) throw failed ?? new Error(`aiflags: writing a result to ${key} was aborted`);
+    if (replies === null || failed) throw failed ?? new Error(`aiflags: writing ${results.length} results to ${[...keys].join(', ')} was aborted`);
   }
 
   async load(flagKey: string, flagVersion: string): Promise<R[]> {
