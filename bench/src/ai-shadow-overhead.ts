@@ -7,11 +7,14 @@
  *
  *   node --import tsx --conditions=source --expose-gc bench/src/ai-shadow-overhead.ts [--quick]
  */
-import { loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateFlags } from '@aiflags/core';
 import { SHADOWED_FLAG, SHADOWED_FLAGS } from '@aiflags/testing';
-import { type ShadowRun, ShadowRunner } from '@aiflags/ai';
+import { type ReplayResult, type ShadowRun, ShadowRunner } from '@aiflags/ai';
+import { FileReplayResults } from '@aiflags/file';
 import type { BenchOptions, BenchRow } from './report.js';
 import { handle, pairedOverhead, overheadRows, type ServedTimes, serveSequentially } from './served-requests.js';
 
@@ -66,6 +69,12 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
   };
   const share = await pairedOverhead(pairs, bare, on);
   await runner.close();
+  // As aiFlags() runs it by default: every result also written to .aiflags/replay/ (here a temporary folder).
+  const dir = await mkdtemp(join(tmpdir(), 'aiflags-bench-shadow-'));
+  const persisted = new ShadowRunner({ flags, concurrency: 32, maxQueue: 10_000, store: new FileReplayResults<ReplayResult>(dir) });
+  const stored = await pairedOverhead(pairs, off, () => serve(requests, persisted));
+  await persisted.close();
+  await rm(dir, { recursive: true, force: true });
   const note = `${pairs} pairs of ${requests}-request blocks; load avg ${loadavg()[0]!.toFixed(1)}`;
   return [
     ...overheadRows('ai-shadow-overhead', 'shadow at 100 %', m, 1.02, note, aa),
@@ -75,6 +84,13 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
       value: Math.round(share.servedRatio * 1000) / 1000,
       unit: 'ratio',
       note: `${signedPct(share.servedRatio)} against the candidate run bare beside each request (pooled means; median of pairs ${signedPct(share.servedMedian)}); wall ${signedPct(share.wallRatio)}`,
+    },
+    {
+      suite: 'ai-shadow-overhead',
+      name: 'served latency, shadow at 100 % written to .aiflags/',
+      value: Math.round(stored.servedMedian * 1000) / 1000,
+      unit: 'ratio',
+      note: `${signedPct(stored.servedMedian)} median of pairs (pooled means ${signedPct(stored.servedRatio)}); wall ${signedPct(stored.wallRatio)}: aiFlags()' default store`,
     },
   ];
 }
