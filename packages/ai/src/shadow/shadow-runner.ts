@@ -99,7 +99,8 @@ export interface ShadowRunnerOptions {
   /**
    * Also written here, one record per arm of each sampled request as it is recorded (again when judge scores
    * arrive; the last record wins), under flag version `shadow`: so another process (`aiflags rollout`) reads
-   * the shadow evidence. The aiflags runtime passes `.aiflags/replay/` by default.
+   * the shadow evidence. Written in order, in batches (`appendMany`) when the store has them. The aiflags
+   * runtime passes `.aiflags/replay/` by default, or a Redis stream per flag when REDIS_URL is set.
    */
   store?: ReplayResultStore;
   /** Writes to `store` waiting at once; beyond it results are not written and counted as dropped (default 10 000). */
