@@ -1,4 +1,4 @@
-import type { ReplayResult, ReplayResultStore } from '@aiflags/ai';
+import { appendAll, type ReplayResult, type ReplayResultStore } from '@aiflags/ai';
 import type { Exposure, MetricStore, Outcome, TimeRange, VariantAggregate } from '@aiflags/metrics';
 import type { RuntimeConfig } from './runtime.js';
 import { runtimeRegistry, type StoreLease } from './runtime-registry.js';
@@ -56,11 +56,7 @@ function deferredResults(lease: Promise<StoreLease | undefined>): ReplayResultSt
   };
   return {
     append: async (result: ReplayResult) => (await opened()).append(result),
-    appendMany: async (results: readonly ReplayResult[]) => {
-      const store = await opened();
-      if (store.appendMany) await store.appendMany(results);
-      else for (const r of results) await store.append(r);
-    },
+    appendMany: async (results: readonly ReplayResult[]) => appendAll(await opened(), results),
     async *stream(flagKey: string, flagVersion: string) {
       yield* (await opened()).stream(flagKey, flagVersion);
     },

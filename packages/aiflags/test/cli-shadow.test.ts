@@ -58,7 +58,7 @@ describe('aiflags shadow <flag>: the shadow arm against the served control, as a
     expect(none.stderr).toMatch(/no shadow results of 'chat-model' in .*\.aiflags\/replay\/chat-model\.jsonl: the flag needs `shadow: \{ variant, rate \}`/);
     const bad = await runCli(['--flags', flagsPath, 'shadow', 'chat-model', '--examples', 'many']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/--examples: expected a whole number of 0 or more, got 'many'/);
+    expect(bad.stderr).toMatch(/--examples: expected a whole number ≥ 0, got 'many'/);
     const unknown = await runCli(['--flags', flagsPath, 'shadow', 'no-such-flag']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no flag 'no-such-flag'/);

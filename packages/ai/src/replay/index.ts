@@ -8,6 +8,7 @@ export {
   type ReplayReport,
   type ReplayTreatment,
 } from './analyze-replay.js';
+export { appendAll } from './append-all.js';
 export { MemoryReplayResults } from './memory-replay-results.js';
 export { renderReplayReport } from './render-replay-report.js';
 export { fillReplayExamples } from './replay-examples.js';

@@ -4,6 +4,7 @@ import type { FlagSet, FlagValue, ShadowDefinition } from '@aiflags/core';
 import { BackgroundQueue } from '../background/background-queue.js';
 import { HourlyBudget, type HourlyBudgetStats } from '../background/hourly-budget.js';
 import { isoTime } from '../background/iso-time.js';
+import { appendAll } from '../replay/append-all.js';
 import { Failure, TIMED_OUT, withTimeout } from '../background/with-timeout.js';
 import type { Judge } from '../judges/judge.js';
 import { readJudgeResult } from '../judges/judge-result.js';
@@ -430,8 +431,7 @@ export class ShadowRunner {
     while (this.unwritten.length > 0) {
       const batch = this.unwritten.splice(0, WRITE_BATCH);
       try {
-        if (store.appendMany) await store.appendMany(batch);
-        else for (const r of batch) await store.append(r);
+        await appendAll(store, batch);
         stats.written += batch.length;
       } catch (error) {
         stats.failed += batch.length;

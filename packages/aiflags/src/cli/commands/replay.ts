@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -22,6 +21,8 @@ import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable } from '../printable.js';
 import { readFlagSet } from '../read-flag-set.js';
+import { wholeNumber } from '../whole-number.js';
+import { writeHtmlReport } from '../write-html-report.js';
 
 interface ReplayOptions {
   cases: string;
@@ -61,10 +62,10 @@ export function register(program: Command): void {
         if (!variants.some((v) => v.key === control)) {
           throw new CliError(`--control: flag '${flagKey}' has no variant '${control}' (variants: ${variants.map((v) => v.key).join(', ')})`);
         }
-        const concurrency = positiveInteger('--concurrency', options.concurrency);
-        const retries = positiveInteger('--retries', options.retries, 0);
+        const concurrency = wholeNumber('--concurrency', options.concurrency);
+        const retries = wholeNumber('--retries', options.retries, 0);
         const maxCostUsd = options.maxCost === undefined ? undefined : usd(options.maxCost);
-        const timeoutMs = positiveInteger('--timeout', options.timeout);
+        const timeoutMs = wholeNumber('--timeout', options.timeout);
         // Opened now, so a missing file is named before anything runs; read one case at a time as runs start.
         const lines = await fileLines(options.cases);
         const broken: BrokenLines = { first: [], count: 0 };
@@ -105,10 +106,7 @@ export function register(program: Command): void {
           );
         }
         if (options.html) {
-          const html = renderReplayHtmlReport(report, { generatedAt: new Date().toISOString() });
-          await writeFile(options.html, html).catch((error: Error) => {
-            throw new CliError(`--html ${printable(options.html!)}: cannot write the report (${error.message})`);
-          });
+          await writeHtmlReport(options.html, renderReplayHtmlReport(report, { generatedAt: new Date().toISOString() }));
           if (!options.json) process.stdout.write(`HTML report: ${printable(options.html)}\n`);
         }
         if (!complete) {
@@ -196,12 +194,6 @@ async function loadRunModule(path: string): Promise<{ run: ReplayRun; scorers: R
   const run = mod.run ?? mod.default;
   if (typeof run !== 'function') throw new CliError(`--run ${path}: the module exports no run(variant, case) function (as 'run' or default)`);
   return { run: run as ReplayRun, scorers: typeof mod.score === 'function' ? [mod.score as ReplayScorer] : [] };
-}
-
-function positiveInteger(name: string, text: string, min = 1): number {
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${name}: expected a whole number ≥ ${min}, got '${text}'`);
-  return n;
 }
 
 function usd(text: string): number {

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { analyzeReplayTally, fillReplayExamples, isShadowArm, ReplayTally, renderReplayReport, SHADOW_VERSION } from '@aiflags/ai';
 import { FileReplayResults } from '@aiflags/file';
 import type { Command } from 'commander';
@@ -8,6 +7,8 @@ import { action, CliError } from '../cli-error.js';
 import { flagsPathFor } from '../global-options.js';
 import { printable } from '../printable.js';
 import { readFlagSet } from '../read-flag-set.js';
+import { wholeNumber } from '../whole-number.js';
+import { writeHtmlReport } from '../write-html-report.js';
 
 interface ShadowOptions {
   control?: string;
@@ -38,8 +39,7 @@ export function register(program: Command): void {
         const flag = set.flags.get(flagKey);
         if (!flag) throw new CliError(`${flagsPath}: no flag '${flagKey}'`);
         const control = options.control ?? flag.definition.defaultVariant;
-        const examples = Number(options.examples);
-        if (!Number.isInteger(examples) || examples < 0) throw new CliError(`--examples: expected a whole number of 0 or more, got '${options.examples}'`);
+        const examples = wholeNumber('--examples', options.examples, 0);
         await withRuntime({ flags: flagsPath }, async (runtime) => {
           const source = sourceLabel(runtime, flagKey);
           const keep = (r: { variant: string }) => r.variant === control || isShadowArm(r.variant);
@@ -55,10 +55,7 @@ export function register(program: Command): void {
           if (options.json) process.stdout.write(`${JSON.stringify({ source, report }, null, 2)}\n`);
           else process.stdout.write(`${renderReplayReport(report)}\n\nread from ${printable(source)}\n`);
           if (options.html) {
-            const html = renderReplayHtmlReport(report, { generatedAt: new Date().toISOString() });
-            await writeFile(options.html, html).catch((error: Error) => {
-              throw new CliError(`--html ${printable(options.html!)}: cannot write the report (${error.message})`);
-            });
+            await writeHtmlReport(options.html, renderReplayHtmlReport(report, { generatedAt: new Date().toISOString() }));
             if (!options.json) process.stdout.write(`HTML report: ${printable(options.html)}\n`);
           }
         });
