@@ -45,4 +45,20 @@ describe('aiFlags(client): shadow results land where `aiflags rollout` reads the
     const report = analyzeShadow(kept, { control: 'control' });
     expect(report.arms.find((a) => a.variant === shadowArm('treatment'))?.cases).toBe(20);
   });
+
+  it('without a flags option, shadows as the served flag file says: what an app that followed the README gets', async () => {
+    const ai = aiFlags(OpenFeature.getClient(), { runtime: { flags }, meter: false });
+    const ticket = ai.shadow('chat-model', { targetingKey: 'user-x' }, async () => ({ output: 'shadow' }), { requestId: 'req-default' });
+    expect(ticket.sampled).toBe(true);
+    ticket.served({ variant: 'control', output: 'served', latencyMs: 1 });
+    await ai.shadows.drain();
+    expect(ai.shadows.stats().persisted).toMatchObject({ written: 2, failed: 0 });
+    const kept = await new FileReplayResults<ReplayResult>(join(dir, '.aiflags')).load('chat-model', SHADOW_VERSION);
+    expect(
+      kept
+        .filter((r) => r.caseId === 'req-default')
+        .map((r) => r.variant)
+        .sort(),
+    ).toEqual(['control', shadowArm('treatment')]);
+  });
 });
